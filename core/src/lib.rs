@@ -1,0 +1,2 @@
+//! timadmin: a Tencent Cloud Chat (IM) server-side REST API client.
+pub mod usersig;

@@ -1,0 +1,536 @@
+//! UserSig (TLSSigAPIv2): the signed token every REST call carries.
+//!
+//! Tokens built here are accepted by every official verifier and this module accepts theirs:
+//! the MAC covers a fixed text (`TLS.identifier:…\nTLS.sdkappid:…\n…`), the token is a JSON
+//! object compressed with zlib and encoded in a URL-safe base64 variant (`+`→`*`, `/`→`-`,
+//! `=`→`_`). Verification does not care about JSON key order, spacing or compression level.
+//!
+//! ```
+//! use timadmin::usersig;
+//! let key = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+//! let sig = usersig::generate(1400000000, key, "administrator", 86400).unwrap();
+//! let claims = usersig::verify(1400000000, key, "administrator", &sig).unwrap();
+//! assert_eq!(claims.identifier, "administrator");
+//! ```
+
+use std::cell::RefCell;
+use std::fmt;
+use std::io::{Read, Write};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use flate2::{Compress, Compression, FlushCompress, Status};
+use hmac::{Hmac, Mac};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Largest token we accept for decoding; real ones are a few hundred bytes.
+const MAX_TOKEN_LEN: usize = 64 * 1024;
+
+/// zlib level used for new tokens. Tokens are ~200 bytes of JSON, so compression buys little
+/// size while costing most of the signing time; level 1 keeps tokens short enough for URLs at
+/// a fraction of the default level's cost (see `benches/usersig.rs`).
+pub const COMPRESSION_LEVEL: u32 = 1;
+
+/// Where "now" comes from. Injected so tests can pin the clock.
+pub trait Clock: Send + Sync {
+    /// Seconds since the Unix epoch.
+    fn now_unix(&self) -> u64;
+}
+
+/// The system's wall clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_unix(&self) -> u64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+    }
+}
+
+/// A clock stuck at one instant, for tests and reproducible vectors.
+#[derive(Debug, Clone, Copy)]
+pub struct FixedClock(pub u64);
+
+impl Clock for FixedClock {
+    fn now_unix(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The fields a verified UserSig carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claims {
+    /// The user the token was issued for.
+    pub identifier: String,
+    /// The app it was issued by.
+    pub sdkappid: u64,
+    /// Issue time, Unix seconds.
+    pub time: u64,
+    /// Lifetime in seconds from `time`.
+    pub expire: u64,
+    /// The optional user buffer (raw bytes).
+    pub userbuf: Option<Vec<u8>>,
+}
+
+impl Claims {
+    /// Unix second after which the token is no longer valid.
+    pub fn expires_at(&self) -> u64 {
+        self.time.saturating_add(self.expire)
+    }
+}
+
+/// Why a UserSig could not be made or did not verify. Never contains the key or the token.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UserSigError {
+    /// Not base64, not zlib, not JSON, or a required field is missing or mistyped.
+    #[error("malformed UserSig: {0}")]
+    Malformed(String),
+    /// The token was issued for another identifier.
+    #[error("UserSig identifier mismatch: token is for {actual:?}, expected {expected:?}")]
+    IdentifierMismatch {
+        /// The identifier the caller expected.
+        expected: String,
+        /// The identifier in the token.
+        actual: String,
+    },
+    /// The token was issued by another app.
+    #[error("UserSig sdkappid mismatch: token is for {actual}, expected {expected}")]
+    SdkAppIdMismatch {
+        /// The sdkappid the caller expected.
+        expected: u64,
+        /// The sdkappid in the token.
+        actual: u64,
+    },
+    /// `now > time + expire`.
+    #[error("UserSig expired at {expired_at} (now {now})")]
+    Expired {
+        /// Unix second the token expired.
+        expired_at: u64,
+        /// The clock's reading when verified.
+        now: u64,
+    },
+    /// The userbuf is missing, unexpected or different.
+    #[error("UserSig userbuf mismatch")]
+    UserbufMismatch,
+    /// The MAC does not match: wrong key or tampered token.
+    #[error("UserSig signature mismatch (wrong secret key or altered token)")]
+    SignatureMismatch,
+    /// The inputs cannot make a token (empty identifier or key, zero sdkappid).
+    #[error("cannot sign UserSig: {0}")]
+    InvalidInput(String),
+}
+
+/// Signs UserSigs for one app. Holds the keyed HMAC state so each token costs only the
+/// message hashing; cheap to clone and safe to share between threads.
+#[derive(Clone)]
+pub struct Signer {
+    sdkappid: u64,
+    mac: HmacSha256,
+    clock: Arc<dyn Clock>,
+}
+
+impl fmt::Debug for Signer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Signer")
+            .field("sdkappid", &self.sdkappid)
+            .field("key", &"[redacted]")
+            .finish()
+    }
+}
+
+impl Signer {
+    /// A signer for `sdkappid` with the console secret key (used as UTF-8 bytes, not hex).
+    pub fn new(sdkappid: u64, key: &str) -> Result<Self, UserSigError> {
+        Self::with_clock(sdkappid, key, Arc::new(SystemClock))
+    }
+
+    /// Same as [`Signer::new`], with an injected clock.
+    pub fn with_clock(sdkappid: u64, key: &str, clock: Arc<dyn Clock>) -> Result<Self, UserSigError> {
+        if sdkappid == 0 {
+            return Err(UserSigError::InvalidInput("sdkappid must not be 0".into()));
+        }
+        if key.is_empty() {
+            return Err(UserSigError::InvalidInput("secret key must not be empty".into()));
+        }
+        let mac = HmacSha256::new_from_slice(key.as_bytes())
+            .map_err(|_| UserSigError::InvalidInput("secret key rejected by HMAC".into()))?;
+        Ok(Signer { sdkappid, mac, clock })
+    }
+
+    /// Same as [`Signer::new`], taking the key as a secret.
+    pub fn from_secret(sdkappid: u64, key: &SecretString) -> Result<Self, UserSigError> {
+        Self::new(sdkappid, key.expose_secret())
+    }
+
+    /// The app this signer signs for.
+    pub fn sdkappid(&self) -> u64 {
+        self.sdkappid
+    }
+
+    /// The clock's current reading.
+    pub fn now(&self) -> u64 {
+        self.clock.now_unix()
+    }
+
+    /// A token for `identifier`, valid `expire_secs` from now.
+    pub fn sign(&self, identifier: &str, expire_secs: u64, userbuf: Option<&[u8]>) -> Result<String, UserSigError> {
+        self.sign_at(identifier, self.clock.now_unix(), expire_secs, userbuf)
+    }
+
+    /// A token issued at `time` (Unix seconds).
+    pub fn sign_at(
+        &self,
+        identifier: &str,
+        time: u64,
+        expire_secs: u64,
+        userbuf: Option<&[u8]>,
+    ) -> Result<String, UserSigError> {
+        if identifier.is_empty() {
+            return Err(UserSigError::InvalidInput("identifier must not be empty".into()));
+        }
+        let userbuf_b64 = userbuf.map(|b| STANDARD.encode(b));
+        let sig = self.mac_b64(identifier, time, expire_secs, userbuf_b64.as_deref());
+        let mut json = String::with_capacity(256);
+        json.push_str("{\"TLS.ver\":\"2.0\",\"TLS.identifier\":");
+        json.push_str(&json_string(identifier));
+        json.push_str(&format!(
+            ",\"TLS.sdkappid\":{},\"TLS.expire\":{},\"TLS.time\":{},\"TLS.sig\":\"{}\"",
+            self.sdkappid, expire_secs, time, sig
+        ));
+        if let Some(ub) = &userbuf_b64 {
+            json.push_str(",\"TLS.userbuf\":\"");
+            json.push_str(ub);
+            json.push('"');
+        }
+        json.push('}');
+        let compressed = compress(json.as_bytes())?;
+        Ok(to_url_base64(&STANDARD.encode(compressed)))
+    }
+
+    /// The base64 `TLS.sig` for these fields (exposed for cross-implementation vectors).
+    pub fn mac_b64(&self, identifier: &str, time: u64, expire: u64, userbuf_b64: Option<&str>) -> String {
+        STANDARD.encode(self.mac_bytes(identifier, time, expire, userbuf_b64))
+    }
+
+    fn mac_bytes(&self, identifier: &str, time: u64, expire: u64, userbuf_b64: Option<&str>) -> Vec<u8> {
+        let mut mac = self.mac.clone();
+        mac.update(b"TLS.identifier:");
+        mac.update(identifier.as_bytes());
+        mac.update(format!("\nTLS.sdkappid:{}\nTLS.time:{}\nTLS.expire:{}\n", self.sdkappid, time, expire).as_bytes());
+        if let Some(ub) = userbuf_b64 {
+            mac.update(b"TLS.userbuf:");
+            mac.update(ub.as_bytes());
+            mac.update(b"\n");
+        }
+        mac.finalize().into_bytes().to_vec()
+    }
+
+    /// Verifies `usersig` for `identifier` against this signer's app and key, at the clock's now.
+    pub fn verify(&self, identifier: &str, usersig: &str, userbuf: Option<&[u8]>) -> Result<Claims, UserSigError> {
+        let now = self.clock.now_unix();
+        let token = decode_token(usersig)?;
+        if token.identifier != identifier {
+            return Err(UserSigError::IdentifierMismatch {
+                expected: identifier.to_owned(),
+                actual: token.identifier,
+            });
+        }
+        if token.sdkappid != self.sdkappid {
+            return Err(UserSigError::SdkAppIdMismatch {
+                expected: self.sdkappid,
+                actual: token.sdkappid,
+            });
+        }
+        let expired_at = token.time.saturating_add(token.expire);
+        if now > expired_at {
+            return Err(UserSigError::Expired { expired_at, now });
+        }
+        let token_userbuf = match &token.userbuf_b64 {
+            Some(s) => Some(
+                STANDARD
+                    .decode(s)
+                    .map_err(|_| UserSigError::Malformed("TLS.userbuf is not base64".into()))?,
+            ),
+            None => None,
+        };
+        if let Some(expected) = userbuf {
+            if token_userbuf.as_deref() != Some(expected) {
+                return Err(UserSigError::UserbufMismatch);
+            }
+        }
+        let expected_mac = self.mac_bytes(&token.identifier, token.time, token.expire, token.userbuf_b64.as_deref());
+        let given_mac = STANDARD
+            .decode(&token.sig)
+            .map_err(|_| UserSigError::Malformed("TLS.sig is not base64".into()))?;
+        if given_mac.len() != expected_mac.len() || !bool::from(given_mac.ct_eq(&expected_mac)) {
+            return Err(UserSigError::SignatureMismatch);
+        }
+        Ok(Claims {
+            identifier: token.identifier,
+            sdkappid: token.sdkappid,
+            time: token.time,
+            expire: token.expire,
+            userbuf: token_userbuf,
+        })
+    }
+}
+
+/// A token for `identifier` of app `sdkappid`, valid for `expire_secs` from now.
+pub fn generate(sdkappid: u64, key: &str, identifier: &str, expire_secs: u64) -> Result<String, UserSigError> {
+    Signer::new(sdkappid, key)?.sign(identifier, expire_secs, None)
+}
+
+/// Same as [`generate`], binding a `userbuf` (arbitrary bytes) into the token.
+pub fn generate_with_userbuf(
+    sdkappid: u64,
+    key: &str,
+    identifier: &str,
+    expire_secs: u64,
+    userbuf: &[u8],
+) -> Result<String, UserSigError> {
+    Signer::new(sdkappid, key)?.sign(identifier, expire_secs, Some(userbuf))
+}
+
+/// Verifies a token and returns its claims, or says exactly what failed.
+pub fn verify(sdkappid: u64, key: &str, identifier: &str, usersig: &str) -> Result<Claims, UserSigError> {
+    Signer::new(sdkappid, key)?.verify(identifier, usersig, None)
+}
+
+/// Same as [`verify`], also requiring the token to carry exactly `userbuf`.
+pub fn verify_with_userbuf(
+    sdkappid: u64,
+    key: &str,
+    identifier: &str,
+    usersig: &str,
+    userbuf: &[u8],
+) -> Result<Claims, UserSigError> {
+    Signer::new(sdkappid, key)?.verify(identifier, usersig, Some(userbuf))
+}
+
+/// Reads the claims of a token without checking its signature (e.g. to learn its expiry).
+/// Never trust these claims for authorization.
+pub fn decode_unverified(usersig: &str) -> Result<Claims, UserSigError> {
+    let token = decode_token(usersig)?;
+    let userbuf = match &token.userbuf_b64 {
+        Some(s) => Some(
+            STANDARD
+                .decode(s)
+                .map_err(|_| UserSigError::Malformed("TLS.userbuf is not base64".into()))?,
+        ),
+        None => None,
+    };
+    Ok(Claims {
+        identifier: token.identifier,
+        sdkappid: token.sdkappid,
+        time: token.time,
+        expire: token.expire,
+        userbuf,
+    })
+}
+
+/// A token's fields as found in its JSON.
+struct Token {
+    identifier: String,
+    sdkappid: u64,
+    time: u64,
+    expire: u64,
+    sig: String,
+    userbuf_b64: Option<String>,
+}
+
+/// The JSON fields; numbers may come as numbers or (some implementations) numeric strings.
+#[derive(Deserialize)]
+struct RawToken {
+    #[serde(rename = "TLS.identifier")]
+    identifier: Option<String>,
+    #[serde(rename = "TLS.sdkappid")]
+    sdkappid: Option<serde_json::Value>,
+    #[serde(rename = "TLS.time")]
+    time: Option<serde_json::Value>,
+    #[serde(rename = "TLS.expire")]
+    expire: Option<serde_json::Value>,
+    #[serde(rename = "TLS.sig")]
+    sig: Option<String>,
+    #[serde(rename = "TLS.userbuf")]
+    userbuf: Option<String>,
+}
+
+fn json_number(v: Option<serde_json::Value>, name: &str) -> Result<u64, UserSigError> {
+    match v {
+        Some(serde_json::Value::Number(n)) => n
+            .as_u64()
+            .ok_or_else(|| UserSigError::Malformed(format!("{name} is not an unsigned integer"))),
+        Some(serde_json::Value::String(s)) => s
+            .parse()
+            .map_err(|_| UserSigError::Malformed(format!("{name} is not an unsigned integer"))),
+        Some(_) => Err(UserSigError::Malformed(format!("{name} is not an unsigned integer"))),
+        None => Err(UserSigError::Malformed(format!("{name} is missing"))),
+    }
+}
+
+fn decode_token(usersig: &str) -> Result<Token, UserSigError> {
+    if usersig.is_empty() {
+        return Err(UserSigError::Malformed("empty token".into()));
+    }
+    if usersig.len() > MAX_TOKEN_LEN {
+        return Err(UserSigError::Malformed("token too long".into()));
+    }
+    let std_b64: String = usersig
+        .chars()
+        .map(|c| match c {
+            '*' => '+',
+            '-' => '/',
+            '_' => '=',
+            other => other,
+        })
+        .collect();
+    let compressed = STANDARD
+        .decode(std_b64.as_bytes())
+        .map_err(|_| UserSigError::Malformed("not base64".into()))?;
+    let mut json = Vec::with_capacity(compressed.len() * 2);
+    flate2::read::ZlibDecoder::new(compressed.as_slice())
+        .take(MAX_TOKEN_LEN as u64)
+        .read_to_end(&mut json)
+        .map_err(|_| UserSigError::Malformed("not a zlib stream".into()))?;
+    let raw: RawToken = serde_json::from_slice(&json).map_err(|_| UserSigError::Malformed("not a JSON object".into()))?;
+    Ok(Token {
+        identifier: raw
+            .identifier
+            .ok_or_else(|| UserSigError::Malformed("TLS.identifier is missing".into()))?,
+        sdkappid: json_number(raw.sdkappid, "TLS.sdkappid")?,
+        time: json_number(raw.time, "TLS.time")?,
+        expire: json_number(raw.expire, "TLS.expire")?,
+        sig: raw.sig.ok_or_else(|| UserSigError::Malformed("TLS.sig is missing".into()))?,
+        userbuf_b64: raw.userbuf,
+    })
+}
+
+fn json_string(s: &str) -> String {
+    // serde_json's string escaping; cannot fail for a &str.
+    serde_json::to_string(s).unwrap_or_else(|_| String::from("\"\""))
+}
+
+fn to_url_base64(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '+' => '*',
+            '/' => '-',
+            '=' => '_',
+            other => other,
+        })
+        .collect()
+}
+
+thread_local! {
+    /// One compressor per thread, reset between tokens instead of reallocated.
+    static COMPRESSOR: RefCell<Compress> = RefCell::new(Compress::new(Compression::new(COMPRESSION_LEVEL), true));
+}
+
+fn compress(input: &[u8]) -> Result<Vec<u8>, UserSigError> {
+    COMPRESSOR.with(|cell| {
+        let mut c = cell.borrow_mut();
+        c.reset();
+        let mut out = Vec::with_capacity(input.len() + 64);
+        loop {
+            let consumed = c.total_in() as usize;
+            let status = c
+                .compress_vec(&input[consumed..], &mut out, FlushCompress::Finish)
+                .map_err(|_| UserSigError::InvalidInput("zlib compression failed".into()))?;
+            match status {
+                Status::StreamEnd => return Ok(out),
+                Status::Ok | Status::BufError => out.reserve(out.capacity().max(64)),
+            }
+        }
+    })
+}
+
+/// Compresses with a fresh zlib encoder at `level` (0–9). Used by tests and benchmarks to build
+/// tokens the way other implementations do.
+#[doc(hidden)]
+pub fn zlib_with_level(input: &[u8], level: u32) -> Vec<u8> {
+    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), Compression::new(level));
+    // Writing to a Vec cannot fail.
+    let _ = enc.write_all(input);
+    enc.finish().unwrap_or_default()
+}
+
+/// Turns standard base64 into the token alphabet. Used by tests to build foreign tokens.
+#[doc(hidden)]
+pub fn encode_token_bytes(compressed: &[u8]) -> String {
+    to_url_base64(&STANDARD.encode(compressed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+
+    fn pinned() -> Signer {
+        Signer::with_clock(1400000000, KEY, Arc::new(FixedClock(1700000000))).unwrap()
+    }
+
+    #[test]
+    fn reference_vector_mac() {
+        let s = pinned();
+        assert_eq!(s.mac_b64("xiaojun", 1700000000, 15552000, None), "LvA7d/Iw7gSsnskvVzBDPOCCDbuNCw4GHwTC0bip+B4=");
+        assert_eq!(
+            s.mac_b64("xiaojun", 1700000000, 15552000, Some("YWJj")),
+            "QjT201xPkXk/aM1e+y0vakZb0K2iPrFue++0s5y6bFM="
+        );
+    }
+
+    #[test]
+    fn round_trip_with_and_without_userbuf() {
+        let s = pinned();
+        let t = s.sign("xiaojun", 15552000, None).unwrap();
+        let c = s.verify("xiaojun", &t, None).unwrap();
+        assert_eq!((c.time, c.expire, c.userbuf), (1700000000, 15552000, None));
+        let t = s.sign("xiaojun", 15552000, Some(b"abc")).unwrap();
+        let c = s.verify("xiaojun", &t, Some(b"abc")).unwrap();
+        assert_eq!(c.userbuf.as_deref(), Some(&b"abc"[..]));
+        assert_eq!(s.verify("xiaojun", &t, Some(b"abd")), Err(UserSigError::UserbufMismatch));
+    }
+
+    #[test]
+    fn each_failure_is_named() {
+        let s = pinned();
+        let t = s.sign("xiaojun", 100, None).unwrap();
+        assert!(matches!(s.verify("bob", &t, None), Err(UserSigError::IdentifierMismatch { .. })));
+        let other_app = Signer::with_clock(1400000001, KEY, Arc::new(FixedClock(1700000000))).unwrap();
+        assert!(matches!(other_app.verify("xiaojun", &t, None), Err(UserSigError::SdkAppIdMismatch { .. })));
+        let later = Signer::with_clock(1400000000, KEY, Arc::new(FixedClock(1700000101))).unwrap();
+        assert_eq!(
+            later.verify("xiaojun", &t, None),
+            Err(UserSigError::Expired { expired_at: 1700000100, now: 1700000101 })
+        );
+        let at_edge = Signer::with_clock(1400000000, KEY, Arc::new(FixedClock(1700000100))).unwrap();
+        assert!(at_edge.verify("xiaojun", &t, None).is_ok());
+        let wrong_key = Signer::with_clock(1400000000, "other", Arc::new(FixedClock(1700000000))).unwrap();
+        assert_eq!(wrong_key.verify("xiaojun", &t, None), Err(UserSigError::SignatureMismatch));
+        assert!(matches!(s.verify("xiaojun", "!!!", None), Err(UserSigError::Malformed(_))));
+        assert!(matches!(s.verify("xiaojun", "", None), Err(UserSigError::Malformed(_))));
+    }
+
+    #[test]
+    fn bad_inputs_are_errors_not_panics() {
+        assert!(matches!(Signer::new(0, KEY), Err(UserSigError::InvalidInput(_))));
+        assert!(matches!(Signer::new(1, ""), Err(UserSigError::InvalidInput(_))));
+        assert!(matches!(pinned().sign("", 1, None), Err(UserSigError::InvalidInput(_))));
+    }
+
+    #[test]
+    fn debug_hides_key() {
+        assert!(!format!("{:?}", pinned()).contains(KEY));
+    }
+}

@@ -1,0 +1,1 @@
+//! Emulator (in progress).
