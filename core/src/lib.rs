@@ -1,2 +1,61 @@
-//! timadmin: a Tencent Cloud Chat (IM) server-side REST API client.
+//! # timadmin
+//!
+//! A client for the Tencent Cloud Chat (IM) server-side REST API: it signs its own admin
+//! UserSig (TLSSigAPIv2), calls `get_group_member_info`, `get_group_muted_account` and
+//! `modify_group_base_info`, pages through whole groups (Limit/Offset, and the `Next` cursor of
+//! community groups), retries with backoff, fails over to the region's backup domain, and keeps
+//! each endpoint under its rate limit. Everything the Python, C and mobile bindings do lives here.
+//!
+//! ```
+//! use futures::TryStreamExt;
+//! use timadmin::{Client, Config, Credentials, GetGroupMemberInfoRequest, PageOptions};
+//!
+//! # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // A local emulator stands in for the service here; use `Config::new(..).with_region(..)`
+//! // (or `Config::from_env()`) against the real one.
+//! let emulator = timadmin_emulator::Emulator::start(Default::default()).await?;
+//! emulator.control().generate_community_group("@TGS#_demo", 250)?;
+//!
+//! let config = Config::new(emulator.sdkappid(), Credentials::secret_key(emulator.key()))
+//!     .with_base_url(&emulator.base_url())?;
+//! let client = Client::new(config)?;
+//!
+//! // One call...
+//! let page = client.get_group_member_info(&GetGroupMemberInfoRequest {
+//!     limit: Some(10),
+//!     next: Some(String::new()),
+//!     ..GetGroupMemberInfoRequest::new("@TGS#_demo")
+//! }).await?;
+//! assert_eq!(page.member_list.len(), 10);
+//!
+//! // ...or the whole group, one page in memory at a time.
+//! let members: Vec<_> = client.members("@TGS#_demo", PageOptions::default())?.into_stream().try_collect().await?;
+//! assert_eq!(members.len(), 250);
+//! # Ok(()) }
+//! ```
+
+mod auth;
+pub mod blocking;
+mod client;
+pub mod config;
+pub mod error;
+pub mod model;
+pub mod paging;
+mod ratelimit;
+pub mod region;
+pub mod transport;
 pub mod usersig;
+pub mod validate;
+
+pub use blocking::{BlockingClient, BlockingMemberPager};
+pub use client::Client;
+pub use config::{Config, Credentials, RetryPolicy, UserSigProvider};
+pub use error::{ApiErrorKind, Error, Result};
+pub use model::{
+    is_community_group, AppDefinedDataUpdate, ApplyJoinOption, GetGroupMemberInfoRequest, GetGroupMemberInfoResponse,
+    GetGroupMutedAccountRequest, GetGroupMutedAccountResponse, GroupMember, KeyValue, ModifyGroupBaseInfoRequest,
+    MutedAccount, Role,
+};
+pub use paging::{MemberPage, MemberPager, PageOptions, PagingMode};
+pub use region::{Endpoint, Region};
+pub use transport::Command;

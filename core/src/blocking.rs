@@ -1,0 +1,187 @@
+//! A blocking facade that owns its tokio runtime, for callers without one (the C ABI, Python's
+//! synchronous client, scripts). Safe to share across threads; survives `fork()`: a child
+//! process gets a fresh runtime and client on its first call.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use crate::client::Client;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::model::{
+    GetGroupMemberInfoRequest, GetGroupMemberInfoResponse, GetGroupMutedAccountRequest, GetGroupMutedAccountResponse,
+    GroupMember, ModifyGroupBaseInfoRequest,
+};
+use crate::paging::{MemberPage, MemberPager, PageOptions, PagingMode};
+
+/// The runtime and client of one process.
+struct Engine {
+    pid: u32,
+    runtime: Arc<tokio::runtime::Runtime>,
+    client: Client,
+}
+
+/// The blocking client. Each method blocks the calling thread until the call completes; many
+/// threads may call at once (they share the connection pool, UserSig cache and rate limiter).
+pub struct BlockingClient {
+    config: Config,
+    engine: Mutex<Arc<Engine>>,
+}
+
+impl std::fmt::Debug for BlockingClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BlockingClient").field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+fn build_engine(config: &Config) -> Result<Engine> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("timadmin-worker")
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Runtime(format!("cannot start the tokio runtime: {e}")))?;
+    Ok(Engine {
+        pid: std::process::id(),
+        runtime: Arc::new(runtime),
+        client: Client::new(config.clone())?,
+    })
+}
+
+impl BlockingClient {
+    /// A blocking client for `config`. Starts a small runtime (2 worker threads).
+    pub fn new(config: Config) -> Result<Self> {
+        config.validate()?;
+        let engine = build_engine(&config)?;
+        Ok(BlockingClient {
+            config,
+            engine: Mutex::new(Arc::new(engine)),
+        })
+    }
+
+    /// A blocking client from the `TIM_*` environment variables.
+    pub fn from_env() -> Result<Self> {
+        Self::new(Config::from_env()?)
+    }
+
+    /// The engine of this process, rebuilt after a fork (the parent's runtime threads do not
+    /// exist in the child; its runtime is leaked rather than torn down).
+    fn engine(&self) -> Result<Arc<Engine>> {
+        let mut guard = self
+            .engine
+            .lock()
+            .map_err(|_| Error::Runtime("client state poisoned by an earlier panic".into()))?;
+        if guard.pid != std::process::id() {
+            let fresh = Arc::new(build_engine(&self.config)?);
+            let stale = std::mem::replace(&mut *guard, fresh);
+            std::mem::forget(stale);
+            tracing::debug!("rebuilt the runtime after fork");
+        }
+        Ok(Arc::clone(&guard))
+    }
+
+    /// Runs a future on this client's runtime, blocking the calling thread.
+    pub fn block_on<F: Future>(&self, future: impl FnOnce(Client) -> F) -> Result<F::Output> {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return Err(Error::Runtime(
+                "blocking call made from inside an async runtime; use the async Client there".into(),
+            ));
+        }
+        let engine = self.engine()?;
+        Ok(engine.runtime.block_on(future(engine.client.clone())))
+    }
+
+    /// The async client behind this facade (for the current process).
+    pub fn client(&self) -> Result<Client> {
+        Ok(self.engine()?.client.clone())
+    }
+
+    /// See [`Client::get_group_member_info`].
+    pub fn get_group_member_info(&self, request: &GetGroupMemberInfoRequest) -> Result<GetGroupMemberInfoResponse> {
+        self.block_on(|c| async move { c.get_group_member_info(request).await })?
+    }
+
+    /// See [`Client::get_group_muted_account`].
+    pub fn get_group_muted_account(&self, request: &GetGroupMutedAccountRequest) -> Result<GetGroupMutedAccountResponse> {
+        self.block_on(|c| async move { c.get_group_muted_account(request).await })?
+    }
+
+    /// See [`Client::modify_group_base_info`].
+    pub fn modify_group_base_info(&self, request: &ModifyGroupBaseInfoRequest) -> Result<()> {
+        self.block_on(|c| async move { c.modify_group_base_info(request).await })?
+    }
+
+    /// A blocking pager over every member of `group_id`; also an `Iterator` of members.
+    pub fn members(&self, group_id: impl Into<String>, options: PageOptions) -> Result<BlockingMemberPager<'_>> {
+        let pager = self.client()?.members(group_id, options)?;
+        Ok(BlockingMemberPager {
+            client: self,
+            pager,
+            buffer: VecDeque::new(),
+            failed: false,
+        })
+    }
+}
+
+/// Blocking counterpart of [`MemberPager`]: call [`BlockingMemberPager::next_page`] or iterate
+/// members. Holds at most one page.
+#[derive(Debug)]
+pub struct BlockingMemberPager<'a> {
+    client: &'a BlockingClient,
+    pager: MemberPager,
+    buffer: VecDeque<GroupMember>,
+    failed: bool,
+}
+
+impl BlockingMemberPager<'_> {
+    /// The next page, or `None` when the group is exhausted.
+    pub fn next_page(&mut self) -> Result<Option<MemberPage>> {
+        let pager = &mut self.pager;
+        self.client.block_on(|_| pager.next_page())?
+    }
+
+    /// The group's member count, known after the first page.
+    pub fn member_num(&self) -> Option<u64> {
+        self.pager.member_num()
+    }
+
+    /// Members fetched so far.
+    pub fn fetched(&self) -> u64 {
+        self.pager.fetched()
+    }
+
+    /// The paging mode in use.
+    pub fn mode(&self) -> PagingMode {
+        self.pager.mode()
+    }
+
+    /// The current page size.
+    pub fn page_size(&self) -> u32 {
+        self.pager.page_size()
+    }
+}
+
+impl Iterator for BlockingMemberPager<'_> {
+    type Item = Result<GroupMember>;
+
+    /// Yields members; after an error it yields `None`.
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(m) = self.buffer.pop_front() {
+                return Some(Ok(m));
+            }
+            if self.failed {
+                return None;
+            }
+            match self.next_page() {
+                Ok(Some(page)) => self.buffer.extend(page.members),
+                Ok(None) => return None,
+                Err(e) => {
+                    self.failed = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! The async client: validation, rate limiting, credentials, retries, and the three endpoints.
+
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::auth::Auth;
+use crate::config::{Config, RetryPolicy};
+use crate::error::{Error, Result};
+use crate::model::{
+    Empty, GetGroupMemberInfoRequest, GetGroupMemberInfoResponse, GetGroupMutedAccountRequest,
+    GetGroupMutedAccountResponse, ModifyGroupBaseInfoRequest,
+};
+use crate::paging::{MemberPager, PageOptions};
+use crate::ratelimit::RateLimits;
+use crate::transport::{decode, Command, Transport};
+use crate::validate;
+
+/// A configured connection to the service. Cheap to clone; clones share the connection pool,
+/// the cached UserSig and the rate limiter. `Send + Sync`: share one across tasks and threads.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    sdkappid: u64,
+    identifier: String,
+    transport: Transport,
+    auth: Auth,
+    limits: RateLimits,
+    retry: RetryPolicy,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("sdkappid", &self.inner.sdkappid)
+            .field("identifier", &self.inner.identifier)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A client for `config`. Fails on an invalid configuration; makes no network call.
+    pub fn new(config: Config) -> Result<Self> {
+        config.validate()?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                sdkappid: config.sdkappid,
+                identifier: config.identifier.clone(),
+                transport: Transport::new(&config)?,
+                auth: Auth::new(&config)?,
+                limits: RateLimits::new(config.rate_limit)?,
+                retry: config.retry.clone(),
+            }),
+        })
+    }
+
+    /// A client configured from the `TIM_*` environment variables (see [`Config::from_env`]).
+    pub fn from_env() -> Result<Self> {
+        Self::new(Config::from_env()?)
+    }
+
+    /// The app this client calls as.
+    pub fn sdkappid(&self) -> u64 {
+        self.inner.sdkappid
+    }
+
+    /// The admin identifier this client calls as.
+    pub fn identifier(&self) -> &str {
+        &self.inner.identifier
+    }
+
+    /// Group member profiles, one call (see [`Client::members`] to page through a whole group).
+    pub async fn get_group_member_info(&self, request: &GetGroupMemberInfoRequest) -> Result<GetGroupMemberInfoResponse> {
+        validate::member_info(request)?;
+        self.call(Command::GetGroupMemberInfo, request).await
+    }
+
+    /// The muted members of a group (or of one of its topics).
+    pub async fn get_group_muted_account(
+        &self,
+        request: &GetGroupMutedAccountRequest,
+    ) -> Result<GetGroupMutedAccountResponse> {
+        validate::muted_account(request)?;
+        self.call(Command::GetGroupMutedAccount, request).await
+    }
+
+    /// Changes a group's profile; only the fields set in `request` change.
+    pub async fn modify_group_base_info(&self, request: &ModifyGroupBaseInfoRequest) -> Result<()> {
+        validate::modify_base_info(request)?;
+        let _: Empty = self.call(Command::ModifyGroupBaseInfo, request).await?;
+        Ok(())
+    }
+
+    /// Pages through every member of `group_id`, by Offset or by the community `Next` cursor.
+    pub fn members(&self, group_id: impl Into<String>, options: PageOptions) -> Result<MemberPager> {
+        MemberPager::new(self.clone(), group_id.into(), options)
+    }
+
+    /// Sends `request` as `command` with retries; the body is serialized once.
+    async fn call<Req: Serialize, Resp: DeserializeOwned>(&self, command: Command, request: &Req) -> Result<Resp> {
+        let inner = &*self.inner;
+        let body = serde_json::to_vec(request).map_err(|e| Error::invalid("request", e.to_string()))?;
+        let mut retries = 0u32;
+        let mut refreshed_credentials = false;
+        loop {
+            inner.limits.acquire(command).await;
+            let (usersig, generation) = inner.auth.usersig().await?;
+            let outcome = match inner.transport.post(command, &body, &usersig).await {
+                Ok(bytes) => decode::<Resp>(&bytes, Auth::expose(&usersig)),
+                Err(e) => Err(e),
+            };
+            let error = match outcome {
+                Ok(response) => return Ok(response),
+                Err(e) => e,
+            };
+            let stale = error.api_kind().is_some_and(|k| k.is_stale_credential());
+            if stale && !refreshed_credentials && inner.auth.invalidate(generation) {
+                tracing::info!(%command, code = error.code(), "UserSig rejected; asking for a fresh one");
+                refreshed_credentials = true;
+                continue;
+            }
+            if error.is_retryable() && retries < inner.retry.max_retries {
+                let wait = inner.retry.backoff(retries, error.is_rate_limited());
+                retries += 1;
+                tracing::warn!(%command, retry = retries, wait_ms = wait.as_millis() as u64, error = %error, "retrying");
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            return Err(error);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Credentials;
+
+    fn assert_send_sync<T: Send + Sync + Clone>() {}
+
+    #[test]
+    fn client_is_shareable() {
+        assert_send_sync::<Client>();
+    }
+
+    #[tokio::test]
+    async fn bad_input_fails_before_the_network() {
+        // Port 9 on loopback: nothing listens; a request would fail with a transport error.
+        let config = Config::new(1400000000, Credentials::secret_key("k"))
+            .with_base_url("http://127.0.0.1:9")
+            .unwrap();
+        let client = Client::new(config).unwrap();
+        let e = client
+            .get_group_member_info(&GetGroupMemberInfoRequest::new(""))
+            .await
+            .unwrap_err();
+        assert!(matches!(e, Error::InvalidArgument { ref field, .. } if field == "GroupId"), "{e:?}");
+        let mut m = ModifyGroupBaseInfoRequest::new("g");
+        m.name = Some("x".repeat(31));
+        let e = client.modify_group_base_info(&m).await.unwrap_err();
+        assert!(matches!(e, Error::InvalidArgument { ref field, .. } if field == "Name"), "{e:?}");
+    }
+}

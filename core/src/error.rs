@@ -1,0 +1,317 @@
+//! The one error type of timadmin, and the classification of the service's error codes.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::usersig::UserSigError;
+
+/// Result alias used throughout timadmin.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong. No variant ever carries the secret key or a UserSig.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The service answered with `ActionStatus: FAIL` and a non-zero `ErrorCode`.
+    #[error("service error {code} ({}): {info}", kind.description())]
+    Api {
+        /// The service's `ErrorCode`.
+        code: i64,
+        /// The service's `ErrorInfo`.
+        info: String,
+        /// What the code means, for the codes the reference names.
+        kind: ApiErrorKind,
+    },
+    /// The request never got a complete HTTP answer (connect refused, reset, DNS, TLS...).
+    #[error("transport error: {0}")]
+    Transport(String),
+    /// No answer within the configured request timeout.
+    #[error("request timed out after {0:?}")]
+    Timeout(Duration),
+    /// The HTTP status was not 200 (the service only does that when the network fails).
+    #[error("unexpected HTTP status {status}; body starts: {excerpt:?}")]
+    HttpStatus {
+        /// The HTTP status code.
+        status: u16,
+        /// The start of the body, secret-free.
+        excerpt: String,
+    },
+    /// The body was not the JSON the endpoint documents.
+    #[error("undecodable response ({reason}); body starts: {excerpt:?}")]
+    Decode {
+        /// What the decoder said.
+        reason: String,
+        /// The start of the body, secret-free.
+        excerpt: String,
+    },
+    /// A caller-supplied value was rejected before any network call.
+    #[error("invalid argument {field}: {reason}")]
+    InvalidArgument {
+        /// The REST name of the field (or the config setting) at fault.
+        field: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// Signing or verifying a UserSig failed.
+    #[error(transparent)]
+    UserSig(#[from] UserSigError),
+    /// The credential provider callback failed or returned nothing usable.
+    #[error("credential provider failed: {0}")]
+    Credentials(String),
+    /// The server broke the paging protocol (repeated cursor, no progress).
+    #[error("paging protocol violation: {0}")]
+    Paging(String),
+    /// A blocking call was made where it cannot run (e.g. inside an async runtime).
+    #[error("runtime error: {0}")]
+    Runtime(String),
+}
+
+impl Error {
+    /// Shorthand for an [`Error::InvalidArgument`].
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::InvalidArgument {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// Builds an [`Error::Api`] from the service's code and info.
+    pub fn api(code: i64, info: impl Into<String>) -> Self {
+        Error::Api {
+            code,
+            info: info.into(),
+            kind: ApiErrorKind::from_code(code),
+        }
+    }
+
+    /// The service's ErrorCode, when the service answered with one.
+    pub fn code(&self) -> Option<i64> {
+        match self {
+            Error::Api { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// The classified service error, when the service answered with one.
+    pub fn api_kind(&self) -> Option<ApiErrorKind> {
+        match self {
+            Error::Api { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+
+    /// Whether trying the same call again later may succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport(_) | Error::Timeout(_) => true,
+            Error::HttpStatus { status, .. } => *status >= 500 || *status == 429,
+            Error::Api { kind, .. } => kind.is_retryable(),
+            _ => false,
+        }
+    }
+
+    /// Whether a retry should wait longer than usual (the service said "too fast").
+    pub fn is_rate_limited(&self) -> bool {
+        matches!(self, Error::Api { kind: ApiErrorKind::RateLimited, .. })
+            || matches!(self, Error::HttpStatus { status: 429, .. })
+    }
+}
+
+/// The service error codes the reference names, grouped by what a caller does about them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiErrorKind {
+    /// 10002: internal error, try again.
+    InternalError,
+    /// 10003: invalid command word.
+    InvalidCommand,
+    /// 10004: invalid parameter.
+    InvalidParameter,
+    /// 10007: no permission (the identifier is not an app admin).
+    PermissionDenied,
+    /// 10010: the group does not exist or was deleted.
+    GroupNotFound,
+    /// 10015: invalid group ID.
+    InvalidGroupId,
+    /// 10018: the response would exceed 1 MB; ask for fewer members.
+    ResponseTooLarge,
+    /// 10026: the command word is disabled for this SDKAppID.
+    CommandDisabled,
+    /// 80001: text failed content filtering.
+    ContentFiltered,
+    /// 60002: HTTP parse error.
+    HttpParseError,
+    /// 60003: JSON parse error.
+    JsonParseError,
+    /// 60004/60005: account or signature error in the request.
+    AccountOrSignature,
+    /// 60006: SDKAppID invalid.
+    InvalidSdkAppId,
+    /// 60007/60011: call rate over the limit.
+    RateLimited,
+    /// 60008: service timeout or bad HTTP request.
+    ServiceTimeout,
+    /// 60009: bad request resource (URL).
+    BadResource,
+    /// 60010: needs an app admin.
+    AdminRequired,
+    /// 70001: UserSig expired.
+    UserSigExpired,
+    /// 70003: UserSig invalid.
+    UserSigInvalid,
+    /// 70009: UserSig verification failed (wrong key).
+    UserSigVerificationFailed,
+    /// 70013: identifier does not match the UserSig.
+    IdentifierMismatch,
+    /// 70014: SDKAppID does not match the UserSig.
+    SdkAppIdMismatch,
+    /// 70169/70202/70500: internal timeout or error, try later.
+    InternalTimeout,
+    /// Any code the reference does not name.
+    Other,
+}
+
+impl ApiErrorKind {
+    /// Classifies a service ErrorCode.
+    pub fn from_code(code: i64) -> Self {
+        use ApiErrorKind::*;
+        match code {
+            10002 => InternalError,
+            10003 => InvalidCommand,
+            10004 => InvalidParameter,
+            10007 => PermissionDenied,
+            10010 => GroupNotFound,
+            10015 => InvalidGroupId,
+            10018 => ResponseTooLarge,
+            10026 => CommandDisabled,
+            80001 => ContentFiltered,
+            60002 => HttpParseError,
+            60003 => JsonParseError,
+            60004 | 60005 => AccountOrSignature,
+            60006 => InvalidSdkAppId,
+            60007 | 60011 => RateLimited,
+            60008 => ServiceTimeout,
+            60009 => BadResource,
+            60010 => AdminRequired,
+            70001 => UserSigExpired,
+            70003 => UserSigInvalid,
+            70009 => UserSigVerificationFailed,
+            70013 => IdentifierMismatch,
+            70014 => SdkAppIdMismatch,
+            70169 | 70202 | 70500 => InternalTimeout,
+            _ => Other,
+        }
+    }
+
+    /// Worth retrying with backoff, per the reference.
+    pub fn is_retryable(self) -> bool {
+        matches!(
+            self,
+            ApiErrorKind::InternalError
+                | ApiErrorKind::ServiceTimeout
+                | ApiErrorKind::InternalTimeout
+                | ApiErrorKind::RateLimited
+        )
+    }
+
+    /// A credential problem that a fresh UserSig may cure (expired, invalid, failed verification).
+    pub fn is_stale_credential(self) -> bool {
+        matches!(
+            self,
+            ApiErrorKind::UserSigExpired | ApiErrorKind::UserSigInvalid | ApiErrorKind::UserSigVerificationFailed
+        )
+    }
+
+    /// Any authentication or account problem (6000x account/signature, 700xx UserSig codes).
+    pub fn is_auth(self) -> bool {
+        matches!(
+            self,
+            ApiErrorKind::AccountOrSignature
+                | ApiErrorKind::UserSigExpired
+                | ApiErrorKind::UserSigInvalid
+                | ApiErrorKind::UserSigVerificationFailed
+                | ApiErrorKind::IdentifierMismatch
+                | ApiErrorKind::SdkAppIdMismatch
+        )
+    }
+
+    /// A short human explanation of the code.
+    pub fn description(self) -> &'static str {
+        use ApiErrorKind::*;
+        match self {
+            InternalError => "internal server error, try again",
+            InvalidCommand => "invalid command word",
+            InvalidParameter => "invalid parameter",
+            PermissionDenied => "no permission: the identifier is not an app admin",
+            GroupNotFound => "the group does not exist or was deleted",
+            InvalidGroupId => "invalid group ID",
+            ResponseTooLarge => "response over 1 MB: request fewer members per page",
+            CommandDisabled => "command word disabled for this SDKAppID",
+            ContentFiltered => "text failed content filtering",
+            HttpParseError => "HTTP parse error",
+            JsonParseError => "JSON parse error",
+            AccountOrSignature => "account or signature error in the request",
+            InvalidSdkAppId => "SDKAppID invalid",
+            RateLimited => "call rate over the limit",
+            ServiceTimeout => "service timeout or bad HTTP request",
+            BadResource => "bad request resource (URL)",
+            AdminRequired => "needs an app admin",
+            UserSigExpired => "UserSig expired",
+            UserSigInvalid => "UserSig invalid",
+            UserSigVerificationFailed => "UserSig verification failed (wrong secret key?)",
+            IdentifierMismatch => "identifier does not match the UserSig",
+            SdkAppIdMismatch => "SDKAppID does not match the UserSig",
+            InternalTimeout => "internal timeout or error, try later",
+            Other => "unclassified service error",
+        }
+    }
+}
+
+impl fmt::Display for ApiErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.description())
+    }
+}
+
+/// The first bytes of a body, made safe to show: at most 120 characters, with every occurrence
+/// of `secret` (the UserSig in use) replaced.
+pub(crate) fn excerpt(body: &[u8], secret: &str) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = if secret.is_empty() {
+        text.into_owned()
+    } else {
+        text.replace(secret, "[redacted]")
+    };
+    text.chars().take(120).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classification() {
+        assert_eq!(ApiErrorKind::from_code(10010), ApiErrorKind::GroupNotFound);
+        assert_eq!(ApiErrorKind::from_code(60011), ApiErrorKind::RateLimited);
+        assert_eq!(ApiErrorKind::from_code(12345), ApiErrorKind::Other);
+        for code in [10002, 60008, 70169, 70202, 70500, 60007, 60011] {
+            assert!(Error::api(code, "").is_retryable(), "{code}");
+        }
+        for code in [10004, 10007, 10010, 10018, 70001] {
+            assert!(!Error::api(code, "").is_retryable(), "{code}");
+        }
+        assert!(Error::api(60007, "").is_rate_limited());
+        assert!(Error::HttpStatus { status: 502, excerpt: String::new() }.is_retryable());
+        assert!(!Error::HttpStatus { status: 404, excerpt: String::new() }.is_retryable());
+        assert!(ApiErrorKind::from_code(70001).is_stale_credential());
+        assert!(ApiErrorKind::from_code(60005).is_auth());
+    }
+
+    #[test]
+    fn excerpt_redacts_and_truncates() {
+        let body = format!("{{\"x\":\"{}\"}}{}", "SIG", "y".repeat(500));
+        let e = excerpt(body.as_bytes(), "SIG");
+        assert!(!e.contains("SIG"));
+        assert_eq!(e.chars().count(), 120);
+    }
+}

@@ -1,0 +1,40 @@
+//! Client-side rate limiting: each endpoint at or under its configured calls per second,
+//! across every task and thread sharing the client.
+
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+
+use crate::error::{Error, Result};
+use crate::transport::Command;
+
+/// One limiter per endpoint, or none when disabled.
+pub(crate) struct RateLimits {
+    limiters: Option<[DefaultDirectRateLimiter; 3]>,
+}
+
+impl RateLimits {
+    /// Evenly spaced calls at `per_second` (burst of one), so that no one-second window of the
+    /// service ever sees more than the configured rate.
+    pub(crate) fn new(per_second: Option<f64>) -> Result<Self> {
+        let Some(rate) = per_second else {
+            return Ok(RateLimits { limiters: None });
+        };
+        let period = Duration::from_secs_f64(1.0 / rate);
+        let quota = Quota::with_period(period)
+            .ok_or_else(|| Error::invalid("rate_limit", "too high"))?
+            .allow_burst(NonZeroU32::MIN);
+        let make = || RateLimiter::direct(quota);
+        Ok(RateLimits {
+            limiters: Some([make(), make(), make()]),
+        })
+    }
+
+    /// Waits until `command` may be sent.
+    pub(crate) async fn acquire(&self, command: Command) {
+        if let Some(limiters) = &self.limiters {
+            limiters[command.index()].until_ready().await;
+        }
+    }
+}

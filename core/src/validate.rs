@@ -1,0 +1,195 @@
+//! Checks applied to every request before it is sent, so bad input fails fast with a typed
+//! [`Error::InvalidArgument`] instead of a round trip and a service error code.
+
+use std::collections::HashSet;
+
+use crate::error::{Error, Result};
+use crate::model::{
+    is_community_group, GetGroupMemberInfoRequest, GetGroupMutedAccountRequest, ModifyGroupBaseInfoRequest,
+};
+
+/// Largest `Limit` the field table allows for ordinary groups.
+pub const MAX_LIMIT: u32 = 6000;
+/// Largest `Limit` for community groups.
+pub const MAX_COMMUNITY_LIMIT: u32 = 100;
+/// Byte limit of `Name`.
+pub const MAX_NAME_BYTES: usize = 30;
+/// Byte limit of `Introduction`.
+pub const MAX_INTRODUCTION_BYTES: usize = 240;
+/// Byte limit of `Notification`.
+pub const MAX_NOTIFICATION_BYTES: usize = 300;
+/// Byte limit of `FaceUrl`.
+pub const MAX_FACE_URL_BYTES: usize = 100;
+
+const ROLES: [&str; 3] = ["Owner", "Admin", "Member"];
+
+fn group_id(id: &str) -> Result<()> {
+    if id.trim().is_empty() {
+        return Err(Error::invalid("GroupId", "must not be empty"));
+    }
+    Ok(())
+}
+
+fn non_empty_items(field: &str, items: &Option<Vec<String>>) -> Result<()> {
+    if let Some(items) = items {
+        if items.iter().any(|s| s.trim().is_empty()) {
+            return Err(Error::invalid(field, "items must not be empty strings"));
+        }
+    }
+    Ok(())
+}
+
+/// Validates a `get_group_member_info` request.
+pub fn member_info(req: &GetGroupMemberInfoRequest) -> Result<()> {
+    group_id(&req.group_id)?;
+    non_empty_items("MemberInfoFilter", &req.member_info_filter)?;
+    non_empty_items("AppDefinedDataFilter_GroupMember", &req.app_defined_data_filter_group_member)?;
+    if let Some(roles) = &req.member_role_filter {
+        if let Some(bad) = roles.iter().find(|r| !ROLES.contains(&r.as_str())) {
+            return Err(Error::invalid(
+                "MemberRoleFilter",
+                format!("{bad:?} is not one of Owner, Admin, Member"),
+            ));
+        }
+    }
+    let community = is_community_group(&req.group_id);
+    if let Some(limit) = req.limit {
+        let max = if community { MAX_COMMUNITY_LIMIT } else { MAX_LIMIT };
+        if limit == 0 {
+            return Err(Error::invalid("Limit", "must be at least 1"));
+        }
+        if limit > max {
+            let what = if community { "community groups" } else { "ordinary groups" };
+            return Err(Error::invalid("Limit", format!("{limit} is over the maximum of {max} for {what}")));
+        }
+    }
+    if req.offset.is_some() && req.next.is_some() {
+        return Err(Error::invalid("Offset", "cannot be combined with Next"));
+    }
+    if community && req.offset.is_some() {
+        return Err(Error::invalid("Offset", "community groups page with Next, not Offset"));
+    }
+    Ok(())
+}
+
+/// Validates a `get_group_muted_account` request.
+pub fn muted_account(req: &GetGroupMutedAccountRequest) -> Result<()> {
+    group_id(&req.group_id)?;
+    if let Some(topic) = &req.topic_id {
+        if topic.trim().is_empty() {
+            return Err(Error::invalid("TopicId", "must not be empty when given"));
+        }
+    }
+    Ok(())
+}
+
+fn max_bytes(field: &str, value: &Option<String>, max: usize) -> Result<()> {
+    if let Some(v) = value {
+        if v.len() > max {
+            return Err(Error::invalid(
+                field,
+                format!("is {} bytes of UTF-8; the maximum is {max} bytes", v.len()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Validates a `modify_group_base_info` request.
+pub fn modify_base_info(req: &ModifyGroupBaseInfoRequest) -> Result<()> {
+    group_id(&req.group_id)?;
+    max_bytes("Name", &req.name, MAX_NAME_BYTES)?;
+    max_bytes("Introduction", &req.introduction, MAX_INTRODUCTION_BYTES)?;
+    max_bytes("Notification", &req.notification, MAX_NOTIFICATION_BYTES)?;
+    max_bytes("FaceUrl", &req.face_url, MAX_FACE_URL_BYTES)?;
+    if req.max_member_num == Some(0) {
+        return Err(Error::invalid("MaxMemberNum", "must be at least 1"));
+    }
+    if let Some(items) = &req.app_defined_data {
+        let mut seen = HashSet::with_capacity(items.len());
+        for item in items {
+            if item.key.is_empty() {
+                return Err(Error::invalid("AppDefinedData", "a Key must not be empty"));
+            }
+            if !seen.insert(item.key.as_str()) {
+                return Err(Error::invalid("AppDefinedData", format!("Key {:?} appears more than once", item.key)));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::AppDefinedDataUpdate;
+
+    fn field(e: Error) -> String {
+        match e {
+            Error::InvalidArgument { field, .. } => field,
+            other => panic!("expected InvalidArgument, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn member_info_rules() {
+        let ok = GetGroupMemberInfoRequest::new("@TGS#1");
+        assert!(member_info(&ok).is_ok());
+        assert_eq!(field(member_info(&GetGroupMemberInfoRequest::new(" ")).unwrap_err()), "GroupId");
+        let mut r = ok.clone();
+        r.limit = Some(0);
+        assert_eq!(field(member_info(&r).unwrap_err()), "Limit");
+        r.limit = Some(6000);
+        assert!(member_info(&r).is_ok());
+        r.limit = Some(6001);
+        assert_eq!(field(member_info(&r).unwrap_err()), "Limit");
+        let mut c = GetGroupMemberInfoRequest::new("@TGS#_c");
+        c.limit = Some(101);
+        assert_eq!(field(member_info(&c).unwrap_err()), "Limit");
+        c.limit = Some(100);
+        c.offset = Some(0);
+        assert_eq!(field(member_info(&c).unwrap_err()), "Offset");
+        let mut both = ok.clone();
+        both.offset = Some(1);
+        both.next = Some(String::new());
+        assert_eq!(field(member_info(&both).unwrap_err()), "Offset");
+        let mut roles = ok;
+        roles.member_role_filter = Some(vec!["Owner".into(), "King".into()]);
+        assert_eq!(field(member_info(&roles).unwrap_err()), "MemberRoleFilter");
+    }
+
+    #[test]
+    fn modify_rules_count_bytes_not_chars() {
+        let mut r = ModifyGroupBaseInfoRequest::new("g");
+        r.name = Some("群".repeat(10)); // 30 bytes
+        assert!(modify_base_info(&r).is_ok());
+        r.name = Some("群".repeat(11)); // 33 bytes, 11 chars
+        assert_eq!(field(modify_base_info(&r).unwrap_err()), "Name");
+        let mut r = ModifyGroupBaseInfoRequest::new("g");
+        r.introduction = Some("a".repeat(241));
+        assert_eq!(field(modify_base_info(&r).unwrap_err()), "Introduction");
+        r.introduction = None;
+        r.notification = Some("a".repeat(301));
+        assert_eq!(field(modify_base_info(&r).unwrap_err()), "Notification");
+        r.notification = None;
+        r.face_url = Some("a".repeat(101));
+        assert_eq!(field(modify_base_info(&r).unwrap_err()), "FaceUrl");
+        r.face_url = None;
+        r.app_defined_data = Some(vec![AppDefinedDataUpdate::set("k", "1"), AppDefinedDataUpdate::delete("k")]);
+        assert_eq!(field(modify_base_info(&r).unwrap_err()), "AppDefinedData");
+        r.app_defined_data = None;
+        r.max_member_num = Some(0);
+        assert_eq!(field(modify_base_info(&r).unwrap_err()), "MaxMemberNum");
+    }
+
+    #[test]
+    fn muted_rules() {
+        assert!(muted_account(&GetGroupMutedAccountRequest::new("g")).is_ok());
+        assert!(muted_account(&GetGroupMutedAccountRequest::new("")).is_err());
+        let r = GetGroupMutedAccountRequest {
+            group_id: "g".into(),
+            topic_id: Some(String::new()),
+        };
+        assert_eq!(field(muted_account(&r).unwrap_err()), "TopicId");
+    }
+}
