@@ -1,0 +1,120 @@
+//! The `serve` command line, shared by the `timadmin-emulator` binary and the `timadmin` CLI's
+//! `emulator` subcommand: parse [`ServeArgs`], call [`run`] (blocking) or [`serve`] (async).
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+
+use crate::config::{EmulatorConfig, DEFAULT_ADMIN, DEFAULT_KEY, DEFAULT_RATE_LIMIT_PER_SEC, DEFAULT_SDKAPPID};
+use crate::error::EmulatorError;
+use crate::server::Emulator;
+
+/// Options of the emulator server command.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// TCP port to listen on (0 = pick a free one; the chosen URL is printed).
+    #[arg(long, default_value_t = 0, env = "TIMADMIN_EMULATOR_PORT")]
+    pub port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1", env = "TIMADMIN_EMULATOR_HOST")]
+    pub host: IpAddr,
+    /// Fixture file to load at start (format: see the emulator README).
+    #[arg(long, value_name = "FILE", env = "TIMADMIN_EMULATOR_SEED")]
+    pub seed: Option<PathBuf>,
+    /// Also create community group `@TGS#_demo` with N generated members (replaces a seeded one).
+    #[arg(long, value_name = "N")]
+    pub community_members: Option<usize>,
+    /// SDKAppID to accept.
+    #[arg(long, default_value_t = DEFAULT_SDKAPPID, env = "TIMADMIN_EMULATOR_SDKAPPID")]
+    pub sdkappid: u64,
+    /// Secret key UserSigs must be signed with.
+    #[arg(long, default_value = DEFAULT_KEY, env = "TIMADMIN_EMULATOR_KEY", hide_env_values = true)]
+    pub key: String,
+    /// App admin identifier(s); repeat for several. Default: administrator.
+    #[arg(long = "admin", value_name = "IDENTIFIER")]
+    pub admins: Vec<String>,
+    /// Calls per second allowed per command.
+    #[arg(long, default_value_t = DEFAULT_RATE_LIMIT_PER_SEC)]
+    pub rate_limit: u32,
+    /// Disable rate limiting.
+    #[arg(long)]
+    pub no_rate_limit: bool,
+}
+
+impl ServeArgs {
+    /// The emulator configuration these options describe.
+    pub fn to_config(&self) -> EmulatorConfig {
+        EmulatorConfig {
+            sdkappid: self.sdkappid,
+            key: self.key.clone(),
+            admins: if self.admins.is_empty() { vec![DEFAULT_ADMIN.to_owned()] } else { self.admins.clone() },
+            rate_limit_per_sec: if self.no_rate_limit { None } else { Some(self.rate_limit) },
+            seed_file: self.seed.clone(),
+            community_members: self.community_members,
+            ..EmulatorConfig::default()
+        }
+    }
+
+    /// The address to listen on.
+    pub fn addr(&self) -> SocketAddr {
+        SocketAddr::new(self.host, self.port)
+    }
+}
+
+/// The JSON line printed on stdout once the server listens:
+/// `{"base_url":"http://127.0.0.1:PORT","sdkappid":N,"key":"...","identifier":"administrator"}`.
+pub fn ready_line(emu: &Emulator) -> String {
+    serde_json::json!({
+        "base_url": emu.base_url(),
+        "sdkappid": emu.sdkappid(),
+        "key": emu.key(),
+        "identifier": emu.admin_identifier(),
+    })
+    .to_string()
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Starts the emulator on the current runtime, prints the ready line on stdout, and serves
+/// until Ctrl-C or SIGTERM.
+pub async fn serve(args: ServeArgs) -> Result<(), EmulatorError> {
+    use std::io::Write;
+    let emu = Emulator::start_on(args.addr(), args.to_config()).await?;
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{}", ready_line(&emu))?;
+        out.flush()?;
+    }
+    shutdown_signal().await;
+    emu.stop();
+    Ok(())
+}
+
+/// Blocking form of [`serve`]: builds its own runtime. Must not be called from inside a tokio
+/// runtime (use [`serve`] there); doing so returns an error instead of panicking.
+pub fn run(args: ServeArgs) -> Result<(), EmulatorError> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(EmulatorError::Runtime("cli::run called inside a tokio runtime; use cli::serve".into()));
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    rt.block_on(serve(args))
+}

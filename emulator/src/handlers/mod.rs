@@ -1,0 +1,55 @@
+//! One module per REST command; each takes the parsed body and the store and returns a reply.
+
+pub(crate) mod member_info;
+pub(crate) mod modify_base_info;
+pub(crate) mod muted_account;
+
+use serde_json::{Map, Value};
+
+use crate::protocol::{ApiError, Reply};
+use crate::state::Store;
+
+/// The commands the emulator serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Command {
+    GetGroupMemberInfo,
+    GetGroupMutedAccount,
+    ModifyGroupBaseInfo,
+}
+
+/// The URL prefix of the group commands.
+pub(crate) const SERVICE_PREFIX: &str = "/v4/group_open_http_svc/";
+
+impl Command {
+    pub(crate) const ALL: [Command; 3] =
+        [Command::GetGroupMemberInfo, Command::GetGroupMutedAccount, Command::ModifyGroupBaseInfo];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Command::GetGroupMemberInfo => "get_group_member_info",
+            Command::GetGroupMutedAccount => "get_group_muted_account",
+            Command::ModifyGroupBaseInfo => "modify_group_base_info",
+        }
+    }
+
+    pub(crate) fn from_name(name: &str) -> Option<Command> {
+        Command::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+/// Per-call settings the handlers need.
+pub(crate) struct Ctx {
+    pub max_response_bytes: usize,
+    pub extra_fields: bool,
+    pub now: u64,
+}
+
+/// Runs `command` on `body`.
+pub(crate) fn dispatch(command: Command, store: &mut Store, body: &Map<String, Value>, ctx: &Ctx) -> Reply {
+    let result: Result<Reply, ApiError> = match command {
+        Command::GetGroupMemberInfo => member_info::handle(store, body, ctx),
+        Command::GetGroupMutedAccount => muted_account::handle(store, body, ctx),
+        Command::ModifyGroupBaseInfo => modify_base_info::handle(store, body, ctx),
+    };
+    result.unwrap_or_else(Reply::from)
+}

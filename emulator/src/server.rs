@@ -1,0 +1,684 @@
+//! The running server: shared state, the REST entry point (envelope checks, faults, rate
+//! limit, dispatch), the `Emulator` handle and the thread-safe `Control` handle.
+
+use std::collections::VecDeque;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use timadmin::usersig::{Signer, UserSigError};
+use tokio::sync::watch;
+
+use crate::config::EmulatorConfig;
+use crate::error::EmulatorError;
+use crate::faults::{Fault, FaultKind, FaultQueue};
+use crate::handlers::{self, Command, Ctx, SERVICE_PREFIX};
+use crate::inspect::{self, CallRecord};
+use crate::protocol::{self, codes, fail, Reply};
+use crate::ratelimit::RateLimits;
+use crate::state::{Group, GroupType, Store, COMMUNITY_PREFIX};
+
+/// Largest request body read, in bytes; larger bodies get 60002.
+const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
+/// How long a stopping server waits for in-flight requests before dropping them.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
+/// The group `community_members` generates.
+pub const DEMO_COMMUNITY_ID: &str = "@TGS#_demo";
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding a lock cannot leave our data half-updated in a harmful way;
+    // keep serving rather than propagate the poison.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// State shared by the server tasks and every `Control`.
+pub(crate) struct Shared {
+    pub(crate) config: EmulatorConfig,
+    pub(crate) base_url: String,
+    signer: Signer,
+    store: Mutex<Store>,
+    baseline: Mutex<Store>,
+    calls: Mutex<VecDeque<CallRecord>>,
+    faults: Mutex<FaultQueue>,
+    rate: Mutex<RateLimits>,
+    shutdown: watch::Receiver<bool>,
+}
+
+impl Shared {
+    fn new(config: EmulatorConfig, base_url: String, shutdown: watch::Receiver<bool>) -> Result<Arc<Shared>, EmulatorError> {
+        let signer = Signer::new(config.sdkappid, &config.key).map_err(|e| EmulatorError::Config(e.to_string()))?;
+        if config.admins.iter().all(|a| a.is_empty()) {
+            return Err(EmulatorError::Config("at least one non-empty admin identifier is needed".into()));
+        }
+        let mut store = Store::default();
+        if let Some(path) = &config.seed_file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| EmulatorError::Fixture(format!("cannot read {}: {e}", path.display())))?;
+            for g in crate::fixture::parse_fixture(&text)? {
+                store.insert(g);
+            }
+        }
+        if let Some(json) = &config.seed_json {
+            for g in crate::fixture::parse_fixture(json)? {
+                store.insert(g);
+            }
+        }
+        if let Some(n) = config.community_members {
+            store.insert(Group::generated(GroupType::Community, DEMO_COMMUNITY_ID, n).normalize()?);
+        }
+        Ok(Arc::new(Shared {
+            rate: Mutex::new(RateLimits::new(config.rate_limit_per_sec)),
+            calls: Mutex::new(VecDeque::new()),
+            faults: Mutex::new(FaultQueue::default()),
+            baseline: Mutex::new(store.clone()),
+            store: Mutex::new(store),
+            signer,
+            base_url,
+            config,
+            shutdown,
+        }))
+    }
+
+    pub(crate) fn control(self: &Arc<Self>) -> Control {
+        Control { shared: Arc::clone(self) }
+    }
+
+    pub(crate) fn admin_identifier(&self) -> &str {
+        self.config.admins.iter().find(|a| !a.is_empty()).map_or("", String::as_str)
+    }
+
+    fn record(&self, rec: CallRecord) {
+        let cap = self.config.call_log_capacity;
+        if cap == 0 {
+            return;
+        }
+        let mut calls = lock(&self.calls);
+        while calls.len() >= cap {
+            calls.pop_front();
+        }
+        calls.push_back(rec);
+    }
+}
+
+fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .nest("/__emulator", inspect::routes())
+        .fallback(rest_entry)
+        .with_state(shared)
+}
+
+/// Decodes a query string into pairs; `Err` on bad percent-encoding or non-UTF-8.
+fn parse_query(query: &str) -> Result<Vec<(String, String)>, String> {
+    fn decode(s: &str) -> Result<String, String> {
+        let bytes = s.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'+' => out.push(b' '),
+                b'%' => {
+                    let hex = bytes
+                        .get(i + 1..i + 3)
+                        .and_then(|h| std::str::from_utf8(h).ok())
+                        .and_then(|h| u8::from_str_radix(h, 16).ok())
+                        .ok_or_else(|| format!("bad percent-encoding in {s:?}"))?;
+                    out.push(hex);
+                    i += 2;
+                }
+                b => out.push(b),
+            }
+            i += 1;
+        }
+        String::from_utf8(out).map_err(|_| "query parameter is not UTF-8".to_owned())
+    }
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            Ok((decode(k)?, decode(v)?))
+        })
+        .collect()
+}
+
+/// What the query string said (for the call log and for checking).
+#[derive(Default)]
+struct QueryInfo {
+    pairs: Vec<(String, String)>,
+    error: Option<String>,
+}
+
+impl QueryInfo {
+    fn parse(query: Option<&str>) -> QueryInfo {
+        match parse_query(query.unwrap_or("")) {
+            Ok(pairs) => QueryInfo { pairs, error: None },
+            Err(e) => QueryInfo { pairs: Vec::new(), error: Some(e) },
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    fn duplicate(&self) -> Option<&str> {
+        self.pairs
+            .iter()
+            .enumerate()
+            .find(|(i, (k, _))| self.pairs[..*i].iter().any(|(k2, _)| k2 == k))
+            .map(|(_, (k, _))| k.as_str())
+    }
+}
+
+fn parse_digits<T: std::str::FromStr>(s: &str) -> Option<T> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn json_reply(status: StatusCode, body: Vec<u8>) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// Every non-inspection request lands here.
+async fn rest_entry(State(sh): State<Arc<Shared>>, req: Request) -> Response {
+    let arrived = protocol::now_unix_ms();
+    let (parts, body) = req.into_parts();
+    let path = parts.uri.path().to_owned();
+    let command_name = path.strip_prefix(SERVICE_PREFIX).unwrap_or(&path).to_owned();
+    let query = QueryInfo::parse(parts.uri.query());
+    let bytes = axum::body::to_bytes(body, MAX_REQUEST_BYTES).await.map_err(|e| e.to_string());
+    let mut rec = CallRecord {
+        command: command_name.clone(),
+        method: parts.method.to_string(),
+        sdkappid: query.get("sdkappid").and_then(parse_digits),
+        identifier: query.get("identifier").map(str::to_owned),
+        random: query.get("random").and_then(parse_digits),
+        body: bytes.as_ref().ok().and_then(|b| serde_json::from_slice(b).ok()),
+        error_code: None,
+        http_status: 200,
+        fault: None,
+        timestamp_ms: arrived,
+    };
+    let fault = lock(&sh.faults).take(&command_name);
+    rec.fault = fault.as_ref().map(FaultKind::label);
+    let mut truncate = false;
+    match fault {
+        Some(FaultKind::ErrorCode { code, info }) => {
+            let reply = fail(code, &info);
+            rec.error_code = Some(code);
+            sh.record(rec);
+            return json_reply(StatusCode::OK, reply.body);
+        }
+        Some(FaultKind::HttpStatus(status)) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+            rec.http_status = status.as_u16();
+            sh.record(rec);
+            let html = format!("<html><body><h1>{status}</h1>injected by timadmin-emulator</body></html>");
+            return (status, [(header::CONTENT_TYPE, "text/html")], html).into_response();
+        }
+        Some(FaultKind::CloseConnection) => {
+            rec.http_status = 0;
+            sh.record(rec);
+            let stream = futures::stream::once(async {
+                Err::<Bytes, std::io::Error>(std::io::Error::other("connection closed by injected fault"))
+            });
+            return (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], Body::from_stream(stream))
+                .into_response();
+        }
+        Some(FaultKind::Delay(d)) => {
+            let mut stop = sh.shutdown.clone();
+            tokio::select! {
+                _ = tokio::time::sleep(d) => {}
+                _ = stop.wait_for(|s| *s) => {}
+            }
+        }
+        Some(FaultKind::TruncatedBody) => truncate = true,
+        None => {}
+    }
+    let mut reply = process(&sh, &parts.method, &command_name, &query, bytes);
+    rec.error_code = Some(reply.code);
+    sh.record(rec);
+    if truncate {
+        let half = reply.body.len() / 2;
+        reply.body.truncate(half);
+    }
+    json_reply(StatusCode::OK, reply.body)
+}
+
+/// The service's checks, in order: command, method, query, rate limit, UserSig, admin, body, handler.
+fn process(sh: &Shared, method: &Method, command_name: &str, query: &QueryInfo, bytes: Result<Bytes, String>) -> Reply {
+    let Some(command) = Command::from_name(command_name) else {
+        return fail(codes::BAD_RESOURCE, &format!("unknown request resource {command_name:?}"));
+    };
+    if method != Method::POST {
+        return fail(codes::HTTP_PARSE, &format!("method {method} is not allowed; use POST"));
+    }
+    if let Some(e) = &query.error {
+        return fail(codes::HTTP_PARSE, e);
+    }
+    if let Some(k) = query.duplicate() {
+        return fail(codes::HTTP_PARSE, &format!("query parameter {k:?} is given more than once"));
+    }
+    let cfg = &sh.config;
+    let sdkappid = match query.get("sdkappid") {
+        None => return fail(codes::SDKAPPID_INVALID, "query parameter sdkappid is missing"),
+        Some(s) => match parse_digits::<u64>(s) {
+            None => return fail(codes::SDKAPPID_INVALID, &format!("sdkappid {s:?} is not a number")),
+            Some(v) => v,
+        },
+    };
+    if sdkappid != cfg.sdkappid {
+        return fail(codes::SDKAPPID_INVALID, &format!("sdkappid {sdkappid} is not a valid SDKAppID"));
+    }
+    let identifier = match query.get("identifier") {
+        None | Some("") => return fail(codes::ACCOUNT_OR_SIG_MISSING, "query parameter identifier is missing"),
+        Some(s) => s,
+    };
+    let usersig = match query.get("usersig") {
+        None | Some("") => return fail(codes::ACCOUNT_OR_SIG_MISSING, "query parameter usersig is missing"),
+        Some(s) => s,
+    };
+    match query.get("random") {
+        None => return fail(codes::HTTP_PARSE, "query parameter random is missing"),
+        Some(s) => {
+            if parse_digits::<u32>(s).is_none() {
+                return fail(codes::HTTP_PARSE, &format!("random {s:?} is not an integer in 0..=4294967295"));
+            }
+        }
+    }
+    match query.get("contenttype") {
+        Some("json") => {}
+        None => return fail(codes::HTTP_PARSE, "query parameter contenttype is missing (must be json)"),
+        Some(other) => return fail(codes::HTTP_PARSE, &format!("contenttype {other:?} is not supported (must be json)")),
+    }
+    if !lock(&sh.rate).allow(command.name()) {
+        return fail(codes::RATE_LIMITED, &format!("{} called more often than the limit", command.name()));
+    }
+    if let Err(e) = sh.signer.verify(identifier, usersig, None) {
+        let code = match e {
+            UserSigError::Expired { .. } => codes::SIG_EXPIRED,
+            UserSigError::SignatureMismatch => codes::SIG_MISMATCH,
+            UserSigError::IdentifierMismatch { .. } => codes::SIG_IDENTIFIER_MISMATCH,
+            UserSigError::SdkAppIdMismatch { .. } => codes::SIG_SDKAPPID_MISMATCH,
+            UserSigError::Malformed(_) | UserSigError::UserbufMismatch | UserSigError::InvalidInput(_) => codes::SIG_INVALID,
+        };
+        return fail(code, &e.to_string());
+    }
+    if !cfg.admins.iter().any(|a| a == identifier) {
+        return fail(codes::NO_PERMISSION, &format!("{identifier:?} is not an app admin"));
+    }
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => return fail(codes::HTTP_PARSE, &format!("cannot read request body: {e}")),
+    };
+    let body: Map<String, Value> = match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(m)) => m,
+        Ok(_) => return fail(codes::JSON_PARSE, "request body must be a JSON object"),
+        Err(e) => return fail(codes::JSON_PARSE, &format!("request body is not valid JSON: {e}")),
+    };
+    let ctx = Ctx {
+        max_response_bytes: cfg.max_response_bytes,
+        extra_fields: cfg.extra_response_fields,
+        now: protocol::now_unix(),
+    };
+    let mut store = lock(&sh.store);
+    handlers::dispatch(command, &mut store, &body, &ctx)
+}
+
+/// A running emulator. Stops on [`Emulator::stop`] or when dropped.
+pub struct Emulator {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    shutdown: watch::Sender<bool>,
+    task: Option<tokio::task::JoinHandle<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator").field("addr", &self.addr).field("sdkappid", &self.shared.config.sdkappid).finish()
+    }
+}
+
+fn loopback_if_unspecified(addr: SocketAddr) -> SocketAddr {
+    match addr {
+        SocketAddr::V4(a) if a.ip().is_unspecified() => SocketAddr::from((Ipv4Addr::LOCALHOST, a.port())),
+        SocketAddr::V6(a) if a.ip().is_unspecified() => SocketAddr::from((Ipv6Addr::LOCALHOST, a.port())),
+        other => other,
+    }
+}
+
+async fn serve(listener: tokio::net::TcpListener, app: Router, shutdown: watch::Receiver<bool>) {
+    let mut graceful = shutdown.clone();
+    let mut hard = shutdown;
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        // Also ends when the sender (the Emulator) is dropped.
+        let _ = graceful.wait_for(|s| *s).await;
+    });
+    tokio::select! {
+        r = server => {
+            if let Err(e) = r {
+                tracing::warn!("emulator server ended with an error: {e}");
+            }
+        }
+        _ = async {
+            let _ = hard.wait_for(|s| *s).await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => {}
+    }
+}
+
+impl Emulator {
+    /// Starts on `127.0.0.1:0` (an ephemeral port) on the current tokio runtime.
+    pub async fn start(config: EmulatorConfig) -> Result<Emulator, EmulatorError> {
+        Self::start_on(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), config).await
+    }
+
+    /// Starts on `addr` on the current tokio runtime (seeding first, per `config`).
+    pub async fn start_on(addr: SocketAddr, config: EmulatorConfig) -> Result<Emulator, EmulatorError> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let local = listener.local_addr()?;
+        let base_url = format!("http://{}", loopback_if_unspecified(local));
+        let (tx, rx) = watch::channel(false);
+        let shared = Shared::new(config, base_url, rx.clone())?;
+        let task = tokio::spawn(serve(listener, router(Arc::clone(&shared)), rx));
+        Ok(Emulator { shared, addr: local, shutdown: tx, task: Some(task), thread: None })
+    }
+
+    /// Starts on `127.0.0.1:0` on a dedicated thread with its own runtime: for synchronous
+    /// callers (Python, C tests, CLI). Safe to call inside or outside a tokio runtime.
+    pub fn start_blocking(config: EmulatorConfig) -> Result<Emulator, EmulatorError> {
+        Self::start_blocking_on(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), config)
+    }
+
+    /// Same as [`Emulator::start_blocking`], listening on `addr`.
+    pub fn start_blocking_on(addr: SocketAddr, config: EmulatorConfig) -> Result<Emulator, EmulatorError> {
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<Emulator, EmulatorError>>();
+        let thread = std::thread::Builder::new().name("timadmin-emulator".into()).spawn(move || {
+            let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = ready_tx.send(Err(EmulatorError::Io(e)));
+                    return;
+                }
+            };
+            rt.block_on(async move {
+                match Emulator::start_on(addr, config).await {
+                    Ok(mut emu) => {
+                        let task = emu.task.take();
+                        if ready_tx.send(Ok(emu)).is_ok() {
+                            if let Some(task) = task {
+                                let _ = task.await;
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                    }
+                }
+            });
+            rt.shutdown_timeout(Duration::from_millis(200));
+        })?;
+        let mut emu = ready_rx
+            .recv()
+            .map_err(|_| EmulatorError::Runtime("emulator thread exited before starting".into()))??;
+        emu.thread = Some(thread);
+        Ok(emu)
+    }
+
+    /// `http://HOST:PORT` to use as the client's endpoint (unspecified hosts become loopback).
+    pub fn base_url(&self) -> String {
+        self.shared.base_url.clone()
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The SDKAppID the emulator accepts.
+    pub fn sdkappid(&self) -> u64 {
+        self.shared.config.sdkappid
+    }
+
+    /// The secret key UserSigs must be signed with.
+    pub fn key(&self) -> &str {
+        &self.shared.config.key
+    }
+
+    /// The first app admin identifier (default `administrator`).
+    pub fn admin_identifier(&self) -> &str {
+        self.shared.admin_identifier()
+    }
+
+    /// A cheap, clonable, thread-safe handle to inspect and change the emulator's state.
+    pub fn control(&self) -> Control {
+        self.shared.control()
+    }
+
+    /// Stops serving: in-flight requests get up to a second to finish. Dropping does the same.
+    pub fn stop(self) {
+        drop(self);
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+        // An async-started server task ends by itself once signalled; nothing to await in Drop.
+        let _ = self.task.take();
+    }
+}
+
+/// Summary of one group for listings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GroupSummary {
+    /// The group ID.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// The group type.
+    #[serde(rename = "Type")]
+    pub group_type: GroupType,
+    /// Number of members.
+    #[serde(rename = "MemberNum")]
+    pub member_num: usize,
+}
+
+/// Thread-safe handle to a running emulator's state; all methods are synchronous and cheap
+/// to call from tests, other threads, or FFI. Clone freely.
+#[derive(Clone)]
+pub struct Control {
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Control {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Control").field("base_url", &self.shared.base_url).finish()
+    }
+}
+
+impl Control {
+    /// The configuration the emulator started with.
+    pub fn config(&self) -> &EmulatorConfig {
+        &self.shared.config
+    }
+
+    /// `http://HOST:PORT` of the emulator.
+    pub fn base_url(&self) -> String {
+        self.shared.base_url.clone()
+    }
+
+    /// Loads a fixture file (see README), adding or replacing its groups.
+    pub fn seed_file(&self, path: &Path) -> Result<(), EmulatorError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| EmulatorError::Fixture(format!("cannot read {}: {e}", path.display())))?;
+        self.seed_json(&text)
+    }
+
+    /// Loads a fixture document, adding or replacing its groups. All-or-nothing.
+    pub fn seed_json(&self, json: &str) -> Result<(), EmulatorError> {
+        let groups = crate::fixture::parse_fixture(json)?;
+        let mut store = lock(&self.shared.store);
+        for g in groups {
+            store.insert(g);
+        }
+        Ok(())
+    }
+
+    /// Adds (or replaces) one group after validating it.
+    pub fn add_group(&self, group: Group) -> Result<(), EmulatorError> {
+        let g = group.normalize()?;
+        lock(&self.shared.store).insert(g);
+        Ok(())
+    }
+
+    /// Changes a stored group in place; the result is validated and discarded if invalid.
+    /// Returns `Ok(false)` when the group does not exist.
+    pub fn update_group(&self, group_id: &str, f: impl FnOnce(&mut Group)) -> Result<bool, EmulatorError> {
+        let mut store = lock(&self.shared.store);
+        let Some(current) = store.groups.get(group_id) else {
+            return Ok(false);
+        };
+        let mut changed = current.clone();
+        f(&mut changed);
+        if changed.group_id != group_id {
+            return Err(EmulatorError::InvalidGroup {
+                group_id: group_id.to_owned(),
+                reason: "update_group must not change GroupId".into(),
+            });
+        }
+        let changed = changed.normalize()?;
+        store.insert(changed);
+        Ok(true)
+    }
+
+    /// Removes a group; returns whether it existed.
+    pub fn remove_group(&self, group_id: &str) -> bool {
+        lock(&self.shared.store).groups.remove(group_id).is_some()
+    }
+
+    /// Adds a community group (ID must start with `@TGS#_`) of `members` generated members
+    /// (see [`Group::generated`]). 100,000 members take well under a second.
+    pub fn generate_community_group(&self, group_id: &str, members: usize) -> Result<(), EmulatorError> {
+        if !group_id.starts_with(COMMUNITY_PREFIX) {
+            return Err(EmulatorError::InvalidGroup {
+                group_id: group_id.to_owned(),
+                reason: format!("community group IDs must start with {COMMUNITY_PREFIX:?}"),
+            });
+        }
+        self.generate_group(GroupType::Community, group_id, members)
+    }
+
+    /// Adds a group of `group_type` with `members` generated members (see [`Group::generated`]).
+    pub fn generate_group(&self, group_type: GroupType, group_id: &str, members: usize) -> Result<(), EmulatorError> {
+        let g = Group::generated(group_type, group_id, members).normalize()?;
+        lock(&self.shared.store).insert(g);
+        Ok(())
+    }
+
+    /// A snapshot of a group as stored.
+    pub fn group(&self, group_id: &str) -> Option<Group> {
+        lock(&self.shared.store).groups.get(group_id).cloned()
+    }
+
+    /// IDs of all groups, sorted.
+    pub fn group_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = lock(&self.shared.store).groups.keys().cloned().collect();
+        ids.sort();
+        ids
+    }
+
+    /// ID, type and member count of every group, sorted by ID.
+    pub fn group_summaries(&self) -> Vec<GroupSummary> {
+        let mut out: Vec<GroupSummary> = lock(&self.shared.store)
+            .groups
+            .values()
+            .map(|g| GroupSummary { group_id: g.group_id.clone(), group_type: g.group_type, member_num: g.member_list.len() })
+            .collect();
+        out.sort_by(|a, b| a.group_id.cmp(&b.group_id));
+        out
+    }
+
+    /// Queues a fault (after those already pending).
+    pub fn inject_fault(&self, fault: Fault) {
+        lock(&self.shared.faults).push(fault);
+    }
+
+    /// Faults not yet used up, in order.
+    pub fn faults(&self) -> Vec<Fault> {
+        lock(&self.shared.faults).list()
+    }
+
+    /// Drops every pending fault.
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
+    }
+
+    /// The call log, oldest first (UserSigs are never recorded).
+    pub fn calls(&self) -> Vec<CallRecord> {
+        lock(&self.shared.calls).iter().cloned().collect()
+    }
+
+    /// Empties the call log.
+    pub fn clear_calls(&self) {
+        lock(&self.shared.calls).clear();
+    }
+
+    /// Sets calls per second per command (`None`/`Some(0)` disables); the buckets start full.
+    pub fn set_rate_limit(&self, per_sec: Option<u32>) {
+        lock(&self.shared.rate).set(per_sec);
+    }
+
+    /// The current rate limit, if any.
+    pub fn rate_limit(&self) -> Option<u32> {
+        lock(&self.shared.rate).per_sec()
+    }
+
+    /// Back to the state right after start: groups as seeded by the config, empty call log,
+    /// no faults, the configured rate limit.
+    pub fn reset(&self) {
+        let baseline = lock(&self.shared.baseline).clone();
+        *lock(&self.shared.store) = baseline;
+        self.clear_calls();
+        self.clear_faults();
+        self.set_rate_limit(self.shared.config.rate_limit_per_sec);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_parsing() {
+        let q = parse_query("a=1&b=x%2Ay&c=&d&&e=a+b").unwrap();
+        assert_eq!(q[1], ("b".into(), "x*y".into()));
+        assert_eq!(q[2], ("c".into(), "".into()));
+        assert_eq!(q[3], ("d".into(), "".into()));
+        assert_eq!(q[4], ("e".into(), "a b".into()));
+        assert!(parse_query("a=%zz").is_err());
+        assert!(parse_query("a=%f").is_err());
+        assert!(parse_query("a=%ff").is_err());
+    }
+
+    #[test]
+    fn digits_only() {
+        assert_eq!(parse_digits::<u32>("4294967295"), Some(u32::MAX));
+        assert_eq!(parse_digits::<u32>("4294967296"), None);
+        assert_eq!(parse_digits::<u32>("+1"), None);
+        assert_eq!(parse_digits::<u32>("-1"), None);
+        assert_eq!(parse_digits::<u32>(""), None);
+    }
+}
