@@ -252,3 +252,10 @@ mod tests {
         assert!(!e.to_string().contains("sig<"), "{e}");
     }
 }
+
+/// Decodes a response body as the client does (envelope, then `T`). Exposed for the shared
+/// vector tests of the bindings; not part of the stable API.
+#[doc(hidden)]
+pub fn decode_for_tests<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
+    decode(body, "")
+}
