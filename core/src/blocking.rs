@@ -18,8 +18,27 @@ use crate::paging::{MemberPage, MemberPager, PageOptions, PagingMode};
 /// The runtime and client of one process.
 struct Engine {
     pid: u32,
-    runtime: Arc<tokio::runtime::Runtime>,
+    /// Always `Some` until dropped.
+    runtime: Option<tokio::runtime::Runtime>,
     client: Client,
+}
+
+impl Engine {
+    fn runtime(&self) -> Result<&tokio::runtime::Runtime> {
+        self.runtime
+            .as_ref()
+            .ok_or_else(|| Error::Runtime("the client's runtime is gone".into()))
+    }
+}
+
+impl Drop for Engine {
+    /// Shuts the runtime down without waiting, so that dropping a client is fine anywhere,
+    /// including inside another async runtime (where a blocking shutdown would panic).
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
 }
 
 /// The blocking client. Each method blocks the calling thread until the call completes; many
@@ -44,7 +63,7 @@ fn build_engine(config: &Config) -> Result<Engine> {
         .map_err(|e| Error::Runtime(format!("cannot start the tokio runtime: {e}")))?;
     Ok(Engine {
         pid: std::process::id(),
-        runtime: Arc::new(runtime),
+        runtime: Some(runtime),
         client: Client::new(config.clone())?,
     })
 }
@@ -89,7 +108,7 @@ impl BlockingClient {
             ));
         }
         let engine = self.engine()?;
-        Ok(engine.runtime.block_on(future(engine.client.clone())))
+        Ok(engine.runtime()?.block_on(future(engine.client.clone())))
     }
 
     /// The async client behind this facade (for the current process).
