@@ -13,7 +13,7 @@ pub mod codes {
     pub const INVALID_PARAMETER: i64 = 10004;
     /// No permission: identifier is not an app admin, or the group type does not support the command.
     pub const NO_PERMISSION: i64 = 10007;
-    /// The group (or, for `get_group_muted_account`, not used for topics) does not exist.
+    /// The group does not exist (unknown topics are 10004).
     pub const GROUP_NOT_FOUND: i64 = 10010;
     /// Invalid group ID (empty, too long, whitespace).
     pub const INVALID_GROUP_ID: i64 = 10015;
