@@ -172,16 +172,30 @@ async fn clear_faults(State(sh): State<Arc<Shared>>) -> Response {
     ok()
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RateReq {
-    per_sec: Option<u32>,
+/// `{"per_sec": N}` or `{"per_sec": null}`; the field is required so `{}` is not a silent "disable".
+fn parse_rate(body: &str) -> Result<Option<u32>, String> {
+    let value: Value = serde_json::from_str(body).map_err(|e| e.to_string())?;
+    let Value::Object(map) = value else {
+        return Err("expected {\"per_sec\": N | null}".into());
+    };
+    if let Some(k) = map.keys().find(|k| *k != "per_sec") {
+        return Err(format!("unknown field {k:?} (expected per_sec)"));
+    }
+    match map.get("per_sec") {
+        None => Err("missing field per_sec (a number, or null to disable)".into()),
+        Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .map(Some)
+            .ok_or_else(|| format!("per_sec must be a non-negative 32-bit integer or null, got {v}")),
+    }
 }
 
 async fn rate_limit(State(sh): State<Arc<Shared>>, body: String) -> Response {
-    match serde_json::from_str::<RateReq>(&body) {
-        Ok(r) => {
-            sh.control().set_rate_limit(r.per_sec);
+    match parse_rate(&body) {
+        Ok(per_sec) => {
+            sh.control().set_rate_limit(per_sec);
             ok()
         }
         Err(e) => bad(StatusCode::BAD_REQUEST, e),

@@ -134,13 +134,19 @@ async fn faults_over_http() {
 
 #[tokio::test]
 async fn rate_limit_trips_with_60007_per_command() {
-    let h = Harness::start(EmulatorConfig { rate_limit_per_sec: Some(5), ..demo_config() }).await;
+    let h = Harness::start(EmulatorConfig { rate_limit_per_sec: Some(2), ..demo_config() }).await;
+    let started = Instant::now();
     let mut codes = Vec::new();
     for _ in 0..7 {
         codes.push(h.member_info(body()).await["ErrorCode"].as_i64().unwrap());
     }
-    assert_eq!(&codes[..5], &[0, 0, 0, 0, 0], "burst equals the rate: {codes:?}");
-    assert!(codes[5..].contains(&60007), "{codes:?}");
+    let elapsed = started.elapsed();
+    assert_eq!(&codes[..2], &[0, 0], "burst equals the rate: {codes:?}");
+    assert!(codes.iter().all(|c| *c == 0 || *c == 60007), "{codes:?}");
+    // 2 + 2/s tokens: 7 calls within 2.5 s cannot all pass.
+    assert!(codes.contains(&60007) || elapsed >= Duration::from_millis(2_500), "{codes:?} in {elapsed:?}");
+    let limited = h.emu.control().calls().iter().filter(|c| c.error_code == Some(60007)).count();
+    assert_eq!(limited, codes.iter().filter(|c| **c == 60007).count());
     // Other commands have their own bucket.
     assert_ok(&h.call("get_group_muted_account", body()).await);
     // Disabled at run time.
@@ -148,17 +154,21 @@ async fn rate_limit_trips_with_60007_per_command() {
     for _ in 0..50 {
         assert_ok(&h.member_info(body()).await);
     }
-    // Re-enabled over HTTP.
-    let r = h.client.post(h.inspect_url("rate-limit")).json(&json!({"per_sec": 2})).send().await.unwrap();
+    // Re-enabled over HTTP (one call per second: the second immediate call is refused).
+    let r = h.client.post(h.inspect_url("rate-limit")).json(&json!({"per_sec": 1})).send().await.unwrap();
     assert_eq!(r.status(), 200);
-    assert_eq!(h.emu.control().rate_limit(), Some(2));
-    assert_ok(&h.member_info(body()).await);
+    assert_eq!(h.emu.control().rate_limit(), Some(1));
     assert_ok(&h.member_info(body()).await);
     assert_fail(&h.member_info(body()).await, 60007);
     let r = h.client.post(h.inspect_url("rate-limit")).json(&json!({"per_sec": null})).send().await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(h.emu.control().rate_limit(), None);
     assert_ok(&h.member_info(body()).await);
+    for bad in [json!({"per_sex": 3}), json!({}), json!({"per_sec": -1}), json!({"per_sec": "5"}), json!([5])] {
+        let r = h.client.post(h.inspect_url("rate-limit")).json(&bad).send().await.unwrap();
+        assert_eq!(r.status(), 400, "{bad}");
+    }
+    assert_eq!(h.emu.control().rate_limit(), None);
 }
 
 #[tokio::test]
