@@ -1,0 +1,341 @@
+//! The command line: global connection options and the subcommands, parsed with clap.
+//!
+//! Every global option can come from a `TIM_*` environment variable; a flag on the command line
+//! wins over the environment. Parsing only turns text into core types; every rule about what a
+//! request may contain is checked by the core before it sends anything.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use timadmin::config::DEFAULT_IDENTIFIER;
+use timadmin::{ApplyJoinOption, Region};
+
+/// Default lifetime of `usersig gen` tokens: 180 days, as in the vendor's samples.
+pub const DEFAULT_USERSIG_EXPIRE: u64 = 180 * 86_400;
+
+/// Command-line client for the Tencent Cloud Chat (IM) group REST API.
+///
+/// Exit codes: 0 success; 1 the service answered with an error (or a UserSig did not verify);
+/// 2 bad arguments (caught before any network call); 3 transport error or timeout.
+#[derive(Debug, Parser)]
+#[command(name = "timadmin", version, about, max_term_width = 110)]
+pub struct Cli {
+    /// Connection and logging options shared by every subcommand.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by every subcommand (accepted before or after the subcommand name).
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The app's SDKAppID.
+    #[arg(long, global = true, env = "TIM_SDKAPPID", value_name = "ID")]
+    pub sdkappid: Option<u64>,
+    /// The app's secret key; the client signs its own admin UserSig with it.
+    #[arg(long, global = true, env = "TIM_SECRET_KEY", hide_env_values = true, value_name = "KEY")]
+    pub key: Option<String>,
+    /// A pre-signed admin UserSig, used instead of --key.
+    #[arg(long, global = true, env = "TIM_USERSIG", hide_env_values = true, value_name = "USERSIG")]
+    pub usersig: Option<String>,
+    /// The app admin account calls are made as (for `usersig`: the user the token is for).
+    #[arg(long, global = true, env = "TIM_IDENTIFIER", default_value = DEFAULT_IDENTIFIER, value_name = "ID")]
+    pub identifier: String,
+    /// Service region: china, singapore, seoul, frankfurt, mumbai, silicon-valley, jakarta, tokyo.
+    #[arg(long, global = true, env = "TIM_REGION", value_parser = parse_region, value_name = "REGION")]
+    pub region: Option<Region>,
+    /// Send to this base URL instead of a region's domain (emulator, proxy).
+    #[arg(long, global = true, env = "TIM_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Per-attempt request timeout: seconds (`10`, `2.5`) or with a unit (`500ms`, `10s`).
+    #[arg(long, global = true, env = "TIM_TIMEOUT", value_parser = parse_timeout, value_name = "DURATION")]
+    pub timeout: Option<Duration>,
+    /// Retries after a failed attempt (0 disables retrying).
+    #[arg(long, global = true, env = "TIM_MAX_RETRIES", value_name = "N")]
+    pub max_retries: Option<u32>,
+    /// Client-side calls per second per endpoint (0 disables the limiter; default 200).
+    #[arg(long, global = true, env = "TIM_RATE_LIMIT", value_name = "N")]
+    pub rate_limit: Option<u32>,
+    /// Log to stderr (-v info, -vv debug, -vvv trace). Logs never contain secrets.
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+    /// No progress bar and no notes on stderr (errors are still printed).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Sign or verify a UserSig (TLSSigAPIv2) with the app's secret key.
+    Usersig {
+        /// gen or verify.
+        #[command(subcommand)]
+        command: UsersigCommand,
+    },
+    /// List a group's members (get_group_member_info): one page, or the whole group with --all.
+    Members(MembersArgs),
+    /// List a group's muted accounts and when their mute ends (get_group_muted_account).
+    Muted(MutedArgs),
+    /// Change a group's profile (modify_group_base_info); only the options given are changed.
+    Modify(ModifyArgs),
+    /// Run the local emulator in the foreground; prints one JSON line with its base URL,
+    /// sdkappid, key and admin identifier, then serves until interrupted.
+    Emulator(timadmin_emulator::cli::ServeArgs),
+}
+
+/// `usersig` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum UsersigCommand {
+    /// Print a UserSig for --identifier, signed with --key.
+    Gen {
+        /// Lifetime in seconds.
+        #[arg(long, default_value_t = DEFAULT_USERSIG_EXPIRE, value_name = "SECS")]
+        expire: u64,
+        /// Bind these bytes (given in standard base64) into the token.
+        #[arg(long, value_parser = parse_base64, value_name = "B64")]
+        userbuf_base64: Option<Userbuf>,
+    },
+    /// Verify a UserSig for --identifier against --key and print its claims as JSON;
+    /// exit 1 with the reason when it does not verify.
+    Verify {
+        /// Also require the token to carry exactly these bytes (standard base64).
+        #[arg(long, value_parser = parse_base64, value_name = "B64")]
+        userbuf_base64: Option<Userbuf>,
+        /// The UserSig to check.
+        #[arg(value_name = "USERSIG")]
+        token: String,
+    },
+}
+
+/// Raw userbuf bytes decoded from base64.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Userbuf(pub Vec<u8>);
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned columns with human-readable times (the default on a terminal).
+    Table,
+    /// One JSON array of REST objects.
+    Json,
+    /// One REST object per line (the default when stdout is not a terminal).
+    Ndjson,
+    /// A header row, then one row per item (RFC 4180 quoting).
+    Csv,
+}
+
+/// `members` options.
+#[derive(Debug, Args)]
+pub struct MembersArgs {
+    /// The group ID (community groups start with `@TGS#_`).
+    #[arg(value_name = "GROUP_ID")]
+    pub group_id: String,
+    /// Members per call (with --all: the page size).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+    /// Index of the first member (ordinary groups).
+    #[arg(long, value_name = "N", conflicts_with_all = ["next", "all"])]
+    pub offset: Option<u64>,
+    /// Cursor from the previous page (community groups; the first page is "").
+    #[arg(long, value_name = "CURSOR", conflicts_with = "all")]
+    pub next: Option<String>,
+    /// Page through the whole group, streaming members out as they arrive.
+    #[arg(long)]
+    pub all: bool,
+    /// Member fields to return (MemberInfoFilter), e.g. Role,JoinTime,NameCard.
+    #[arg(long, value_delimiter = ',', value_parser = trimmed, value_name = "FIELD,...")]
+    pub fields: Option<Vec<String>>,
+    /// Roles to return (MemberRoleFilter): Owner, Admin, Member.
+    #[arg(long, value_delimiter = ',', value_parser = trimmed, value_name = "ROLE,...")]
+    pub roles: Option<Vec<String>>,
+    /// Custom member-data keys to return (AppDefinedDataFilter_GroupMember).
+    #[arg(long, value_delimiter = ',', value_parser = trimmed, value_name = "KEY,...")]
+    pub app_data_keys: Option<Vec<String>>,
+    /// Output format (default: table on a terminal, ndjson otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+}
+
+/// `muted` options.
+#[derive(Debug, Args)]
+pub struct MutedArgs {
+    /// The group ID.
+    #[arg(value_name = "GROUP_ID")]
+    pub group_id: String,
+    /// A topic of a topic-enabled community group.
+    #[arg(long, value_name = "TOPIC_ID")]
+    pub topic: Option<String>,
+    /// Output format (default: table on a terminal, ndjson otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+}
+
+/// `modify` options.
+#[derive(Debug, Args)]
+pub struct ModifyArgs {
+    /// The group ID.
+    #[arg(value_name = "GROUP_ID")]
+    pub group_id: String,
+    /// New group name (at most 30 bytes of UTF-8).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// New introduction (at most 240 bytes).
+    #[arg(long)]
+    pub introduction: Option<String>,
+    /// New announcement (at most 300 bytes).
+    #[arg(long)]
+    pub notification: Option<String>,
+    /// New profile photo URL (at most 100 bytes).
+    #[arg(long, value_name = "URL")]
+    pub face_url: Option<String>,
+    /// New maximum number of members.
+    #[arg(long, value_name = "N")]
+    pub max_member_num: Option<u32>,
+    /// Who may join: FreeAccess, NeedPermission or DisableApply.
+    #[arg(long, value_parser = parse_apply_join_option, value_name = "OPTION")]
+    pub apply_join_option: Option<ApplyJoinOption>,
+    /// Mute everyone but the owner and admins: on or off.
+    #[arg(long, value_parser = parse_on_off, value_name = "on|off")]
+    pub shut_up_all_member: Option<bool>,
+    /// Set a custom group field (repeatable).
+    #[arg(long = "app-data", value_parser = parse_key_value, value_name = "KEY=VALUE")]
+    pub app_data: Vec<(String, String)>,
+    /// Delete a custom group field (repeatable).
+    #[arg(long = "delete-app-data", value_name = "KEY")]
+    pub delete_app_data: Vec<String>,
+}
+
+/// A list item with surrounding spaces removed (`--roles "Owner, Admin"`).
+fn trimmed(s: &str) -> Result<String, String> {
+    Ok(s.trim().to_owned())
+}
+
+/// A region name or alias, as the core parses it.
+fn parse_region(s: &str) -> Result<Region, String> {
+    Region::from_str(s).map_err(|e| match e {
+        timadmin::Error::InvalidArgument { reason, .. } => reason,
+        other => other.to_string(),
+    })
+}
+
+/// `10`, `2.5`, `10s`, `500ms` → a positive duration.
+pub fn parse_timeout(s: &str) -> Result<Duration, String> {
+    let t = s.trim();
+    let (number, scale) = if let Some(ms) = t.strip_suffix("ms") {
+        (ms, 0.001)
+    } else if let Some(secs) = t.strip_suffix('s') {
+        (secs, 1.0)
+    } else {
+        (t, 1.0)
+    };
+    let value: f64 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration (e.g. 10, 2.5, 500ms, 10s)"))?;
+    let secs = value * scale;
+    if !secs.is_finite() || secs <= 0.0 || secs > 86_400.0 {
+        return Err(format!("{s:?} must be more than 0 and at most one day"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// Standard base64 (with or without padding) → bytes.
+fn parse_base64(s: &str) -> Result<Userbuf, String> {
+    let t = s.trim();
+    STANDARD
+        .decode(t)
+        .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(t))
+        .map(Userbuf)
+        .map_err(|e| format!("not standard base64: {e}"))
+}
+
+/// `FreeAccess`, `NeedPermission` or `DisableApply`, as the core parses them.
+fn parse_apply_join_option(s: &str) -> Result<ApplyJoinOption, String> {
+    ApplyJoinOption::from_str(s.trim()).map_err(|e| match e {
+        timadmin::Error::InvalidArgument { reason, .. } => reason,
+        other => other.to_string(),
+    })
+}
+
+/// `on`/`off` (any case) → true/false.
+fn parse_on_off(s: &str) -> Result<bool, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        _ => Err(format!("{s:?} is neither on nor off")),
+    }
+}
+
+/// `KEY=VALUE` (split at the first `=`; the value may be empty or contain `=`).
+fn parse_key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err(format!("{s:?} is not KEY=VALUE")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn emulator_options_share_names_with_global_ones_without_clashing() {
+        // The emulator's own --key/--sdkappid/--rate-limit shadow the global options there.
+        let cli = Cli::try_parse_from([
+            "timadmin", "emulator", "--port", "0", "--key", "k", "--sdkappid", "7", "--rate-limit", "5",
+        ])
+        .unwrap();
+        match cli.command {
+            Command::Emulator(serve) => {
+                assert_eq!(serve.key, "k");
+                assert_eq!(serve.sdkappid, 7);
+                assert_eq!(serve.rate_limit, 5);
+            }
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn global_options_go_before_or_after_the_subcommand() {
+        let a = Cli::try_parse_from(["timadmin", "--sdkappid", "1", "members", "g", "--rate-limit", "0"]).unwrap();
+        assert_eq!(a.global.sdkappid, Some(1));
+        assert_eq!(a.global.rate_limit, Some(0));
+        let b = Cli::try_parse_from(["timadmin", "usersig", "gen", "--identifier", "alice"]).unwrap();
+        assert_eq!(b.global.identifier, "alice");
+    }
+
+    #[test]
+    fn value_parsers() {
+        assert_eq!(parse_timeout("2.5"), Ok(Duration::from_millis(2500)));
+        assert_eq!(parse_timeout("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_timeout("10s"), Ok(Duration::from_secs(10)));
+        assert!(parse_timeout("0").is_err());
+        assert!(parse_timeout("soon").is_err());
+        assert_eq!(parse_on_off("On"), Ok(true));
+        assert_eq!(parse_on_off("off"), Ok(false));
+        assert!(parse_on_off("maybe").is_err());
+        assert_eq!(parse_key_value("a=b=c"), Ok(("a".into(), "b=c".into())));
+        assert_eq!(parse_key_value("a="), Ok(("a".into(), String::new())));
+        assert!(parse_key_value("=b").is_err());
+        assert!(parse_key_value("ab").is_err());
+        assert_eq!(parse_base64("AAE="), Ok(Userbuf(vec![0, 1])));
+        assert_eq!(parse_base64("AAE"), Ok(Userbuf(vec![0, 1])));
+        assert!(parse_base64("*").is_err());
+        assert_eq!(parse_apply_join_option("FreeAccess"), Ok(ApplyJoinOption::FreeAccess));
+        assert!(parse_apply_join_option("free").is_err());
+        assert_eq!(parse_region("Tokyo"), Ok(Region::Tokyo));
+        assert!(parse_region("mars").is_err());
+    }
+}

@@ -1,0 +1,361 @@
+//! The subcommands: build a core request from the options, call the core, write the answer.
+
+use std::io::{self, BufWriter, IsTerminal, Write};
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use clap::parser::ValueSource;
+use clap::ArgMatches;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use timadmin::paging::DEFAULT_PAGE_SIZE;
+use timadmin::usersig::{self, Claims};
+use timadmin::{
+    is_community_group, AppDefinedDataUpdate, BlockingClient, Config, Credentials, GetGroupMemberInfoRequest,
+    GetGroupMutedAccountRequest, ModifyGroupBaseInfoRequest, PageOptions,
+};
+
+use crate::args::{Format, GlobalArgs, MembersArgs, ModifyArgs, MutedArgs, Userbuf, UsersigCommand};
+use crate::error::CliError;
+use crate::output::{muted_columns, select_member_columns, RecordWriter};
+
+/// How the process was started: the parsed global options plus where each value came from.
+pub struct Context<'a> {
+    /// The global options.
+    pub global: &'a GlobalArgs,
+    /// The raw matches, to tell a flag from an environment variable.
+    pub matches: &'a ArgMatches,
+}
+
+/// A non-empty option value (an empty environment variable counts as unset).
+fn non_empty(v: &Option<String>) -> Option<&str> {
+    v.as_deref().filter(|s| !s.is_empty())
+}
+
+impl Context<'_> {
+    fn given_as_flag(&self, id: &str) -> bool {
+        self.matches.value_source(id) == Some(ValueSource::CommandLine)
+    }
+
+    /// Of two mutually exclusive options, the one to use: a flag wins over the environment;
+    /// two flags are an error; with two environment variables the first (`a`) wins.
+    fn pick<'v>(&self, a: (&str, Option<&'v str>), b: (&str, Option<&'v str>)) -> Result<Pick<'v>, CliError> {
+        let (a_cli, b_cli) = (self.given_as_flag(a.0) && a.1.is_some(), self.given_as_flag(b.0) && b.1.is_some());
+        match (a_cli, b_cli) {
+            (true, true) => Err(CliError::Usage(format!(
+                "--{} and --{} cannot be used together",
+                a.0.replace('_', "-"),
+                b.0.replace('_', "-")
+            ))),
+            (true, false) => Ok(a.1.map_or(Pick::Neither, Pick::A)),
+            (false, true) => Ok(b.1.map_or(Pick::Neither, Pick::B)),
+            (false, false) => Ok(match (a.1, b.1) {
+                (Some(v), _) => Pick::A(v),
+                (None, Some(v)) => Pick::B(v),
+                (None, None) => Pick::Neither,
+            }),
+        }
+    }
+
+    fn sdkappid(&self) -> Result<u64, CliError> {
+        self.global
+            .sdkappid
+            .ok_or_else(|| CliError::Usage("--sdkappid (or TIM_SDKAPPID) is required".into()))
+    }
+
+    /// The secret key, for the `usersig` commands (which cannot work from a UserSig).
+    fn secret_key(&self) -> Result<&str, CliError> {
+        non_empty(&self.global.key)
+            .ok_or_else(|| CliError::Usage("--key (or TIM_SECRET_KEY) is required to sign or verify UserSigs".into()))
+    }
+
+    /// The core configuration the global options describe. Makes no network call.
+    pub fn config(&self) -> Result<Config, CliError> {
+        let g = self.global;
+        let sdkappid = self.sdkappid()?;
+        let credentials = match self.pick(("key", non_empty(&g.key)), ("usersig", non_empty(&g.usersig)))? {
+            Pick::A(key) => Credentials::secret_key(key),
+            Pick::B(sig) => Credentials::usersig(sig),
+            Pick::Neither => {
+                return Err(CliError::Usage(
+                    "credentials are required: --key (or TIM_SECRET_KEY) or --usersig (or TIM_USERSIG)".into(),
+                ))
+            }
+        };
+        let mut config = Config::new(sdkappid, credentials).with_identifier(g.identifier.clone());
+        let region = g.region.map(|r| r.name());
+        match self.pick(("base_url", non_empty(&g.base_url)), ("region", region))? {
+            Pick::A(url) => config = config.with_base_url(url)?,
+            Pick::B(_) => {
+                if let Some(region) = g.region {
+                    config = config.with_region(region);
+                }
+            }
+            Pick::Neither => {}
+        }
+        if let Some(timeout) = g.timeout {
+            config = config.with_timeout(timeout);
+        }
+        if let Some(retries) = g.max_retries {
+            config = config.with_max_retries(retries);
+        }
+        if let Some(rate) = g.rate_limit {
+            config = config.with_rate_limit((rate > 0).then_some(f64::from(rate)));
+        }
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// A blocking client for the configuration (validated; no network call yet).
+    pub fn client(&self) -> Result<BlockingClient, CliError> {
+        Ok(BlockingClient::new(self.config()?)?)
+    }
+
+    /// Whether notes and progress may go to stderr.
+    fn chatty(&self) -> bool {
+        !self.global.quiet
+    }
+}
+
+/// The outcome of [`Context::pick`].
+enum Pick<'v> {
+    A(&'v str),
+    B(&'v str),
+    Neither,
+}
+
+/// The format asked for, else table on a terminal and ndjson otherwise.
+fn format_or_default(format: Option<Format>) -> Format {
+    format.unwrap_or(if io::stdout().is_terminal() { Format::Table } else { Format::Ndjson })
+}
+
+fn stdout() -> BufWriter<io::StdoutLock<'static>> {
+    BufWriter::new(io::stdout().lock())
+}
+
+/// `usersig gen` / `usersig verify`.
+pub fn usersig(ctx: &Context<'_>, command: &UsersigCommand) -> Result<(), CliError> {
+    let sdkappid = ctx.sdkappid()?;
+    let key = ctx.secret_key()?;
+    let identifier = ctx.global.identifier.as_str();
+    let mut out = stdout();
+    match command {
+        UsersigCommand::Gen { expire, userbuf_base64 } => {
+            let token = match userbuf_base64 {
+                Some(Userbuf(buf)) => usersig::generate_with_userbuf(sdkappid, key, identifier, *expire, buf),
+                None => usersig::generate(sdkappid, key, identifier, *expire),
+            }
+            .map_err(timadmin::Error::from)?;
+            writeln!(out, "{token}")?;
+        }
+        UsersigCommand::Verify { userbuf_base64, token } => {
+            // Inputs that cannot verify anything are usage errors; a token that fails is exit 1.
+            if identifier.is_empty() || key.is_empty() || sdkappid == 0 {
+                return Err(CliError::Usage("verify needs a non-empty --identifier and --key and a non-zero --sdkappid".into()));
+            }
+            let claims = match userbuf_base64 {
+                Some(Userbuf(buf)) => usersig::verify_with_userbuf(sdkappid, key, identifier, token, buf),
+                None => usersig::verify(sdkappid, key, identifier, token),
+            }
+            .map_err(CliError::NotVerified)?;
+            let text = serde_json::to_string_pretty(&claims_json(&claims)).map_err(io::Error::other)?;
+            writeln!(out, "{text}")?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// The claims of a verified UserSig, as printed by `usersig verify`.
+#[derive(serde::Serialize)]
+struct ClaimsJson<'a> {
+    identifier: &'a str,
+    sdkappid: u64,
+    time: u64,
+    expire: u64,
+    expires_at: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    userbuf_base64: Option<String>,
+}
+
+/// The claims of a verified UserSig as JSON (the userbuf in standard base64).
+fn claims_json(c: &Claims) -> ClaimsJson<'_> {
+    ClaimsJson {
+        identifier: &c.identifier,
+        sdkappid: c.sdkappid,
+        time: c.time,
+        expire: c.expire,
+        expires_at: c.expires_at(),
+        userbuf_base64: c.userbuf.as_ref().map(|b| STANDARD.encode(b)),
+    }
+}
+
+/// Clears the progress bar however the command ends.
+struct Progress(Option<ProgressBar>);
+
+impl Progress {
+    fn new(enabled: bool) -> Self {
+        if !enabled {
+            return Progress(None);
+        }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        let style = ProgressStyle::with_template("{spinner} {bar:40.cyan/blue} {human_pos}/{human_len} members {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+        bar.set_style(style);
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Progress(Some(bar))
+    }
+
+    fn page(&self, fetched: usize, member_num: u64) {
+        if let Some(bar) = &self.0 {
+            bar.set_length(member_num);
+            bar.inc(fetched as u64);
+        }
+    }
+
+    /// Runs `f` with the bar hidden, so output on the same terminal does not garble it.
+    fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.0 {
+            Some(bar) => bar.suspend(f),
+            None => f(),
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// `members`: one page, or every page with `--all`.
+pub fn members(ctx: &Context<'_>, a: &MembersArgs) -> Result<(), CliError> {
+    let client = ctx.client()?;
+    let format = format_or_default(a.format);
+    let columns = select_member_columns(a.fields.as_deref(), a.app_data_keys.is_some());
+    if a.all {
+        let options = PageOptions {
+            page_size: a.limit.unwrap_or(DEFAULT_PAGE_SIZE),
+            member_info_filter: a.fields.clone(),
+            member_role_filter: a.roles.clone(),
+            app_defined_data_filter_group_member: a.app_data_keys.clone(),
+        };
+        let mut pager = client.members(a.group_id.clone(), options)?;
+        let progress = Progress::new(ctx.chatty() && io::stderr().is_terminal());
+        let mut writer = RecordWriter::new(stdout(), format, columns);
+        while let Some(page) = pager.next_page()? {
+            progress.page(page.members.len(), page.member_num);
+            progress.suspend(|| writer.batch(&page.members))?;
+        }
+        let written = writer.count();
+        progress.suspend(|| writer.finish())?;
+        drop(progress);
+        if ctx.chatty() {
+            eprintln!("{written} members (MemberNum {})", pager.member_num().unwrap_or(0));
+        }
+        return Ok(());
+    }
+    let mut request = GetGroupMemberInfoRequest {
+        member_info_filter: a.fields.clone(),
+        member_role_filter: a.roles.clone(),
+        app_defined_data_filter_group_member: a.app_data_keys.clone(),
+        limit: a.limit,
+        offset: a.offset,
+        next: a.next.clone(),
+        ..GetGroupMemberInfoRequest::new(a.group_id.clone())
+    };
+    if request.offset.is_none() && request.next.is_none() && is_community_group(&request.group_id) {
+        // A community group's first page is asked for with an empty cursor.
+        request.next = Some(String::new());
+    }
+    let response = client.get_group_member_info(&request)?;
+    let mut writer = RecordWriter::new(stdout(), format, columns);
+    writer.batch(&response.member_list)?;
+    writer.finish()?;
+    if ctx.chatty() {
+        let got = response.member_list.len() as u64;
+        let more = match (&response.next, request.offset) {
+            (Some(next), _) if !next.is_empty() => format!("; next page: --next {next}"),
+            (Some(_), _) => "; last page".to_owned(),
+            (None, offset) => {
+                let end = offset.unwrap_or(0) + got;
+                if got > 0 && end < response.member_num {
+                    format!("; next page: --offset {end}")
+                } else {
+                    String::new()
+                }
+            }
+        };
+        eprintln!("{got} members (MemberNum {}){more}", response.member_num);
+    }
+    Ok(())
+}
+
+/// `muted`: the muted accounts of a group or topic.
+pub fn muted(ctx: &Context<'_>, a: &MutedArgs) -> Result<(), CliError> {
+    let client = ctx.client()?;
+    let request = GetGroupMutedAccountRequest {
+        group_id: a.group_id.clone(),
+        topic_id: a.topic.clone(),
+    };
+    let response = client.get_group_muted_account(&request)?;
+    let mut writer = RecordWriter::new(stdout(), format_or_default(a.format), muted_columns());
+    writer.batch(&response.muted_account_list)?;
+    writer.finish()?;
+    Ok(())
+}
+
+/// `modify`: change the given profile fields.
+pub fn modify(ctx: &Context<'_>, a: &ModifyArgs) -> Result<(), CliError> {
+    let mut updates: Vec<AppDefinedDataUpdate> =
+        a.app_data.iter().map(|(k, v)| AppDefinedDataUpdate::set(k.clone(), v.clone())).collect();
+    updates.extend(a.delete_app_data.iter().map(|k| AppDefinedDataUpdate::delete(k.clone())));
+    let request = ModifyGroupBaseInfoRequest {
+        name: a.name.clone(),
+        introduction: a.introduction.clone(),
+        notification: a.notification.clone(),
+        face_url: a.face_url.clone(),
+        max_member_num: a.max_member_num,
+        apply_join_option: a.apply_join_option,
+        shut_up_all_member: a.shut_up_all_member,
+        app_defined_data: (!updates.is_empty()).then_some(updates),
+        ..ModifyGroupBaseInfoRequest::new(a.group_id.clone())
+    };
+    let changed = changed_fields(&request);
+    if changed.is_empty() {
+        return Err(CliError::Usage(
+            "nothing to modify: give at least one of --name, --introduction, --notification, --face-url, \
+             --max-member-num, --apply-join-option, --shut-up-all-member, --app-data, --delete-app-data"
+                .into(),
+        ));
+    }
+    let client = ctx.client()?;
+    client.modify_group_base_info(&request)?;
+    let mut out = stdout();
+    writeln!(out, "modified {}: {}", request.group_id, changed.join(", "))?;
+    out.flush()?;
+    Ok(())
+}
+
+/// The REST names of the fields a modify request changes.
+fn changed_fields(r: &ModifyGroupBaseInfoRequest) -> Vec<&'static str> {
+    [
+        ("Name", r.name.is_some()),
+        ("Introduction", r.introduction.is_some()),
+        ("Notification", r.notification.is_some()),
+        ("FaceUrl", r.face_url.is_some()),
+        ("MaxMemberNum", r.max_member_num.is_some()),
+        ("ApplyJoinOption", r.apply_join_option.is_some()),
+        ("ShutUpAllMember", r.shut_up_all_member.is_some()),
+        ("AppDefinedData", r.app_defined_data.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(name, set)| set.then_some(name))
+    .collect()
+}
+
+/// `emulator`: serve in the foreground via the emulator crate's own command.
+pub fn emulator(args: timadmin_emulator::cli::ServeArgs) -> Result<(), CliError> {
+    timadmin_emulator::cli::run(args).map_err(CliError::Emulator)
+}
