@@ -55,4 +55,36 @@ mod tests {
         assert!(parse_fixture(r#"{"Groups":[{"GroupId":"g","Type":"Nope"}]}"#).is_err());
         assert!(parse_fixture(r#"{"Groups":[{"GroupId":"g","Type":"Public"},{"GroupId":"g","Type":"Public"}]}"#).is_err());
     }
+
+    #[test]
+    fn group_invariants_are_enforced() {
+        let bad = [
+            // topics only for communities
+            r#"{"GroupId":"g","Type":"Public","Topics":[{"TopicId":"t"}]}"#,
+            // topic mutes must name members
+            r#"{"GroupId":"@TGS#_c","Type":"Community","Topics":[{"TopicId":"t","MutedAccountList":[{"Member_Account":"x","MutedUntil":1}]}]}"#,
+            // two owners
+            r#"{"GroupId":"g","Type":"Work","MemberList":[{"Member_Account":"a","Role":"Owner"},{"Member_Account":"b","Role":"Owner"}]}"#,
+            // bad MsgFlag, bad ApplyJoinOption, bad ShutUpAllMember, too-long Name
+            r#"{"GroupId":"g","Type":"Work","MemberList":[{"Member_Account":"a","MsgFlag":"Loud"}]}"#,
+            r#"{"GroupId":"g","Type":"Work","ApplyJoinOption":"Anyone"}"#,
+            r#"{"GroupId":"g","Type":"Work","ShutUpAllMember":"Yes"}"#,
+            r#"{"GroupId":"g","Type":"Work","Name":"0123456789012345678901234567890"}"#,
+            // duplicate custom keys, empty account, negative time
+            r#"{"GroupId":"g","Type":"Work","AppDefinedData":[{"Key":"k","Value":"1"},{"Key":"k","Value":"2"}]}"#,
+            r#"{"GroupId":"g","Type":"Work","MemberList":[{"Member_Account":""}]}"#,
+            r#"{"GroupId":"g","Type":"Work","MemberList":[{"Member_Account":"a","JoinTime":-1}]}"#,
+            // IDs: whitespace, too long
+            r#"{"GroupId":"a b","Type":"Work"}"#,
+            r#"{"GroupId":"0123456789012345678901234567890123456789012345678","Type":"Work"}"#,
+        ];
+        for json in bad {
+            assert!(parse_group(json).is_err(), "accepted: {json}");
+        }
+        let ok = parse_group(r#"{"GroupId":"g","Type":"AVChatRoom","MemberList":[{"Member_Account":"a","Role":" Admin "}]}"#).unwrap();
+        assert_eq!(ok.member_list[0].role, " Admin ");
+        assert_eq!(ok.member_list[0].msg_flag, "AcceptAndNotify");
+        assert_eq!(ok.apply_join_option, "NeedPermission");
+        assert_eq!(ok.shut_up_all_member, "Off");
+    }
 }
