@@ -219,6 +219,13 @@ pub(crate) fn decode<T: DeserializeOwned>(body: &[u8], usersig: &str) -> Result<
     })
 }
 
+/// Decodes a response body as the client does (envelope, then `T`). Exposed for the shared
+/// vector tests of the bindings; not part of the stable API.
+#[doc(hidden)]
+pub fn decode_for_tests<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
+    decode(body, "")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,11 +258,4 @@ mod tests {
         let e = decode::<GetGroupMemberInfoResponse>(b"<html>sig</html>", "sig").unwrap_err();
         assert!(!e.to_string().contains("sig<"), "{e}");
     }
-}
-
-/// Decodes a response body as the client does (envelope, then `T`). Exposed for the shared
-/// vector tests of the bindings; not part of the stable API.
-#[doc(hidden)]
-pub fn decode_for_tests<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
-    decode(body, "")
 }

@@ -419,7 +419,12 @@ fn blocking_client_from_many_threads() {
         .map(|_| {
             let c = Arc::clone(&c);
             std::thread::spawn(move || {
-                let n = c.members("@TGS#_threads", PageOptions::default()).unwrap().map(|m| m.unwrap()).count();
+                let n = c
+                    .members("@TGS#_threads", PageOptions::default())
+                    .unwrap()
+                    .map(|m| m.unwrap().member_account)
+                    .collect::<HashSet<_>>()
+                    .len();
                 let muted = c.get_group_muted_account(&GetGroupMutedAccountRequest::new("@TGS#2DEMOPUB")).unwrap();
                 (n, muted.muted_account_list.len())
             })
