@@ -1,1 +1,48 @@
-//! C ABI (in progress).
+//! # libtimadmin: the C ABI of timadmin
+//!
+//! A thin translation layer over [`timadmin::BlockingClient`]: C types in, C types out, errors
+//! mapped to a status code. Every behaviour (validation, signing, paging, retries, rate limiting)
+//! lives in the `timadmin` core crate. The header `include/timadmin.h` is generated from this
+//! crate by cbindgen (see `gen-header.sh`).
+//!
+//! Conventions (after rustls-ffi):
+//! - every fallible function returns a `timadmin_status`; `TIMADMIN_STATUS_OK` is 0;
+//! - outputs are written through out-parameters, and only on success;
+//! - error detail comes from a `timadmin_error` object written through the last parameter,
+//!   `error_out`, on failure only (pass NULL if you do not want it; free it with
+//!   `timadmin_error_free`);
+//! - constructors end in `_new` (or return an object through an out-parameter), destructors in
+//!   `_free`; freeing NULL is a no-op, freeing twice is undefined behaviour;
+//! - every pointer argument is checked for NULL (`TIMADMIN_STATUS_NULL_PARAMETER`) unless its
+//!   documentation says NULL means "unset";
+//! - strings in are NUL-terminated UTF-8 (invalid UTF-8 is `TIMADMIN_STATUS_INVALID_ARGUMENT`);
+//!   strings out are owned by the object that holds them and live as long as it;
+//! - no panic crosses the boundary: it is caught and reported as `TIMADMIN_STATUS_PANIC`.
+
+#![allow(non_camel_case_types)]
+// The pointer contract of every function (what may be NULL, who owns what, for how long) is in
+// its doc comment, which is also its documentation in the generated C header.
+#![allow(clippy::missing_safety_doc)]
+#![deny(missing_docs)]
+
+mod arena;
+mod client;
+mod error;
+mod ffi;
+mod model;
+mod paging;
+mod usersig;
+
+pub use client::*;
+pub use error::*;
+pub use model::*;
+pub use paging::*;
+pub use usersig::*;
+
+/// The version of libtimadmin, e.g. `"0.1.0"`.
+///
+/// The returned string is static: never free it.
+#[no_mangle]
+pub extern "C" fn timadmin_version() -> *const std::ffi::c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}

@@ -1,0 +1,349 @@
+//! The client: configuration, construction, and the three endpoints.
+
+use std::ffi::{c_char, c_void, CString};
+use std::sync::Arc;
+use std::time::Duration;
+
+use timadmin::{BlockingClient, Config, Credentials, Region};
+
+use crate::error::{guard, guard_value, timadmin_error, timadmin_status};
+use crate::ffi::{arg, arg_mut, opt_str, out, req_str};
+use crate::model::{
+    timadmin_get_group_member_info_request, timadmin_get_group_member_info_result,
+    timadmin_get_group_muted_account_request, timadmin_get_group_muted_account_result,
+    timadmin_modify_group_base_info_request,
+};
+
+/// Where a UserSig provider callback puts the UserSig it supplies (see
+/// `timadmin_usersig_provider_callback`). Owned by the library; valid only during the callback.
+#[derive(Debug, Default)]
+pub struct timadmin_usersig_sink {
+    usersig: Option<String>,
+}
+
+/// Supplies a fresh UserSig when the client needs one (for apps that must not hold the secret
+/// key): call `timadmin_usersig_sink_set(sink, usersig)` and return true, or return false on
+/// failure. It is called again when the service says the UserSig in use expired or is invalid.
+///
+/// Called from the library's worker threads, possibly concurrently: the callback and its
+/// `userdata` must be thread-safe, must not call back into the same client, and must stay valid
+/// until the client is freed. It must not throw or longjmp.
+pub type timadmin_usersig_provider_callback =
+    Option<unsafe extern "C" fn(userdata: *mut c_void, sink: *mut timadmin_usersig_sink) -> bool>;
+
+/// Hands the UserSig to the library from inside a `timadmin_usersig_provider_callback`. The
+/// string is copied; the caller keeps ownership of `usersig`.
+///
+/// Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`sink` or `usersig` NULL),
+/// `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8). On failure a new error is written to
+/// `*error_out` when `error_out` is not NULL (the caller frees it).
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_usersig_sink_set(
+    sink: *mut timadmin_usersig_sink,
+    usersig: *const c_char,
+    error_out: *mut *mut timadmin_error,
+) -> timadmin_status {
+    guard(error_out, || {
+        let sink = arg_mut(sink, "sink")?;
+        let usersig = req_str(usersig, "usersig")?;
+        sink.usersig = Some(usersig.to_owned());
+        Ok(())
+    })
+}
+
+/// A provider callback and its userdata, callable from any thread (the caller promised so).
+#[derive(Clone, Copy)]
+struct Provider {
+    callback: unsafe extern "C" fn(*mut c_void, *mut timadmin_usersig_sink) -> bool,
+    userdata: *mut c_void,
+}
+
+// SAFETY: `timadmin_usersig_provider_callback` documents that the callback and its userdata
+// must be thread-safe.
+unsafe impl Send for Provider {}
+// SAFETY: as above.
+unsafe impl Sync for Provider {}
+
+impl Provider {
+    fn call(&self) -> Result<String, String> {
+        let mut sink = timadmin_usersig_sink::default();
+        // SAFETY: the caller supplied a valid callback; `sink` outlives the call.
+        let ok = unsafe { (self.callback)(self.userdata, &mut sink) };
+        match (ok, sink.usersig) {
+            (true, Some(sig)) => Ok(sig),
+            (true, None) => Err("the UserSig provider callback returned true without calling timadmin_usersig_sink_set".into()),
+            (false, _) => Err("the UserSig provider callback reported failure".into()),
+        }
+    }
+}
+
+/// How to build a client. Zero it (`timadmin_config cfg = {0};`), then set `sdkappid`, exactly
+/// one of `secret_key`, `usersig` or `usersig_provider`, and any optional field. Unset optional
+/// fields take the core's defaults: identifier `administrator`, region China, 10 s timeout,
+/// 3 retries, 200 calls/s per endpoint, 24 h UserSig lifetime.
+///
+/// Read only during `timadmin_client_new`; the caller keeps ownership of every string (the
+/// client copies what it needs).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct timadmin_config {
+    /// The app's SDKAppID (required, non-zero).
+    pub sdkappid: u64,
+    /// The console secret key: the client signs and renews its own admin UserSig. NULL = unset.
+    pub secret_key: *const c_char,
+    /// A pre-signed admin UserSig, used as is. NULL = unset.
+    pub usersig: *const c_char,
+    /// A callback that supplies UserSigs on demand. NULL = unset.
+    pub usersig_provider: timadmin_usersig_provider_callback,
+    /// Passed as is to `usersig_provider`.
+    pub usersig_provider_userdata: *mut c_void,
+    /// The app admin account calls are made as. NULL = `administrator`.
+    pub identifier: *const c_char,
+    /// A documented region (`china`, `singapore`, `seoul`, `frankfurt`, `mumbai`,
+    /// `silicon-valley`, `jakarta`, `tokyo`, or aliases such as `sgp`). NULL = China.
+    /// Not together with `base_url`.
+    pub region: *const c_char,
+    /// An explicit base URL (emulator, proxy), e.g. `http://127.0.0.1:8080`. NULL = use the
+    /// region. Not together with `region`.
+    pub base_url: *const c_char,
+    /// Whether `timeout_ms` is set.
+    pub has_timeout_ms: bool,
+    /// Limit for one HTTP attempt, in milliseconds (must be > 0).
+    pub timeout_ms: u64,
+    /// Whether `max_retries` is set.
+    pub has_max_retries: bool,
+    /// Retries after a failed attempt (0 disables retrying).
+    pub max_retries: u32,
+    /// True disables the client-side rate limiter.
+    pub disable_rate_limit: bool,
+    /// Whether `rate_limit` is set.
+    pub has_rate_limit: bool,
+    /// Client-side calls per second per endpoint (must be > 0).
+    pub rate_limit: f64,
+    /// Whether `usersig_lifetime_secs` is set.
+    pub has_usersig_lifetime_secs: bool,
+    /// Lifetime of self-signed admin UserSigs in seconds (at least 60).
+    pub usersig_lifetime_secs: u64,
+}
+
+impl timadmin_config {
+    unsafe fn read(&self) -> Result<Config, timadmin_error> {
+        let secret_key = opt_str(self.secret_key, "secret_key")?;
+        let usersig = opt_str(self.usersig, "usersig")?;
+        let credentials = match (secret_key, usersig, self.usersig_provider) {
+            (Some(key), None, None) => Credentials::secret_key(key),
+            (None, Some(sig), None) => Credentials::usersig(sig),
+            (None, None, Some(callback)) => {
+                let provider = Provider {
+                    callback,
+                    userdata: self.usersig_provider_userdata,
+                };
+                Credentials::provider(move || provider.call())
+            }
+            (None, None, None) => {
+                return Err(timadmin_error::invalid(
+                    "secret_key",
+                    "set one of secret_key, usersig or usersig_provider",
+                ))
+            }
+            _ => {
+                return Err(timadmin_error::invalid(
+                    "secret_key",
+                    "set only one of secret_key, usersig or usersig_provider",
+                ))
+            }
+        };
+        let mut config = Config::new(self.sdkappid, credentials);
+        if let Some(identifier) = opt_str(self.identifier, "identifier")? {
+            config = config.with_identifier(identifier);
+        }
+        match (opt_str(self.region, "region")?, opt_str(self.base_url, "base_url")?) {
+            (Some(_), Some(_)) => return Err(timadmin_error::invalid("base_url", "set region or base_url, not both")),
+            (Some(region), None) => config = config.with_region(region.parse::<Region>()?),
+            (None, Some(url)) => config = config.with_base_url(url)?,
+            (None, None) => {}
+        }
+        if self.has_timeout_ms {
+            config = config.with_timeout(Duration::from_millis(self.timeout_ms));
+        }
+        if self.has_max_retries {
+            config = config.with_max_retries(self.max_retries);
+        }
+        if self.disable_rate_limit {
+            if self.has_rate_limit {
+                return Err(timadmin_error::invalid("rate_limit", "set rate_limit or disable_rate_limit, not both"));
+            }
+            config = config.with_rate_limit(None);
+        } else if self.has_rate_limit {
+            config = config.with_rate_limit(Some(self.rate_limit));
+        }
+        if self.has_usersig_lifetime_secs {
+            config = config.with_usersig_lifetime(Duration::from_secs(self.usersig_lifetime_secs));
+        }
+        Ok(config)
+    }
+}
+
+/// A configured connection to the service, wrapping the core's blocking client (which owns a
+/// small runtime with two worker threads).
+///
+/// Thread safety: one client may be shared by any number of threads and used concurrently
+/// (calls share its connection pool, UserSig cache and rate limiter); each call blocks only its
+/// calling thread. It survives `fork()`: the child gets fresh worker threads on its first call.
+/// Free it with `timadmin_client_free` once no other thread uses it; pagers made from it keep
+/// what they need alive on their own.
+#[derive(Debug)]
+pub struct timadmin_client {
+    pub(crate) inner: Arc<BlockingClient>,
+    identifier: CString,
+}
+
+impl timadmin_client {
+    fn wrap(inner: BlockingClient) -> Result<Self, timadmin_error> {
+        let identifier = inner.client()?.identifier().to_owned();
+        Ok(timadmin_client {
+            identifier: crate::error::lossy_cstring(&identifier),
+            inner: Arc::new(inner),
+        })
+    }
+}
+
+/// Builds a client from `config`. Makes no network call.
+///
+/// On success writes a new client to `*client_out`; the caller owns it and frees it with
+/// `timadmin_client_free`. Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`config`, `client_out`),
+/// `TIMADMIN_STATUS_INVALID_ARGUMENT` (bad or conflicting settings, non-UTF-8 strings),
+/// `TIMADMIN_STATUS_RUNTIME`. On failure a new error is written to `*error_out` when
+/// `error_out` is not NULL (the caller frees it), and `*client_out` is left untouched.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_client_new(
+    config: *const timadmin_config,
+    client_out: *mut *mut timadmin_client,
+    error_out: *mut *mut timadmin_error,
+) -> timadmin_status {
+    guard(error_out, || {
+        let config = arg(config, "config")?;
+        let client_out = out(client_out, "client_out")?;
+        let client = timadmin_client::wrap(BlockingClient::new(config.read()?)?)?;
+        client_out.write(Box::into_raw(Box::new(client)));
+        Ok(())
+    })
+}
+
+/// Builds a client from the environment: `TIM_SDKAPPID`, `TIM_SECRET_KEY` or `TIM_USERSIG`,
+/// and optionally `TIM_IDENTIFIER`, `TIM_REGION`, `TIM_BASE_URL`. Makes no network call.
+///
+/// On success writes a new client to `*client_out` (free it with `timadmin_client_free`).
+/// Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`client_out`), `TIMADMIN_STATUS_INVALID_ARGUMENT`
+/// (a variable missing or malformed; `timadmin_error_field` names it). On failure a new error
+/// is written to `*error_out` when `error_out` is not NULL.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_client_new_from_env(
+    client_out: *mut *mut timadmin_client,
+    error_out: *mut *mut timadmin_error,
+) -> timadmin_status {
+    guard(error_out, || {
+        let client_out = out(client_out, "client_out")?;
+        let client = timadmin_client::wrap(BlockingClient::from_env()?)?;
+        client_out.write(Box::into_raw(Box::new(client)));
+        Ok(())
+    })
+}
+
+/// Frees a client and stops its worker threads. NULL is a no-op; freeing twice, or while
+/// another thread is still using the client, is undefined behaviour. Must not be called from
+/// inside a callback the client is running (`timadmin_client_for_each_member` callbacks are
+/// fine: they run on the caller's thread).
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_client_free(client: *mut timadmin_client) {
+    if !client.is_null() {
+        guard_value((), || drop(Box::from_raw(client)));
+    }
+}
+
+/// The SDKAppID `client` calls as; 0 when `client` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_client_sdkappid(client: *const timadmin_client) -> u64 {
+    client
+        .as_ref()
+        .map_or(0, |c| guard_value(0, || c.inner.client().map_or(0, |inner| inner.sdkappid())))
+}
+
+/// The admin identifier `client` calls as. Owned by `client`: valid until
+/// `timadmin_client_free(client)`. NULL when `client` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_client_identifier(client: *const timadmin_client) -> *const c_char {
+    client.as_ref().map_or(std::ptr::null(), |c| c.identifier.as_ptr())
+}
+
+/// Calls `get_group_member_info` once (one page; see `timadmin_client_for_each_member` and
+/// `timadmin_client_members` for whole groups). Blocks until done; retries per the config.
+///
+/// `request` is only read during the call. On success writes a new result to `*result_out`
+/// (free it with `timadmin_get_group_member_info_result_free`). Errors:
+/// `TIMADMIN_STATUS_NULL_PARAMETER`, `TIMADMIN_STATUS_INVALID_ARGUMENT` (checked before any
+/// network call), `TIMADMIN_STATUS_SERVICE_ERROR` (e.g. ErrorCode 10010: no such group),
+/// transport/timeout/HTTP/decode errors. On failure a new error is written to `*error_out`
+/// when `error_out` is not NULL, and `*result_out` is left untouched.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_client_get_group_member_info(
+    client: *const timadmin_client,
+    request: *const timadmin_get_group_member_info_request,
+    result_out: *mut *mut timadmin_get_group_member_info_result,
+    error_out: *mut *mut timadmin_error,
+) -> timadmin_status {
+    guard(error_out, || {
+        let client = arg(client, "client")?;
+        let request = arg(request, "request")?.read()?;
+        let result_out = out(result_out, "result_out")?;
+        let response = client.inner.get_group_member_info(&request)?;
+        let result = timadmin_get_group_member_info_result::from_core(&response)?;
+        result_out.write(Box::into_raw(Box::new(result)));
+        Ok(())
+    })
+}
+
+/// Calls `get_group_muted_account`. Blocks until done; retries per the config.
+///
+/// `request` is only read during the call. On success writes a new result to `*result_out`
+/// (free it with `timadmin_get_group_muted_account_result_free`). Errors as for
+/// `timadmin_client_get_group_member_info`. On failure a new error is written to `*error_out`
+/// when `error_out` is not NULL.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_client_get_group_muted_account(
+    client: *const timadmin_client,
+    request: *const timadmin_get_group_muted_account_request,
+    result_out: *mut *mut timadmin_get_group_muted_account_result,
+    error_out: *mut *mut timadmin_error,
+) -> timadmin_status {
+    guard(error_out, || {
+        let client = arg(client, "client")?;
+        let request = arg(request, "request")?.read()?;
+        let result_out = out(result_out, "result_out")?;
+        let response = client.inner.get_group_muted_account(&request)?;
+        let result = timadmin_get_group_muted_account_result::from_core(&response)?;
+        result_out.write(Box::into_raw(Box::new(result)));
+        Ok(())
+    })
+}
+
+/// Calls `modify_group_base_info`: changes the fields of `request` that are set. Blocks until
+/// done; retries per the config.
+///
+/// `request` is only read during the call. Returns `TIMADMIN_STATUS_OK` when the service
+/// accepted the change. Errors as for `timadmin_client_get_group_member_info` (e.g.
+/// `TIMADMIN_STATUS_INVALID_ARGUMENT` for a `Name` over 30 bytes, before any network call). On
+/// failure a new error is written to `*error_out` when `error_out` is not NULL.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_client_modify_group_base_info(
+    client: *const timadmin_client,
+    request: *const timadmin_modify_group_base_info_request,
+    error_out: *mut *mut timadmin_error,
+) -> timadmin_status {
+    guard(error_out, || {
+        let client = arg(client, "client")?;
+        let request = arg(request, "request")?.read()?;
+        client.inner.modify_group_base_info(&request)?;
+        Ok(())
+    })
+}

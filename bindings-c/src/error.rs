@@ -1,0 +1,286 @@
+//! Status codes and the error object.
+
+use std::any::Any;
+use std::ffi::{c_char, c_int, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// The outcome of every fallible libtimadmin function. `TIMADMIN_STATUS_OK` (0) is success;
+/// every other value is a failure whose detail is in the `timadmin_error` written through the
+/// function's `error_out` parameter.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum timadmin_status {
+    /// Success.
+    Ok = 0,
+    /// A caller-supplied value was rejected before any network call (including strings that
+    /// are not valid UTF-8). `timadmin_error_field` names the field at fault.
+    InvalidArgument = 1,
+    /// A pointer argument that must not be NULL was NULL. `timadmin_error_field` names it.
+    NullParameter = 2,
+    /// The service answered with a non-zero ErrorCode: see `timadmin_error_service_code`,
+    /// `timadmin_error_service_info` and `timadmin_error_service_kind`.
+    ServiceError = 3,
+    /// The request never got a complete HTTP answer (connection refused, reset, DNS, TLS...).
+    Transport = 4,
+    /// No answer within the configured timeout.
+    Timeout = 5,
+    /// The HTTP status was not 200: see `timadmin_error_http_status`.
+    HttpStatus = 6,
+    /// The answer was not the JSON the endpoint documents (or held a string with a NUL byte,
+    /// which a C string cannot carry).
+    Decode = 7,
+    /// Signing or verifying a UserSig failed.
+    Usersig = 8,
+    /// The UserSig provider callback failed or supplied nothing.
+    Credentials = 9,
+    /// The server broke the paging protocol (repeated cursor, no progress).
+    Paging = 10,
+    /// The library's runtime could not run the call (e.g. called from inside the library's own
+    /// worker threads).
+    Runtime = 11,
+    /// A bug: the library panicked; the panic was caught at the boundary.
+    Panic = 12,
+    /// An error this version of the C ABI does not classify.
+    Unknown = 13,
+}
+
+/// A short, static, English description of `status` (a `timadmin_status` value; unknown values
+/// get "unknown status").
+///
+/// The returned string is static: never free it.
+#[no_mangle]
+pub extern "C" fn timadmin_status_description(status: c_int) -> *const c_char {
+    let text: &'static std::ffi::CStr = match status {
+        0 => c"ok",
+        1 => c"invalid argument",
+        2 => c"NULL parameter",
+        3 => c"service error",
+        4 => c"transport error",
+        5 => c"timeout",
+        6 => c"unexpected HTTP status",
+        7 => c"undecodable response",
+        8 => c"UserSig error",
+        9 => c"credential provider error",
+        10 => c"paging protocol violation",
+        11 => c"runtime error",
+        12 => c"internal panic",
+        13 => c"unclassified error",
+        _ => c"unknown status",
+    };
+    text.as_ptr()
+}
+
+/// Detail of one failure: its status, a human-readable message, and for service errors the
+/// service's ErrorCode and ErrorInfo. Never contains the secret key or a UserSig.
+///
+/// Returned through the `error_out` parameter of a failing function; the caller owns it and
+/// frees it with `timadmin_error_free`. The strings it hands out live as long as it does.
+/// Immutable: may be read from any thread.
+#[derive(Debug)]
+pub struct timadmin_error {
+    pub(crate) status: timadmin_status,
+    message: CString,
+    service_code: i64,
+    service_info: CString,
+    service_kind: CString,
+    field: CString,
+    http_status: u16,
+    retryable: bool,
+}
+
+/// A C string from text we produce; NUL bytes (never expected) are shown as `\0`.
+pub(crate) fn lossy_cstring(text: &str) -> CString {
+    CString::new(text.replace('\0', "\\0")).unwrap_or_default()
+}
+
+impl timadmin_error {
+    pub(crate) fn new(status: timadmin_status, message: &str) -> Self {
+        timadmin_error {
+            status,
+            message: lossy_cstring(message),
+            service_code: 0,
+            service_info: CString::default(),
+            service_kind: CString::default(),
+            field: CString::default(),
+            http_status: 0,
+            retryable: false,
+        }
+    }
+
+    fn with_field(mut self, field: &str) -> Self {
+        self.field = lossy_cstring(field);
+        self
+    }
+
+    /// A required pointer argument was NULL.
+    pub(crate) fn null(name: &str) -> Self {
+        Self::new(timadmin_status::NullParameter, &format!("argument `{name}` must not be NULL")).with_field(name)
+    }
+
+    /// A string argument was not UTF-8.
+    pub(crate) fn utf8(name: &str) -> Self {
+        Self::new(timadmin_status::InvalidArgument, &format!("argument `{name}` is not valid UTF-8")).with_field(name)
+    }
+
+    /// A value the C structs can express but the core's types cannot (shape errors only; every
+    /// rule about values lives in the core).
+    pub(crate) fn invalid(field: &str, reason: &str) -> Self {
+        Self::new(timadmin_status::InvalidArgument, &format!("invalid argument {field}: {reason}")).with_field(field)
+    }
+
+    /// A string from the service holds a NUL byte.
+    pub(crate) fn nul_in_output(field: &str) -> Self {
+        Self::new(
+            timadmin_status::Decode,
+            &format!("the service returned a {field} containing a NUL byte, which a C string cannot hold"),
+        )
+        .with_field(field)
+    }
+
+    fn panic(payload: &(dyn Any + Send)) -> Self {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic payload".to_owned());
+        Self::new(timadmin_status::Panic, &format!("internal panic caught at the C boundary: {what}"))
+    }
+}
+
+impl From<timadmin::Error> for timadmin_error {
+    fn from(e: timadmin::Error) -> Self {
+        use timadmin::Error as E;
+        let status = match &e {
+            E::Api { .. } => timadmin_status::ServiceError,
+            E::Transport(_) => timadmin_status::Transport,
+            E::Timeout(_) => timadmin_status::Timeout,
+            E::HttpStatus { .. } => timadmin_status::HttpStatus,
+            E::Decode { .. } => timadmin_status::Decode,
+            E::InvalidArgument { .. } => timadmin_status::InvalidArgument,
+            E::UserSig(_) => timadmin_status::Usersig,
+            E::Credentials(_) => timadmin_status::Credentials,
+            E::Paging(_) => timadmin_status::Paging,
+            E::Runtime(_) => timadmin_status::Runtime,
+            _ => timadmin_status::Unknown,
+        };
+        let mut out = timadmin_error::new(status, &e.to_string());
+        out.retryable = e.is_retryable();
+        match &e {
+            E::Api { code, info, kind } => {
+                out.service_code = *code;
+                out.service_info = lossy_cstring(info);
+                out.service_kind = lossy_cstring(kind.description());
+            }
+            E::HttpStatus { status, .. } => out.http_status = *status,
+            E::InvalidArgument { field, .. } => out.field = lossy_cstring(field),
+            _ => {}
+        }
+        out
+    }
+}
+
+impl From<timadmin::usersig::UserSigError> for timadmin_error {
+    fn from(e: timadmin::usersig::UserSigError) -> Self {
+        timadmin::Error::UserSig(e).into()
+    }
+}
+
+/// Runs the body of a fallible function: catches panics, returns the status, and on failure
+/// hands the error object to the caller through `error_out` (when it is not NULL).
+pub(crate) fn guard(
+    error_out: *mut *mut timadmin_error,
+    body: impl FnOnce() -> Result<(), timadmin_error>,
+) -> timadmin_status {
+    let outcome = match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(outcome) => outcome,
+        Err(payload) => Err(timadmin_error::panic(payload.as_ref())),
+    };
+    match outcome {
+        Ok(()) => timadmin_status::Ok,
+        Err(error) => {
+            let status = error.status;
+            if !error_out.is_null() {
+                // SAFETY: the caller passes either NULL or a writable `timadmin_error *` slot.
+                unsafe { error_out.write(Box::into_raw(Box::new(error))) };
+            }
+            status
+        }
+    }
+}
+
+/// Runs the body of an infallible accessor: a panic (never expected) yields `fallback`.
+pub(crate) fn guard_value<T>(fallback: T, body: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
+}
+
+/// The status of `error` (`TIMADMIN_STATUS_OK` when `error` is NULL).
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_error_status(error: *const timadmin_error) -> timadmin_status {
+    error.as_ref().map_or(timadmin_status::Ok, |e| e.status)
+}
+
+/// A human-readable message describing the failure; never contains the secret key or a
+/// UserSig.
+///
+/// Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_error_message(error: *const timadmin_error) -> *const c_char {
+    error.as_ref().map_or(std::ptr::null(), |e| e.message.as_ptr())
+}
+
+/// The service's ErrorCode for `TIMADMIN_STATUS_SERVICE_ERROR` (e.g. 10010: group not found);
+/// 0 for any other failure or when `error` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_error_service_code(error: *const timadmin_error) -> i64 {
+    error.as_ref().map_or(0, |e| e.service_code)
+}
+
+/// The service's ErrorInfo for `TIMADMIN_STATUS_SERVICE_ERROR`; `""` for any other failure.
+///
+/// Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_error_service_info(error: *const timadmin_error) -> *const c_char {
+    error.as_ref().map_or(std::ptr::null(), |e| e.service_info.as_ptr())
+}
+
+/// What the service's ErrorCode means (e.g. "the group does not exist or was deleted") for
+/// `TIMADMIN_STATUS_SERVICE_ERROR`; `""` for any other failure.
+///
+/// Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_error_service_kind(error: *const timadmin_error) -> *const c_char {
+    error.as_ref().map_or(std::ptr::null(), |e| e.service_kind.as_ptr())
+}
+
+/// The field or argument at fault for `TIMADMIN_STATUS_INVALID_ARGUMENT` and
+/// `TIMADMIN_STATUS_NULL_PARAMETER` (the REST name, e.g. "Limit", or the C parameter name, e.g.
+/// "group_id"); `""` otherwise.
+///
+/// Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_error_field(error: *const timadmin_error) -> *const c_char {
+    error.as_ref().map_or(std::ptr::null(), |e| e.field.as_ptr())
+}
+
+/// The HTTP status for `TIMADMIN_STATUS_HTTP_STATUS`; 0 otherwise or when `error` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_error_http_status(error: *const timadmin_error) -> u16 {
+    error.as_ref().map_or(0, |e| e.http_status)
+}
+
+/// Whether trying the same call again later may succeed (transport errors, timeouts, 5xx,
+/// the service's "try again" codes). The client already retried per its configuration.
+/// False when `error` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_error_is_retryable(error: *const timadmin_error) -> bool {
+    error.as_ref().is_some_and(|e| e.retryable)
+}
+
+/// Frees an error returned through an `error_out` parameter, and every string it handed out.
+/// NULL is a no-op; freeing twice is undefined behaviour.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_error_free(error: *mut timadmin_error) {
+    if !error.is_null() {
+        guard_value((), || drop(Box::from_raw(error)));
+    }
+}
