@@ -557,3 +557,33 @@ async fn log_lines_carry_no_secret() {
     assert!(text.contains("retrying") && text.contains("backup"), "expected log lines, got: {text}");
     assert!(!text.contains(KEY) && !text.contains("usersig="), "secret in logs: {text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_first_calls_ask_the_provider_once() {
+    let emu = emulator().await;
+    emu.control().set_rate_limit(None);
+    let signer = Signer::new(emu.sdkappid(), emu.key()).unwrap();
+    let asked = Arc::new(AtomicUsize::new(0));
+    let asked2 = Arc::clone(&asked);
+    let provider = move || {
+        asked2.fetch_add(1, Ordering::SeqCst);
+        // A slow vault: every concurrent caller would pile in without the refresh lock.
+        std::thread::sleep(Duration::from_millis(100));
+        signer.sign("administrator", 3600, None).map_err(|e| e.to_string())
+    };
+    let c = Client::new(
+        Config::new(emu.sdkappid(), Credentials::provider(provider))
+            .with_base_url(&emu.base_url())
+            .unwrap()
+            .with_rate_limit(None),
+    )
+    .unwrap();
+    let calls = (0..32).map(|_| {
+        let c = c.clone();
+        tokio::spawn(async move { c.get_group_muted_account(&GetGroupMutedAccountRequest::new("@TGS#2DEMOPUB")).await })
+    });
+    for r in futures::future::join_all(calls).await {
+        r.unwrap().unwrap();
+    }
+    assert_eq!(asked.load(Ordering::SeqCst), 1);
+}
