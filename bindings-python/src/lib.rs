@@ -1,1 +1,53 @@
-//! Python bindings (in progress).
+//! Python bindings for timadmin: the extension module `timadmin._timadmin`.
+//!
+//! A thin translation layer: Python arguments become the core's request types, the core's
+//! responses become immutable Python value objects, and the core's `Error` variants become the
+//! exception classes of `timadmin._errors`. Paging, validation, retries, signing and rate
+//! limiting all happen in the `timadmin` crate.
+
+use pyo3::prelude::*;
+
+mod aio;
+mod args;
+mod blocking;
+mod emulator;
+mod errors;
+mod models;
+mod runtime;
+mod usersig;
+
+/// Routes the `log` records of the core (its `tracing` events, via tracing's `log` feature) to
+/// Python's `logging`, under loggers named after the Rust module (`timadmin.client`, ...), so
+/// they propagate to the `timadmin` logger. Only the `timadmin*` targets are forwarded.
+fn install_logging(py: Python<'_>) {
+    let logger = match pyo3_log::Logger::new(py, pyo3_log::Caching::Loggers) {
+        Ok(l) => l,
+        Err(_) => return,
+    };
+    let logger = logger
+        .filter(log::LevelFilter::Off)
+        .filter_target("timadmin".to_owned(), log::LevelFilter::Trace);
+    // Another extension may already own the global `log` logger; then we leave it alone.
+    let _ = logger.install();
+}
+
+/// The extension module.
+#[pymodule]
+fn _timadmin(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    install_logging(m.py());
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(usersig::gen_usersig, m)?)?;
+    m.add_function(wrap_pyfunction!(usersig::verify_usersig, m)?)?;
+    m.add_class::<usersig::UserSigClaims>()?;
+    m.add_class::<models::GroupMember>()?;
+    m.add_class::<models::GroupMemberInfo>()?;
+    m.add_class::<models::MutedAccount>()?;
+    m.add_class::<models::GroupMutedAccount>()?;
+    m.add_class::<blocking::Client>()?;
+    m.add_class::<blocking::GroupMemberIterator>()?;
+    m.add_class::<aio::AsyncClient>()?;
+    m.add_class::<aio::AsyncGroupMemberIterator>()?;
+    m.add_class::<emulator::Emulator>()?;
+    m.add("_DEMO_FIXTURE_JSON", emulator::DEMO_FIXTURE_JSON)?;
+    Ok(())
+}

@@ -1,0 +1,79 @@
+"""timadmin: the Tencent Cloud Chat (IM) server-side REST API for Python admin scripts.
+
+A thin layer over the Rust core ``timadmin``: UserSig (TLSSigAPIv2) signing, the group
+endpoints ``get_group_member_info``, ``get_group_muted_account`` and
+``modify_group_base_info``, paging over whole groups, retries, failover and rate limiting.
+
+>>> import timadmin
+>>> with timadmin.Client(1400000000, key="...") as client:       # doctest: +SKIP
+...     for member in client.iter_group_members("@TGS#_community"):
+...         print(member.member_account)
+
+Rust ``tracing`` events of the core are forwarded to the ``timadmin`` logger of ``logging``.
+"""
+
+from __future__ import annotations
+
+from ._errors import (
+    ApiError,
+    AuthError,
+    CredentialsError,
+    DecodeError,
+    GroupNotFoundError,
+    HttpStatusError,
+    InvalidArgumentError,
+    InvalidParameterError,
+    PagingError,
+    PermissionDeniedError,
+    RateLimitedError,
+    ResponseTooLargeError,
+    TimeoutError,
+    TimError,
+    TransportError,
+    UserSigError,
+)
+from ._timadmin import (
+    AsyncClient,
+    AsyncGroupMemberIterator,
+    Client,
+    GroupMember,
+    GroupMemberInfo,
+    GroupMemberIterator,
+    GroupMutedAccount,
+    MutedAccount,
+    UserSigClaims,
+    __version__,
+    gen_usersig,
+    verify_usersig,
+)
+
+__all__ = [
+    "__version__",
+    "gen_usersig",
+    "verify_usersig",
+    "UserSigClaims",
+    "Client",
+    "AsyncClient",
+    "GroupMember",
+    "GroupMemberInfo",
+    "GroupMemberIterator",
+    "AsyncGroupMemberIterator",
+    "GroupMutedAccount",
+    "MutedAccount",
+    "TimError",
+    "ApiError",
+    "GroupNotFoundError",
+    "PermissionDeniedError",
+    "InvalidParameterError",
+    "ResponseTooLargeError",
+    "RateLimitedError",
+    "AuthError",
+    "TransportError",
+    "TimeoutError",
+    "HttpStatusError",
+    "DecodeError",
+    "InvalidArgumentError",
+    "UserSigError",
+    "CredentialsError",
+    "PagingError",
+]

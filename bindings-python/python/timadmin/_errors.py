@@ -1,0 +1,134 @@
+"""The exception hierarchy of timadmin.
+
+Which class is raised is decided by the Rust core's error variant (and, for service errors,
+its classification of the ``ErrorCode``). Messages never contain the secret key or a UserSig.
+"""
+
+from __future__ import annotations
+
+import builtins
+
+__all__ = [
+    "TimError",
+    "ApiError",
+    "GroupNotFoundError",
+    "PermissionDeniedError",
+    "InvalidParameterError",
+    "ResponseTooLargeError",
+    "RateLimitedError",
+    "AuthError",
+    "TransportError",
+    "TimeoutError",
+    "HttpStatusError",
+    "DecodeError",
+    "InvalidArgumentError",
+    "UserSigError",
+    "CredentialsError",
+    "PagingError",
+]
+
+
+class TimError(Exception):
+    """Base class of every error raised by timadmin."""
+
+
+class ApiError(TimError):
+    """The service answered ``ActionStatus: FAIL`` with a non-zero ``ErrorCode``.
+
+    ``code`` and ``info`` are the service's ``ErrorCode`` and ``ErrorInfo``; ``kind`` is the
+    core's classification of the code (``"GroupNotFound"``, ``"RateLimited"``, ..., ``"Other"``).
+    """
+
+    code: int
+    info: str
+    kind: str
+
+    def __init__(self, message: str, code: int = 0, info: str = "", kind: str = "Other") -> None:
+        super().__init__(message)
+        self.code = code
+        self.info = info
+        self.kind = kind
+
+
+class GroupNotFoundError(ApiError):
+    """10010: the group does not exist or was deleted."""
+
+
+class PermissionDeniedError(ApiError):
+    """10007 (or 60010): the identifier is not an app admin."""
+
+
+class InvalidParameterError(ApiError):
+    """10004: the service rejected a parameter."""
+
+
+class ResponseTooLargeError(ApiError):
+    """10018: the response would exceed 1 MB; ask for fewer members."""
+
+
+class RateLimitedError(ApiError):
+    """60007/60011: call rate over the limit (after the client's own retries)."""
+
+
+class AuthError(ApiError):
+    """60004/60005 and 700xx: account, signature or UserSig problem."""
+
+
+class TransportError(TimError):
+    """The request got no complete HTTP answer (connection refused or reset, DNS, TLS...)."""
+
+
+class TimeoutError(TransportError, builtins.TimeoutError):
+    """No answer within the configured timeout. Also a builtin ``TimeoutError``."""
+
+    def __init__(self, message: str) -> None:
+        # OSError would read a 2-tuple as (errno, strerror); keep one message argument.
+        super().__init__(message)
+
+
+class HttpStatusError(TransportError):
+    """The HTTP status was not 200 (``status``); the service does that only when the network fails."""
+
+    status: int
+
+    def __init__(self, message: str, status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class DecodeError(TimError):
+    """The body was not the JSON the endpoint documents."""
+
+
+class InvalidArgumentError(TimError, ValueError):
+    """An argument was rejected before any network call. ``field`` names it (snake case)."""
+
+    field: str
+    reason: str
+
+    def __init__(self, message: str, field: str = "", reason: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+        self.reason = reason
+
+
+class UserSigError(TimError):
+    """A UserSig could not be signed or did not verify.
+
+    ``reason`` is one of ``malformed``, ``identifier_mismatch``, ``sdkappid_mismatch``,
+    ``expired``, ``userbuf_mismatch``, ``signature_mismatch``, ``invalid_input``.
+    """
+
+    reason: str
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class CredentialsError(TimError):
+    """The ``usersig_provider`` callback failed or returned nothing usable."""
+
+
+class PagingError(TimError):
+    """The server broke the paging protocol (repeated cursor, no progress)."""

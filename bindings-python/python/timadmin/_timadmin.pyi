@@ -1,0 +1,288 @@
+"""Type stubs of the Rust extension module ``timadmin._timadmin``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
+from types import TracebackType
+from typing import Any, ClassVar, final
+
+from typing_extensions import Self
+
+__version__: str
+_DEMO_FIXTURE_JSON: str
+
+def gen_usersig(
+    sdkappid: int, key: str, identifier: str, expire: int = 86400, userbuf: bytes | None = None
+) -> str:
+    """Signs a UserSig (TLSSigAPIv2) for ``identifier``, valid ``expire`` seconds from now."""
+
+def verify_usersig(
+    sdkappid: int, key: str, identifier: str, usersig: str, userbuf: bytes | None = None
+) -> UserSigClaims:
+    """Verifies a UserSig and returns its claims; raises ``UserSigError`` saying what failed."""
+
+@final
+class UserSigClaims:
+    """The fields of a verified UserSig."""
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def identifier(self) -> str: ...
+    @property
+    def sdkappid(self) -> int: ...
+    @property
+    def time(self) -> int: ...
+    @property
+    def expire(self) -> int: ...
+    @property
+    def userbuf(self) -> bytes | None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class GroupMember:
+    """One group member; fields that were not returned are ``None``."""
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def member_account(self) -> str: ...
+    @property
+    def role(self) -> str | None: ...
+    @property
+    def join_time(self) -> int | None: ...
+    @property
+    def msg_seq(self) -> int | None: ...
+    @property
+    def msg_flag(self) -> str | None: ...
+    @property
+    def last_send_msg_time(self) -> int | None: ...
+    @property
+    def mute_until(self) -> int | None: ...
+    @property
+    def name_card(self) -> str | None: ...
+    @property
+    def app_member_defined_data(self) -> dict[str, str] | None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class GroupMemberInfo:
+    """One ``get_group_member_info`` answer."""
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def member_num(self) -> int: ...
+    @property
+    def member_list(self) -> list[GroupMember]: ...
+    @property
+    def next(self) -> str | None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class MutedAccount:
+    """A muted member and the Unix second the mute ends (4294967295 = for good)."""
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def member_account(self) -> str: ...
+    @property
+    def muted_until(self) -> int: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class GroupMutedAccount:
+    """One ``get_group_muted_account`` answer."""
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def group_id(self) -> str: ...
+    @property
+    def muted_account_list(self) -> list[MutedAccount]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class GroupMemberIterator(Iterator[GroupMember]):
+    """Iterator over a group's members (one page in memory at a time)."""
+
+    def __iter__(self) -> Self: ...
+    def __next__(self) -> GroupMember: ...
+    @property
+    def member_num(self) -> int | None: ...
+
+@final
+class AsyncGroupMemberIterator(AsyncIterator[GroupMember]):
+    """Async iterator over a group's members (one page in memory at a time)."""
+
+    def __aiter__(self) -> Self: ...
+    def __anext__(self) -> Awaitable[GroupMember]: ...
+    @property
+    def member_num(self) -> int | None: ...
+
+@final
+class Client:
+    """Synchronous client; thread-safe, releases the GIL during calls."""
+
+    def __new__(
+        cls,
+        sdkappid: int,
+        *,
+        key: str | None = None,
+        usersig: str | None = None,
+        usersig_provider: Callable[[], str] | None = None,
+        identifier: str = "administrator",
+        region: str = "china",
+        base_url: str | None = None,
+        timeout: float = 10.0,
+        max_retries: int = 3,
+        rate_limit: float | None = 200.0,
+    ) -> Self: ...
+    @classmethod
+    def from_env(cls) -> Client: ...
+    def close(self) -> None: ...
+    @property
+    def closed(self) -> bool: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(self, *_exc: object) -> bool: ...
+    def get_group_member_info(
+        self,
+        group_id: str,
+        *,
+        member_info_filter: Iterable[str] | None = None,
+        member_role_filter: Iterable[str] | None = None,
+        app_defined_data_filter_group_member: Iterable[str] | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        next: str | None = None,
+    ) -> GroupMemberInfo: ...
+    def iter_group_members(
+        self,
+        group_id: str,
+        *,
+        page_size: int = 100,
+        member_info_filter: Iterable[str] | None = None,
+        member_role_filter: Iterable[str] | None = None,
+        app_defined_data_filter_group_member: Iterable[str] | None = None,
+    ) -> GroupMemberIterator: ...
+    def get_group_muted_account(self, group_id: str, *, topic_id: str | None = None) -> GroupMutedAccount: ...
+    def modify_group_base_info(
+        self,
+        group_id: str,
+        *,
+        name: str | None = None,
+        introduction: str | None = None,
+        notification: str | None = None,
+        face_url: str | None = None,
+        max_member_num: int | None = None,
+        apply_join_option: str | None = None,
+        shut_up_all_member: bool | None = None,
+        app_defined_data: Mapping[str, str | None] | None = None,
+    ) -> None: ...
+
+@final
+class AsyncClient:
+    """asyncio client: the same methods as ``Client``, as coroutines."""
+
+    def __new__(
+        cls,
+        sdkappid: int,
+        *,
+        key: str | None = None,
+        usersig: str | None = None,
+        usersig_provider: Callable[[], str] | None = None,
+        identifier: str = "administrator",
+        region: str = "china",
+        base_url: str | None = None,
+        timeout: float = 10.0,
+        max_retries: int = 3,
+        rate_limit: float | None = 200.0,
+    ) -> Self: ...
+    @classmethod
+    def from_env(cls) -> AsyncClient: ...
+    def close(self) -> None: ...
+    @property
+    def closed(self) -> bool: ...
+    def __aenter__(self) -> Awaitable[Self]: ...
+    def __aexit__(self, *_exc: object) -> Awaitable[bool]: ...
+    def get_group_member_info(
+        self,
+        group_id: str,
+        *,
+        member_info_filter: Iterable[str] | None = None,
+        member_role_filter: Iterable[str] | None = None,
+        app_defined_data_filter_group_member: Iterable[str] | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        next: str | None = None,
+    ) -> Awaitable[GroupMemberInfo]: ...
+    def iter_group_members(
+        self,
+        group_id: str,
+        *,
+        page_size: int = 100,
+        member_info_filter: Iterable[str] | None = None,
+        member_role_filter: Iterable[str] | None = None,
+        app_defined_data_filter_group_member: Iterable[str] | None = None,
+    ) -> AsyncGroupMemberIterator: ...
+    def get_group_muted_account(
+        self, group_id: str, *, topic_id: str | None = None
+    ) -> Awaitable[GroupMutedAccount]: ...
+    def modify_group_base_info(
+        self,
+        group_id: str,
+        *,
+        name: str | None = None,
+        introduction: str | None = None,
+        notification: str | None = None,
+        face_url: str | None = None,
+        max_member_num: int | None = None,
+        apply_join_option: str | None = None,
+        shut_up_all_member: bool | None = None,
+        app_defined_data: Mapping[str, str | None] | None = None,
+    ) -> Awaitable[None]: ...
+
+@final
+class _Emulator:
+    def __new__(
+        cls,
+        *,
+        sdkappid: int | None = None,
+        key: str | None = None,
+        admins: list[str] | None = None,
+        rate_limit: int | None = 200,
+        seed_file: str | os.PathLike[str] | None = None,
+        seed_json: str | None = None,
+        community_members: int | None = None,
+    ) -> Self: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def sdkappid(self) -> int: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def identifier(self) -> str: ...
+    @property
+    def running(self) -> bool: ...
+    def stop(self) -> None: ...
+    def seed_json(self, json: str) -> None: ...
+    def seed_file(self, path: str | os.PathLike[str]) -> None: ...
+    def add_group(self, json: str) -> None: ...
+    def generate_community_group(self, group_id: str, members: int) -> None: ...
+    def generate_group(self, group_type: str, group_id: str, members: int) -> None: ...
+    def group(self, group_id: str) -> dict[str, Any] | None: ...
+    def group_ids(self) -> list[str]: ...
+    def inject_fault(
+        self,
+        kind: str,
+        *,
+        times: int = 1,
+        command: str | None = None,
+        code: int | None = None,
+        info: str | None = None,
+        status: int | None = None,
+        delay: float | None = None,
+    ) -> None: ...
+    def clear_faults(self) -> None: ...
+    def calls(self) -> list[dict[str, Any]]: ...
+    def clear_calls(self) -> None: ...
+    def set_rate_limit(self, per_sec: int | None) -> None: ...
+    def reset(self) -> None: ...

@@ -1,0 +1,154 @@
+//! Python arguments → core types: integers in range, durations, string lists, the client
+//! configuration and the `usersig_provider` callback. Semantic checks stay in the core.
+
+use std::time::Duration;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+use timadmin::{AppDefinedDataUpdate, Config, Credentials, Region};
+
+use crate::errors::{invalid, to_py};
+
+/// A non-negative integer argument that must fit in `u64`.
+pub(crate) fn to_u64(py: Python<'_>, field: &str, value: i128) -> PyResult<u64> {
+    u64::try_from(value).map_err(|_| invalid(py, field, format!("{value} is not in 0..=18446744073709551615")))
+}
+
+/// A non-negative integer argument that must fit in `u32`.
+pub(crate) fn to_u32(py: Python<'_>, field: &str, value: i128) -> PyResult<u32> {
+    u32::try_from(value).map_err(|_| invalid(py, field, format!("{value} is not in 0..=4294967295")))
+}
+
+/// Optional variant of [`to_u32`].
+pub(crate) fn opt_u32(py: Python<'_>, field: &str, value: Option<i128>) -> PyResult<Option<u32>> {
+    value.map(|v| to_u32(py, field, v)).transpose()
+}
+
+/// Optional variant of [`to_u64`].
+pub(crate) fn opt_u64(py: Python<'_>, field: &str, value: Option<i128>) -> PyResult<Option<u64>> {
+    value.map(|v| to_u64(py, field, v)).transpose()
+}
+
+/// A list of strings given as any iterable of `str` (a bare `str` is rejected, not split).
+pub(crate) fn str_list(py: Python<'_>, field: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<String>>> {
+    let Some(value) = value else { return Ok(None) };
+    if value.is_none() {
+        return Ok(None);
+    }
+    if value.is_instance_of::<PyString>() {
+        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "{field} must be a list of str, not a single str"
+        )));
+    }
+    let mut out = Vec::new();
+    for item in value.try_iter()? {
+        let item = item?;
+        let s: String = item.extract().map_err(|_| {
+            pyo3::exceptions::PyTypeError::new_err(format!("{field} must contain only str items"))
+        })?;
+        out.push(s);
+    }
+    let _ = py;
+    Ok(Some(out))
+}
+
+/// `app_defined_data`: a mapping of key → value, where `None` deletes the key.
+pub(crate) fn app_defined_data(value: Option<&Bound<'_, PyDict>>) -> PyResult<Option<Vec<AppDefinedDataUpdate>>> {
+    let Some(dict) = value else { return Ok(None) };
+    let mut out = Vec::with_capacity(dict.len());
+    for (k, v) in dict.iter() {
+        let key: String = k
+            .extract()
+            .map_err(|_| pyo3::exceptions::PyTypeError::new_err("app_defined_data keys must be str"))?;
+        if v.is_none() {
+            out.push(AppDefinedDataUpdate::delete(key));
+        } else {
+            let value: String = v
+                .extract()
+                .map_err(|_| pyo3::exceptions::PyTypeError::new_err("app_defined_data values must be str or None"))?;
+            out.push(AppDefinedDataUpdate::set(key, value));
+        }
+    }
+    Ok(Some(out))
+}
+
+/// Seconds as a float → `Duration`, rejecting negative, NaN and infinite values.
+pub(crate) fn seconds(py: Python<'_>, field: &str, value: f64) -> PyResult<Duration> {
+    Duration::try_from_secs_f64(value)
+        .map_err(|_| invalid(py, field, format!("{value} is not a finite, non-negative number of seconds")))
+}
+
+/// Wraps a Python callable into the core's UserSig provider: it is called with the GIL held,
+/// must return a non-empty `str`; exceptions become an error message naming the exception type.
+fn provider(callback: Py<PyAny>) -> Credentials {
+    Credentials::provider(move || -> Result<String, String> {
+        Python::attach(|py| {
+            let result = callback.bind(py).call0().map_err(|e| {
+                let name = e
+                    .get_type(py)
+                    .name()
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|_| "Exception".to_owned());
+                let text = e.value(py).str().map(|s| s.to_string()).unwrap_or_default();
+                format!("usersig_provider raised {name}: {text}")
+            })?;
+            result
+                .extract::<String>()
+                .map_err(|_| "usersig_provider must return a str".to_owned())
+        })
+    })
+}
+
+/// The constructor arguments shared by `Client` and `AsyncClient`.
+pub(crate) struct ClientArgs<'py> {
+    pub sdkappid: i128,
+    pub key: Option<String>,
+    pub usersig: Option<String>,
+    pub usersig_provider: Option<Bound<'py, PyAny>>,
+    pub identifier: String,
+    pub region: String,
+    pub base_url: Option<String>,
+    pub timeout: f64,
+    pub max_retries: i128,
+    pub rate_limit: Option<f64>,
+}
+
+impl ClientArgs<'_> {
+    /// The core configuration; the core validates it further when the client is built.
+    pub(crate) fn into_config(self, py: Python<'_>) -> PyResult<Config> {
+        let sdkappid = to_u64(py, "sdkappid", self.sdkappid)?;
+        let credentials = match (self.key, self.usersig, self.usersig_provider) {
+            (Some(key), None, None) => Credentials::secret_key(key),
+            (None, Some(sig), None) => Credentials::usersig(sig),
+            (None, None, Some(cb)) => {
+                if !cb.is_callable() {
+                    return Err(pyo3::exceptions::PyTypeError::new_err("usersig_provider must be callable"));
+                }
+                provider(cb.unbind())
+            }
+            _ => {
+                return Err(invalid(
+                    py,
+                    "key",
+                    "give exactly one of key, usersig or usersig_provider",
+                ))
+            }
+        };
+        let mut config = Config::new(sdkappid, credentials)
+            .with_identifier(self.identifier)
+            .with_timeout(seconds(py, "timeout", self.timeout)?)
+            .with_max_retries(to_u32(py, "max_retries", self.max_retries)?)
+            .with_rate_limit(self.rate_limit);
+        match self.base_url {
+            Some(url) => {
+                config = config.with_base_url(&url).map_err(|e| to_py(py, e))?;
+            }
+            None => {
+                let region: Region = self.region.parse().map_err(|e| to_py(py, e))?;
+                config = config.with_region(region);
+            }
+        }
+        config.validate().map_err(|e| to_py(py, e))?;
+        Ok(config)
+    }
+}

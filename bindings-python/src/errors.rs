@@ -1,0 +1,142 @@
+//! Mapping of the core's `Error` variants (and `ApiErrorKind`) to the exception classes defined
+//! in `timadmin/_errors.py`. Messages come from the core's `Display`, which never contains the
+//! secret key or a UserSig.
+
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use timadmin::usersig::UserSigError;
+use timadmin::{ApiErrorKind, Error};
+
+/// Python module holding the exception hierarchy.
+const ERRORS_MODULE: &str = "timadmin._errors";
+
+/// The exception class for a classified service error.
+fn api_class(kind: ApiErrorKind) -> &'static str {
+    match kind {
+        ApiErrorKind::GroupNotFound => "GroupNotFoundError",
+        ApiErrorKind::PermissionDenied | ApiErrorKind::AdminRequired => "PermissionDeniedError",
+        ApiErrorKind::InvalidParameter => "InvalidParameterError",
+        ApiErrorKind::ResponseTooLarge => "ResponseTooLargeError",
+        ApiErrorKind::RateLimited => "RateLimitedError",
+        k if k.is_auth() => "AuthError",
+        _ => "ApiError",
+    }
+}
+
+/// The Python spelling of a core field name: the REST name in snake case (`GroupId` →
+/// `group_id`); environment variable names (all caps) and names already in snake case stay.
+pub(crate) fn python_field_name(field: &str) -> String {
+    if !field.chars().any(|c| c.is_ascii_lowercase()) {
+        return field.to_owned();
+    }
+    let mut out = String::with_capacity(field.len() + 4);
+    let mut prev: Option<char> = None;
+    for c in field.chars() {
+        if c.is_ascii_uppercase() {
+            if let Some(p) = prev {
+                if p.is_ascii_lowercase() || p.is_ascii_digit() {
+                    out.push('_');
+                }
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+        prev = Some(c);
+    }
+    out
+}
+
+/// A short machine-readable name of a UserSig failure.
+fn usersig_reason(e: &UserSigError) -> &'static str {
+    match e {
+        UserSigError::Malformed(_) => "malformed",
+        UserSigError::IdentifierMismatch { .. } => "identifier_mismatch",
+        UserSigError::SdkAppIdMismatch { .. } => "sdkappid_mismatch",
+        UserSigError::Expired { .. } => "expired",
+        UserSigError::UserbufMismatch => "userbuf_mismatch",
+        UserSigError::SignatureMismatch => "signature_mismatch",
+        UserSigError::InvalidInput(_) => "invalid_input",
+    }
+}
+
+/// Builds the Python exception for a core error.
+fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
+    let kwargs = PyDict::new(py);
+    let (class, message) = match err {
+        Error::Api { code, info, kind } => {
+            kwargs.set_item("code", *code)?;
+            kwargs.set_item("info", info)?;
+            kwargs.set_item("kind", format!("{kind:?}"))?;
+            (api_class(*kind), err.to_string())
+        }
+        Error::Transport(_) => ("TransportError", err.to_string()),
+        Error::Timeout(_) => ("TimeoutError", err.to_string()),
+        Error::HttpStatus { status, .. } => {
+            kwargs.set_item("status", *status)?;
+            ("HttpStatusError", err.to_string())
+        }
+        Error::Decode { .. } => ("DecodeError", err.to_string()),
+        Error::InvalidArgument { field, reason } => {
+            let field = python_field_name(field);
+            let message = Error::InvalidArgument { field: field.clone(), reason: reason.clone() }.to_string();
+            kwargs.set_item("field", field)?;
+            kwargs.set_item("reason", reason)?;
+            ("InvalidArgumentError", message)
+        }
+        Error::UserSig(e) => {
+            kwargs.set_item("reason", usersig_reason(e))?;
+            ("UserSigError", err.to_string())
+        }
+        Error::Credentials(_) => ("CredentialsError", err.to_string()),
+        Error::Paging(_) => ("PagingError", err.to_string()),
+        _ => ("TimError", err.to_string()),
+    };
+    let cls = py.import(ERRORS_MODULE)?.getattr(class)?;
+    let value = cls.call((message,), Some(&kwargs))?;
+    Ok(PyErr::from_value(value))
+}
+
+/// The Python exception for a core error (falls back to the import error if the exception
+/// module itself cannot be loaded).
+pub(crate) fn to_py(py: Python<'_>, err: Error) -> PyErr {
+    build(py, &err).unwrap_or_else(|e| e)
+}
+
+/// Same as [`to_py`] for code that does not hold the GIL (async tasks).
+pub(crate) fn to_py_detached(err: Error) -> PyErr {
+    Python::attach(|py| to_py(py, err))
+}
+
+/// An `InvalidArgumentError` for a Python argument (`field` is the Python parameter name).
+pub(crate) fn invalid(py: Python<'_>, field: &str, reason: impl Into<String>) -> PyErr {
+    to_py(py, Error::invalid(field, reason))
+}
+
+/// A `TimError` with a message (misuse such as calling a closed client).
+pub(crate) fn tim_error(py: Python<'_>, message: &str) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let cls = py.import(ERRORS_MODULE)?.getattr("TimError")?;
+        Ok(PyErr::from_value(cls.call1((message,))?))
+    };
+    build().unwrap_or_else(|e| e)
+}
+
+/// A `UserSigError` for `gen_usersig`/`verify_usersig`.
+pub(crate) fn usersig_error(py: Python<'_>, err: UserSigError) -> PyErr {
+    to_py(py, Error::UserSig(err))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::python_field_name;
+
+    #[test]
+    fn field_names_in_snake_case() {
+        assert_eq!(python_field_name("GroupId"), "group_id");
+        assert_eq!(python_field_name("AppDefinedDataFilter_GroupMember"), "app_defined_data_filter_group_member");
+        assert_eq!(python_field_name("MaxMemberNum"), "max_member_num");
+        assert_eq!(python_field_name("TIM_SDKAPPID"), "TIM_SDKAPPID");
+        assert_eq!(python_field_name("page_size"), "page_size");
+    }
+}

@@ -1,0 +1,116 @@
+//! The one tokio runtime shared by every `AsyncClient` of a process, plugged into
+//! pyo3-async-runtimes' generic API. Unlike `pyo3_async_runtimes::tokio`'s global runtime it is
+//! rebuilt after `fork()`: the parent's worker threads do not exist in a child, so reusing its
+//! runtime would hang; the stale one is leaked, never torn down.
+
+use std::cell::OnceCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Mutex;
+
+use pyo3::prelude::*;
+use pyo3_async_runtimes::generic::{ContextExt, Runtime as GenericRuntime};
+use pyo3_async_runtimes::TaskLocals;
+use tokio::runtime::Runtime;
+
+/// (pid that built it, runtime).
+static RUNTIME: Mutex<Option<(u32, &'static Runtime)>> = Mutex::new(None);
+
+tokio::task_local! {
+    static TASK_LOCALS: OnceCell<TaskLocals>;
+}
+
+fn build() -> std::io::Result<&'static Runtime> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("timadmin-async")
+        .enable_all()
+        .build()?;
+    Ok(Box::leak(Box::new(rt)))
+}
+
+/// The runtime of the current process, built on first use (and again after a fork).
+pub(crate) fn get() -> std::io::Result<&'static Runtime> {
+    let mut slot = RUNTIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let pid = std::process::id();
+    match *slot {
+        Some((owner, rt)) if owner == pid => Ok(rt),
+        _ => {
+            let rt = build()?;
+            *slot = Some((pid, rt));
+            Ok(rt)
+        }
+    }
+}
+
+/// Makes sure the runtime exists for this process; call before handing futures to Python.
+pub(crate) fn ensure() -> PyResult<()> {
+    get().map(|_| ()).map_err(|e| {
+        pyo3::exceptions::PyRuntimeError::new_err(format!("cannot start the tokio runtime: {e}"))
+    })
+}
+
+/// The runtime to spawn on. `ensure()` ran before any future was handed over, so building
+/// cannot be needed here except after a fork in the middle of a call; if it then fails there is
+/// no error channel, and the runtime of the parent is the only option left.
+fn current() -> &'static Runtime {
+    match get() {
+        Ok(rt) => rt,
+        Err(_) => {
+            let slot = RUNTIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            match *slot {
+                Some((_, rt)) => rt,
+                // Unreachable: `ensure()` stored a runtime before any spawn.
+                None => panic!("timadmin: no tokio runtime available"),
+            }
+        }
+    }
+}
+
+/// Marker type implementing pyo3-async-runtimes' runtime traits over [`current`].
+pub(crate) struct ForkSafeTokio;
+
+impl GenericRuntime for ForkSafeTokio {
+    type JoinError = tokio::task::JoinError;
+    type JoinHandle = tokio::task::JoinHandle<()>;
+
+    fn spawn<F>(fut: F) -> Self::JoinHandle
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        current().spawn(fut)
+    }
+
+    fn spawn_blocking<F>(f: F) -> Self::JoinHandle
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        current().spawn_blocking(f)
+    }
+}
+
+impl ContextExt for ForkSafeTokio {
+    fn scope<F, R>(locals: TaskLocals, fut: F) -> Pin<Box<dyn Future<Output = R> + Send>>
+    where
+        F: Future<Output = R> + Send + 'static,
+    {
+        let cell = OnceCell::new();
+        let _ = cell.set(locals);
+        Box::pin(TASK_LOCALS.scope(cell, fut))
+    }
+
+    fn get_task_locals() -> Option<TaskLocals> {
+        TASK_LOCALS.try_with(|c| c.get().cloned()).unwrap_or_default()
+    }
+}
+
+/// Turns a Rust future into an asyncio awaitable on the shared runtime. Cancelling the Python
+/// future drops the Rust future (and with it the HTTP request).
+pub(crate) fn future_into_py<'py, F, T>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
+where
+    F: Future<Output = PyResult<T>> + Send + 'static,
+    T: for<'a> IntoPyObject<'a> + Send + 'static,
+{
+    ensure()?;
+    pyo3_async_runtimes::generic::future_into_py::<ForkSafeTokio, F, T>(py, fut)
+}

@@ -1,0 +1,112 @@
+//! `gen_usersig` / `verify_usersig`: the core's TLSSigAPIv2 signing, and the claims object.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+use pyo3::IntoPyObjectExt;
+use timadmin::usersig;
+
+use crate::args::to_u64;
+use crate::errors::usersig_error;
+
+/// The fields of a verified UserSig.
+#[pyclass(frozen, eq, module = "timadmin")]
+#[derive(Clone, PartialEq)]
+pub struct UserSigClaims {
+    inner: usersig::Claims,
+}
+
+#[pymethods]
+impl UserSigClaims {
+    /// The user the token was issued for.
+    #[getter]
+    fn identifier(&self) -> &str {
+        &self.inner.identifier
+    }
+
+    /// The app that issued it.
+    #[getter]
+    fn sdkappid(&self) -> u64 {
+        self.inner.sdkappid
+    }
+
+    /// Issue time, Unix seconds.
+    #[getter]
+    fn time(&self) -> u64 {
+        self.inner.time
+    }
+
+    /// Lifetime in seconds from `time`.
+    #[getter]
+    fn expire(&self) -> u64 {
+        self.inner.expire
+    }
+
+    /// The user buffer bound into the token, if any.
+    #[getter]
+    fn userbuf<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
+        self.inner.userbuf.as_deref().map(|b| PyBytes::new(py, b))
+    }
+
+    /// The claims with the token's field names (`TLS.identifier`, ...).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("TLS.identifier", &self.inner.identifier)?;
+        d.set_item("TLS.sdkappid", self.inner.sdkappid)?;
+        d.set_item("TLS.time", self.inner.time)?;
+        d.set_item("TLS.expire", self.inner.expire)?;
+        if let Some(ub) = self.userbuf(py) {
+            d.set_item("TLS.userbuf", ub)?;
+        }
+        Ok(d)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "UserSigClaims(identifier={}, sdkappid={}, time={}, expire={}, userbuf={})",
+            self.identifier().into_bound_py_any(py)?.repr()?,
+            self.inner.sdkappid,
+            self.inner.time,
+            self.inner.expire,
+            self.userbuf(py).into_bound_py_any(py)?.repr()?,
+        ))
+    }
+}
+
+/// Signs a UserSig (TLSSigAPIv2) for `identifier`, valid `expire` seconds from now.
+#[pyfunction]
+#[pyo3(signature = (sdkappid, key, identifier, expire = 86400, userbuf = None))]
+pub fn gen_usersig(
+    py: Python<'_>,
+    sdkappid: i128,
+    key: &str,
+    identifier: &str,
+    expire: i128,
+    userbuf: Option<&[u8]>,
+) -> PyResult<String> {
+    let sdkappid = to_u64(py, "sdkappid", sdkappid)?;
+    let expire = to_u64(py, "expire", expire)?;
+    let result = match userbuf {
+        Some(buf) => usersig::generate_with_userbuf(sdkappid, key, identifier, expire, buf),
+        None => usersig::generate(sdkappid, key, identifier, expire),
+    };
+    result.map_err(|e| usersig_error(py, e))
+}
+
+/// Verifies a UserSig and returns its claims; raises `UserSigError` saying what failed.
+#[pyfunction]
+#[pyo3(signature = (sdkappid, key, identifier, usersig, userbuf = None))]
+pub fn verify_usersig(
+    py: Python<'_>,
+    sdkappid: i128,
+    key: &str,
+    identifier: &str,
+    usersig: &str,
+    userbuf: Option<&[u8]>,
+) -> PyResult<UserSigClaims> {
+    let sdkappid = to_u64(py, "sdkappid", sdkappid)?;
+    let result = match userbuf {
+        Some(buf) => usersig::verify_with_userbuf(sdkappid, key, identifier, usersig, buf),
+        None => usersig::verify(sdkappid, key, identifier, usersig),
+    };
+    result.map(|inner| UserSigClaims { inner }).map_err(|e| usersig_error(py, e))
+}
