@@ -21,7 +21,7 @@ pub const DEFAULT_USERSIG_EXPIRE: u64 = 180 * 86_400;
 /// Exit codes: 0 success; 1 the service answered with an error (or a UserSig did not verify);
 /// 2 bad arguments (caught before any network call); 3 transport error or timeout.
 #[derive(Debug, Parser)]
-#[command(name = "timadmin", version, about, max_term_width = 110)]
+#[command(name = "timadmin", version, max_term_width = 110)]
 pub struct Cli {
     /// Connection and logging options shared by every subcommand.
     #[command(flatten)]
@@ -33,6 +33,7 @@ pub struct Cli {
 
 /// Options shared by every subcommand (accepted before or after the subcommand name).
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// The app's SDKAppID.
     #[arg(long, global = true, env = "TIM_SDKAPPID", value_name = "ID")]

@@ -4,10 +4,11 @@ mod common;
 
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
+use std::time::Duration;
 
 use common::{bare, emulator, run, tim, tim_run};
 use serde_json::{json, Value};
-use timadmin_emulator::{KeyValue, DEFAULT_KEY, DEFAULT_SDKAPPID};
+use timadmin_emulator::{Fault, FaultKind, KeyValue, DEFAULT_KEY, DEFAULT_SDKAPPID};
 
 const PUB: &str = "@TGS#2DEMOPUB";
 
@@ -242,4 +243,51 @@ fn emulator_subcommand_rejects_a_bad_seed() {
     let r = run(bare().args(["emulator", "--port", "0", "--seed", "/nonexistent/fixture.json"])).expect_code(2);
     assert!(r.stderr.contains("error: emulator"), "{}", r.stderr);
     assert!(r.stdout.is_empty());
+}
+
+/// Quotes `s` for a POSIX shell.
+fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+#[test]
+fn all_on_a_terminal_shows_a_progress_bar_and_defaults_to_a_table() {
+    // A pseudo-terminal from util-linux `script` (part of every Debian base system): stderr is
+    // the terminal; stdout goes to a file for the first run and to the terminal for the second.
+    let emu = emulator();
+    emu.control().generate_community_group("@TGS#_tty", 1050).unwrap();
+    // Slow pages 2 and 3 down so the bar's steady tick surely draws with the length known
+    // (faults apply in order; a zero delay lets page 1 through untouched).
+    for millis in [0, 400, 400] {
+        emu.control().inject_fault(Fault::new(FaultKind::Delay(Duration::from_millis(millis))));
+    }
+    let dir = std::env::temp_dir().join(format!("timadmin-cli-tty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out_file = dir.join("members.ndjson");
+    let base = [
+        env!("CARGO_BIN_EXE_timadmin"), "--sdkappid", &emu.sdkappid().to_string(), "--key", emu.key(),
+        "--base-url", &emu.base_url(),
+    ]
+    .map(sh_quote)
+    .join(" ");
+    let script = |command: String| {
+        run(std::process::Command::new("script")
+            .env("SHELL", "/bin/sh")
+            .env("TERM", "xterm")
+            .args(["-qec", &command, "/dev/null"]))
+    };
+    let r = script(format!("{base} members '@TGS#_tty' --all > {}", sh_quote(out_file.to_str().unwrap()))).ok();
+    let written = std::fs::read_to_string(&out_file).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let accounts: Vec<&str> = written.lines().collect();
+    assert_eq!(accounts.len(), 1050, "stdout is not a terminal: ndjson");
+    assert!(accounts[0].starts_with("{\"Member_Account\":\"user000000\""));
+    assert!(r.stdout.contains("/1,050 members"), "the terminal shows the bar:\n{}", r.stdout);
+    assert!(r.stdout.contains("1050 members (MemberNum 1050)"), "{}", r.stdout);
+
+    let r = script(format!("{base} members '@TGS#_tty' --limit 2")).ok();
+    let text = r.stdout.replace('\r', "");
+    assert!(text.contains("Member_Account  Role    JoinTime"), "a table on a terminal:\n{text}");
+    assert!(text.contains("user000001      Member  2023-11-14 22:13:21Z"), "{text}");
+    r.assert_never_shows(emu.key());
 }
