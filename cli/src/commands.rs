@@ -32,6 +32,7 @@ fn non_empty(v: &Option<String>) -> Option<&str> {
 }
 
 impl Context<'_> {
+    /// Whether option `id` was typed on the command line (rather than taken from the environment).
     fn given_as_flag(&self, id: &str) -> bool {
         self.matches.value_source(id) == Some(ValueSource::CommandLine)
     }
@@ -56,6 +57,7 @@ impl Context<'_> {
         }
     }
 
+    /// The SDKAppID, which every subcommand but `emulator` needs.
     fn sdkappid(&self) -> Result<u64, CliError> {
         self.global
             .sdkappid
@@ -128,6 +130,7 @@ fn format_or_default(format: Option<Format>) -> Format {
     format.unwrap_or(if io::stdout().is_terminal() { Format::Table } else { Format::Ndjson })
 }
 
+/// Buffered stdout; callers flush after each batch so output streams.
 fn stdout() -> BufWriter<io::StdoutLock<'static>> {
     BufWriter::new(io::stdout().lock())
 }
@@ -193,6 +196,7 @@ fn claims_json(c: &Claims) -> ClaimsJson<'_> {
 struct Progress(Option<ProgressBar>);
 
 impl Progress {
+    /// A spinner-and-bar on stderr, or nothing when disabled.
     fn new(enabled: bool) -> Self {
         if !enabled {
             return Progress(None);
@@ -205,6 +209,7 @@ impl Progress {
         Progress(Some(bar))
     }
 
+    /// Records one page: `fetched` more members of `member_num`.
     fn page(&self, fetched: usize, member_num: u64) {
         if let Some(bar) = &self.0 {
             bar.set_length(member_num);

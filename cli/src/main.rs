@@ -17,6 +17,7 @@ use crate::args::{Cli, Command};
 use crate::commands::Context;
 use crate::error::{CliError, EXIT_USAGE};
 
+/// Runs the command and exits with its code (see [`error`]).
 fn main() {
     let code = match run() {
         Ok(()) => 0,

@@ -49,10 +49,12 @@ pub struct Column<T> {
     pub cell: fn(&T, bool) -> String,
 }
 
+/// A number, or an empty cell when the field was not returned.
 fn opt_num(v: Option<u64>) -> String {
     v.map(|n| n.to_string()).unwrap_or_default()
 }
 
+/// A Unix time: a date for tables, the raw number for CSV, empty when not returned.
 fn opt_time(v: Option<u64>, human: bool) -> String {
     match v {
         Some(t) if human => human_time(t),
@@ -153,6 +155,7 @@ impl<T: Serialize, W: Write> RecordWriter<T, W> {
         self.count
     }
 
+    /// One table line, each cell padded to its column width (the last one not padded).
     fn table_line(&mut self, cells: &[String]) -> io::Result<()> {
         let last = cells.len().saturating_sub(1);
         let mut line = String::new();
@@ -166,6 +169,7 @@ impl<T: Serialize, W: Write> RecordWriter<T, W> {
         writeln!(self.out, "{}", line.trim_end())
     }
 
+    /// Writes what precedes the first item (`[`, the CSV header, the table header) once.
     fn start(&mut self, first_rows: &[Vec<String>]) -> io::Result<()> {
         if self.started {
             return Ok(());
@@ -196,6 +200,7 @@ impl<T: Serialize, W: Write> RecordWriter<T, W> {
         }
     }
 
+    /// The cells of `items`, column by column.
     fn rows(&self, items: &[T], human: bool) -> Vec<Vec<String>> {
         items.iter().map(|item| self.columns.iter().map(|c| (c.cell)(item, human)).collect()).collect()
     }
