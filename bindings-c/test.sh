@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# CI entry point of the C ABI (libtimadmin). Callable from anywhere; idempotent.
+#
+# 1. installs valgrind/pkg-config/cmake/compilers when missing (Debian);
+# 2. builds libtimadmin (debug) and the emulator binary in the shared workspace target dir;
+# 3. checks that include/timadmin.h is what cbindgen generates from the sources;
+# 4. installs the library into a temporary PREFIX (`make install`);
+# 5. compiles bindings-c/tests/*.c, examples/c and examples/cpp with -Wall -Wextra -Werror
+#    -pedantic against the INSTALLED header and static library (flags from pkg-config);
+# 6. starts `timadmin-emulator` on a free loopback port with a fixture (demo groups plus large
+#    groups for paging) and runs every program under valgrind (errors and definite leaks fail);
+# 7. builds examples/c with CMake's find_package(timadmin) and links examples/c against the
+#    shared library via pkg-config, and runs both;
+# and prints `c-tests: N passed, M failed`.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+cd "$ROOT"
+
+APT_UPDATED=0
+need() { # need COMMAND PACKAGE
+    if ! command -v "$1" >/dev/null 2>&1; then
+        echo "== installing $2"
+        if [ "$APT_UPDATED" = 0 ]; then apt-get update -qq; APT_UPDATED=1; fi
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+    fi
+}
+need valgrind valgrind
+need pkg-config pkg-config
+need cmake cmake
+need make make
+need gcc gcc
+need g++ g++
+need python3 python3
+
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/timadmin-c-tests.XXXXXX")"
+EMU_PID=""
+cleanup() {
+    if [ -n "$EMU_PID" ] && kill -0 "$EMU_PID" 2>/dev/null; then
+        kill "$EMU_PID" 2>/dev/null || true
+        wait "$EMU_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+PASSED=0
+FAILED=0
+FAILED_NAMES=()
+pass() { PASSED=$((PASSED + 1)); echo "PASS $1"; }
+fail() { FAILED=$((FAILED + 1)); FAILED_NAMES+=("$1"); echo "FAIL $1"; }
+
+echo "== building libtimadmin and timadmin-emulator (debug)"
+cargo build -p timadmin-c -p timadmin-emulator
+
+echo "== header freshness (cbindgen =0.29.4)"
+if cargo test -p timadmin-c --test header; then pass header-up-to-date; else fail header-up-to-date; fi
+
+echo "== make install"
+PREFIX="$WORK/prefix"
+make -s -C "$HERE" install PROFILE=debug PREFIX="$PREFIX" TARGET_DIR="$TARGET_DIR"
+export PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+STATIC_CFLAGS="$(pkg-config --cflags timadmin-static)"
+STATIC_LIBS="$(pkg-config --libs timadmin-static)"
+WARN="-Wall -Wextra -Werror -pedantic"
+
+echo "== compiling against $PREFIX"
+mkdir -p "$WORK/bin"
+PROGRAMS=()
+compile() { # compile NAME COMPILER STD SOURCE...
+    local name="$1" cc="$2" std="$3"
+    shift 3
+    # shellcheck disable=SC2086
+    if "$cc" "$std" $WARN -g -O1 -pthread $STATIC_CFLAGS -I"$HERE/tests" "$@" -o "$WORK/bin/$name" $STATIC_LIBS; then
+        PROGRAMS+=("$name")
+    else
+        fail "compile-$name"
+    fi
+}
+for src in "$HERE"/tests/*.c; do
+    compile "$(basename "$src" .c)" gcc -std=c11 "$src"
+done
+compile quickstart-c gcc -std=c11 "$ROOT/examples/c/quickstart.c"
+compile raii-cpp g++ -std=c++17 "$ROOT"/examples/cpp/*.cpp
+
+echo "== starting the emulator"
+python3 - "$ROOT/emulator/fixtures/demo.json" "$WORK/fixture.json" <<'PY'
+import json, sys
+fixture = json.load(open(sys.argv[1]))
+def members(n, owner_first=True):
+    out = []
+    for i in range(n):
+        m = {"Member_Account": "user%04d" % i, "JoinTime": 1700000000 + i,
+             "NameCard": "User %d" % i,
+             "AppMemberDefinedData": [{"Key": "Index", "Value": str(i)}]}
+        if i == 0:
+            m["Role"] = "Owner"
+        elif i < 3:
+            m["Role"] = "Admin"
+        out.append(m)
+    return out
+fixture["Groups"] += [
+    {"GroupId": "@TGS#2BIGPUBLIC", "Type": "Public", "Name": "Big public group", "MaxMemberNum": 6000,
+     "MemberList": members(250)},
+    {"GroupId": "@TGS#_big", "Type": "Community", "Name": "Big community", "MaxMemberNum": 6000,
+     "MemberList": members(250)},
+    {"GroupId": "@TGS#2MODIFYME", "Type": "Public", "Name": "Modified by the C tests",
+     "MemberList": [{"Member_Account": "bob", "Role": "Owner", "JoinTime": 1600000000}]},
+]
+json.dump(fixture, open(sys.argv[2], "w"), indent=1)
+PY
+"$TARGET_DIR/debug/timadmin-emulator" --host 127.0.0.1 --port 0 --no-rate-limit --seed "$WORK/fixture.json" \
+    >"$WORK/emulator.out" 2>"$WORK/emulator.err" &
+EMU_PID=$!
+for _ in $(seq 1 200); do
+    [ -s "$WORK/emulator.out" ] && break
+    kill -0 "$EMU_PID" 2>/dev/null || break
+    sleep 0.1
+done
+READY="$(head -n 1 "$WORK/emulator.out" || true)"
+if [ -z "$READY" ]; then
+    echo "the emulator did not start:" >&2
+    cat "$WORK/emulator.err" >&2
+    fail emulator-start
+    echo "c-tests: $PASSED passed, $FAILED failed"
+    exit 1
+fi
+field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$READY" "$1"; }
+export TIMADMIN_TEST_BASE_URL="$(field base_url)"
+export TIMADMIN_TEST_SDKAPPID="$(field sdkappid)"
+export TIMADMIN_TEST_KEY="$(field key)"
+export TIMADMIN_TEST_IDENTIFIER="$(field identifier)"
+case "$TIMADMIN_TEST_BASE_URL" in
+    http://127.0.0.1:*) ;;
+    *) echo "refusing to test against a non-loopback URL: $TIMADMIN_TEST_BASE_URL" >&2; exit 1 ;;
+esac
+echo "emulator at $TIMADMIN_TEST_BASE_URL"
+# The examples read the TIM_* variables like any application would.
+EXAMPLE_ENV=(TIM_SDKAPPID="$TIMADMIN_TEST_SDKAPPID" TIM_SECRET_KEY="$TIMADMIN_TEST_KEY"
+    TIM_IDENTIFIER="$TIMADMIN_TEST_IDENTIFIER" TIM_BASE_URL="$TIMADMIN_TEST_BASE_URL")
+
+echo "== running under valgrind"
+VALGRIND=(valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
+    --show-leak-kinds=definite --num-callers=30)
+for name in "${PROGRAMS[@]}"; do
+    echo "-- $name"
+    if env "${EXAMPLE_ENV[@]}" "${VALGRIND[@]}" "$WORK/bin/$name" >"$WORK/$name.log" 2>&1; then
+        cat "$WORK/$name.log"
+        pass "$name"
+    else
+        code=$?
+        cat "$WORK/$name.log"
+        [ "$code" = 99 ] && echo "(valgrind reported errors or definite leaks)"
+        fail "$name"
+    fi
+done
+
+echo "== CMake find_package(timadmin)"
+if cmake -S "$ROOT/examples/c" -B "$WORK/cmake-build" -DCMAKE_PREFIX_PATH="$PREFIX" -DCMAKE_BUILD_TYPE=Debug \
+        -DCMAKE_C_FLAGS="$WARN" >"$WORK/cmake.log" 2>&1 \
+    && cmake --build "$WORK/cmake-build" >>"$WORK/cmake.log" 2>&1 \
+    && env "${EXAMPLE_ENV[@]}" "$WORK/cmake-build/quickstart" >>"$WORK/cmake.log" 2>&1 \
+    && env "${EXAMPLE_ENV[@]}" "$WORK/cmake-build/quickstart_shared" >>"$WORK/cmake.log" 2>&1; then
+    pass cmake-find-package
+else
+    cat "$WORK/cmake.log"
+    fail cmake-find-package
+fi
+
+echo "== shared library via pkg-config (timadmin.pc)"
+if gcc -std=c11 $WARN "$ROOT/examples/c/quickstart.c" -o "$WORK/bin/quickstart-shared" \
+        $(pkg-config --cflags --libs timadmin) >"$WORK/shared.log" 2>&1 \
+    && env "${EXAMPLE_ENV[@]}" LD_LIBRARY_PATH="$PREFIX/lib" "$WORK/bin/quickstart-shared" >>"$WORK/shared.log" 2>&1; then
+    pass shared-pkg-config
+else
+    cat "$WORK/shared.log"
+    fail shared-pkg-config
+fi
+
+if [ "$FAILED" -gt 0 ]; then
+    echo "failed: ${FAILED_NAMES[*]}"
+fi
+echo "c-tests: $PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]

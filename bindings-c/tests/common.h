@@ -1,0 +1,96 @@
+/*
+ * Shared helpers of the libtimadmin C tests: a tiny assertion macro and the emulator settings,
+ * which test.sh passes in the environment (TIMADMIN_TEST_BASE_URL, TIMADMIN_TEST_SDKAPPID,
+ * TIMADMIN_TEST_KEY, TIMADMIN_TEST_IDENTIFIER).
+ */
+#ifndef TIMADMIN_TEST_COMMON_H
+#define TIMADMIN_TEST_COMMON_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <timadmin.h>
+
+static int g_checks = 0;
+static int g_failures = 0;
+
+#define CHECK(cond)                                                                   \
+    do {                                                                              \
+        g_checks++;                                                                   \
+        if (!(cond)) {                                                                \
+            g_failures++;                                                             \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);  \
+        }                                                                             \
+    } while (0)
+
+/* Checks a status, printing the error message when it is not the expected one. */
+#define CHECK_STATUS(expr, expected, err)                                             \
+    do {                                                                              \
+        timadmin_status st_ = (expr);                                                 \
+        g_checks++;                                                                   \
+        if (st_ != (expected)) {                                                      \
+            g_failures++;                                                             \
+            fprintf(stderr, "%s:%d: %s returned %d (%s), expected %d: %s\n", __FILE__, \
+                    __LINE__, #expr, (int)st_, timadmin_status_description((int)st_), \
+                    (int)(expected),                                                  \
+                    (err) ? timadmin_error_message(err) : "(no error object)");       \
+        }                                                                             \
+    } while (0)
+
+#define CHECK_STREQ(a, b) CHECK((a) != NULL && (b) != NULL && strcmp((a), (b)) == 0)
+
+/* Frees *err and sets it to NULL. */
+static inline void reset_error(timadmin_error **err) {
+    timadmin_error_free(*err);
+    *err = NULL;
+}
+
+static inline const char *test_env(const char *name) {
+    const char *v = getenv(name);
+    if (v == NULL || v[0] == '\0') {
+        fprintf(stderr, "environment variable %s is not set (run this through test.sh)\n", name);
+        exit(2);
+    }
+    return v;
+}
+
+static inline uint64_t test_sdkappid(void) { return strtoull(test_env("TIMADMIN_TEST_SDKAPPID"), NULL, 10); }
+static inline const char *test_key(void) { return test_env("TIMADMIN_TEST_KEY"); }
+static inline const char *test_base_url(void) { return test_env("TIMADMIN_TEST_BASE_URL"); }
+static inline const char *test_identifier(void) { return test_env("TIMADMIN_TEST_IDENTIFIER"); }
+
+/* A config for the emulator: secret key, explicit base URL, no client-side rate limit. */
+static inline timadmin_config test_config(void) {
+    timadmin_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.sdkappid = test_sdkappid();
+    cfg.secret_key = test_key();
+    cfg.identifier = test_identifier();
+    cfg.base_url = test_base_url();
+    cfg.disable_rate_limit = true;
+    return cfg;
+}
+
+/* A client for the emulator; exits when it cannot be built. */
+static inline timadmin_client *test_client(void) {
+    timadmin_config cfg = test_config();
+    timadmin_client *client = NULL;
+    timadmin_error *err = NULL;
+    if (timadmin_client_new(&cfg, &client, &err) != TIMADMIN_STATUS_OK) {
+        fprintf(stderr, "cannot build the test client: %s\n", timadmin_error_message(err));
+        timadmin_error_free(err);
+        exit(2);
+    }
+    return client;
+}
+
+/* A string that is not valid UTF-8. */
+#define INVALID_UTF8 "\xff\xfe" "x"
+
+static inline int test_finish(const char *name) {
+    printf("%s: %d checks, %d failed\n", name, g_checks, g_failures);
+    return g_failures == 0 && g_checks > 0 ? 0 : 1;
+}
+
+#endif

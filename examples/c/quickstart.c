@@ -1,0 +1,90 @@
+/*
+ * libtimadmin quickstart: list a group's members (paging through all of them), its muted
+ * members, and rename it.
+ *
+ * Configuration comes from the environment, like any timadmin application:
+ *   TIM_SDKAPPID, TIM_SECRET_KEY (or TIM_USERSIG), TIM_IDENTIFIER, TIM_REGION or TIM_BASE_URL.
+ *
+ * Usage: quickstart [GROUP_ID]     (default: @TGS#2DEMOPUB from the emulator's demo fixture)
+ * See README.md for building it and running it against the local emulator.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include <timadmin.h>
+
+/* Prints a failure and frees its error object. */
+static int report(const char *what, timadmin_status status, timadmin_error *err) {
+    fprintf(stderr, "%s failed: %s", what, timadmin_status_description((int)status));
+    if (err != NULL) {
+        fprintf(stderr, ": %s", timadmin_error_message(err));
+        if (status == TIMADMIN_STATUS_SERVICE_ERROR) {
+            fprintf(stderr, " [ErrorCode %" PRId64 "]", timadmin_error_service_code(err));
+        }
+    }
+    fprintf(stderr, "\n");
+    timadmin_error_free(err);
+    return 1;
+}
+
+/* Called once per member while paging; userdata counts them. Returning false would stop. */
+static bool print_member(void *userdata, const timadmin_group_member *m) {
+    uint64_t *count = userdata;
+    *count += 1;
+    printf("  %-12s %-7s joined %" PRIu64 "%s\n", m->member_account, m->role ? m->role : "-",
+           m->has_join_time ? m->join_time : 0, m->has_mute_until && m->mute_until > 0 ? " (muted)" : "");
+    return true;
+}
+
+int main(int argc, char **argv) {
+    const char *group_id = argc > 1 ? argv[1] : "@TGS#2DEMOPUB";
+    timadmin_client *client = NULL;
+    timadmin_error *err = NULL;
+    timadmin_status st;
+
+    st = timadmin_client_new_from_env(&client, &err);
+    if (st != TIMADMIN_STATUS_OK) {
+        return report("timadmin_client_new_from_env", st, err);
+    }
+
+    /* 1. Every member of the group, one page in memory at a time. */
+    printf("members of %s:\n", group_id);
+    uint64_t count = 0;
+    st = timadmin_client_for_each_member(client, group_id, NULL, print_member, &count, &err);
+    if (st != TIMADMIN_STATUS_OK) {
+        timadmin_client_free(client);
+        return report("timadmin_client_for_each_member", st, err);
+    }
+    printf("%" PRIu64 " members\n", count);
+
+    /* 2. Its muted members. */
+    timadmin_get_group_muted_account_request muted_req = {0};
+    muted_req.group_id = group_id;
+    timadmin_get_group_muted_account_result *muted = NULL;
+    st = timadmin_client_get_group_muted_account(client, &muted_req, &muted, &err);
+    if (st != TIMADMIN_STATUS_OK) {
+        timadmin_client_free(client);
+        return report("timadmin_client_get_group_muted_account", st, err);
+    }
+    const timadmin_get_group_muted_account_response *r = timadmin_get_group_muted_account_result_get(muted);
+    printf("muted members of %s: %zu\n", r->group_id, r->muted_account_list_len);
+    for (size_t i = 0; i < r->muted_account_list_len; i++) {
+        printf("  %s until %" PRIu64 "\n", r->muted_account_list[i].member_account,
+               r->muted_account_list[i].muted_until);
+    }
+    timadmin_get_group_muted_account_result_free(muted);
+
+    /* 3. Change its introduction (only the fields that are set are sent). */
+    timadmin_modify_group_base_info_request modify = {0};
+    modify.group_id = group_id;
+    modify.introduction = "Managed with libtimadmin";
+    st = timadmin_client_modify_group_base_info(client, &modify, &err);
+    if (st != TIMADMIN_STATUS_OK) {
+        timadmin_client_free(client);
+        return report("timadmin_client_modify_group_base_info", st, err);
+    }
+    printf("introduction updated\n");
+
+    timadmin_client_free(client);
+    return 0;
+}
