@@ -61,7 +61,9 @@ impl AsyncClient {
     #[new]
     #[pyo3(signature = (sdkappid, *, key = None, usersig = None, usersig_provider = None,
         identifier = "administrator".to_owned(), region = "china".to_owned(), base_url = None,
-        timeout = 10.0, max_retries = 3, rate_limit = Some(200.0)))]
+        timeout = 10.0, max_retries = 3, rate_limit = Some(200.0)),
+        text_signature = "(sdkappid, *, key=None, usersig=None, usersig_provider=None, identifier='administrator', \
+            region='china', base_url=None, timeout=10.0, max_retries=3, rate_limit=200.0)")]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -155,6 +157,8 @@ impl AsyncClient {
             offset,
             next,
         )?;
+        // Checked here too (the core checks again) so bad input fails at call time.
+        timadmin::validate::member_info(&request).map_err(|e| to_py(py, e))?;
         let client = self.core(py)?;
         future_into_py(py, async move {
             client
@@ -205,6 +209,7 @@ impl AsyncClient {
         topic_id: Option<String>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let request = timadmin::GetGroupMutedAccountRequest { group_id, topic_id };
+        timadmin::validate::muted_account(&request).map_err(|e| to_py(py, e))?;
         let client = self.core(py)?;
         future_into_py(py, async move {
             client
@@ -245,9 +250,15 @@ impl AsyncClient {
             shut_up_all_member,
             app_defined_data,
         )?;
+        timadmin::validate::modify_base_info(&request).map_err(|e| to_py(py, e))?;
         let client = self.core(py)?;
         future_into_py(py, async move {
-            client.modify_group_base_info(&request).await.map_err(to_py_detached)
+            // `()` would become an empty tuple; the coroutine returns None.
+            client
+                .modify_group_base_info(&request)
+                .await
+                .map(|()| Option::<bool>::None)
+                .map_err(to_py_detached)
         })
     }
 }

@@ -87,7 +87,9 @@ impl Client {
     #[new]
     #[pyo3(signature = (sdkappid, *, key = None, usersig = None, usersig_provider = None,
         identifier = "administrator".to_owned(), region = "china".to_owned(), base_url = None,
-        timeout = 10.0, max_retries = 3, rate_limit = Some(200.0)))]
+        timeout = 10.0, max_retries = 3, rate_limit = Some(200.0)),
+        text_signature = "(sdkappid, *, key=None, usersig=None, usersig_provider=None, identifier='administrator', \
+            region='china', base_url=None, timeout=10.0, max_retries=3, rate_limit=200.0)")]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,

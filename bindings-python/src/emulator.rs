@@ -39,7 +39,9 @@ impl Emulator {
     /// Starts an emulator on `127.0.0.1:<free port>`.
     #[new]
     #[pyo3(signature = (*, sdkappid = None, key = None, admins = None, rate_limit = Some(200),
-        seed_file = None, seed_json = None, community_members = None))]
+        seed_file = None, seed_json = None, community_members = None),
+        text_signature = "(*, sdkappid=None, key=None, admins=None, rate_limit=200, seed_file=None, \
+            seed_json=None, community_members=None)")]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,

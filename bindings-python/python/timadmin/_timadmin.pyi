@@ -286,3 +286,20 @@ class _Emulator:
     def clear_calls(self) -> None: ...
     def set_rate_limit(self, per_sec: int | None) -> None: ...
     def reset(self) -> None: ...
+
+__all__ = [
+    "__version__",
+    "gen_usersig",
+    "verify_usersig",
+    "UserSigClaims",
+    "GroupMember",
+    "GroupMemberInfo",
+    "MutedAccount",
+    "GroupMutedAccount",
+    "Client",
+    "GroupMemberIterator",
+    "AsyncClient",
+    "AsyncGroupMemberIterator",
+    "_Emulator",
+    "_DEMO_FIXTURE_JSON",
+]
