@@ -24,7 +24,8 @@ static int g_failures = 0;
         }                                                                             \
     } while (0)
 
-/* Checks a status, printing the error message when it is not the expected one. */
+/* Checks a status, printing the error message when it is not the expected one. `err` must be
+ * the variable (an lvalue) that received the error object, or NULL. */
 #define CHECK_STATUS(expr, expected, err)                                             \
     do {                                                                              \
         timadmin_status st_ = (expr);                                                 \
@@ -35,6 +36,11 @@ static int g_failures = 0;
                     __LINE__, #expr, (int)st_, timadmin_status_description((int)st_), \
                     (int)(expected),                                                  \
                     (err) ? timadmin_error_message(err) : "(no error object)");       \
+        }                                                                             \
+        if ((expected) == TIMADMIN_STATUS_OK && (err) != NULL) {                      \
+            /* an unexpected failure: do not leak its error object */                \
+            timadmin_error_free(err);                                                 \
+            (err) = NULL;                                                             \
         }                                                                             \
     } while (0)
 
