@@ -3,7 +3,8 @@
 #
 # 1. installs valgrind/pkg-config/cmake/compilers when missing (Debian);
 # 2. builds libtimadmin (debug) and the emulator binary in the shared workspace target dir;
-# 3. checks that include/timadmin.h is what cbindgen generates from the sources;
+# 3. runs the crate's Rust tests, which include the check that include/timadmin.h is what
+#    cbindgen generates from the sources;
 # 4. installs the library into a temporary PREFIX (`make install`);
 # 5. compiles bindings-c/tests/*.c, examples/c and examples/cpp with -Wall -Wextra -Werror
 #    -pedantic against the INSTALLED header and static library (flags from pkg-config);
@@ -55,8 +56,8 @@ fail() { FAILED=$((FAILED + 1)); FAILED_NAMES+=("$1"); echo "FAIL $1"; }
 echo "== building libtimadmin and timadmin-emulator (debug)"
 cargo build -p timadmin-c -p timadmin-emulator
 
-echo "== header freshness (cbindgen =0.29.4)"
-if cargo test -p timadmin-c --test header; then pass header-up-to-date; else fail header-up-to-date; fi
+echo "== Rust tests of the C layer, and header freshness (cbindgen =0.29.4)"
+if cargo test -p timadmin-c; then pass rust-unit-and-header; else fail rust-unit-and-header; fi
 
 echo "== make install"
 PREFIX="$WORK/prefix"

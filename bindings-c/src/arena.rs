@@ -146,3 +146,40 @@ impl timadmin_get_group_muted_account_result {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::timadmin_status;
+
+    #[test]
+    fn a_nul_byte_from_the_service_is_a_decode_error() {
+        let mut arena = Arena::default();
+        let member = GroupMember {
+            member_account: "ok".into(),
+            name_card: Some("bad\0card".into()),
+            ..GroupMember::default()
+        };
+        let err = arena.member(&member).unwrap_err();
+        assert_eq!(err.status, timadmin_status::Decode);
+    }
+
+    #[test]
+    fn views_point_into_the_arena() {
+        let mut arena = Arena::default();
+        let member = GroupMember {
+            member_account: "bob".into(),
+            role: Some(Role::Other("Custom".into())),
+            app_member_defined_data: Some(vec![]),
+            ..GroupMember::default()
+        };
+        let view = arena.member(&member).unwrap();
+        // SAFETY: the pointers are owned by `arena`, which is alive.
+        let account = unsafe { std::ffi::CStr::from_ptr(view.member_account) };
+        assert_eq!(account.to_str().unwrap(), "bob");
+        assert_eq!(view.role_kind, timadmin_role::Other);
+        assert!(view.has_app_member_defined_data);
+        assert!(view.app_member_defined_data.is_null());
+        assert!(!view.has_join_time && view.name_card.is_null());
+    }
+}

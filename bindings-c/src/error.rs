@@ -284,3 +284,47 @@ pub unsafe extern "C" fn timadmin_error_free(error: *mut timadmin_error) {
         guard_value((), || drop(Box::from_raw(error)));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+
+    #[test]
+    fn a_panic_becomes_the_panic_status_with_an_error_object() {
+        let mut err: *mut timadmin_error = std::ptr::null_mut();
+        let status = guard(&mut err, || panic!("boom"));
+        assert_eq!(status, timadmin_status::Panic);
+        assert!(!err.is_null());
+        // SAFETY: `err` was just written by `guard`.
+        let message = unsafe { CStr::from_ptr(timadmin_error_message(err)) }.to_string_lossy().into_owned();
+        assert!(message.contains("boom"), "{message}");
+        unsafe { timadmin_error_free(err) };
+        // error_out may be NULL
+        assert_eq!(guard(std::ptr::null_mut(), || panic!("again")), timadmin_status::Panic);
+    }
+
+    #[test]
+    fn core_errors_map_to_statuses() {
+        let e = timadmin_error::from(timadmin::Error::api(10010, "gone"));
+        assert_eq!(e.status, timadmin_status::ServiceError);
+        assert_eq!(e.service_code, 10010);
+        assert_eq!(e.service_info.to_str().unwrap(), "gone");
+        let e = timadmin_error::from(timadmin::Error::invalid("Limit", "too big"));
+        assert_eq!(e.status, timadmin_status::InvalidArgument);
+        assert_eq!(e.field.to_str().unwrap(), "Limit");
+        let e = timadmin_error::from(timadmin::Error::Timeout(std::time::Duration::from_secs(1)));
+        assert_eq!(e.status, timadmin_status::Timeout);
+        assert!(e.retryable);
+        let e = timadmin_error::from(timadmin::Error::Paging("loop".into()));
+        assert_eq!(e.status, timadmin_status::Paging);
+        let e = timadmin_error::from(timadmin::Error::Credentials("no".into()));
+        assert_eq!(e.status, timadmin_status::Credentials);
+    }
+
+    #[test]
+    fn messages_never_hold_nul_bytes() {
+        let e = timadmin_error::new(timadmin_status::Runtime, "a\0b");
+        assert_eq!(e.message.to_str().unwrap(), "a\\0b");
+    }
+}
