@@ -9,7 +9,14 @@ static int provider_calls = 0;
 static bool good_provider(void *userdata, timadmin_usersig_sink *sink) {
     const char *identifier = userdata;
     timadmin_string *sig = NULL;
+    timadmin_error *e = NULL;
     provider_calls++;
+    /* the sink checks its arguments too */
+    CHECK_STATUS(timadmin_usersig_sink_set(sink, NULL, &e), TIMADMIN_STATUS_NULL_PARAMETER, e);
+    CHECK_STREQ(timadmin_error_field(e), "usersig");
+    reset_error(&e);
+    CHECK_STATUS(timadmin_usersig_sink_set(sink, INVALID_UTF8, &e), TIMADMIN_STATUS_INVALID_ARGUMENT, e);
+    reset_error(&e);
     if (timadmin_usersig_generate(test_sdkappid(), test_key(), identifier, 3600, NULL, 0, &sig, NULL) !=
         TIMADMIN_STATUS_OK) {
         return false;

@@ -258,6 +258,14 @@ static void test_pager(timadmin_client *client) {
 
     /* accessors and destructors accept NULL */
     CHECK(!timadmin_member_pager_member_num(NULL, &member_num));
+    CHECK_STATUS(timadmin_client_members(client, "@TGS#2DEMOPUB", NULL, &pager, &err), TIMADMIN_STATUS_OK, err);
+    CHECK_STATUS(timadmin_member_pager_next_page(pager, &page, &err), TIMADMIN_STATUS_OK, err);
+    CHECK(!timadmin_member_pager_member_num(pager, NULL));
+    CHECK(timadmin_member_pager_member_num(pager, &member_num) && member_num == 5);
+    timadmin_page_free(page);
+    page = NULL;
+    timadmin_member_pager_free(pager);
+    pager = NULL;
     CHECK(timadmin_member_pager_fetched(NULL) == 0);
     CHECK(timadmin_member_pager_page_size(NULL) == 0);
     CHECK(timadmin_member_pager_mode(NULL) == TIMADMIN_PAGING_MODE_OFFSET);
