@@ -15,6 +15,9 @@ use crate::model::{
 };
 use crate::paging::{MemberPage, MemberPager, PageOptions, PagingMode};
 
+/// How long dropping a client waits for its worker threads.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// The runtime and client of one process.
 struct Engine {
     pid: u32,
@@ -32,11 +35,16 @@ impl Engine {
 }
 
 impl Drop for Engine {
-    /// Shuts the runtime down without waiting, so that dropping a client is fine anywhere,
-    /// including inside another async runtime (where a blocking shutdown would panic).
+    /// Outside an async runtime, waits (briefly) for the worker threads to finish, so that a
+    /// freed client leaves nothing behind; inside one, where blocking would panic, shuts down
+    /// in the background.
     fn drop(&mut self) {
         if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_background();
+            if tokio::runtime::Handle::try_current().is_ok() {
+                runtime.shutdown_background();
+            } else {
+                runtime.shutdown_timeout(SHUTDOWN_GRACE);
+            }
         }
     }
 }
