@@ -9,7 +9,8 @@ export CARGO_TERM_COLOR ?= never
 quickstart:
 	$(CARGO) run -q -p timadmin-quickstart
 
-test: test-rust test-python test-c
+test: test-rust test-python
+	TIMADMIN_RUST_TESTS_DONE=1 bash bindings-c/test.sh
 
 # One build of the workspace (debug profile, shared target/), then lint, tests and docs on it.
 test-rust:
