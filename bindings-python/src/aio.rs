@@ -58,6 +58,7 @@ impl AsyncClient {
 
 #[pymethods]
 impl AsyncClient {
+    /// Builds the client from keyword arguments (see the class documentation); no network call.
     #[new]
     #[pyo3(signature = (sdkappid, *, key = None, usersig = None, usersig_provider = None,
         identifier = "administrator".to_owned(), region = "china".to_owned(), base_url = None,
@@ -114,16 +115,19 @@ impl AsyncClient {
         self.live.lock().map(|g| g.is_none()).unwrap_or(true)
     }
 
+    /// Returns the client itself, for `async with`.
     fn __aenter__<'py>(slf: Py<Self>, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         future_into_py(py, async move { Ok(slf) })
     }
 
+    /// Closes the client.
     #[pyo3(signature = (*_exc))]
     fn __aexit__<'py>(&self, py: Python<'py>, _exc: &Bound<'py, pyo3::types::PyTuple>) -> PyResult<Bound<'py, PyAny>> {
         self.close();
         future_into_py(py, async move { Ok(false) })
     }
 
+    /// A readable representation; never shows a secret.
     fn __repr__(&self) -> String {
         if self.closed() {
             "AsyncClient(closed)".to_owned()
@@ -278,10 +282,12 @@ pub struct AsyncGroupMemberIterator {
 
 #[pymethods]
 impl AsyncGroupMemberIterator {
+    /// The async iterator itself.
     fn __aiter__(slf: Py<Self>) -> Py<Self> {
         slf
     }
 
+    /// Awaitable of the next member, fetching the next page when the current one is used up.
     fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         if self.pid != std::process::id() {
             return Err(tim_error(py, "this iterator was created in another process (before fork); start a new one"));

@@ -84,6 +84,7 @@ impl Client {
 
 #[pymethods]
 impl Client {
+    /// Builds the client from keyword arguments (see the class documentation); no network call.
     #[new]
     #[pyo3(signature = (sdkappid, *, key = None, usersig = None, usersig_provider = None,
         identifier = "administrator".to_owned(), region = "china".to_owned(), base_url = None,
@@ -142,16 +143,19 @@ impl Client {
         self.inner.read().map(|g| g.is_none()).unwrap_or(true)
     }
 
+    /// Returns the client itself, for `with`.
     fn __enter__(slf: Py<Self>) -> Py<Self> {
         slf
     }
 
+    /// Closes the client.
     #[pyo3(signature = (*_exc))]
     fn __exit__(&self, _exc: &Bound<'_, pyo3::types::PyTuple>) -> bool {
         self.close();
         false
     }
 
+    /// A readable representation; never shows a secret.
     fn __repr__(&self) -> String {
         match self.inner.read().ok().and_then(|g| g.clone()) {
             Some(c) => match c.client() {
@@ -367,10 +371,12 @@ pub struct GroupMemberIterator {
 
 #[pymethods]
 impl GroupMemberIterator {
+    /// The iterator itself.
     fn __iter__(slf: Py<Self>) -> Py<Self> {
         slf
     }
 
+    /// The next member, fetching the next page when the current one is used up.
     fn __next__(&self, py: Python<'_>) -> PyResult<Option<models::GroupMember>> {
         loop {
             let mut pager = {

@@ -139,6 +139,7 @@ impl GroupMember {
         to_py_dict(py, &self.inner)
     }
 
+    /// A readable representation; never shows a secret.
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         repr(
             py,
@@ -197,6 +198,7 @@ impl GroupMemberInfo {
         to_py_dict(py, &self.inner)
     }
 
+    /// A readable representation; never shows a secret.
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         repr(
             py,
@@ -236,6 +238,7 @@ impl MutedAccount {
         to_py_dict(py, &self.inner)
     }
 
+    /// A readable representation; never shows a secret.
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         repr(
             py,
@@ -283,6 +286,7 @@ impl GroupMutedAccount {
         to_py_dict(py, &self.inner)
     }
 
+    /// A readable representation; never shows a secret.
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         repr(
             py,

@@ -60,6 +60,7 @@ impl UserSigClaims {
         Ok(d)
     }
 
+    /// A readable representation; never shows a secret.
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!(
             "UserSigClaims(identifier={}, sdkappid={}, time={}, expire={}, userbuf={})",

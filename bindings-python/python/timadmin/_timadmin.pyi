@@ -37,7 +37,8 @@ class UserSigClaims:
     def expire(self) -> int: ...
     @property
     def userbuf(self) -> bytes | None: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def to_dict(self) -> dict[str, Any]:
+        """The REST object, with the REST field names."""
 
 @final
 class GroupMember:
@@ -62,7 +63,8 @@ class GroupMember:
     def name_card(self) -> str | None: ...
     @property
     def app_member_defined_data(self) -> dict[str, str] | None: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def to_dict(self) -> dict[str, Any]:
+        """The REST object, with the REST field names."""
 
 @final
 class GroupMemberInfo:
@@ -75,7 +77,8 @@ class GroupMemberInfo:
     def member_list(self) -> list[GroupMember]: ...
     @property
     def next(self) -> str | None: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def to_dict(self) -> dict[str, Any]:
+        """The REST object, with the REST field names."""
 
 @final
 class MutedAccount:
@@ -86,7 +89,8 @@ class MutedAccount:
     def member_account(self) -> str: ...
     @property
     def muted_until(self) -> int: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def to_dict(self) -> dict[str, Any]:
+        """The REST object, with the REST field names."""
 
 @final
 class GroupMutedAccount:
@@ -97,7 +101,8 @@ class GroupMutedAccount:
     def group_id(self) -> str: ...
     @property
     def muted_account_list(self) -> list[MutedAccount]: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def to_dict(self) -> dict[str, Any]:
+        """The REST object, with the REST field names."""
 
 @final
 class GroupMemberIterator(Iterator[GroupMember]):
@@ -106,7 +111,8 @@ class GroupMemberIterator(Iterator[GroupMember]):
     def __iter__(self) -> Self: ...
     def __next__(self) -> GroupMember: ...
     @property
-    def member_num(self) -> int | None: ...
+    def member_num(self) -> int | None:
+        """The group's member count, known after the first page."""
 
 @final
 class AsyncGroupMemberIterator(AsyncIterator[GroupMember]):
@@ -115,7 +121,8 @@ class AsyncGroupMemberIterator(AsyncIterator[GroupMember]):
     def __aiter__(self) -> Self: ...
     def __anext__(self) -> Awaitable[GroupMember]: ...
     @property
-    def member_num(self) -> int | None: ...
+    def member_num(self) -> int | None:
+        """The group's member count, known after the first page."""
 
 @final
 class Client:
@@ -134,14 +141,25 @@ class Client:
         timeout: float = 10.0,
         max_retries: int = 3,
         rate_limit: float | None = 200.0,
-    ) -> Self: ...
+    ) -> Self:
+        """A client for app ``sdkappid``. Give exactly one of ``key`` (the console secret key: the client signs,
+        caches and renews its admin UserSig), ``usersig`` (pre-signed) or ``usersig_provider`` (a callable
+        returning a fresh UserSig). ``region`` is one of the documented regions; ``base_url`` overrides it
+        (emulator, proxy). ``timeout`` is per attempt in seconds; ``rate_limit`` is calls/s per endpoint
+        (``None`` disables it). Raises ``InvalidArgumentError`` for a bad configuration; makes no call."""
     @classmethod
-    def from_env(cls) -> Client: ...
-    def close(self) -> None: ...
+    def from_env(cls) -> Client:
+        """A client configured from ``TIM_SDKAPPID``, ``TIM_SECRET_KEY`` or ``TIM_USERSIG``, ``TIM_IDENTIFIER``,
+        ``TIM_REGION`` and ``TIM_BASE_URL``."""
+    def close(self) -> None:
+        """Releases the client's connections; later calls raise ``TimError``."""
     @property
-    def closed(self) -> bool: ...
-    def __enter__(self) -> Self: ...
-    def __exit__(self, *_exc: object) -> bool: ...
+    def closed(self) -> bool:
+        """Whether ``close()`` was called."""
+    def __enter__(self) -> Self:
+        """Returns the client itself, for ``with``."""
+    def __exit__(self, *_exc: object) -> bool:
+        """Closes the client."""
     def get_group_member_info(
         self,
         group_id: str,
@@ -152,7 +170,10 @@ class Client:
         limit: int | None = None,
         offset: int | None = None,
         next: str | None = None,
-    ) -> GroupMemberInfo: ...
+    ) -> GroupMemberInfo:
+        """One ``get_group_member_info`` call: member profiles of ``group_id``. Use ``limit``/``offset``
+        for ordinary groups, ``limit`` (at most 100)/``next`` (``""`` first) for community groups. Arguments are
+        validated before any call (``InvalidArgumentError``)."""
     def iter_group_members(
         self,
         group_id: str,
@@ -161,8 +182,11 @@ class Client:
         member_info_filter: Iterable[str] | None = None,
         member_role_filter: Iterable[str] | None = None,
         app_defined_data_filter_group_member: Iterable[str] | None = None,
-    ) -> GroupMemberIterator: ...
-    def get_group_muted_account(self, group_id: str, *, topic_id: str | None = None) -> GroupMutedAccount: ...
+    ) -> GroupMemberIterator:
+        """Every member of ``group_id``, fetched lazily ``page_size`` at a time (Offset for ordinary groups,
+        the ``Next`` cursor for community groups), each member once."""
+    def get_group_muted_account(self, group_id: str, *, topic_id: str | None = None) -> GroupMutedAccount:
+        """The muted members of ``group_id`` (or of its topic ``topic_id``)."""
     def modify_group_base_info(
         self,
         group_id: str,
@@ -175,7 +199,9 @@ class Client:
         apply_join_option: str | None = None,
         shut_up_all_member: bool | None = None,
         app_defined_data: Mapping[str, str | None] | None = None,
-    ) -> None: ...
+    ) -> None:
+        """Changes ``group_id``'s profile; only the arguments given change. ``shut_up_all_member`` mutes
+        everyone but owner and admins; in ``app_defined_data`` a value of ``None`` deletes that key."""
 
 @final
 class AsyncClient:
@@ -194,14 +220,25 @@ class AsyncClient:
         timeout: float = 10.0,
         max_retries: int = 3,
         rate_limit: float | None = 200.0,
-    ) -> Self: ...
+    ) -> Self:
+        """A client for app ``sdkappid``. Give exactly one of ``key`` (the console secret key: the client signs,
+        caches and renews its admin UserSig), ``usersig`` (pre-signed) or ``usersig_provider`` (a callable
+        returning a fresh UserSig). ``region`` is one of the documented regions; ``base_url`` overrides it
+        (emulator, proxy). ``timeout`` is per attempt in seconds; ``rate_limit`` is calls/s per endpoint
+        (``None`` disables it). Raises ``InvalidArgumentError`` for a bad configuration; makes no call."""
     @classmethod
-    def from_env(cls) -> AsyncClient: ...
-    def close(self) -> None: ...
+    def from_env(cls) -> AsyncClient:
+        """A client configured from ``TIM_SDKAPPID``, ``TIM_SECRET_KEY`` or ``TIM_USERSIG``, ``TIM_IDENTIFIER``,
+        ``TIM_REGION`` and ``TIM_BASE_URL``."""
+    def close(self) -> None:
+        """Releases the client's connections; later calls raise ``TimError``."""
     @property
-    def closed(self) -> bool: ...
-    def __aenter__(self) -> Awaitable[Self]: ...
-    def __aexit__(self, *_exc: object) -> Awaitable[bool]: ...
+    def closed(self) -> bool:
+        """Whether ``close()`` was called."""
+    def __aenter__(self) -> Awaitable[Self]:
+        """Returns the client itself, for ``async with``."""
+    def __aexit__(self, *_exc: object) -> Awaitable[bool]:
+        """Closes the client."""
     def get_group_member_info(
         self,
         group_id: str,
@@ -212,7 +249,10 @@ class AsyncClient:
         limit: int | None = None,
         offset: int | None = None,
         next: str | None = None,
-    ) -> Awaitable[GroupMemberInfo]: ...
+    ) -> Awaitable[GroupMemberInfo]:
+        """Coroutine: one ``get_group_member_info`` call: member profiles of ``group_id``. Use ``limit``/``offset``
+        for ordinary groups, ``limit`` (at most 100)/``next`` (``""`` first) for community groups. Arguments are
+        validated before any call (``InvalidArgumentError``)."""
     def iter_group_members(
         self,
         group_id: str,
@@ -221,10 +261,13 @@ class AsyncClient:
         member_info_filter: Iterable[str] | None = None,
         member_role_filter: Iterable[str] | None = None,
         app_defined_data_filter_group_member: Iterable[str] | None = None,
-    ) -> AsyncGroupMemberIterator: ...
+    ) -> AsyncGroupMemberIterator:
+        """Async iterator over every member of ``group_id``, fetched lazily ``page_size`` at a time (Offset for ordinary groups,
+        the ``Next`` cursor for community groups), each member once."""
     def get_group_muted_account(
         self, group_id: str, *, topic_id: str | None = None
-    ) -> Awaitable[GroupMutedAccount]: ...
+    ) -> Awaitable[GroupMutedAccount]:
+        """Coroutine: the muted members of ``group_id`` (or of its topic ``topic_id``)."""
     def modify_group_base_info(
         self,
         group_id: str,
@@ -237,7 +280,9 @@ class AsyncClient:
         apply_join_option: str | None = None,
         shut_up_all_member: bool | None = None,
         app_defined_data: Mapping[str, str | None] | None = None,
-    ) -> Awaitable[None]: ...
+    ) -> Awaitable[None]:
+        """Coroutine: changes ``group_id``'s profile; only the arguments given change. ``shut_up_all_member`` mutes
+        everyone but owner and admins; in ``app_defined_data`` a value of ``None`` deletes that key."""
 
 @final
 class _Emulator:
