@@ -246,7 +246,13 @@ pub fn members(ctx: &Context<'_>, a: &MembersArgs) -> Result<(), CliError> {
             member_role_filter: a.roles.clone(),
             app_defined_data_filter_group_member: a.app_data_keys.clone(),
         };
-        let mut pager = client.members(a.group_id.clone(), options)?;
+        // The core names the page size `page_size`; here the user set it with `--limit`.
+        let mut pager = client.members(a.group_id.clone(), options).map_err(|e| match e {
+            timadmin::Error::InvalidArgument { field, reason } if field == "page_size" => {
+                timadmin::Error::invalid("--limit", reason)
+            }
+            other => other,
+        })?;
         let progress = Progress::new(ctx.chatty() && io::stderr().is_terminal());
         let mut writer = RecordWriter::new(stdout(), format, columns);
         while let Some(page) = pager.next_page()? {

@@ -146,7 +146,7 @@ pub struct RecordWriter<T, W: Write> {
 impl<T: Serialize, W: Write> RecordWriter<T, W> {
     /// A writer of `columns` (used by table and CSV) in `format` to `out`.
     pub fn new(out: W, format: Format, columns: Vec<Column<T>>) -> Self {
-        let widths = columns.iter().map(|c| c.name.chars().count()).collect();
+        let widths = columns.iter().map(|c| display_width(c.name)).collect();
         RecordWriter { out, format, columns, widths, started: false, count: 0 }
     }
 
@@ -162,7 +162,7 @@ impl<T: Serialize, W: Write> RecordWriter<T, W> {
         for (i, cell) in cells.iter().enumerate() {
             line.push_str(cell);
             if i < last {
-                let pad = self.widths[i].saturating_sub(cell.chars().count()) + 2;
+                let pad = self.widths[i].saturating_sub(display_width(cell)) + 2;
                 line.extend(std::iter::repeat_n(' ', pad));
             }
         }
@@ -195,7 +195,7 @@ impl<T: Serialize, W: Write> RecordWriter<T, W> {
     fn widen(&mut self, rows: &[Vec<String>]) {
         for row in rows {
             for (w, cell) in self.widths.iter_mut().zip(row) {
-                *w = (*w).max(cell.chars().count());
+                *w = (*w).max(display_width(cell));
             }
         }
     }
@@ -258,6 +258,11 @@ impl<T: Serialize, W: Write> RecordWriter<T, W> {
         }
         self.out.flush()
     }
+}
+
+/// Terminal columns a cell takes: CJK and other wide characters count twice.
+fn display_width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
 }
 
 #[cfg(test)]
@@ -336,5 +341,17 @@ mod tests {
         let col = lines[0].find("JoinTime").unwrap();
         assert_eq!(&lines[1][col..col + 10], "2015-03-10");
         assert_eq!(render::<MutedAccount>(Format::Table, &[], muted_columns()), "Member_Account  MutedUntil\n");
+    }
+
+    #[test]
+    fn wide_characters_keep_table_columns_aligned() {
+        let cols = select_member_columns(Some(&["NameCard".to_owned(), "JoinTime".to_owned()]), false);
+        let out = render(Format::Table, &[vec![member("群主", "x"), member("ab", "y")]], cols);
+        let lines: Vec<&str> = out.lines().collect();
+        // "群主" is 2 characters but 4 terminal columns, like "abcd": the next column starts at
+        // the same display column on every line.
+        let col_of = |line: &str, needle: &str| display_width(&line[..line.find(needle).unwrap()]);
+        assert_eq!(col_of(lines[1], "2015"), col_of(lines[2], "2015"), "{out}");
+        assert_eq!(col_of(lines[0], "JoinTime"), col_of(lines[1], "2015"), "{out}");
     }
 }
