@@ -54,7 +54,7 @@ fn bad_arguments_exit_2_before_any_call() {
         (vec!["members", "@TGS#_demo", "--offset", "3"], "invalid argument Offset"),
         (vec!["members", PUB, "--roles", "Owner,King"], "invalid argument MemberRoleFilter"),
         (vec!["members", PUB, "--fields", "Role,"], "invalid argument MemberInfoFilter"),
-        (vec!["members", PUB, "--all", "--limit", "0"], "page_size"),
+        (vec!["members", PUB, "--all", "--limit", "0"], "invalid argument --limit"),
         (vec!["members", PUB, "--offset", "1", "--next", "x"], "cannot be used with"),
         (vec!["members", PUB, "--all", "--offset", "1"], "cannot be used with"),
         (vec!["members", PUB, "--format", "xml"], "invalid value 'xml'"),
