@@ -7,7 +7,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::config::{Config, Credentials, UserSigProvider};
 use crate::error::{Error, Result};
-use crate::usersig::{self, Signer};
+use crate::usersig::{self, Clock, Signer};
 
 enum Source {
     Key { signer: Signer, lifetime_secs: u64 },
@@ -27,6 +27,7 @@ struct Cached {
 /// result instead of all signing or calling the provider at once.
 pub(crate) struct Auth {
     source: Source,
+    clock: Arc<dyn Clock>,
     identifier: String,
     cached: RwLock<Option<Cached>>,
     refresh: tokio::sync::Mutex<()>,
@@ -36,7 +37,11 @@ impl Auth {
     pub(crate) fn new(config: &Config) -> Result<Self> {
         let source = match &config.credentials {
             Credentials::SecretKey(key) => Source::Key {
-                signer: Signer::from_secret(config.sdkappid, key)?,
+                signer: Signer::with_clock(
+                    config.sdkappid,
+                    secrecy::ExposeSecret::expose_secret(key),
+                    Arc::clone(&config.clock),
+                )?,
                 lifetime_secs: config.usersig_lifetime.as_secs(),
             },
             Credentials::UserSig(sig) => Source::Fixed(Arc::new(sig.clone())),
@@ -44,21 +49,22 @@ impl Auth {
         };
         Ok(Auth {
             source,
+            clock: Arc::clone(&config.clock),
             identifier: config.identifier.clone(),
             cached: RwLock::new(None),
             refresh: tokio::sync::Mutex::new(()),
         })
     }
 
-    fn now() -> u64 {
-        usersig::Clock::now_unix(&usersig::SystemClock)
+    fn now(&self) -> u64 {
+        self.clock.now_unix()
     }
 
     fn fresh_cached(&self) -> Option<Cached> {
         let guard = self.cached.read().ok()?;
         let c = guard.as_ref()?;
         match c.renew_at {
-            Some(at) if Self::now() >= at => None,
+            Some(at) if self.now() >= at => None,
             _ => Some(c.clone()),
         }
     }
@@ -140,5 +146,71 @@ impl Auth {
     /// The UserSig string, for scrubbing it from anything shown.
     pub(crate) fn expose(sig: &SecretString) -> &str {
         sig.expose_secret()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Credentials;
+    use crate::usersig::ManualClock;
+    use std::time::Duration;
+
+    fn config(credentials: Credentials, clock: Arc<ManualClock>) -> Config {
+        Config::new(1400000000, credentials)
+            .with_usersig_lifetime(Duration::from_secs(3600))
+            .with_clock(clock)
+    }
+
+    #[tokio::test]
+    async fn self_signed_usersig_is_renewed_at_half_life() {
+        let clock = Arc::new(ManualClock::new(1_800_000_000));
+        let auth = Auth::new(&config(Credentials::secret_key("k"), Arc::clone(&clock))).unwrap();
+        let (first, g1) = auth.usersig().await.unwrap();
+        clock.advance(1799);
+        let (again, g2) = auth.usersig().await.unwrap();
+        assert_eq!((g1, g2), (1, 1), "cached until half-life");
+        assert_eq!(Auth::expose(&first), Auth::expose(&again));
+        clock.advance(1);
+        let (renewed, g3) = auth.usersig().await.unwrap();
+        assert_eq!(g3, 2, "renewed at half-life, long before expiry");
+        let claims = usersig::decode_unverified(Auth::expose(&renewed)).unwrap();
+        assert_eq!((claims.time, claims.expire), (1_800_001_800, 3600));
+    }
+
+    #[tokio::test]
+    async fn provider_is_asked_again_at_three_quarters_of_the_token_life() {
+        let clock = Arc::new(ManualClock::new(1_800_000_000));
+        let signer = Signer::with_clock(1400000000, "k", Arc::clone(&clock) as Arc<dyn Clock>).unwrap();
+        let asked = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let asked2 = Arc::clone(&asked);
+        let provider = move || {
+            asked2.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            signer.sign("administrator", 4000, None).map_err(|e| e.to_string())
+        };
+        let auth = Auth::new(&config(Credentials::provider(provider), Arc::clone(&clock))).unwrap();
+        auth.usersig().await.unwrap();
+        clock.advance(2999);
+        auth.usersig().await.unwrap();
+        assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 1);
+        clock.advance(1);
+        auth.usersig().await.unwrap();
+        assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_rejected_usersig_is_replaced_once_per_generation() {
+        let clock = Arc::new(ManualClock::new(1_800_000_000));
+        let auth = Auth::new(&config(Credentials::secret_key("k"), clock)).unwrap();
+        let (_, g1) = auth.usersig().await.unwrap();
+        assert!(auth.invalidate(g1));
+        let (_, g2) = auth.usersig().await.unwrap();
+        assert_eq!(g2, 2);
+        // A late report about the old generation does not throw away the new one.
+        auth.invalidate(g1);
+        let (_, g3) = auth.usersig().await.unwrap();
+        assert_eq!(g3, 2);
+        let fixed = Auth::new(&Config::new(1, Credentials::usersig("pre-signed"))).unwrap();
+        assert!(!fixed.invalidate(0), "a pre-signed UserSig cannot be refreshed");
     }
 }

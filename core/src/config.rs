@@ -8,6 +8,7 @@ use secrecy::SecretString;
 
 use crate::error::{Error, Result};
 use crate::region::{Endpoint, Region};
+use crate::usersig::{Clock, SystemClock};
 
 /// The admin identifier used when none is configured.
 pub const DEFAULT_IDENTIFIER: &str = "administrator";
@@ -121,7 +122,7 @@ impl RetryPolicy {
 
 /// Everything a [`crate::Client`] needs. Build with [`Config::new`] and the `with_*` methods, or
 /// [`Config::from_env`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Config {
     /// The app's SDKAppID.
@@ -140,6 +141,23 @@ pub struct Config {
     pub rate_limit: Option<f64>,
     /// Lifetime of self-signed admin UserSigs (secret-key credentials only).
     pub usersig_lifetime: Duration,
+    /// Where "now" comes from for signing and renewing UserSigs (the system clock; tests pin it).
+    pub clock: Arc<dyn Clock>,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("sdkappid", &self.sdkappid)
+            .field("credentials", &self.credentials)
+            .field("identifier", &self.identifier)
+            .field("endpoint", &self.endpoint)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
+            .field("usersig_lifetime", &self.usersig_lifetime)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Config {
@@ -155,7 +173,14 @@ impl Config {
             retry: RetryPolicy::default(),
             rate_limit: Some(DEFAULT_RATE_LIMIT),
             usersig_lifetime: DEFAULT_USERSIG_LIFETIME,
+            clock: Arc::new(SystemClock),
         }
+    }
+
+    /// Sets the clock used to sign and renew UserSigs (tests of expiry and renewal).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Sets the admin identifier.

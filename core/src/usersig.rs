@@ -68,6 +68,38 @@ impl Clock for FixedClock {
     }
 }
 
+/// A clock set by hand, for tests of expiry and renewal.
+#[derive(Debug, Default)]
+pub struct ManualClock(std::sync::atomic::AtomicU64);
+
+impl ManualClock {
+    /// A clock reading `now` (Unix seconds).
+    pub fn new(now: u64) -> Self {
+        ManualClock(std::sync::atomic::AtomicU64::new(now))
+    }
+
+    /// A clock reading the system time now.
+    pub fn at_system_time() -> Self {
+        Self::new(SystemClock.now_unix())
+    }
+
+    /// Sets the reading.
+    pub fn set(&self, now: u64) {
+        self.0.store(now, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Moves the reading forward.
+    pub fn advance(&self, secs: u64) {
+        self.0.fetch_add(secs, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now_unix(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
 /// The fields a verified UserSig carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claims {
