@@ -5,7 +5,7 @@ use std::sync::{Arc, RwLock};
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::config::{Config, Credentials, UserSigProvider};
+use crate::config::{AsyncUserSigProvider, Config, Credentials, UserSigProvider};
 use crate::error::{Error, Result};
 use crate::usersig::{self, Clock, Signer};
 
@@ -13,6 +13,7 @@ enum Source {
     Key { signer: Signer, lifetime_secs: u64 },
     Fixed(Arc<SecretString>),
     Provider(Arc<dyn UserSigProvider>),
+    AsyncProvider(Arc<dyn AsyncUserSigProvider>),
 }
 
 #[derive(Clone)]
@@ -29,6 +30,8 @@ pub(crate) struct Auth {
     source: Source,
     clock: Arc<dyn Clock>,
     identifier: String,
+    /// How long a provider may take to answer.
+    provider_timeout: std::time::Duration,
     cached: RwLock<Option<Cached>>,
     refresh: tokio::sync::Mutex<()>,
 }
@@ -46,11 +49,13 @@ impl Auth {
             },
             Credentials::UserSig(sig) => Source::Fixed(Arc::new(sig.clone())),
             Credentials::Provider(p) => Source::Provider(Arc::clone(p)),
+            Credentials::AsyncProvider(p) => Source::AsyncProvider(Arc::clone(p)),
         };
         Ok(Auth {
             source,
             clock: Arc::clone(&config.clock),
             identifier: config.identifier.clone(),
+            provider_timeout: config.timeout,
             cached: RwLock::new(None),
             refresh: tokio::sync::Mutex::new(()),
         })
@@ -111,20 +116,38 @@ impl Auth {
             }
             Source::Provider(provider) => {
                 let provider = Arc::clone(provider);
-                let sig = tokio::task::spawn_blocking(move || provider.usersig())
-                    .await
+                let asked = tokio::task::spawn_blocking(move || provider.usersig());
+                let sig = self
+                    .bounded(asked)
+                    .await?
                     .map_err(|_| Error::Credentials("the UserSig provider panicked".into()))?
                     .map_err(Error::Credentials)?;
-                if sig.trim().is_empty() {
-                    return Err(Error::Credentials("the UserSig provider returned an empty string".into()));
-                }
-                // Renew at three quarters of the token's own lifetime when it can be read.
-                let renew_at = usersig::decode_unverified(&sig)
-                    .ok()
-                    .map(|c| c.time.saturating_add(c.expire.saturating_mul(3) / 4));
-                Ok((SecretString::from(sig), renew_at))
+                Self::provided(sig)
+            }
+            Source::AsyncProvider(provider) => {
+                let sig = self.bounded(provider.usersig()).await?.map_err(Error::Credentials)?;
+                Self::provided(sig)
             }
         }
+    }
+
+    /// Waits for a provider's answer at most as long as one HTTP attempt may take.
+    async fn bounded<T>(&self, answer: impl std::future::Future<Output = T>) -> Result<T> {
+        tokio::time::timeout(self.provider_timeout, answer).await.map_err(|_| {
+            Error::Credentials(format!("the UserSig provider did not answer within {:?}", self.provider_timeout))
+        })
+    }
+
+    /// A provider's UserSig, checked, with the time to ask again: at three quarters of the
+    /// token's own lifetime when it can be read, else only when the service rejects it.
+    fn provided(sig: String) -> Result<(SecretString, Option<u64>)> {
+        if sig.trim().is_empty() {
+            return Err(Error::Credentials("the UserSig provider returned an empty string".into()));
+        }
+        let renew_at = usersig::decode_unverified(&sig)
+            .ok()
+            .map(|c| c.time.saturating_add(c.expire.saturating_mul(3) / 4));
+        Ok((SecretString::from(sig), renew_at))
     }
 
     /// Marks the UserSig of `generation` as rejected by the service. Returns whether asking
@@ -196,6 +219,38 @@ mod tests {
         clock.advance(1);
         auth.usersig().await.unwrap();
         assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 2);
+    }
+
+    struct SlowAsyncProvider {
+        delay: Duration,
+        asked: Arc<std::sync::atomic::AtomicUsize>,
+    }
+
+    impl AsyncUserSigProvider for SlowAsyncProvider {
+        fn usersig(&self) -> futures::future::BoxFuture<'static, std::result::Result<String, String>> {
+            self.asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let delay = self.delay;
+            Box::pin(async move {
+                tokio::time::sleep(delay).await;
+                Ok("from-async-provider".to_owned())
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn async_provider_is_awaited_and_bounded_by_the_timeout() {
+        let asked = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let provider = SlowAsyncProvider { delay: Duration::from_millis(5), asked: Arc::clone(&asked) };
+        let auth = Auth::new(&Config::new(1, Credentials::AsyncProvider(Arc::new(provider)))).unwrap();
+        let (sig, generation) = auth.usersig().await.unwrap();
+        assert_eq!((Auth::expose(&sig), generation), ("from-async-provider", 1));
+        auth.usersig().await.unwrap();
+        assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 1, "cached until rejected");
+
+        let hung = SlowAsyncProvider { delay: Duration::from_secs(3600), asked };
+        let config = Config::new(1, Credentials::AsyncProvider(Arc::new(hung))).with_timeout(Duration::from_millis(50));
+        let err = Auth::new(&config).unwrap().usersig().await.unwrap_err();
+        assert!(matches!(err, Error::Credentials(ref m) if m.contains("did not answer")), "{err}");
     }
 
     #[tokio::test]

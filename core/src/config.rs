@@ -18,6 +18,8 @@ pub const DEFAULT_RATE_LIMIT: f64 = 200.0;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default lifetime of the admin UserSigs the client signs for itself.
 pub const DEFAULT_USERSIG_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+/// Retries after a failed attempt when none is configured.
+pub const DEFAULT_MAX_RETRIES: u32 = 3;
 
 /// Supplies a fresh UserSig on demand (for apps that must not hold the secret key).
 /// Called when the client needs a UserSig and again when the service says the one in use is
@@ -36,6 +38,14 @@ where
     }
 }
 
+/// The async form of [`UserSigProvider`], for hosts whose callbacks are themselves async
+/// (Kotlin coroutines, Swift `async`): the future is awaited on the client's runtime.
+pub trait AsyncUserSigProvider: Send + Sync {
+    /// A fresh UserSig for the configured admin identifier, or an error message (never
+    /// containing the UserSig).
+    fn usersig(&self) -> futures::future::BoxFuture<'static, std::result::Result<String, String>>;
+}
+
 /// How the client proves it is the app admin.
 #[derive(Clone)]
 pub enum Credentials {
@@ -45,6 +55,8 @@ pub enum Credentials {
     UserSig(SecretString),
     /// A callback asked for a UserSig when one is needed.
     Provider(Arc<dyn UserSigProvider>),
+    /// An async callback asked for a UserSig when one is needed.
+    AsyncProvider(Arc<dyn AsyncUserSigProvider>),
 }
 
 impl Credentials {
@@ -70,6 +82,7 @@ impl fmt::Debug for Credentials {
             Credentials::SecretKey(_) => f.write_str("SecretKey([redacted])"),
             Credentials::UserSig(_) => f.write_str("UserSig([redacted])"),
             Credentials::Provider(_) => f.write_str("Provider(..)"),
+            Credentials::AsyncProvider(_) => f.write_str("AsyncProvider(..)"),
         }
     }
 }
@@ -90,7 +103,7 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
-            max_retries: 3,
+            max_retries: DEFAULT_MAX_RETRIES,
             initial_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_secs(5),
             rate_limited_backoff: Duration::from_secs(1),
@@ -120,8 +133,9 @@ impl RetryPolicy {
     }
 }
 
-/// Everything a [`crate::Client`] needs. Build with [`Config::new`] and the `with_*` methods, or
-/// [`Config::from_env`].
+/// Everything a [`crate::Client`] needs. Host front ends build it with
+/// [`crate::ClientOptions::build`]; Rust code may also use [`Config::new`] and the `with_*`
+/// methods, or [`Config::from_env`].
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Config {
@@ -237,45 +251,6 @@ impl Config {
         self
     }
 
-    /// Reads `TIM_SDKAPPID`, `TIM_SECRET_KEY` or `TIM_USERSIG`, `TIM_IDENTIFIER`, `TIM_REGION`,
-    /// `TIM_BASE_URL` from the environment.
-    pub fn from_env() -> Result<Self> {
-        Self::from_lookup(|name| std::env::var(name).ok())
-    }
-
-    /// Same as [`Config::from_env`] with any variable source (tests, config files).
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
-        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-        let sdkappid_text = get("TIM_SDKAPPID").ok_or_else(|| Error::invalid("TIM_SDKAPPID", "is not set"))?;
-        let sdkappid = sdkappid_text
-            .parse::<u64>()
-            .map_err(|_| Error::invalid("TIM_SDKAPPID", format!("{sdkappid_text:?} is not an unsigned integer")))?;
-        let credentials = if let Some(key) = lookup("TIM_SECRET_KEY").filter(|v| !v.is_empty()) {
-            Credentials::secret_key(key)
-        } else if let Some(sig) = lookup("TIM_USERSIG").filter(|v| !v.is_empty()) {
-            Credentials::usersig(sig)
-        } else {
-            return Err(Error::invalid("TIM_SECRET_KEY", "neither TIM_SECRET_KEY nor TIM_USERSIG is set"));
-        };
-        let mut config = Config::new(sdkappid, credentials);
-        if let Some(identifier) = get("TIM_IDENTIFIER") {
-            config.identifier = identifier;
-        }
-        if let Some(region) = get("TIM_REGION") {
-            config.endpoint = Endpoint::Region(region.parse().map_err(|e| match e {
-                Error::InvalidArgument { reason, .. } => Error::invalid("TIM_REGION", reason),
-                other => other,
-            })?);
-        }
-        if let Some(url) = get("TIM_BASE_URL") {
-            config.endpoint = Endpoint::base_url(&url).map_err(|e| match e {
-                Error::InvalidArgument { reason, .. } => Error::invalid("TIM_BASE_URL", reason),
-                other => other,
-            })?;
-        }
-        Ok(config)
-    }
-
     /// Checks the settings a client cannot work without.
     pub fn validate(&self) -> Result<()> {
         if self.sdkappid == 0 {
@@ -297,7 +272,7 @@ impl Config {
         }
         match &self.credentials {
             Credentials::SecretKey(k) if secrecy::ExposeSecret::expose_secret(k).is_empty() => {
-                Err(Error::invalid("key", "must not be empty"))
+                Err(Error::invalid("secret_key", "must not be empty"))
             }
             Credentials::UserSig(s) if secrecy::ExposeSecret::expose_secret(s).is_empty() => {
                 Err(Error::invalid("usersig", "must not be empty"))
@@ -310,48 +285,6 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
-
-    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        move |k| map.get(k).cloned()
-    }
-
-    #[test]
-    fn from_env_reads_everything() {
-        let c = Config::from_lookup(env(&[
-            ("TIM_SDKAPPID", "1400000000"),
-            ("TIM_SECRET_KEY", "k"),
-            ("TIM_IDENTIFIER", "admin2"),
-            ("TIM_REGION", "tokyo"),
-        ]))
-        .unwrap();
-        assert_eq!(c.sdkappid, 1400000000);
-        assert_eq!(c.identifier, "admin2");
-        assert_eq!(c.endpoint, Endpoint::Region(Region::Tokyo));
-        assert!(matches!(c.credentials, Credentials::SecretKey(_)));
-        let c = Config::from_lookup(env(&[
-            ("TIM_SDKAPPID", "1"),
-            ("TIM_USERSIG", "sig"),
-            ("TIM_BASE_URL", "http://127.0.0.1:9"),
-        ]))
-        .unwrap();
-        assert!(matches!(c.credentials, Credentials::UserSig(_)));
-        assert!(matches!(c.endpoint, Endpoint::BaseUrl { .. }));
-        assert_eq!(c.identifier, DEFAULT_IDENTIFIER);
-    }
-
-    #[test]
-    fn from_env_errors_name_the_variable() {
-        let e = Config::from_lookup(env(&[])).unwrap_err();
-        assert!(e.to_string().contains("TIM_SDKAPPID"));
-        let e = Config::from_lookup(env(&[("TIM_SDKAPPID", "x"), ("TIM_SECRET_KEY", "k")])).unwrap_err();
-        assert!(e.to_string().contains("TIM_SDKAPPID"));
-        let e = Config::from_lookup(env(&[("TIM_SDKAPPID", "1")])).unwrap_err();
-        assert!(e.to_string().contains("TIM_SECRET_KEY"));
-        let e = Config::from_lookup(env(&[("TIM_SDKAPPID", "1"), ("TIM_SECRET_KEY", "k"), ("TIM_REGION", "mars")])).unwrap_err();
-        assert!(e.to_string().contains("TIM_REGION"));
-    }
 
     #[test]
     fn debug_redacts_credentials() {

@@ -40,6 +40,7 @@ mod client;
 pub mod config;
 pub mod error;
 pub mod model;
+pub mod options;
 pub mod paging;
 mod ratelimit;
 pub mod region;
@@ -49,13 +50,14 @@ pub mod validate;
 
 pub use blocking::{BlockingClient, BlockingMemberPager};
 pub use client::Client;
-pub use config::{Config, Credentials, RetryPolicy, UserSigProvider};
+pub use config::{AsyncUserSigProvider, Config, Credentials, RetryPolicy, UserSigProvider};
 pub use error::{ApiErrorKind, Error, Result};
 pub use model::{
     is_community_group, AppDefinedDataUpdate, ApplyJoinOption, GetGroupMemberInfoRequest, GetGroupMemberInfoResponse,
     GetGroupMutedAccountRequest, GetGroupMutedAccountResponse, GroupMember, KeyValue, ModifyGroupBaseInfoRequest,
     MutedAccount, Role,
 };
+pub use options::{ClientOptions, RateLimit};
 pub use paging::{MemberPage, MemberPager, PageOptions, PagingMode};
 pub use region::{Endpoint, Region};
 pub use transport::Command;

@@ -1,0 +1,440 @@
+//! The one front door for configuration: every host (Python, C, the CLI, Kotlin/Swift, the
+//! `TIM_*` environment) fills a [`ClientOptions`] from its own arguments and calls
+//! [`ClientOptions::build`], which holds every rule and every default, so that a setting means
+//! the same thing and is refused for the same reason everywhere.
+//!
+//! The rules, once:
+//! - `sdkappid` is required and must be a 32-bit SDKAppID (1..=4294967295).
+//! - Exactly one credential: `secret_key`, `usersig`, `usersig_provider` or
+//!   `async_usersig_provider`. An empty key or UserSig is refused.
+//! - At most one of `region` and `base_url` (neither: [`DEFAULT_REGION`]). Giving both is an
+//!   error, never a silent choice.
+//! - `identifier` defaults to [`DEFAULT_IDENTIFIER`] and must not be blank; `timeout` must be
+//!   above zero; `rate_limit` is a positive number of calls per second or [`RateLimit::Off`];
+//!   `usersig_lifetime` is at least 60 s.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::config::{AsyncUserSigProvider, Config, Credentials, RetryPolicy, UserSigProvider};
+use crate::error::{Error, Result};
+use crate::region::{Endpoint, Region};
+
+pub use crate::config::{
+    DEFAULT_IDENTIFIER, DEFAULT_MAX_RETRIES, DEFAULT_RATE_LIMIT, DEFAULT_TIMEOUT, DEFAULT_USERSIG_LIFETIME,
+};
+pub use crate::paging::DEFAULT_PAGE_SIZE;
+/// The region calls go to when neither a region nor a base URL is configured.
+pub const DEFAULT_REGION: Region = Region::China;
+/// The largest SDKAppID (they are 32-bit unsigned integers).
+pub const MAX_SDKAPPID: u64 = u32::MAX as u64;
+
+/// The client-side rate limit setting.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RateLimit {
+    /// At most this many calls per second per endpoint (must be positive and finite).
+    PerSecond(f64),
+    /// No client-side limit (the service still enforces its own).
+    Off,
+}
+
+/// Every client setting, each optional. Unset settings take the defaults named in the
+/// [module documentation](self); [`ClientOptions::build`] checks them all and returns the
+/// [`Config`] a client is made from. Makes no network call.
+#[derive(Clone, Default)]
+pub struct ClientOptions {
+    /// The app's SDKAppID (required).
+    pub sdkappid: Option<u64>,
+    /// The console secret key: the client signs, caches and renews its own admin UserSig.
+    pub secret_key: Option<String>,
+    /// A pre-signed admin UserSig, used as is until the service rejects it.
+    pub usersig: Option<String>,
+    /// A blocking callback asked for a UserSig when one is needed (run off the async workers).
+    pub usersig_provider: Option<Arc<dyn UserSigProvider>>,
+    /// An async callback asked for a UserSig when one is needed.
+    pub async_usersig_provider: Option<Arc<dyn AsyncUserSigProvider>>,
+    /// The app admin account calls are made as.
+    pub identifier: Option<String>,
+    /// A documented region by name or alias (`singapore`, `sgp`, ...).
+    pub region: Option<String>,
+    /// An explicit base URL (emulator, proxy) instead of a region.
+    pub base_url: Option<String>,
+    /// Limit for one HTTP attempt.
+    pub timeout: Option<Duration>,
+    /// Retries after a failed attempt (0 disables retrying).
+    pub max_retries: Option<u32>,
+    /// Client-side calls per second per endpoint.
+    pub rate_limit: Option<RateLimit>,
+    /// Lifetime of self-signed admin UserSigs (secret-key credentials only).
+    pub usersig_lifetime: Option<Duration>,
+}
+
+impl fmt::Debug for ClientOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let set = |o: bool| if o { "[redacted]" } else { "None" };
+        f.debug_struct("ClientOptions")
+            .field("sdkappid", &self.sdkappid)
+            .field("secret_key", &set(self.secret_key.is_some()))
+            .field("usersig", &set(self.usersig.is_some()))
+            .field("usersig_provider", &self.usersig_provider.is_some())
+            .field("async_usersig_provider", &self.async_usersig_provider.is_some())
+            .field("identifier", &self.identifier)
+            .field("region", &self.region)
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("rate_limit", &self.rate_limit)
+            .field("usersig_lifetime", &self.usersig_lifetime)
+            .finish()
+    }
+}
+
+/// The names of the credential settings, for the "exactly one" error.
+const CREDENTIAL_FIELDS: &str = "secret_key, usersig or usersig_provider";
+
+impl ClientOptions {
+    /// Options for app `sdkappid`, everything else unset.
+    pub fn new(sdkappid: u64) -> Self {
+        ClientOptions {
+            sdkappid: Some(sdkappid),
+            ..Self::default()
+        }
+    }
+
+    /// Options from the `TIM_*` environment variables: `TIM_SDKAPPID`, `TIM_SECRET_KEY` or
+    /// `TIM_USERSIG`, `TIM_IDENTIFIER`, `TIM_REGION`, `TIM_BASE_URL`. Empty variables count as
+    /// unset. Errors from [`ClientOptions::build`] then name the variable.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let sdkappid = match get("TIM_SDKAPPID") {
+            Some(text) => Some(
+                text.parse::<u64>()
+                    .map_err(|_| Error::invalid("TIM_SDKAPPID", format!("{text:?} is not an unsigned integer")))?,
+            ),
+            None => None,
+        };
+        let secret_key = lookup("TIM_SECRET_KEY").filter(|v| !v.is_empty());
+        // The key wins over a UserSig when both are set, as documented for `from_env`.
+        let usersig = match secret_key {
+            Some(_) => None,
+            None => lookup("TIM_USERSIG").filter(|v| !v.is_empty()),
+        };
+        let base_url = get("TIM_BASE_URL");
+        // TIM_BASE_URL overrides TIM_REGION (a proxy or emulator in front of a region).
+        let region = match base_url {
+            Some(_) => None,
+            None => get("TIM_REGION"),
+        };
+        Ok(ClientOptions {
+            sdkappid,
+            secret_key,
+            usersig,
+            identifier: get("TIM_IDENTIFIER"),
+            region,
+            base_url,
+            ..Self::default()
+        })
+    }
+
+    /// [`ClientOptions::from_lookup`] over the process environment, built into a [`Config`];
+    /// errors name the environment variable at fault.
+    pub fn config_from_env() -> Result<Config> {
+        Self::config_from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// [`ClientOptions::config_from_env`] with any variable source (tests, config files).
+    pub fn config_from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config> {
+        Self::from_lookup(lookup)?.build().map_err(|e| match e {
+            Error::InvalidArgument { field, reason } => Error::InvalidArgument {
+                field: env_name(&field).to_owned(),
+                reason,
+            },
+            other => other,
+        })
+    }
+
+    /// Checks every setting and returns the [`Config`] they describe, with the defaults filled
+    /// in. Errors are [`Error::InvalidArgument`] naming the setting.
+    pub fn build(self) -> Result<Config> {
+        let sdkappid = self.sdkappid.ok_or_else(|| Error::invalid("sdkappid", "is required"))?;
+        if sdkappid == 0 || sdkappid > MAX_SDKAPPID {
+            return Err(Error::invalid(
+                "sdkappid",
+                format!("{sdkappid} is not an SDKAppID (1..={MAX_SDKAPPID})"),
+            ));
+        }
+        let credentials = self.credentials()?;
+        let mut config = Config::new(sdkappid, credentials);
+        if let Some(identifier) = self.identifier {
+            config.identifier = identifier;
+        }
+        config.endpoint = match (self.region, self.base_url) {
+            (Some(_), Some(_)) => return Err(Error::invalid("base_url", "give region or base_url, not both")),
+            (Some(region), None) => Endpoint::Region(region.parse()?),
+            (None, Some(url)) => Endpoint::base_url(&url)?,
+            (None, None) => Endpoint::Region(DEFAULT_REGION),
+        };
+        if let Some(timeout) = self.timeout {
+            config.timeout = timeout;
+        }
+        config.retry = RetryPolicy {
+            max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+            ..RetryPolicy::default()
+        };
+        config.rate_limit = match self.rate_limit {
+            None => Some(DEFAULT_RATE_LIMIT),
+            Some(RateLimit::Off) => None,
+            Some(RateLimit::PerSecond(rate)) => Some(rate),
+        };
+        if let Some(lifetime) = self.usersig_lifetime {
+            config.usersig_lifetime = lifetime;
+        }
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Exactly one credential, as the core's [`Credentials`].
+    fn credentials(&self) -> Result<Credentials> {
+        let given = [
+            self.secret_key.is_some(),
+            self.usersig.is_some(),
+            self.usersig_provider.is_some(),
+            self.async_usersig_provider.is_some(),
+        ]
+        .iter()
+        .filter(|set| **set)
+        .count();
+        if given != 1 {
+            let reason = if given == 0 {
+                format!("is required: give one of {CREDENTIAL_FIELDS}")
+            } else {
+                format!("give only one of {CREDENTIAL_FIELDS}")
+            };
+            return Err(Error::invalid("secret_key", reason));
+        }
+        Ok(if let Some(key) = &self.secret_key {
+            if key.is_empty() {
+                return Err(Error::invalid("secret_key", "must not be empty"));
+            }
+            Credentials::secret_key(key.clone())
+        } else if let Some(sig) = &self.usersig {
+            if sig.is_empty() {
+                return Err(Error::invalid("usersig", "must not be empty"));
+            }
+            Credentials::usersig(sig.clone())
+        } else if let Some(provider) = &self.usersig_provider {
+            Credentials::Provider(Arc::clone(provider))
+        } else if let Some(provider) = &self.async_usersig_provider {
+            Credentials::AsyncProvider(Arc::clone(provider))
+        } else {
+            return Err(Error::invalid("secret_key", format!("is required: give one of {CREDENTIAL_FIELDS}")));
+        })
+    }
+}
+
+impl Config {
+    /// Reads `TIM_SDKAPPID`, `TIM_SECRET_KEY` or `TIM_USERSIG`, `TIM_IDENTIFIER`, `TIM_REGION`,
+    /// `TIM_BASE_URL` from the environment (see [`ClientOptions::from_lookup`]).
+    pub fn from_env() -> Result<Self> {
+        ClientOptions::config_from_env()
+    }
+
+    /// Same as [`Config::from_env`] with any variable source (tests, config files).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        ClientOptions::config_from_lookup(lookup)
+    }
+}
+
+/// The environment variable behind a setting, for errors of [`ClientOptions::config_from_lookup`].
+fn env_name(field: &str) -> &str {
+    match field {
+        "sdkappid" => "TIM_SDKAPPID",
+        "secret_key" => "TIM_SECRET_KEY",
+        "usersig" => "TIM_USERSIG",
+        "identifier" => "TIM_IDENTIFIER",
+        "region" => "TIM_REGION",
+        "base_url" => "TIM_BASE_URL",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn key(sdkappid: u64) -> ClientOptions {
+        ClientOptions {
+            secret_key: Some("k".into()),
+            ..ClientOptions::new(sdkappid)
+        }
+    }
+
+    fn field_of(e: Error) -> String {
+        match e {
+            Error::InvalidArgument { field, .. } => field,
+            other => panic!("not an InvalidArgument: {other:?}"),
+        }
+    }
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn defaults_come_from_the_constants() {
+        let c = key(1400000000).build().unwrap();
+        assert_eq!(c.sdkappid, 1400000000);
+        assert_eq!(c.identifier, DEFAULT_IDENTIFIER);
+        assert_eq!(c.endpoint, Endpoint::Region(DEFAULT_REGION));
+        assert_eq!(c.timeout, DEFAULT_TIMEOUT);
+        assert_eq!(c.retry.max_retries, DEFAULT_MAX_RETRIES);
+        assert_eq!(c.rate_limit, Some(DEFAULT_RATE_LIMIT));
+        assert_eq!(c.usersig_lifetime, DEFAULT_USERSIG_LIFETIME);
+        assert!(matches!(c.credentials, Credentials::SecretKey(_)));
+    }
+
+    #[test]
+    fn every_setting_is_applied() {
+        let c = ClientOptions {
+            identifier: Some("ops".into()),
+            region: Some("sgp".into()),
+            timeout: Some(Duration::from_millis(1500)),
+            max_retries: Some(0),
+            rate_limit: Some(RateLimit::PerSecond(50.0)),
+            usersig_lifetime: Some(Duration::from_secs(600)),
+            ..key(7)
+        }
+        .build()
+        .unwrap();
+        assert_eq!(c.identifier, "ops");
+        assert_eq!(c.endpoint, Endpoint::Region(Region::Singapore));
+        assert_eq!(c.timeout, Duration::from_millis(1500));
+        assert_eq!(c.retry.max_retries, 0);
+        assert_eq!(c.rate_limit, Some(50.0));
+        assert_eq!(c.usersig_lifetime, Duration::from_secs(600));
+        let off = ClientOptions {
+            rate_limit: Some(RateLimit::Off),
+            base_url: Some("http://127.0.0.1:9".into()),
+            ..key(7)
+        }
+        .build()
+        .unwrap();
+        assert_eq!(off.rate_limit, None);
+        assert!(matches!(off.endpoint, Endpoint::BaseUrl { .. }));
+    }
+
+    #[test]
+    fn exactly_one_credential() {
+        let none = ClientOptions::new(7).build().unwrap_err();
+        assert!(none.to_string().contains("secret_key, usersig or usersig_provider"), "{none}");
+        assert_eq!(field_of(none), "secret_key");
+        let two = ClientOptions {
+            usersig: Some("sig".into()),
+            ..key(7)
+        }
+        .build()
+        .unwrap_err();
+        assert!(two.to_string().contains("only one"), "{two}");
+        let provider: Arc<dyn UserSigProvider> = Arc::new(|| Ok::<_, String>("sig".to_owned()));
+        let three = ClientOptions {
+            usersig_provider: Some(provider.clone()),
+            ..key(7)
+        }
+        .build()
+        .unwrap_err();
+        assert_eq!(field_of(three), "secret_key");
+        let ok = ClientOptions {
+            usersig_provider: Some(provider),
+            ..ClientOptions::new(7)
+        }
+        .build()
+        .unwrap();
+        assert!(matches!(ok.credentials, Credentials::Provider(_)));
+        assert_eq!(field_of(ClientOptions { secret_key: Some(String::new()), ..ClientOptions::new(7) }.build().unwrap_err()), "secret_key");
+        assert_eq!(field_of(ClientOptions { usersig: Some(String::new()), ..ClientOptions::new(7) }.build().unwrap_err()), "usersig");
+    }
+
+    #[test]
+    fn region_or_base_url_not_both() {
+        let e = ClientOptions {
+            region: Some("tokyo".into()),
+            base_url: Some("http://127.0.0.1:9".into()),
+            ..key(7)
+        }
+        .build()
+        .unwrap_err();
+        assert_eq!(field_of(e), "base_url");
+        assert_eq!(field_of(ClientOptions { region: Some("mars".into()), ..key(7) }.build().unwrap_err()), "region");
+        assert_eq!(field_of(ClientOptions { base_url: Some("ftp://x".into()), ..key(7) }.build().unwrap_err()), "base_url");
+    }
+
+    #[test]
+    fn ranges_are_checked() {
+        assert_eq!(field_of(ClientOptions { secret_key: Some("k".into()), ..Default::default() }.build().unwrap_err()), "sdkappid");
+        assert_eq!(field_of(key(0).build().unwrap_err()), "sdkappid");
+        assert_eq!(field_of(key(MAX_SDKAPPID + 1).build().unwrap_err()), "sdkappid");
+        assert!(key(MAX_SDKAPPID).build().is_ok());
+        assert_eq!(field_of(ClientOptions { identifier: Some(" ".into()), ..key(7) }.build().unwrap_err()), "identifier");
+        assert_eq!(field_of(ClientOptions { timeout: Some(Duration::ZERO), ..key(7) }.build().unwrap_err()), "timeout");
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            let e = ClientOptions { rate_limit: Some(RateLimit::PerSecond(bad)), ..key(7) }.build().unwrap_err();
+            assert_eq!(field_of(e), "rate_limit");
+        }
+        let e = ClientOptions { usersig_lifetime: Some(Duration::from_secs(59)), ..key(7) }.build().unwrap_err();
+        assert_eq!(field_of(e), "usersig_lifetime");
+    }
+
+    #[test]
+    fn debug_redacts_credentials() {
+        let o = ClientOptions {
+            usersig: Some("signed-token".into()),
+            ..key(7)
+        };
+        let text = format!("{o:?}");
+        assert!(!text.contains("signed-token") && !text.contains("\"k\""), "{text}");
+    }
+
+    #[test]
+    fn environment_reads_everything() {
+        let c = ClientOptions::config_from_lookup(env(&[
+            ("TIM_SDKAPPID", "1400000000"),
+            ("TIM_SECRET_KEY", "k"),
+            ("TIM_IDENTIFIER", "admin2"),
+            ("TIM_REGION", "tokyo"),
+        ]))
+        .unwrap();
+        assert_eq!(c.sdkappid, 1400000000);
+        assert_eq!(c.identifier, "admin2");
+        assert_eq!(c.endpoint, Endpoint::Region(Region::Tokyo));
+        assert!(matches!(c.credentials, Credentials::SecretKey(_)));
+        let c = ClientOptions::config_from_lookup(env(&[
+            ("TIM_SDKAPPID", "1"),
+            ("TIM_USERSIG", "sig"),
+            ("TIM_REGION", "tokyo"),
+            ("TIM_BASE_URL", "http://127.0.0.1:9"),
+        ]))
+        .unwrap();
+        assert!(matches!(c.credentials, Credentials::UserSig(_)));
+        assert!(matches!(c.endpoint, Endpoint::BaseUrl { .. }), "TIM_BASE_URL overrides TIM_REGION");
+        assert_eq!(c.identifier, DEFAULT_IDENTIFIER);
+    }
+
+    #[test]
+    fn environment_errors_name_the_variable() {
+        let cases: [&[(&str, &str)]; 5] = [
+            &[],
+            &[("TIM_SDKAPPID", "x"), ("TIM_SECRET_KEY", "k")],
+            &[("TIM_SDKAPPID", "1")],
+            &[("TIM_SDKAPPID", "1"), ("TIM_SECRET_KEY", "k"), ("TIM_REGION", "mars")],
+            &[("TIM_SDKAPPID", "99999999999"), ("TIM_SECRET_KEY", "k")],
+        ];
+        let wanted = ["TIM_SDKAPPID", "TIM_SDKAPPID", "TIM_SECRET_KEY", "TIM_REGION", "TIM_SDKAPPID"];
+        for (pairs, want) in cases.iter().zip(wanted) {
+            let e = ClientOptions::config_from_lookup(env(pairs)).unwrap_err();
+            assert_eq!(field_of(e), want);
+        }
+    }
+}
