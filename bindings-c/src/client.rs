@@ -4,7 +4,7 @@ use std::ffi::{c_char, c_void, CString};
 use std::sync::Arc;
 use std::time::Duration;
 
-use timadmin::{BlockingClient, Config, Credentials, Region};
+use timadmin::{BlockingClient, ClientOptions, Config, RateLimit, UserSigProvider};
 
 use crate::error::{guard, guard_value, timadmin_error, timadmin_status};
 use crate::ffi::{arg, arg_mut, opt_str, out, req_str};
@@ -127,60 +127,43 @@ pub struct timadmin_config {
 }
 
 impl timadmin_config {
+    /// The C fields as the core's [`ClientOptions`], which checks them and fills in the
+    /// defaults. Only what is specific to C is decided here: NULL or `has_*` false means unset,
+    /// strings must be UTF-8, and `disable_rate_limit` is the C spelling of `RateLimit::Off`.
     unsafe fn read(&self) -> Result<Config, timadmin_error> {
-        let secret_key = opt_str(self.secret_key, "secret_key")?;
-        let usersig = opt_str(self.usersig, "usersig")?;
-        let credentials = match (secret_key, usersig, self.usersig_provider) {
-            (Some(key), None, None) => Credentials::secret_key(key),
-            (None, Some(sig), None) => Credentials::usersig(sig),
-            (None, None, Some(callback)) => {
-                let provider = Provider {
-                    callback,
-                    userdata: self.usersig_provider_userdata,
-                };
-                Credentials::provider(move || provider.call())
+        let owned = |ptr: *const c_char, name: &str| opt_str(ptr, name).map(|s| s.map(str::to_owned));
+        let usersig_provider = self.usersig_provider.map(|callback| {
+            let provider = Provider {
+                callback,
+                userdata: self.usersig_provider_userdata,
+            };
+            Arc::new(move || provider.call()) as Arc<dyn UserSigProvider>
+        });
+        let rate_limit = match (self.disable_rate_limit, self.has_rate_limit) {
+            (true, true) => {
+                return Err(timadmin_error::invalid("rate_limit", "set rate_limit or disable_rate_limit, not both"))
             }
-            (None, None, None) => {
-                return Err(timadmin_error::invalid(
-                    "secret_key",
-                    "set one of secret_key, usersig or usersig_provider",
-                ))
-            }
-            _ => {
-                return Err(timadmin_error::invalid(
-                    "secret_key",
-                    "set only one of secret_key, usersig or usersig_provider",
-                ))
-            }
+            (true, false) => Some(RateLimit::Off),
+            (false, true) => Some(RateLimit::PerSecond(self.rate_limit)),
+            (false, false) => None,
         };
-        let mut config = Config::new(self.sdkappid, credentials);
-        if let Some(identifier) = opt_str(self.identifier, "identifier")? {
-            config = config.with_identifier(identifier);
-        }
-        match (opt_str(self.region, "region")?, opt_str(self.base_url, "base_url")?) {
-            (Some(_), Some(_)) => return Err(timadmin_error::invalid("base_url", "set region or base_url, not both")),
-            (Some(region), None) => config = config.with_region(region.parse::<Region>()?),
-            (None, Some(url)) => config = config.with_base_url(url)?,
-            (None, None) => {}
-        }
-        if self.has_timeout_ms {
-            config = config.with_timeout(Duration::from_millis(self.timeout_ms));
-        }
-        if self.has_max_retries {
-            config = config.with_max_retries(self.max_retries);
-        }
-        if self.disable_rate_limit {
-            if self.has_rate_limit {
-                return Err(timadmin_error::invalid("rate_limit", "set rate_limit or disable_rate_limit, not both"));
-            }
-            config = config.with_rate_limit(None);
-        } else if self.has_rate_limit {
-            config = config.with_rate_limit(Some(self.rate_limit));
-        }
-        if self.has_usersig_lifetime_secs {
-            config = config.with_usersig_lifetime(Duration::from_secs(self.usersig_lifetime_secs));
-        }
-        Ok(config)
+        let options = ClientOptions {
+            sdkappid: Some(self.sdkappid),
+            secret_key: owned(self.secret_key, "secret_key")?,
+            usersig: owned(self.usersig, "usersig")?,
+            usersig_provider,
+            identifier: owned(self.identifier, "identifier")?,
+            region: owned(self.region, "region")?,
+            base_url: owned(self.base_url, "base_url")?,
+            timeout: self.has_timeout_ms.then(|| Duration::from_millis(self.timeout_ms)),
+            max_retries: self.has_max_retries.then_some(self.max_retries),
+            rate_limit,
+            usersig_lifetime: self
+                .has_usersig_lifetime_secs
+                .then(|| Duration::from_secs(self.usersig_lifetime_secs)),
+            ..ClientOptions::default()
+        };
+        Ok(options.build()?)
     }
 }
 

@@ -217,8 +217,10 @@ int main(void) {
         expect_config_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "secret_key");
         cfg = test_config(); cfg.usersig = "also-a-usersig";
         expect_config_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "secret_key");
+        cfg = test_config(); cfg.sdkappid = 4294967296ULL; /* SDKAppIDs are 32-bit */
+        expect_config_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "sdkappid");
         cfg = test_config(); cfg.secret_key = "";
-        expect_config_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "key");
+        expect_config_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "secret_key");
         cfg = test_config(); cfg.region = "tokyo";
         expect_config_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "base_url");
         cfg = test_config(); cfg.base_url = NULL; cfg.region = "mars";

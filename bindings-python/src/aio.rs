@@ -59,12 +59,12 @@ impl AsyncClient {
 #[pymethods]
 impl AsyncClient {
     /// Builds the client from keyword arguments (see the class documentation); no network call.
+    /// Arguments left at `None` take the core's defaults (`rate_limit=None` turns the limiter
+    /// off); `timadmin::ClientOptions::build` checks them all.
     #[new]
     #[pyo3(signature = (sdkappid, *, key = None, usersig = None, usersig_provider = None,
-        identifier = "administrator".to_owned(), region = "china".to_owned(), base_url = None,
-        timeout = 10.0, max_retries = 3, rate_limit = Some(200.0)),
-        text_signature = "(sdkappid, *, key=None, usersig=None, usersig_provider=None, identifier='administrator', \
-            region='china', base_url=None, timeout=10.0, max_retries=3, rate_limit=200.0)")]
+        identifier = None, region = None, base_url = None, timeout = None, max_retries = None,
+        rate_limit = Some(timadmin::options::DEFAULT_RATE_LIMIT)))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -72,11 +72,11 @@ impl AsyncClient {
         key: Option<String>,
         usersig: Option<String>,
         usersig_provider: Option<Bound<'_, PyAny>>,
-        identifier: String,
-        region: String,
+        identifier: Option<String>,
+        region: Option<String>,
         base_url: Option<String>,
-        timeout: f64,
-        max_retries: i128,
+        timeout: Option<f64>,
+        max_retries: Option<i128>,
         rate_limit: Option<f64>,
     ) -> PyResult<Self> {
         let config = ClientArgs {
@@ -175,8 +175,8 @@ impl AsyncClient {
 
     /// An async iterator over every member of a group, one page in memory at a time.
     /// Arguments are checked here, before any call.
-    #[pyo3(signature = (group_id, *, page_size = 100, member_info_filter = None, member_role_filter = None,
-        app_defined_data_filter_group_member = None))]
+    #[pyo3(signature = (group_id, *, page_size = i128::from(timadmin::options::DEFAULT_PAGE_SIZE),
+        member_info_filter = None, member_role_filter = None, app_defined_data_filter_group_member = None))]
     fn iter_group_members(
         &self,
         py: Python<'_>,

@@ -1,11 +1,13 @@
 //! Python arguments → core types: integers in range, durations, string lists, the client
-//! configuration and the `usersig_provider` callback. Semantic checks stay in the core.
+//! options and the `usersig_provider` callback. Semantic checks and defaults stay in the core
+//! (`timadmin::ClientOptions::build` for the client configuration).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
-use timadmin::{AppDefinedDataUpdate, Config, Credentials, Region};
+use timadmin::{AppDefinedDataUpdate, ClientOptions, Config, RateLimit, UserSigProvider};
 
 use crate::errors::{invalid, to_py};
 
@@ -80,8 +82,8 @@ pub(crate) fn seconds(py: Python<'_>, field: &str, value: f64) -> PyResult<Durat
 
 /// Wraps a Python callable into the core's UserSig provider: it is called with the GIL held,
 /// must return a non-empty `str`; exceptions become an error message naming the exception type.
-fn provider(callback: Py<PyAny>) -> Credentials {
-    Credentials::provider(move || -> Result<String, String> {
+fn provider(callback: Py<PyAny>) -> Arc<dyn UserSigProvider> {
+    Arc::new(move || -> Result<String, String> {
         Python::attach(|py| {
             let result = callback.bind(py).call0().map_err(|e| {
                 let name = e
@@ -99,56 +101,45 @@ fn provider(callback: Py<PyAny>) -> Credentials {
     })
 }
 
-/// The constructor arguments shared by `Client` and `AsyncClient`.
+/// The constructor arguments shared by `Client` and `AsyncClient`; `None` means "the core's
+/// default", except for `rate_limit`, where `None` turns the limiter off.
 pub(crate) struct ClientArgs<'py> {
     pub sdkappid: i128,
     pub key: Option<String>,
     pub usersig: Option<String>,
     pub usersig_provider: Option<Bound<'py, PyAny>>,
-    pub identifier: String,
-    pub region: String,
+    pub identifier: Option<String>,
+    pub region: Option<String>,
     pub base_url: Option<String>,
-    pub timeout: f64,
-    pub max_retries: i128,
+    pub timeout: Option<f64>,
+    pub max_retries: Option<i128>,
     pub rate_limit: Option<f64>,
 }
 
 impl ClientArgs<'_> {
-    /// The core configuration; the core validates it further when the client is built.
+    /// Converts the Python values to core types and lets the core's [`ClientOptions::build`]
+    /// check them and fill in the defaults.
     pub(crate) fn into_config(self, py: Python<'_>) -> PyResult<Config> {
-        let sdkappid = to_u64(py, "sdkappid", self.sdkappid)?;
-        let credentials = match (self.key, self.usersig, self.usersig_provider) {
-            (Some(key), None, None) => Credentials::secret_key(key),
-            (None, Some(sig), None) => Credentials::usersig(sig),
-            (None, None, Some(cb)) => {
-                if !cb.is_callable() {
-                    return Err(pyo3::exceptions::PyTypeError::new_err("usersig_provider must be callable"));
-                }
-                provider(cb.unbind())
+        let usersig_provider = match self.usersig_provider {
+            Some(cb) if !cb.is_callable() => {
+                return Err(pyo3::exceptions::PyTypeError::new_err("usersig_provider must be callable"))
             }
-            _ => {
-                return Err(invalid(
-                    py,
-                    "key",
-                    "give exactly one of key, usersig or usersig_provider",
-                ))
-            }
+            cb => cb.map(|cb| provider(cb.unbind())),
         };
-        let mut config = Config::new(sdkappid, credentials)
-            .with_identifier(self.identifier)
-            .with_timeout(seconds(py, "timeout", self.timeout)?)
-            .with_max_retries(to_u32(py, "max_retries", self.max_retries)?)
-            .with_rate_limit(self.rate_limit);
-        match self.base_url {
-            Some(url) => {
-                config = config.with_base_url(&url).map_err(|e| to_py(py, e))?;
-            }
-            None => {
-                let region: Region = self.region.parse().map_err(|e| to_py(py, e))?;
-                config = config.with_region(region);
-            }
+        ClientOptions {
+            sdkappid: Some(to_u64(py, "sdkappid", self.sdkappid)?),
+            secret_key: self.key,
+            usersig: self.usersig,
+            usersig_provider,
+            identifier: self.identifier,
+            region: self.region,
+            base_url: self.base_url,
+            timeout: self.timeout.map(|t| seconds(py, "timeout", t)).transpose()?,
+            max_retries: opt_u32(py, "max_retries", self.max_retries)?,
+            rate_limit: Some(self.rate_limit.map_or(RateLimit::Off, RateLimit::PerSecond)),
+            ..ClientOptions::default()
         }
-        config.validate().map_err(|e| to_py(py, e))?;
-        Ok(config)
+        .build()
+        .map_err(|e| to_py(py, e))
     }
 }

@@ -31,11 +31,27 @@ fn install_logging(py: Python<'_>) {
     let _ = logger.install();
 }
 
+/// Exports the core's defaults (`timadmin::options`) as module constants, so Python sees the
+/// values a client actually uses: durations as seconds (`DEFAULT_TIMEOUT` a float,
+/// `DEFAULT_USERSIG_LIFETIME` whole seconds), the region by name.
+fn add_defaults(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    use timadmin::options;
+    m.add("DEFAULT_IDENTIFIER", options::DEFAULT_IDENTIFIER)?;
+    m.add("DEFAULT_REGION", options::DEFAULT_REGION.name())?;
+    m.add("DEFAULT_TIMEOUT", options::DEFAULT_TIMEOUT.as_secs_f64())?;
+    m.add("DEFAULT_MAX_RETRIES", options::DEFAULT_MAX_RETRIES)?;
+    m.add("DEFAULT_RATE_LIMIT", options::DEFAULT_RATE_LIMIT)?;
+    m.add("DEFAULT_PAGE_SIZE", options::DEFAULT_PAGE_SIZE)?;
+    m.add("DEFAULT_USERSIG_LIFETIME", options::DEFAULT_USERSIG_LIFETIME.as_secs())?;
+    Ok(())
+}
+
 /// The extension module.
 #[pymodule]
 fn _timadmin(m: &Bound<'_, PyModule>) -> PyResult<()> {
     install_logging(m.py());
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    add_defaults(m)?;
     m.add_function(wrap_pyfunction!(usersig::gen_usersig, m)?)?;
     m.add_function(wrap_pyfunction!(usersig::verify_usersig, m)?)?;
     m.add_class::<usersig::UserSigClaims>()?;

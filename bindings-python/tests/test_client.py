@@ -302,7 +302,6 @@ def test_constructor_arguments(emu: Emulator) -> None:
         emu.sdkappid,
         key=emu.key,
         identifier=emu.identifier,
-        region="singapore",
         base_url=emu.base_url,
         timeout=5.0,
         max_retries=1,
@@ -311,6 +310,41 @@ def test_constructor_arguments(emu: Emulator) -> None:
         assert c.get_group_member_info(PUBLIC).member_num == 5
     calls = emu.calls()
     assert calls[-1]["sdkappid"] == emu.sdkappid and calls[-1]["identifier"] == emu.identifier
+
+
+def test_defaults_are_the_core_constants() -> None:
+    # The documented values...
+    assert timadmin.DEFAULT_IDENTIFIER == "administrator"
+    assert timadmin.DEFAULT_REGION == "china"
+    assert timadmin.DEFAULT_TIMEOUT == 10.0
+    assert timadmin.DEFAULT_MAX_RETRIES == 3
+    assert timadmin.DEFAULT_RATE_LIMIT == 200.0
+    assert timadmin.DEFAULT_PAGE_SIZE == 100
+    assert timadmin.DEFAULT_USERSIG_LIFETIME == 86400
+    # ... and explicitly passing them builds the same client as leaving them out.
+    timadmin.Client(
+        1400000000,
+        key="k",
+        identifier=timadmin.DEFAULT_IDENTIFIER,
+        region=timadmin.DEFAULT_REGION,
+        timeout=timadmin.DEFAULT_TIMEOUT,
+        max_retries=timadmin.DEFAULT_MAX_RETRIES,
+        rate_limit=timadmin.DEFAULT_RATE_LIMIT,
+    ).close()
+
+
+def test_unset_arguments_take_the_defaults(emu: Emulator) -> None:
+    # Only what the emulator can observe: the identifier, the page size and the retries.
+    with timadmin.Client(emu.sdkappid, key=emu.key, base_url=emu.base_url) as c:
+        assert timadmin.DEFAULT_IDENTIFIER in repr(c)
+        assert next(c.iter_group_members(PUBLIC)).member_account
+        assert last_body(emu, "get_group_member_info")["Limit"] == timadmin.DEFAULT_PAGE_SIZE
+        assert emu.calls()[-1]["identifier"] == timadmin.DEFAULT_IDENTIFIER
+        emu.clear_calls()
+        emu.inject_fault("error_code", code=10002, info="internal error", times=timadmin.DEFAULT_MAX_RETRIES + 1)
+        with pytest.raises(timadmin.ApiError):
+            c.get_group_member_info(PUBLIC)
+    assert len(emu.calls()) == 1 + timadmin.DEFAULT_MAX_RETRIES
 
 
 def test_region_without_base_url_builds_a_client() -> None:

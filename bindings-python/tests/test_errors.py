@@ -209,17 +209,22 @@ def test_invalid_arguments_fail_before_sending(
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
-        ({"key": None}, "key"),
-        ({"key": "k", "usersig": "s"}, "key"),
-        ({"key": ""}, "key"),
+        # Credential problems name the core's setting behind ``key``: "secret_key".
+        ({"key": None}, "secret_key"),
+        ({"key": "k", "usersig": "s"}, "secret_key"),
+        ({"key": "k", "usersig_provider": lambda: "s"}, "secret_key"),
+        ({"key": ""}, "secret_key"),
+        ({"usersig": ""}, "usersig"),
         ({"key": "k", "identifier": " "}, "identifier"),
         ({"key": "k", "region": "mars"}, "region"),
         ({"key": "k", "base_url": "ftp://x"}, "base_url"),
+        ({"key": "k", "region": "tokyo", "base_url": "http://127.0.0.1:9"}, "base_url"),
         ({"key": "k", "timeout": 0.0}, "timeout"),
         ({"key": "k", "timeout": -1.0}, "timeout"),
         ({"key": "k", "timeout": float("nan")}, "timeout"),
         ({"key": "k", "rate_limit": 0.0}, "rate_limit"),
         ({"key": "k", "max_retries": -1}, "max_retries"),
+        ({"key": "k", "max_retries": 2**32}, "max_retries"),
     ],
 )
 def test_invalid_client_configuration(kwargs: dict[str, Any], field: str) -> None:
@@ -227,9 +232,22 @@ def test_invalid_client_configuration(kwargs: dict[str, Any], field: str) -> Non
         with pytest.raises(timadmin.InvalidArgumentError) as e:
             cls(1400000000, **kwargs)
         assert e.value.field == field, (cls, kwargs)
-    with pytest.raises(timadmin.InvalidArgumentError) as e:
-        timadmin.Client(0, key="k")
-    assert e.value.field == "sdkappid"
+
+
+@pytest.mark.parametrize("sdkappid", [0, -1, 2**32, 2**64])
+def test_sdkappid_is_a_32_bit_app_id(sdkappid: int) -> None:
+    for cls in (timadmin.Client, timadmin.AsyncClient):
+        with pytest.raises(timadmin.InvalidArgumentError) as e:
+            cls(sdkappid, key="k")
+        assert e.value.field == "sdkappid", (cls, sdkappid)
+    timadmin.Client(2**32 - 1, key="k").close()
+
+
+def test_region_and_base_url_together_are_refused() -> None:
+    # base_url used to win silently; now giving both is an error, as in every front end.
+    with pytest.raises(timadmin.InvalidArgumentError, match="not both") as e:
+        timadmin.Client(1400000000, key="k", region="singapore", base_url="http://127.0.0.1:9")
+    assert e.value.field == "base_url"
 
 
 @pytest.mark.parametrize(

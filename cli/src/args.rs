@@ -10,7 +10,7 @@ use std::time::Duration;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
-use timadmin::config::DEFAULT_IDENTIFIER;
+use timadmin::options::{DEFAULT_IDENTIFIER, DEFAULT_RATE_LIMIT};
 use timadmin::{ApplyJoinOption, Region};
 
 /// Default lifetime of `usersig gen` tokens: 180 days, as in the vendor's samples.
@@ -59,8 +59,10 @@ pub struct GlobalArgs {
     /// Retries after a failed attempt (0 disables retrying).
     #[arg(long, global = true, env = "TIM_MAX_RETRIES", value_name = "N")]
     pub max_retries: Option<u32>,
-    /// Client-side calls per second per endpoint (0 disables the limiter; default 200).
-    #[arg(long, global = true, env = "TIM_RATE_LIMIT", value_name = "N")]
+    /// Client-side calls per second per endpoint (0 disables the limiter; default: the core's
+    /// `DEFAULT_RATE_LIMIT`).
+    #[arg(long, global = true, env = "TIM_RATE_LIMIT", value_name = "N",
+        help = format!("Client-side calls per second per endpoint (0 disables the limiter; default {DEFAULT_RATE_LIMIT})"))]
     pub rate_limit: Option<u32>,
     /// Log to stderr (-v info, -vv debug, -vvv trace). Logs never contain secrets.
     #[arg(short, long, global = true, action = ArgAction::Count)]

@@ -7,11 +7,11 @@ use base64::Engine;
 use clap::parser::ValueSource;
 use clap::ArgMatches;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use timadmin::paging::DEFAULT_PAGE_SIZE;
+use timadmin::options::DEFAULT_PAGE_SIZE;
 use timadmin::usersig::{self, Claims};
 use timadmin::{
-    is_community_group, AppDefinedDataUpdate, BlockingClient, Config, Credentials, GetGroupMemberInfoRequest,
-    GetGroupMutedAccountRequest, ModifyGroupBaseInfoRequest, PageOptions,
+    is_community_group, AppDefinedDataUpdate, BlockingClient, ClientOptions, Config, GetGroupMemberInfoRequest,
+    GetGroupMutedAccountRequest, ModifyGroupBaseInfoRequest, PageOptions, RateLimit,
 };
 
 use crate::args::{Format, GlobalArgs, MembersArgs, ModifyArgs, MutedArgs, Userbuf, UsersigCommand};
@@ -25,6 +25,9 @@ pub struct Context<'a> {
     /// The raw matches, to tell a flag from an environment variable.
     pub matches: &'a ArgMatches,
 }
+
+/// The usage error when no SDKAppID was given.
+const SDKAPPID_REQUIRED: &str = "--sdkappid (or TIM_SDKAPPID) is required";
 
 /// A non-empty option value (an empty environment variable counts as unset).
 fn non_empty(v: &Option<String>) -> Option<&str> {
@@ -59,9 +62,7 @@ impl Context<'_> {
 
     /// The SDKAppID, which every subcommand but `emulator` needs.
     fn sdkappid(&self) -> Result<u64, CliError> {
-        self.global
-            .sdkappid
-            .ok_or_else(|| CliError::Usage("--sdkappid (or TIM_SDKAPPID) is required".into()))
+        self.global.sdkappid.ok_or_else(|| CliError::Usage(SDKAPPID_REQUIRED.into()))
     }
 
     /// The secret key, for the `usersig` commands (which cannot work from a UserSig).
@@ -70,41 +71,47 @@ impl Context<'_> {
             .ok_or_else(|| CliError::Usage("--key (or TIM_SECRET_KEY) is required to sign or verify UserSigs".into()))
     }
 
-    /// The core configuration the global options describe. Makes no network call.
+    /// The core configuration the global options describe. Makes no network call. The CLI only
+    /// decides which value each setting takes (a flag beats an environment variable, two flags
+    /// conflict); the core's `ClientOptions::build` checks them and fills in the defaults.
     pub fn config(&self) -> Result<Config, CliError> {
         let g = self.global;
-        let sdkappid = self.sdkappid()?;
-        let credentials = match self.pick(("key", non_empty(&g.key)), ("usersig", non_empty(&g.usersig)))? {
-            Pick::A(key) => Credentials::secret_key(key),
-            Pick::B(sig) => Credentials::usersig(sig),
-            Pick::Neither => {
-                return Err(CliError::Usage(
-                    "credentials are required: --key (or TIM_SECRET_KEY) or --usersig (or TIM_USERSIG)".into(),
-                ))
-            }
+        let (secret_key, usersig) = match self.pick(("key", non_empty(&g.key)), ("usersig", non_empty(&g.usersig)))? {
+            Pick::A(key) => (Some(key), None),
+            Pick::B(sig) => (None, Some(sig)),
+            Pick::Neither => (None, None),
         };
-        let mut config = Config::new(sdkappid, credentials).with_identifier(g.identifier.clone());
         let region = g.region.map(|r| r.name());
-        match self.pick(("base_url", non_empty(&g.base_url)), ("region", region))? {
-            Pick::A(url) => config = config.with_base_url(url)?,
-            Pick::B(_) => {
-                if let Some(region) = g.region {
-                    config = config.with_region(region);
-                }
+        let (base_url, region) = match self.pick(("base_url", non_empty(&g.base_url)), ("region", region))? {
+            Pick::A(url) => (Some(url), None),
+            Pick::B(region) => (None, Some(region)),
+            Pick::Neither => (None, None),
+        };
+        let options = ClientOptions {
+            sdkappid: g.sdkappid,
+            secret_key: secret_key.map(str::to_owned),
+            usersig: usersig.map(str::to_owned),
+            identifier: Some(g.identifier.clone()),
+            region: region.map(str::to_owned),
+            base_url: base_url.map(str::to_owned),
+            timeout: g.timeout,
+            max_retries: g.max_retries,
+            rate_limit: g
+                .rate_limit
+                .map(|rate| if rate == 0 { RateLimit::Off } else { RateLimit::PerSecond(f64::from(rate)) }),
+            ..ClientOptions::default()
+        };
+        let missing_credentials = secret_key.is_none() && usersig.is_none();
+        options.build().map_err(|e| match e {
+            // A required setting left out: say which flags or variables give it.
+            timadmin::Error::InvalidArgument { field, .. } if field == "sdkappid" && g.sdkappid.is_none() => {
+                CliError::Usage(SDKAPPID_REQUIRED.into())
             }
-            Pick::Neither => {}
-        }
-        if let Some(timeout) = g.timeout {
-            config = config.with_timeout(timeout);
-        }
-        if let Some(retries) = g.max_retries {
-            config = config.with_max_retries(retries);
-        }
-        if let Some(rate) = g.rate_limit {
-            config = config.with_rate_limit((rate > 0).then_some(f64::from(rate)));
-        }
-        config.validate()?;
-        Ok(config)
+            timadmin::Error::InvalidArgument { field, .. } if field == "secret_key" && missing_credentials => CliError::Usage(
+                "credentials are required: --key (or TIM_SECRET_KEY) or --usersig (or TIM_USERSIG)".into(),
+            ),
+            other => other.into(),
+        })
     }
 
     /// A blocking client for the configuration (validated; no network call yet).

@@ -92,6 +92,8 @@ fn missing_settings_exit_2() {
     assert!(r.stderr.contains("invalid value 'abc'"), "{}", r.stderr);
     let r = run(bare().env("TIM_SDKAPPID", "abc").args(["--key", "k", "members", PUB])).expect_code(2);
     assert!(r.stderr.contains("invalid value 'abc'"), "{}", r.stderr);
+    let r = run(bare().args(["--sdkappid", "4294967296", "--key", "k", "members", PUB])).expect_code(2);
+    assert!(r.stderr.contains("invalid argument sdkappid"), "{}", r.stderr);
     let r = run(bare().args(["--sdkappid", "1", "--key", "k", "--base-url", "ftp://x", "members", PUB])).expect_code(2);
     assert!(r.stderr.contains("invalid argument"), "{}", r.stderr);
     r.assert_never_shows("--key k");

@@ -9,6 +9,10 @@ endpoints ``get_group_member_info``, ``get_group_muted_account`` and
 ...     for member in client.iter_group_members("@TGS#_community"):
 ...         print(member.member_account)
 
+Arguments left unset take the core's defaults, exported as ``DEFAULT_IDENTIFIER``,
+``DEFAULT_REGION``, ``DEFAULT_TIMEOUT``, ``DEFAULT_MAX_RETRIES``, ``DEFAULT_RATE_LIMIT``,
+``DEFAULT_PAGE_SIZE`` and ``DEFAULT_USERSIG_LIFETIME``.
+
 Rust ``tracing`` events of the core are forwarded to the ``timadmin`` logger of ``logging``.
 """
 
@@ -33,6 +37,13 @@ from ._errors import (
     UserSigError,
 )
 from ._timadmin import (
+    DEFAULT_IDENTIFIER,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_PAGE_SIZE,
+    DEFAULT_RATE_LIMIT,
+    DEFAULT_REGION,
+    DEFAULT_TIMEOUT,
+    DEFAULT_USERSIG_LIFETIME,
     AsyncClient,
     AsyncGroupMemberIterator,
     Client,
@@ -49,6 +60,13 @@ from ._timadmin import (
 
 __all__ = [
     "__version__",
+    "DEFAULT_IDENTIFIER",
+    "DEFAULT_REGION",
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_RATE_LIMIT",
+    "DEFAULT_PAGE_SIZE",
+    "DEFAULT_USERSIG_LIFETIME",
     "gen_usersig",
     "verify_usersig",
     "UserSigClaims",

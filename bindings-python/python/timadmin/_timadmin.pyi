@@ -5,12 +5,28 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from types import TracebackType
-from typing import Any, ClassVar, final
+from typing import Any, ClassVar, Final, final
 
 from typing_extensions import Self
 
 __version__: str
 _DEMO_FIXTURE_JSON: str
+
+# The core's defaults (``timadmin::options``): what a client uses for an argument left unset.
+DEFAULT_IDENTIFIER: Final[str]
+"""The admin account calls are made as (``identifier``)."""
+DEFAULT_REGION: Final[str]
+"""The region calls go to when neither ``region`` nor ``base_url`` is given."""
+DEFAULT_TIMEOUT: Final[float]
+"""Limit for one HTTP attempt, in seconds (``timeout``)."""
+DEFAULT_MAX_RETRIES: Final[int]
+"""Retries after a failed attempt (``max_retries``)."""
+DEFAULT_RATE_LIMIT: Final[float]
+"""Client-side calls per second per endpoint (``rate_limit``)."""
+DEFAULT_PAGE_SIZE: Final[int]
+"""Members fetched per call by ``iter_group_members`` (``page_size``)."""
+DEFAULT_USERSIG_LIFETIME: Final[int]
+"""Lifetime, in seconds, of the admin UserSigs a client signs for itself with ``key``."""
 
 def gen_usersig(
     sdkappid: int, key: str, identifier: str, expire: int = 86400, userbuf: bytes | None = None
@@ -135,18 +151,22 @@ class Client:
         key: str | None = None,
         usersig: str | None = None,
         usersig_provider: Callable[[], str] | None = None,
-        identifier: str = "administrator",
-        region: str = "china",
+        identifier: str | None = None,
+        region: str | None = None,
         base_url: str | None = None,
-        timeout: float = 10.0,
-        max_retries: int = 3,
-        rate_limit: float | None = 200.0,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        rate_limit: float | None = ...,
     ) -> Self:
         """A client for app ``sdkappid``. Give exactly one of ``key`` (the console secret key: the client signs,
         caches and renews its admin UserSig), ``usersig`` (pre-signed) or ``usersig_provider`` (a callable
-        returning a fresh UserSig). ``region`` is one of the documented regions; ``base_url`` overrides it
-        (emulator, proxy). ``timeout`` is per attempt in seconds; ``rate_limit`` is calls/s per endpoint
-        (``None`` disables it). Raises ``InvalidArgumentError`` for a bad configuration; makes no call."""
+        returning a fresh UserSig); a missing, empty or second credential raises ``InvalidArgumentError`` with
+        ``.field == "secret_key"`` (the core's name of the setting behind ``key``). ``region`` is one of the
+        documented regions and ``base_url`` an explicit URL (emulator, proxy): give at most one (both raise
+        ``InvalidArgumentError``, ``.field == "base_url"``). ``timeout`` is per attempt in seconds. Arguments
+        left at ``None`` take the defaults ``DEFAULT_IDENTIFIER``, ``DEFAULT_REGION``, ``DEFAULT_TIMEOUT`` and
+        ``DEFAULT_MAX_RETRIES``. ``rate_limit`` is calls/s per endpoint, ``DEFAULT_RATE_LIMIT`` unless given;
+        ``None`` disables it. Raises ``InvalidArgumentError`` for a bad configuration; makes no call."""
     @classmethod
     def from_env(cls) -> Client:
         """A client configured from ``TIM_SDKAPPID``, ``TIM_SECRET_KEY`` or ``TIM_USERSIG``, ``TIM_IDENTIFIER``,
@@ -178,13 +198,13 @@ class Client:
         self,
         group_id: str,
         *,
-        page_size: int = 100,
+        page_size: int = ...,
         member_info_filter: Iterable[str] | None = None,
         member_role_filter: Iterable[str] | None = None,
         app_defined_data_filter_group_member: Iterable[str] | None = None,
     ) -> GroupMemberIterator:
-        """Every member of ``group_id``, fetched lazily ``page_size`` at a time (Offset for ordinary groups,
-        the ``Next`` cursor for community groups), each member once."""
+        """Every member of ``group_id``, fetched lazily ``page_size`` (default ``DEFAULT_PAGE_SIZE``) at a time
+        (Offset for ordinary groups, the ``Next`` cursor for community groups), each member once."""
     def get_group_muted_account(self, group_id: str, *, topic_id: str | None = None) -> GroupMutedAccount:
         """The muted members of ``group_id`` (or of its topic ``topic_id``)."""
     def modify_group_base_info(
@@ -214,18 +234,22 @@ class AsyncClient:
         key: str | None = None,
         usersig: str | None = None,
         usersig_provider: Callable[[], str] | None = None,
-        identifier: str = "administrator",
-        region: str = "china",
+        identifier: str | None = None,
+        region: str | None = None,
         base_url: str | None = None,
-        timeout: float = 10.0,
-        max_retries: int = 3,
-        rate_limit: float | None = 200.0,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        rate_limit: float | None = ...,
     ) -> Self:
         """A client for app ``sdkappid``. Give exactly one of ``key`` (the console secret key: the client signs,
         caches and renews its admin UserSig), ``usersig`` (pre-signed) or ``usersig_provider`` (a callable
-        returning a fresh UserSig). ``region`` is one of the documented regions; ``base_url`` overrides it
-        (emulator, proxy). ``timeout`` is per attempt in seconds; ``rate_limit`` is calls/s per endpoint
-        (``None`` disables it). Raises ``InvalidArgumentError`` for a bad configuration; makes no call."""
+        returning a fresh UserSig); a missing, empty or second credential raises ``InvalidArgumentError`` with
+        ``.field == "secret_key"`` (the core's name of the setting behind ``key``). ``region`` is one of the
+        documented regions and ``base_url`` an explicit URL (emulator, proxy): give at most one (both raise
+        ``InvalidArgumentError``, ``.field == "base_url"``). ``timeout`` is per attempt in seconds. Arguments
+        left at ``None`` take the defaults ``DEFAULT_IDENTIFIER``, ``DEFAULT_REGION``, ``DEFAULT_TIMEOUT`` and
+        ``DEFAULT_MAX_RETRIES``. ``rate_limit`` is calls/s per endpoint, ``DEFAULT_RATE_LIMIT`` unless given;
+        ``None`` disables it. Raises ``InvalidArgumentError`` for a bad configuration; makes no call."""
     @classmethod
     def from_env(cls) -> AsyncClient:
         """A client configured from ``TIM_SDKAPPID``, ``TIM_SECRET_KEY`` or ``TIM_USERSIG``, ``TIM_IDENTIFIER``,
@@ -257,13 +281,14 @@ class AsyncClient:
         self,
         group_id: str,
         *,
-        page_size: int = 100,
+        page_size: int = ...,
         member_info_filter: Iterable[str] | None = None,
         member_role_filter: Iterable[str] | None = None,
         app_defined_data_filter_group_member: Iterable[str] | None = None,
     ) -> AsyncGroupMemberIterator:
-        """Async iterator over every member of ``group_id``, fetched lazily ``page_size`` at a time (Offset for ordinary groups,
-        the ``Next`` cursor for community groups), each member once."""
+        """Async iterator over every member of ``group_id``, fetched lazily ``page_size`` (default
+        ``DEFAULT_PAGE_SIZE``) at a time (Offset for ordinary groups, the ``Next`` cursor for community groups),
+        each member once."""
     def get_group_muted_account(
         self, group_id: str, *, topic_id: str | None = None
     ) -> Awaitable[GroupMutedAccount]:
@@ -334,6 +359,13 @@ class _Emulator:
 
 __all__ = [
     "__version__",
+    "DEFAULT_IDENTIFIER",
+    "DEFAULT_REGION",
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_RATE_LIMIT",
+    "DEFAULT_PAGE_SIZE",
+    "DEFAULT_USERSIG_LIFETIME",
     "gen_usersig",
     "verify_usersig",
     "UserSigClaims",
