@@ -1,23 +1,27 @@
 # timadmin — one entry point for building, running and testing every part.
 #   make quickstart   build and run the quickstart against the embedded emulator
-#   make test         every test suite: Rust (core, emulator, CLI), Python, C/C++
+#   make test         every test suite: Rust (core, emulator, CLI), Python, C/C++, Kotlin, Swift
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: quickstart test test-rust lint test-python test-c bench doc
+.PHONY: quickstart test test-rust lint test-python test-c test-kotlin test-swift example-kotlin bench doc
 
 quickstart:
 	$(CARGO) run -q -p timadmin-quickstart
 
 test: test-rust test-python
 	TIMADMIN_RUST_TESTS_DONE=1 bash bindings-c/test.sh
+	bash bindings-uniffi/test-kotlin.sh
+	TIMADMIN_SKIP_GENERATE=1 bash bindings-uniffi/test-swift.sh
 
 # One build of the workspace (debug profile, shared target/), then lint, tests and docs on it.
+# uniffi-bindgen is left out here: built beside the UniFFI library it would pull its generator
+# features into it; bindings-uniffi/generate.sh builds it on its own.
 test-rust:
-	$(CARGO) build --workspace --all-targets
+	$(CARGO) build --workspace --exclude uniffi-bindgen --all-targets
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	$(CARGO) test --workspace
-	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p timadmin -p timadmin-emulator --no-deps
+	$(CARGO) test --workspace --exclude uniffi-bindgen
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p timadmin -p timadmin-emulator -p timadmin-uniffi --no-deps
 
 lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
@@ -27,6 +31,20 @@ test-python:
 
 test-c:
 	bash bindings-c/test.sh
+
+# Kotlin/JVM: generates the bindings, runs the JUnit suite against the emulator and examples/kotlin.
+test-kotlin:
+	bash bindings-uniffi/test-kotlin.sh
+
+# Swift: API and header checks everywhere; the XCTest suite where a Swift toolchain exists.
+test-swift:
+	bash bindings-uniffi/test-swift.sh
+
+# The Kotlin quickstart against a local emulator (after `make test-kotlin` installed the library).
+example-kotlin:
+	bash bindings-uniffi/generate.sh
+	cd bindings-uniffi/kotlin && mvn -B -ntp -q install -DskipTests
+	cd examples/kotlin && mvn -B -ntp -q compile exec:java
 
 bench:
 	$(CARGO) bench -p timadmin --bench usersig

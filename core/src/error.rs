@@ -235,6 +235,38 @@ impl ApiErrorKind {
         )
     }
 
+    /// A stable snake_case identifier (`group_not_found`, `rate_limited`, ...), the same in
+    /// every host; [`ApiErrorKind::description`] is the English text beside it.
+    pub fn id(self) -> &'static str {
+        use ApiErrorKind::*;
+        match self {
+            InternalError => "internal_error",
+            InvalidCommand => "invalid_command",
+            InvalidParameter => "invalid_parameter",
+            PermissionDenied => "permission_denied",
+            GroupNotFound => "group_not_found",
+            InvalidGroupId => "invalid_group_id",
+            ResponseTooLarge => "response_too_large",
+            CommandDisabled => "command_disabled",
+            ContentFiltered => "content_filtered",
+            HttpParseError => "http_parse_error",
+            JsonParseError => "json_parse_error",
+            AccountOrSignature => "account_or_signature",
+            InvalidSdkAppId => "invalid_sdkappid",
+            RateLimited => "rate_limited",
+            ServiceTimeout => "service_timeout",
+            BadResource => "bad_resource",
+            AdminRequired => "admin_required",
+            UserSigExpired => "usersig_expired",
+            UserSigInvalid => "usersig_invalid",
+            UserSigVerificationFailed => "usersig_verification_failed",
+            IdentifierMismatch => "identifier_mismatch",
+            SdkAppIdMismatch => "sdkappid_mismatch",
+            InternalTimeout => "internal_timeout",
+            Other => "other",
+        }
+    }
+
     /// A short human explanation of the code.
     pub fn description(self) -> &'static str {
         use ApiErrorKind::*;
@@ -305,6 +337,8 @@ mod tests {
         assert!(!Error::HttpStatus { status: 404, excerpt: String::new() }.is_retryable());
         assert!(ApiErrorKind::from_code(70001).is_stale_credential());
         assert!(ApiErrorKind::from_code(60005).is_auth());
+        assert_eq!(ApiErrorKind::GroupNotFound.id(), "group_not_found");
+        assert_eq!(ApiErrorKind::RateLimited.id(), "rate_limited");
     }
 
     #[test]

@@ -163,6 +163,23 @@ pub enum UserSigError {
     InvalidInput(String),
 }
 
+impl UserSigError {
+    /// A stable snake_case identifier of the failure (`malformed`, `identifier_mismatch`,
+    /// `sdkappid_mismatch`, `expired`, `userbuf_mismatch`, `signature_mismatch`,
+    /// `invalid_input`), the same in every host.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            UserSigError::Malformed(_) => "malformed",
+            UserSigError::IdentifierMismatch { .. } => "identifier_mismatch",
+            UserSigError::SdkAppIdMismatch { .. } => "sdkappid_mismatch",
+            UserSigError::Expired { .. } => "expired",
+            UserSigError::UserbufMismatch => "userbuf_mismatch",
+            UserSigError::SignatureMismatch => "signature_mismatch",
+            UserSigError::InvalidInput(_) => "invalid_input",
+        }
+    }
+}
+
 /// Signs UserSigs for one app. Holds the keyed HMAC state so each token costs only the
 /// message hashing; cheap to clone and safe to share between threads.
 #[derive(Clone)]

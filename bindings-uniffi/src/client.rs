@@ -1,0 +1,187 @@
+//! `TimAdminClient` and `MemberPager`: the core's client and pager as UniFFI objects. Every
+//! call runs on the library's runtime (see `runtime`), so Kotlin `suspend` and Swift `async`
+//! callers never block their thread and many calls run at once.
+
+use std::sync::{Arc, Mutex};
+
+use crate::config::ClientConfig;
+use crate::error::TimAdminError;
+use crate::model::{
+    self, GetGroupMemberInfoRequest, GetGroupMemberInfoResponse, GetGroupMutedAccountRequest,
+    GetGroupMutedAccountResponse, MemberPage, ModifyGroupBaseInfoRequest, PageOptions, PagingMode,
+};
+use crate::runtime;
+
+/// A configured connection to the service. Thread-safe: share one per app; concurrent calls
+/// share its connection pool, UserSig cache and rate limiter. No network call until the
+/// first request.
+#[derive(Debug, uniffi::Object)]
+pub struct TimAdminClient {
+    inner: timadmin::Client,
+}
+
+#[uniffi::export]
+impl TimAdminClient {
+    /// A client for `config`; throws `InvalidArgument` naming the setting when the
+    /// configuration is not usable. Makes no network call.
+    #[uniffi::constructor]
+    pub fn new(config: ClientConfig) -> Result<Arc<Self>, TimAdminError> {
+        let config = config.into_options().build()?;
+        let _runtime = runtime::handle()?.enter();
+        Ok(Arc::new(TimAdminClient {
+            inner: timadmin::Client::new(config)?,
+        }))
+    }
+
+    /// The app this client calls as.
+    pub fn sdkappid(&self) -> u64 {
+        self.inner.sdkappid()
+    }
+
+    /// The admin identifier this client calls as.
+    pub fn identifier(&self) -> String {
+        self.inner.identifier().to_owned()
+    }
+
+    /// `get_group_member_info`: one page of a group's member profiles (see `members` to page
+    /// through a whole group).
+    pub async fn get_group_member_info(
+        &self,
+        request: GetGroupMemberInfoRequest,
+    ) -> Result<GetGroupMemberInfoResponse, TimAdminError> {
+        let client = self.inner.clone();
+        runtime::run(async move {
+            let response = client.get_group_member_info(&request.into()).await?;
+            Ok(response.into())
+        })
+        .await
+    }
+
+    /// `get_group_muted_account`: the muted members of a group (or of one of its topics).
+    pub async fn get_group_muted_account(
+        &self,
+        request: GetGroupMutedAccountRequest,
+    ) -> Result<GetGroupMutedAccountResponse, TimAdminError> {
+        let client = self.inner.clone();
+        runtime::run(async move {
+            let response = client.get_group_muted_account(&request.into()).await?;
+            Ok(response.into())
+        })
+        .await
+    }
+
+    /// `modify_group_base_info`: changes a group's profile; only the fields set change.
+    pub async fn modify_group_base_info(&self, request: ModifyGroupBaseInfoRequest) -> Result<(), TimAdminError> {
+        let client = self.inner.clone();
+        runtime::run(async move {
+            client.modify_group_base_info(&request.into()).await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// A pager over every member of `groupId`: by `Offset` for ordinary groups, by the `Next`
+    /// cursor for community groups (`@TGS#_...`). Throws `InvalidArgument` for bad options.
+    #[uniffi::method(default(options = None))]
+    pub fn members(&self, group_id: String, options: Option<PageOptions>) -> Result<Arc<MemberPager>, TimAdminError> {
+        let pager = self.inner.members(group_id, options.unwrap_or_default().into())?;
+        Ok(Arc::new(MemberPager::new(pager)))
+    }
+}
+
+/// What a pager reports about itself between pages.
+#[derive(Debug, Clone, Copy)]
+struct PagerStatus {
+    mode: timadmin::PagingMode,
+    page_size: u32,
+    member_num: Option<u64>,
+    fetched: u64,
+    done: bool,
+}
+
+impl PagerStatus {
+    fn of(pager: &timadmin::MemberPager) -> Self {
+        PagerStatus {
+            mode: pager.mode(),
+            page_size: pager.page_size(),
+            member_num: pager.member_num(),
+            fetched: pager.fetched(),
+            done: pager.is_done(),
+        }
+    }
+}
+
+/// Pages through one group's members, one page in memory at a time. Halves the page size
+/// when the service says a page is over 1 MB, and fails (`Paging`) instead of looping when
+/// the server repeats a cursor or makes no progress. After an error the position is unchanged,
+/// so calling `nextPage` again retries the same page. Pages are fetched one at a time.
+#[derive(Debug, uniffi::Object)]
+pub struct MemberPager {
+    pager: Arc<tokio::sync::Mutex<timadmin::MemberPager>>,
+    status: Arc<Mutex<PagerStatus>>,
+}
+
+impl MemberPager {
+    fn new(pager: timadmin::MemberPager) -> Self {
+        let status = PagerStatus::of(&pager);
+        MemberPager {
+            pager: Arc::new(tokio::sync::Mutex::new(pager)),
+            status: Arc::new(Mutex::new(status)),
+        }
+    }
+
+    fn status(&self) -> PagerStatus {
+        match self.status.lock() {
+            Ok(status) => *status,
+            Err(poisoned) => *poisoned.into_inner(),
+        }
+    }
+}
+
+#[uniffi::export]
+impl MemberPager {
+    /// The next page, or null once the group is exhausted.
+    pub async fn next_page(&self) -> Result<Option<MemberPage>, TimAdminError> {
+        let pager = Arc::clone(&self.pager);
+        let status = Arc::clone(&self.status);
+        runtime::run(async move {
+            let mut pager = pager.lock().await;
+            let page = pager.next_page().await;
+            let now = PagerStatus::of(&pager);
+            match status.lock() {
+                Ok(mut slot) => *slot = now,
+                Err(poisoned) => *poisoned.into_inner() = now,
+            }
+            Ok(page?.map(|p| MemberPage {
+                members: model::members(p.members),
+                member_num: p.member_num,
+            }))
+        })
+        .await
+    }
+
+    /// The paging mode in use (it may switch to cursor mode when the server sends `Next`).
+    pub fn mode(&self) -> PagingMode {
+        self.status().mode.into()
+    }
+
+    /// The current page size (halved after each "response too large").
+    pub fn page_size(&self) -> u32 {
+        self.status().page_size
+    }
+
+    /// The group's member count, known after the first page.
+    pub fn member_num(&self) -> Option<u64> {
+        self.status().member_num
+    }
+
+    /// Members returned so far.
+    pub fn fetched(&self) -> u64 {
+        self.status().fetched
+    }
+
+    /// Whether the group is exhausted.
+    pub fn is_done(&self) -> bool {
+        self.status().done
+    }
+}

@@ -1,0 +1,124 @@
+//! The client's configuration as a UniFFI record (`ClientConfig`): the core's `ClientOptions`
+//! field for field, every setting optional, so that Kotlin and Swift get exactly the rules and
+//! defaults of every other host. And the `UserSigProvider` an app implements to hand the client
+//! UserSigs from its own back end: a mobile app must never hold the secret key.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::TimAdminError;
+
+/// Supplies admin UserSigs on demand, implemented in Kotlin (a `suspend fun`) or Swift (an
+/// `async throws` method). This is *the* way for apps: fetch the UserSig from your own back end,
+/// which holds the secret key; never ship the key in an app.
+///
+/// timadmin asks when it first needs a UserSig, again at three quarters of the token's life
+/// (when the token can be read), and again when the service says the one in use is expired or
+/// invalid. Calls are made one at a time per client. Throw `TimAdminException.Credentials`
+/// (Kotlin) / `TimAdminError.Credentials` (Swift) to report a failure; the message must not
+/// contain a UserSig. An answer slower than the client's timeout fails the call.
+#[uniffi::export(with_foreign)]
+#[async_trait::async_trait]
+pub trait UserSigProvider: Send + Sync {
+    /// A fresh UserSig for the client's admin identifier.
+    async fn usersig(&self) -> Result<String, TimAdminError>;
+}
+
+/// Adapts an app's provider to the core's async provider interface.
+struct ProviderAdapter(Arc<dyn UserSigProvider>);
+
+impl timadmin::AsyncUserSigProvider for ProviderAdapter {
+    fn usersig(&self) -> futures::future::BoxFuture<'static, Result<String, String>> {
+        let provider = Arc::clone(&self.0);
+        Box::pin(async move { provider.usersig().await.map_err(|e| e.to_string()) })
+    }
+}
+
+/// The client-side rate limit.
+#[derive(Debug, Clone, Copy, PartialEq, uniffi::Enum)]
+pub enum RateLimit {
+    /// At most this many calls per second per endpoint.
+    PerSecond {
+        /// Calls per second (positive).
+        calls: f64,
+    },
+    /// No client-side limit (the service still enforces its own).
+    Off,
+}
+
+/// How to build a `TimAdminClient`. Set `sdkappid` and exactly one of `secretKey`, `usersig` or
+/// `usersigProvider` (apps: the provider); everything else is optional and takes the core's
+/// default when unset: identifier `administrator`, region China, 10 s timeout per attempt,
+/// 3 retries, 200 calls/s per endpoint, 24 h lifetime for self-signed UserSigs.
+#[derive(uniffi::Record)]
+pub struct ClientConfig {
+    /// The app's SDKAppID (1..=4294967295).
+    pub sdkappid: u64,
+    /// The console secret key (servers and tools only, never in an app).
+    #[uniffi(default)]
+    pub secret_key: Option<String>,
+    /// A pre-signed admin UserSig, used until the service rejects it.
+    #[uniffi(default)]
+    pub usersig: Option<String>,
+    /// Asked for UserSigs on demand (see `UserSigProvider`).
+    #[uniffi(default)]
+    pub usersig_provider: Option<Arc<dyn UserSigProvider>>,
+    /// The app admin account calls are made as.
+    #[uniffi(default)]
+    pub identifier: Option<String>,
+    /// A documented region: `china`, `singapore`, `seoul`, `frankfurt`, `mumbai`,
+    /// `silicon-valley`, `jakarta`, `tokyo` (or an alias such as `sgp`). Not with `baseUrl`.
+    #[uniffi(default)]
+    pub region: Option<String>,
+    /// An explicit base URL (emulator, proxy) instead of a region. Not with `region`.
+    #[uniffi(default)]
+    pub base_url: Option<String>,
+    /// Limit for one HTTP attempt (above zero).
+    #[uniffi(default)]
+    pub timeout: Option<Duration>,
+    /// Retries after a failed attempt (0 disables retrying).
+    #[uniffi(default)]
+    pub max_retries: Option<u32>,
+    /// Client-side rate limit per endpoint.
+    #[uniffi(default)]
+    pub rate_limit: Option<RateLimit>,
+    /// Lifetime of self-signed admin UserSigs (at least 60 s; secret-key credentials only).
+    #[uniffi(default)]
+    pub usersig_lifetime: Option<Duration>,
+}
+
+impl ClientConfig {
+    /// The core's options, field for field; the core checks them.
+    pub(crate) fn into_options(self) -> timadmin::ClientOptions {
+        timadmin::ClientOptions {
+            sdkappid: Some(self.sdkappid),
+            secret_key: self.secret_key,
+            usersig: self.usersig,
+            async_usersig_provider: self
+                .usersig_provider
+                .map(|p| Arc::new(ProviderAdapter(p)) as Arc<dyn timadmin::AsyncUserSigProvider>),
+            identifier: self.identifier,
+            region: self.region,
+            base_url: self.base_url,
+            timeout: self.timeout,
+            max_retries: self.max_retries,
+            rate_limit: self.rate_limit.map(|r| match r {
+                RateLimit::PerSecond { calls } => timadmin::RateLimit::PerSecond(calls),
+                RateLimit::Off => timadmin::RateLimit::Off,
+            }),
+            usersig_lifetime: self.usersig_lifetime,
+            ..timadmin::ClientOptions::default()
+        }
+    }
+}
+
+impl std::fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("sdkappid", &self.sdkappid)
+            .field("identifier", &self.identifier)
+            .field("region", &self.region)
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# CI entry point of the Kotlin bindings (`make test-kotlin`). Callable from anywhere.
+#
+# 1. installs a JDK and Maven from Debian's packages when missing (sudo when not root);
+# 2. (generate.sh) builds the UniFFI library and the timadmin-emulator binary, then, in a
+#    separate cargo invocation, uniffi-bindgen, and writes the Kotlin and Swift sources;
+# 3. runs `mvn test` in bindings-uniffi/kotlin: kotlinc compiles the generated bindings and
+#    the JUnit 5 suite, which starts the emulator binary as a child process and loads
+#    libtimadmin_uniffi.so through JNA;
+# 4. builds and runs examples/kotlin against a fresh emulator.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+cd "$ROOT"
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+APT_UPDATED=0
+need() { # need COMMAND PACKAGE
+    if ! command -v "$1" >/dev/null 2>&1; then
+        echo "== installing $2"
+        if [ "$APT_UPDATED" = 0 ]; then $SUDO apt-get update -qq; APT_UPDATED=1; fi
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$2" >/dev/null
+    fi
+}
+need java default-jdk-headless
+need javac default-jdk-headless
+need mvn maven
+need python3 python3
+
+MVN=(mvn -B -ntp)
+
+
+echo "== building the UniFFI library and timadmin-emulator, generating the Kotlin and Swift bindings"
+bash "$HERE/generate.sh"
+
+echo "== Kotlin: compile the bindings and run the JUnit suite against the emulator"
+start=$(date +%s)
+"${MVN[@]}" -f "$HERE/kotlin/pom.xml" install
+echo "kotlin build and tests took $(( $(date +%s) - start )) s"
+
+echo "== examples/kotlin against a fresh emulator"
+"${MVN[@]}" -f "$ROOT/examples/kotlin/pom.xml" compile exec:java
