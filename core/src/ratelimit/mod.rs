@@ -1,0 +1,48 @@
+//! Client-side rate limiting, behind one interface ([`Limiter`]): each endpoint at or under its
+//! configured calls per second.
+//!
+//! - [`local`]: in-process (governor GCRA), across every task and thread sharing the client.
+//!
+//! A client stacks the limiters its [`Config`] asks for in [`RateLimits`]; a call waits for
+//! each in turn.
+
+mod local;
+
+use futures::future::BoxFuture;
+
+use crate::config::Config;
+use crate::error::Result;
+use crate::transport::Command;
+
+pub(crate) use local::LocalLimiter;
+
+/// A source of permits: waits until one call of a command may be sent.
+pub(crate) trait Limiter: Send + Sync {
+    /// Resolves once `command` may be sent, or with the error that forbids sending it. Waiting
+    /// uses the tokio timer of the calling runtime; dropping the future gives up the wait.
+    fn acquire(&self, command: Command) -> BoxFuture<'_, Result<()>>;
+}
+
+/// The limiters of one client, in the order a call passes them.
+pub(crate) struct RateLimits {
+    layers: Vec<Box<dyn Limiter>>,
+}
+
+impl RateLimits {
+    /// The limiters `config` describes: none when the rate limit is off, else the local one.
+    pub(crate) fn new(config: &Config) -> Result<Self> {
+        let mut layers: Vec<Box<dyn Limiter>> = Vec::new();
+        if let Some(rate) = config.rate_limit {
+            layers.push(Box::new(LocalLimiter::new(rate, "rate_limit")?));
+        }
+        Ok(RateLimits { layers })
+    }
+
+    /// Waits until `command` may be sent: every limiter in turn.
+    pub(crate) async fn acquire(&self, command: Command) -> Result<()> {
+        for layer in &self.layers {
+            layer.acquire(command).await?;
+        }
+        Ok(())
+    }
+}
