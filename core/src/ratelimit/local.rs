@@ -16,6 +16,7 @@ use crate::transport::Command;
 pub(crate) struct LocalLimiter {
     clock: DefaultClock,
     limiters: [DefaultDirectRateLimiter; Command::COUNT],
+    per_second: f64,
 }
 
 impl LocalLimiter {
@@ -33,7 +34,14 @@ impl LocalLimiter {
         Ok(LocalLimiter {
             limiters: [make(), make(), make()],
             clock,
+            per_second,
         })
+    }
+
+    /// The calls per second per endpoint it allows.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    pub(crate) fn per_second(&self) -> f64 {
+        self.per_second
     }
 
     /// Waits until `command` may be sent. Waiting uses the tokio timer of the calling runtime

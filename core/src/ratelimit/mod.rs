@@ -2,11 +2,25 @@
 //! configured calls per second.
 //!
 //! - [`local`]: in-process (governor GCRA), across every task and thread sharing the client.
+//! - `shared` (cargo feature `redis`): across every process of a fleet, through Redis — the
+//!   GCRA of `gcra` evaluated atomically by a Lua script on the Redis server's clock, with the
+//!   state machine of `fallback` for when Redis cannot be reached.
 //!
 //! A client stacks the limiters its [`Config`] asks for in [`RateLimits`]; a call waits for
-//! each in turn.
+//! each in turn: its own process's limit first (never a burst above the rate from one process),
+//! then the fleet's.
 
+#[cfg(feature = "redis")]
+mod fallback;
+#[cfg(feature = "redis")]
+mod gcra;
 mod local;
+#[cfg(feature = "redis")]
+mod shared;
+/// A throwaway `redis-server` for the tests (shared with the integration tests).
+#[cfg(all(test, feature = "redis"))]
+#[path = "../../tests/support/redis_server.rs"]
+mod redis_server;
 
 use futures::future::BoxFuture;
 
@@ -29,11 +43,16 @@ pub(crate) struct RateLimits {
 }
 
 impl RateLimits {
-    /// The limiters `config` describes: none when the rate limit is off, else the local one.
+    /// The limiters `config` describes: none when the rate limit is off; else the local one,
+    /// followed by the fleet's when a shared rate limit is configured.
     pub(crate) fn new(config: &Config) -> Result<Self> {
         let mut layers: Vec<Box<dyn Limiter>> = Vec::new();
         if let Some(rate) = config.rate_limit {
             layers.push(Box::new(LocalLimiter::new(rate, "rate_limit")?));
+            #[cfg(feature = "redis")]
+            if let Some(shared) = &config.shared_rate_limit {
+                layers.push(Box::new(shared::SharedLimiter::new(config.sdkappid, rate, shared)?));
+            }
         }
         Ok(RateLimits { layers })
     }
