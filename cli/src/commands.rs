@@ -99,6 +99,9 @@ impl Context<'_> {
             rate_limit: g
                 .rate_limit
                 .map(|rate| if rate == 0 { RateLimit::Off } else { RateLimit::PerSecond(f64::from(rate)) }),
+            rate_limit_redis_url: non_empty(&g.rate_limit_redis_url).map(str::to_owned),
+            fleet_size: g.fleet_size,
+            redis_fallback: g.redis_fallback,
             ..ClientOptions::default()
         };
         let missing_credentials = secret_key.is_none() && usersig.is_none();
