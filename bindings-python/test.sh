@@ -3,7 +3,8 @@
 #   1. creates the venv $ROOT/.venv if missing (python3 -m venv) and installs maturin, pytest, mypy;
 #   2. builds the extension with the dev profile into the shared workspace target dir and
 #      installs the package into the venv (pip + maturin as the PEP 517 backend);
-#   3. runs pytest (against the embedded emulator), mypy --strict on the examples and tests,
+#   3. runs pytest (against the embedded emulator, and a redis-server it installs when missing for
+#      the fleet tests), mypy --strict on the examples and tests,
 #      mypy's stubtest on the package, and every example script.
 set -euo pipefail
 
@@ -31,6 +32,13 @@ if [ ! -x "$PY" ]; then
             exit 1
         fi
     fi
+fi
+
+if ! command -v redis-server >/dev/null 2>&1; then
+    # tests/test_fleet.py runs a real redis-server (the shared rate limit of a fleet).
+    step "installing redis-server"
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q redis-server
 fi
 
 step "installing build and test tools"

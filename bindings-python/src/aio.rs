@@ -64,7 +64,8 @@ impl AsyncClient {
     #[new]
     #[pyo3(signature = (sdkappid, *, key = None, usersig = None, usersig_provider = None,
         identifier = None, region = None, base_url = None, timeout = None, max_retries = None,
-        rate_limit = Some(timadmin::options::DEFAULT_RATE_LIMIT)))]
+        rate_limit = Some(timadmin::options::DEFAULT_RATE_LIMIT), rate_limit_redis_url = None,
+        fleet_size = None, redis_fallback = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -78,6 +79,9 @@ impl AsyncClient {
         timeout: Option<f64>,
         max_retries: Option<i128>,
         rate_limit: Option<f64>,
+        rate_limit_redis_url: Option<String>,
+        fleet_size: Option<i128>,
+        redis_fallback: Option<String>,
     ) -> PyResult<Self> {
         let config = ClientArgs {
             sdkappid,
@@ -90,6 +94,9 @@ impl AsyncClient {
             timeout,
             max_retries,
             rate_limit,
+            rate_limit_redis_url,
+            fleet_size,
+            redis_fallback,
         }
         .into_config(py)?;
         Self::from_config(py, config)

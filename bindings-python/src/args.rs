@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
-use timadmin::{AppDefinedDataUpdate, ClientOptions, Config, RateLimit, UserSigProvider};
+use timadmin::{AppDefinedDataUpdate, ClientOptions, Config, RateLimit, RedisFallback, UserSigProvider};
 
 use crate::errors::{invalid, to_py};
 
@@ -114,6 +114,9 @@ pub(crate) struct ClientArgs<'py> {
     pub timeout: Option<f64>,
     pub max_retries: Option<i128>,
     pub rate_limit: Option<f64>,
+    pub rate_limit_redis_url: Option<String>,
+    pub fleet_size: Option<i128>,
+    pub redis_fallback: Option<String>,
 }
 
 impl ClientArgs<'_> {
@@ -137,6 +140,13 @@ impl ClientArgs<'_> {
             timeout: self.timeout.map(|t| seconds(py, "timeout", t)).transpose()?,
             max_retries: opt_u32(py, "max_retries", self.max_retries)?,
             rate_limit: Some(self.rate_limit.map_or(RateLimit::Off, RateLimit::PerSecond)),
+            rate_limit_redis_url: self.rate_limit_redis_url,
+            fleet_size: opt_u32(py, "fleet_size", self.fleet_size)?,
+            redis_fallback: self
+                .redis_fallback
+                .map(|text| text.parse::<RedisFallback>())
+                .transpose()
+                .map_err(|e| to_py(py, e))?,
             ..ClientOptions::default()
         }
         .build()

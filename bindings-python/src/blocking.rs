@@ -90,7 +90,8 @@ impl Client {
     #[new]
     #[pyo3(signature = (sdkappid, *, key = None, usersig = None, usersig_provider = None,
         identifier = None, region = None, base_url = None, timeout = None, max_retries = None,
-        rate_limit = Some(timadmin::options::DEFAULT_RATE_LIMIT)))]
+        rate_limit = Some(timadmin::options::DEFAULT_RATE_LIMIT), rate_limit_redis_url = None,
+        fleet_size = None, redis_fallback = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -104,6 +105,9 @@ impl Client {
         timeout: Option<f64>,
         max_retries: Option<i128>,
         rate_limit: Option<f64>,
+        rate_limit_redis_url: Option<String>,
+        fleet_size: Option<i128>,
+        redis_fallback: Option<String>,
     ) -> PyResult<Self> {
         let config = ClientArgs {
             sdkappid,
@@ -116,6 +120,9 @@ impl Client {
             timeout,
             max_retries,
             rate_limit,
+            rate_limit_redis_url,
+            fleet_size,
+            redis_fallback,
         }
         .into_config(py)?;
         Self::from_config(py, config)
@@ -123,7 +130,7 @@ impl Client {
 
     /// A client configured from the `TIM_*` environment variables (see the core's
     /// `Config::from_env`: TIM_SDKAPPID, TIM_SECRET_KEY or TIM_USERSIG, TIM_IDENTIFIER,
-    /// TIM_REGION, TIM_BASE_URL).
+    /// TIM_REGION, TIM_BASE_URL, TIM_RATE_LIMIT_REDIS_URL, TIM_FLEET_SIZE, TIM_REDIS_FALLBACK).
     #[classmethod]
     fn from_env(_cls: &Bound<'_, PyType>, py: Python<'_>) -> PyResult<Self> {
         let config = timadmin::Config::from_env().map_err(|e| to_py(py, e))?;

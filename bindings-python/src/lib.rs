@@ -43,6 +43,8 @@ fn add_defaults(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("DEFAULT_RATE_LIMIT", options::DEFAULT_RATE_LIMIT)?;
     m.add("DEFAULT_PAGE_SIZE", options::DEFAULT_PAGE_SIZE)?;
     m.add("DEFAULT_USERSIG_LIFETIME", options::DEFAULT_USERSIG_LIFETIME.as_secs())?;
+    m.add("DEFAULT_FLEET_SIZE", options::DEFAULT_FLEET_SIZE)?;
+    m.add("DEFAULT_REDIS_FALLBACK", options::DEFAULT_REDIS_FALLBACK.as_str())?;
     Ok(())
 }
 

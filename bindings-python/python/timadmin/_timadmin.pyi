@@ -27,6 +27,10 @@ DEFAULT_PAGE_SIZE: Final[int]
 """Members fetched per call by ``iter_group_members`` (``page_size``)."""
 DEFAULT_USERSIG_LIFETIME: Final[int]
 """Lifetime, in seconds, of the admin UserSigs a client signs for itself with ``key``."""
+DEFAULT_FLEET_SIZE: Final[int]
+"""Processes sharing a Redis-backed rate limit (``fleet_size``)."""
+DEFAULT_REDIS_FALLBACK: Final[str]
+"""What calls do while the shared limiter's Redis is unreachable (``redis_fallback``): ``"local-share"``."""
 
 def gen_usersig(
     sdkappid: int, key: str, identifier: str, expire: int = 86400, userbuf: bytes | None = None
@@ -157,6 +161,9 @@ class Client:
         timeout: float | None = None,
         max_retries: int | None = None,
         rate_limit: float | None = ...,
+        rate_limit_redis_url: str | None = None,
+        fleet_size: int | None = None,
+        redis_fallback: str | None = None,
     ) -> Self:
         """A client for app ``sdkappid``. Give exactly one of ``key`` (the console secret key: the client signs,
         caches and renews its admin UserSig), ``usersig`` (pre-signed) or ``usersig_provider`` (a callable
@@ -166,11 +173,16 @@ class Client:
         ``InvalidArgumentError``, ``.field == "base_url"``). ``timeout`` is per attempt in seconds. Arguments
         left at ``None`` take the defaults ``DEFAULT_IDENTIFIER``, ``DEFAULT_REGION``, ``DEFAULT_TIMEOUT`` and
         ``DEFAULT_MAX_RETRIES``. ``rate_limit`` is calls/s per endpoint, ``DEFAULT_RATE_LIMIT`` unless given;
-        ``None`` disables it. Raises ``InvalidArgumentError`` for a bad configuration; makes no call."""
+        ``None`` disables it. ``rate_limit_redis_url`` (``redis://[:password@]host:port/db``; never shown)
+        shares ``rate_limit`` with every process of the app using the same Redis; while Redis is unreachable
+        each process keeps to ``rate_limit / fleet_size`` (``redis_fallback="local-share"``, the default) or
+        calls raise ``RateLimiterUnavailableError`` (``"fail"``). Raises ``InvalidArgumentError`` for a bad
+        configuration; makes no call."""
     @classmethod
     def from_env(cls) -> Client:
         """A client configured from ``TIM_SDKAPPID``, ``TIM_SECRET_KEY`` or ``TIM_USERSIG``, ``TIM_IDENTIFIER``,
-        ``TIM_REGION`` and ``TIM_BASE_URL``."""
+        ``TIM_REGION``, ``TIM_BASE_URL``, and for a fleet ``TIM_RATE_LIMIT_REDIS_URL``, ``TIM_FLEET_SIZE`` and
+        ``TIM_REDIS_FALLBACK``."""
     def close(self) -> None:
         """Releases the client's connections; later calls raise ``TimError``."""
     @property
@@ -240,6 +252,9 @@ class AsyncClient:
         timeout: float | None = None,
         max_retries: int | None = None,
         rate_limit: float | None = ...,
+        rate_limit_redis_url: str | None = None,
+        fleet_size: int | None = None,
+        redis_fallback: str | None = None,
     ) -> Self:
         """A client for app ``sdkappid``. Give exactly one of ``key`` (the console secret key: the client signs,
         caches and renews its admin UserSig), ``usersig`` (pre-signed) or ``usersig_provider`` (a callable
@@ -249,11 +264,16 @@ class AsyncClient:
         ``InvalidArgumentError``, ``.field == "base_url"``). ``timeout`` is per attempt in seconds. Arguments
         left at ``None`` take the defaults ``DEFAULT_IDENTIFIER``, ``DEFAULT_REGION``, ``DEFAULT_TIMEOUT`` and
         ``DEFAULT_MAX_RETRIES``. ``rate_limit`` is calls/s per endpoint, ``DEFAULT_RATE_LIMIT`` unless given;
-        ``None`` disables it. Raises ``InvalidArgumentError`` for a bad configuration; makes no call."""
+        ``None`` disables it. ``rate_limit_redis_url`` (``redis://[:password@]host:port/db``; never shown)
+        shares ``rate_limit`` with every process of the app using the same Redis; while Redis is unreachable
+        each process keeps to ``rate_limit / fleet_size`` (``redis_fallback="local-share"``, the default) or
+        calls raise ``RateLimiterUnavailableError`` (``"fail"``). Raises ``InvalidArgumentError`` for a bad
+        configuration; makes no call."""
     @classmethod
     def from_env(cls) -> AsyncClient:
         """A client configured from ``TIM_SDKAPPID``, ``TIM_SECRET_KEY`` or ``TIM_USERSIG``, ``TIM_IDENTIFIER``,
-        ``TIM_REGION`` and ``TIM_BASE_URL``."""
+        ``TIM_REGION``, ``TIM_BASE_URL``, and for a fleet ``TIM_RATE_LIMIT_REDIS_URL``, ``TIM_FLEET_SIZE`` and
+        ``TIM_REDIS_FALLBACK``."""
     def close(self) -> None:
         """Releases the client's connections; later calls raise ``TimError``."""
     @property
@@ -366,6 +386,8 @@ __all__ = [
     "DEFAULT_RATE_LIMIT",
     "DEFAULT_PAGE_SIZE",
     "DEFAULT_USERSIG_LIFETIME",
+    "DEFAULT_FLEET_SIZE",
+    "DEFAULT_REDIS_FALLBACK",
     "gen_usersig",
     "verify_usersig",
     "UserSigClaims",
