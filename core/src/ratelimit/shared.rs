@@ -7,12 +7,18 @@
 //! by [`REDIS_TIMEOUT`]; a failure or a slow answer switches to the configured fallback (see
 //! [`super::fallback`]), logged once, and Redis is tried again at most every
 //! [`REDIS_RETRY_INTERVAL`] until it answers, which switches back (logged once).
+//!
+//! The connection is the `redis` crate's tokio multiplexed connection, shared by every task of
+//! the client, made on first use and dropped after a failure; the retry schedule above is the
+//! reconnection policy. (The crate's `ConnectionManager` reconnects on its own, but a client
+//! freed while one of its reconnections is in flight leaks it: the reconnection future holds
+//! the manager that holds the future, which valgrind reports in the C suite.)
 
-use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::aio::MultiplexedConnection;
+use redis::AsyncConnectionConfig;
 
 use super::fallback::{Change, Health, Route};
 use super::gcra::{self, Gcra, Verdict};
@@ -36,8 +42,9 @@ enum Fallback {
 pub(crate) struct SharedLimiter {
     client: redis::Client,
     /// Made on first use (it needs the caller's runtime) and dropped after a failure, so that a
-    /// retry starts from a fresh connection on the runtime of the call that makes it.
-    connection: Mutex<Option<ConnectionManager>>,
+    /// retry starts from a fresh connection on the runtime of the call that makes it. The lock
+    /// is held while connecting, so that concurrent calls share one connection attempt.
+    connection: tokio::sync::Mutex<Option<MultiplexedConnection>>,
     script: redis::Script,
     keys: [String; Command::COUNT],
     gcra: Gcra,
@@ -65,7 +72,7 @@ impl SharedLimiter {
         };
         Ok(SharedLimiter {
             client,
-            connection: Mutex::new(None),
+            connection: tokio::sync::Mutex::new(None),
             script: redis::Script::new(gcra::SCRIPT),
             keys: [
                 gcra::key(sdkappid, Command::GetGroupMemberInfo),
@@ -80,39 +87,49 @@ impl SharedLimiter {
         })
     }
 
-    fn slot(&self) -> MutexGuard<'_, Option<ConnectionManager>> {
-        // Only ever replaced whole: a panic elsewhere cannot leave it half updated.
-        self.connection.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// The connection, made lazily on the current runtime (it connects on first use).
-    fn connection(&self) -> std::result::Result<ConnectionManager, String> {
-        let mut slot = self.slot();
+    /// The shared connection, made on the current runtime when there is none.
+    async fn connection(&self) -> std::result::Result<MultiplexedConnection, String> {
+        let mut slot = self.connection.lock().await;
         if let Some(connection) = &*slot {
             return Ok(connection.clone());
         }
         if tokio::runtime::Handle::try_current().is_err() {
             return Err("no tokio runtime to connect from".to_owned());
         }
-        let config = ConnectionManagerConfig::new()
+        let config = AsyncConnectionConfig::new()
             .set_connection_timeout(Some(REDIS_TIMEOUT))
-            .set_response_timeout(Some(REDIS_TIMEOUT))
-            // One attempt per try: the retry schedule is ours (REDIS_RETRY_INTERVAL).
-            .set_number_of_retries(0);
-        let connection = ConnectionManager::new_lazy_with_config(self.client.clone(), config)
+            .set_response_timeout(Some(REDIS_TIMEOUT));
+        let connection = self
+            .client
+            .get_multiplexed_async_connection_with_config(&config)
+            .await
             .map_err(|e| self.scrub(&e.to_string()))?;
         *slot = Some(connection.clone());
         Ok(connection)
     }
 
-    /// One question to Redis, bounded by [`REDIS_TIMEOUT`]: may `command` go now?
+    /// Drops the shared connection after a failure (unless another call is making a new one).
+    fn forget_connection(&self) {
+        if let Ok(mut slot) = self.connection.try_lock() {
+            slot.take();
+        }
+    }
+
+    /// One question to Redis, connecting first if needed, all bounded by [`REDIS_TIMEOUT`]:
+    /// may `command` go now?
     async fn ask(&self, command: Command) -> std::result::Result<Verdict, String> {
-        let mut connection = self.connection()?;
         let mut invocation = self.script.key(&self.keys[command.index()]);
         invocation.arg(self.gcra.interval_us).arg(self.gcra.tolerance_us);
-        match tokio::time::timeout(REDIS_TIMEOUT, invocation.invoke_async::<(i64, i64)>(&mut connection)).await {
+        let attempt = async {
+            let mut connection = self.connection().await?;
+            invocation
+                .invoke_async::<(i64, i64)>(&mut connection)
+                .await
+                .map_err(|e| self.scrub(&e.to_string()))
+        };
+        match tokio::time::timeout(REDIS_TIMEOUT, attempt).await {
             Ok(Ok(reply)) => Ok(Verdict::from_reply(reply)),
-            Ok(Err(e)) => Err(self.scrub(&e.to_string())),
+            Ok(Err(reason)) => Err(reason),
             Err(_) => Err(format!("no answer within {} ms", REDIS_TIMEOUT.as_millis())),
         }
     }
@@ -183,7 +200,7 @@ impl SharedLimiter {
                 Err(reason) => {
                     // A fresh connection for the next try (this one may be broken or belong to a
                     // runtime that is gone).
-                    self.slot().take();
+                    self.forget_connection();
                     tracing::debug!(redis = self.url.redacted(), reason = %reason, "shared rate limit: Redis failed");
                     if let Some(change) = self.health.failed(Instant::now(), reason.clone()) {
                         self.log(change, Some(&reason));
