@@ -95,6 +95,12 @@ typedef enum timadmin_status {
      * An error this version of the C ABI does not classify.
      */
     TIMADMIN_STATUS_UNKNOWN = 13,
+    /**
+     * The shared rate limiter's Redis cannot be reached and the client was configured with
+     * `TIMADMIN_REDIS_FALLBACK_FAIL`: nothing was sent. Retryable (Redis is tried again at
+     * most every second).
+     */
+    TIMADMIN_STATUS_RATE_LIMITER_UNAVAILABLE = 14,
 } timadmin_status;
 
 /**
@@ -159,6 +165,27 @@ typedef enum timadmin_apply_join_option {
      */
     TIMADMIN_APPLY_JOIN_OPTION_DISABLE_APPLY = 3,
 } timadmin_apply_join_option;
+
+/**
+ * What calls do while the Redis behind a shared rate limit (`timadmin_config.rate_limit_redis_url`)
+ * cannot be reached. Used as an `int` in `timadmin_config` so that a zeroed struct means "the
+ * default".
+ */
+typedef enum timadmin_redis_fallback {
+    /**
+     * The default: `LOCAL_SHARE`.
+     */
+    TIMADMIN_REDIS_FALLBACK_UNSET = 0,
+    /**
+     * Each process keeps each endpoint under `rate_limit / fleet_size` on its own.
+     */
+    TIMADMIN_REDIS_FALLBACK_LOCAL_SHARE = 1,
+    /**
+     * Calls fail with `TIMADMIN_STATUS_RATE_LIMITER_UNAVAILABLE` (nothing is sent) until Redis
+     * answers again.
+     */
+    TIMADMIN_REDIS_FALLBACK_FAIL = 2,
+} timadmin_redis_fallback;
 
 /**
  * A configured connection to the service, wrapping the core's blocking client (which owns a
@@ -244,7 +271,8 @@ typedef bool (*timadmin_usersig_provider_callback)(void *userdata,
  * How to build a client. Zero it (`timadmin_config cfg = {0};`), then set `sdkappid`, exactly
  * one of `secret_key`, `usersig` or `usersig_provider`, and any optional field. Unset optional
  * fields take the core's defaults: identifier `administrator`, region China, 10 s timeout,
- * 3 retries, 200 calls/s per endpoint, 24 h UserSig lifetime.
+ * 3 retries, 200 calls/s per endpoint, 24 h UserSig lifetime, no shared rate limit (fleet size
+ * 1 and the `LOCAL_SHARE` fallback when one is set).
  *
  * Read only during `timadmin_client_new`; the caller keeps ownership of every string (the
  * client copies what it needs).
@@ -321,6 +349,25 @@ typedef struct timadmin_config {
      * Lifetime of self-signed admin UserSigs in seconds (at least 60).
      */
     uint64_t usersig_lifetime_secs;
+    /**
+     * Share the rate limit (`rate_limit`, the whole fleet's budget) with every process of the
+     * app using this Redis: `redis://[:password@]host:port/db`. Never shown in errors or logs.
+     * NULL = this process only. (Added after `usersig_lifetime_secs`, at the end of the struct.)
+     */
+    const char *rate_limit_redis_url;
+    /**
+     * Whether `fleet_size` is set.
+     */
+    bool has_fleet_size;
+    /**
+     * How many processes share the budget (at least 1): while Redis is unreachable each keeps
+     * to `rate_limit / fleet_size` per endpoint (with the `LOCAL_SHARE` fallback).
+     */
+    uint32_t fleet_size;
+    /**
+     * A `timadmin_redis_fallback` value: what calls do while Redis is unreachable. 0 = unset.
+     */
+    int redis_fallback;
 } timadmin_config;
 
 /**

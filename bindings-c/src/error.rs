@@ -42,6 +42,10 @@ pub enum timadmin_status {
     Panic = 12,
     /// An error this version of the C ABI does not classify.
     Unknown = 13,
+    /// The shared rate limiter's Redis cannot be reached and the client was configured with
+    /// `TIMADMIN_REDIS_FALLBACK_FAIL`: nothing was sent. Retryable (Redis is tried again at
+    /// most every second).
+    RateLimiterUnavailable = 14,
 }
 
 /// A short, static, English description of `status` (a `timadmin_status` value; unknown values
@@ -65,6 +69,7 @@ pub extern "C" fn timadmin_status_description(status: c_int) -> *const c_char {
         11 => c"runtime error",
         12 => c"internal panic",
         13 => c"unclassified error",
+        14 => c"shared rate limiter unavailable",
         _ => c"unknown status",
     };
     text.as_ptr()
@@ -161,6 +166,7 @@ impl From<timadmin::Error> for timadmin_error {
             E::Credentials(_) => timadmin_status::Credentials,
             E::Paging(_) => timadmin_status::Paging,
             E::Runtime(_) => timadmin_status::Runtime,
+            E::RateLimiterUnavailable(_) => timadmin_status::RateLimiterUnavailable,
             _ => timadmin_status::Unknown,
         };
         let mut out = timadmin_error::new(status, &e.to_string());
@@ -320,6 +326,12 @@ mod tests {
         assert_eq!(e.status, timadmin_status::Paging);
         let e = timadmin_error::from(timadmin::Error::Credentials("no".into()));
         assert_eq!(e.status, timadmin_status::Credentials);
+        let e = timadmin_error::from(timadmin::Error::RateLimiterUnavailable("redis down".into()));
+        assert_eq!(e.status, timadmin_status::RateLimiterUnavailable);
+        assert!(e.retryable);
+        // SAFETY: a static string.
+        let text = unsafe { CStr::from_ptr(timadmin_status_description(14)) };
+        assert_eq!(text.to_str().unwrap(), "shared rate limiter unavailable");
     }
 
     #[test]
