@@ -46,10 +46,21 @@ pub enum RateLimit {
     Off,
 }
 
+/// What calls do while the Redis behind a shared rate limit (`rateLimitRedisUrl`) cannot be
+/// reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum RedisFallback {
+    /// Each process keeps each endpoint under `rateLimit / fleetSize` on its own (the default).
+    LocalShare,
+    /// Calls fail with `RateLimiterUnavailable` (nothing is sent) until Redis answers again.
+    Fail,
+}
+
 /// How to build a `TimAdminClient`. Set `sdkappid` and exactly one of `secretKey`, `usersig` or
 /// `usersigProvider` (apps: the provider); everything else is optional and takes the core's
 /// default when unset: identifier `administrator`, region China, 10 s timeout per attempt,
-/// 3 retries, 200 calls/s per endpoint, 24 h lifetime for self-signed UserSigs.
+/// 3 retries, 200 calls/s per endpoint, 24 h lifetime for self-signed UserSigs, no shared rate
+/// limit (fleet size 1 and the `LocalShare` fallback when one is set).
 #[derive(uniffi::Record)]
 pub struct ClientConfig {
     /// The app's SDKAppID (1..=4294967295).
@@ -85,6 +96,18 @@ pub struct ClientConfig {
     /// Lifetime of self-signed admin UserSigs (at least 60 s; secret-key credentials only).
     #[uniffi(default)]
     pub usersig_lifetime: Option<Duration>,
+    /// Share `rateLimit` (the whole fleet's budget) with every process of the app using this
+    /// Redis: `redis://[:password@]host:port/db`. Never shown in errors or logs. Back-end tools
+    /// and servers; an app on a phone has no business reaching a Redis.
+    #[uniffi(default)]
+    pub rate_limit_redis_url: Option<String>,
+    /// How many processes share the budget (at least 1): while Redis is unreachable each keeps
+    /// to `rateLimit / fleetSize` per endpoint (with `RedisFallback.LocalShare`).
+    #[uniffi(default)]
+    pub fleet_size: Option<u32>,
+    /// What calls do while Redis is unreachable.
+    #[uniffi(default)]
+    pub redis_fallback: Option<RedisFallback>,
 }
 
 impl ClientConfig {
@@ -107,6 +130,12 @@ impl ClientConfig {
                 RateLimit::Off => timadmin::RateLimit::Off,
             }),
             usersig_lifetime: self.usersig_lifetime,
+            rate_limit_redis_url: self.rate_limit_redis_url,
+            fleet_size: self.fleet_size,
+            redis_fallback: self.redis_fallback.map(|f| match f {
+                RedisFallback::LocalShare => timadmin::RedisFallback::LocalShare,
+                RedisFallback::Fail => timadmin::RedisFallback::Fail,
+            }),
             ..timadmin::ClientOptions::default()
         }
     }
