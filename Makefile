@@ -1,10 +1,11 @@
 # timadmin — one entry point for building, running and testing every part.
 #   make quickstart   build and run the quickstart against the embedded emulator
-#   make test         every test suite: Rust (core, emulator, CLI), Python, C/C++, Kotlin, Swift
+#   make test         every test suite: Rust (core, emulator, CLI), Python, C/C++, Kotlin, Swift,
+#                     and the fleet (CLI and Python processes sharing one rate limit through Redis)
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: quickstart test test-rust lint test-python test-c test-kotlin test-swift example-kotlin bench doc
+.PHONY: quickstart test test-rust lint test-python test-c test-kotlin test-swift test-fleet example-kotlin bench bench-fleet doc
 
 quickstart:
 	$(CARGO) run -q -p timadmin-quickstart
@@ -13,11 +14,14 @@ test: test-rust test-python
 	TIMADMIN_RUST_TESTS_DONE=1 bash bindings-c/test.sh
 	bash bindings-uniffi/test-kotlin.sh
 	TIMADMIN_SKIP_GENERATE=1 bash bindings-uniffi/test-swift.sh
+	bash tests/fleet/test.sh
 
 # One build of the workspace (debug profile, shared target/), then lint, tests and docs on it.
 # uniffi-bindgen is left out here: built beside the UniFFI library it would pull its generator
 # features into it; bindings-uniffi/generate.sh builds it on its own.
+# The shared rate limit's tests start throwaway redis-servers: install the package first.
 test-rust:
+	bash tests/fleet/need-redis-server.sh
 	$(CARGO) build --workspace --exclude uniffi-bindgen --all-targets
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --workspace --exclude uniffi-bindgen
@@ -39,6 +43,11 @@ test-kotlin:
 # Swift: API and header checks everywhere; the XCTest suite where a Swift toolchain exists.
 test-swift:
 	bash bindings-uniffi/test-swift.sh
+
+# The fleet end to end: 3 processes (CLI and Python, from .venv: run test-python first) share
+# one budget through Redis, which is killed and restarted mid-run (about 25 s).
+test-fleet:
+	bash tests/fleet/test.sh
 
 # The Kotlin quickstart against a local emulator (after `make test-kotlin` installed the library).
 example-kotlin:
