@@ -58,5 +58,10 @@ example-kotlin:
 bench:
 	$(CARGO) bench -p timadmin --bench usersig
 
+# N = 1, 2, 4 CLI processes sharing 200 calls/s through Redis (aggregate calls/s, worst one-second
+# window), then the per-call cost of sharing (criterion). See bench/fleet.sh.
+bench-fleet:
+	bash bench/fleet.sh
+
 doc:
 	$(CARGO) doc -p timadmin -p timadmin-emulator --no-deps
