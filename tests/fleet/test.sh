@@ -14,7 +14,8 @@
 # password appears nowhere. Takes about 25 s.
 #
 # Needs the debug CLI and emulator (built here) and .venv (bindings-python/test.sh); installs
-# redis-server from Debian when missing (sudo when not root).
+# redis-server from Debian when missing (sudo when not root). FLEET_KEEP=1 keeps the work
+# directory (call log, outputs, logs, the kill and restart times) for a closer look.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
