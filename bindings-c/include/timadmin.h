@@ -866,12 +866,30 @@ int64_t timadmin_error_service_code(const struct timadmin_error *error);
 const char *timadmin_error_service_info(const struct timadmin_error *error);
 
 /**
- * What the service's ErrorCode means (e.g. "the group does not exist or was deleted") for
- * `TIMADMIN_STATUS_SERVICE_ERROR`; `""` for any other failure.
+ * The stable snake_case name of the service's ErrorCode for `TIMADMIN_STATUS_SERVICE_ERROR`
+ * (e.g. "group_not_found", "rate_limited", "other"; the same names in every timadmin host);
+ * `""` for any other failure.
  *
  * Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
  */
 const char *timadmin_error_service_kind(const struct timadmin_error *error);
+
+/**
+ * What the service's ErrorCode means in English (e.g. "the group does not exist or was
+ * deleted") for `TIMADMIN_STATUS_SERVICE_ERROR`; `""` for any other failure.
+ *
+ * Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
+ */
+const char *timadmin_error_service_description(const struct timadmin_error *error);
+
+/**
+ * The stable snake_case reason of a UserSig failure for `TIMADMIN_STATUS_USERSIG` ("expired",
+ * "signature_mismatch", "identifier_mismatch", "sdkappid_mismatch", "userbuf_mismatch",
+ * "malformed", "invalid_input"); `""` for any other failure.
+ *
+ * Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
+ */
+const char *timadmin_error_usersig_reason(const struct timadmin_error *error);
 
 /**
  * The field or argument at fault for `TIMADMIN_STATUS_INVALID_ARGUMENT` and

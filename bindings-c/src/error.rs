@@ -83,6 +83,8 @@ pub struct timadmin_error {
     service_code: i64,
     service_info: CString,
     service_kind: CString,
+    service_description: CString,
+    usersig_reason: CString,
     field: CString,
     http_status: u16,
     retryable: bool,
@@ -101,6 +103,8 @@ impl timadmin_error {
             service_code: 0,
             service_info: CString::default(),
             service_kind: CString::default(),
+            service_description: CString::default(),
+            usersig_reason: CString::default(),
             field: CString::default(),
             http_status: 0,
             retryable: false,
@@ -169,8 +173,10 @@ impl From<timadmin::Error> for timadmin_error {
             E::Api { code, info, kind } => {
                 out.service_code = *code;
                 out.service_info = lossy_cstring(info);
-                out.service_kind = lossy_cstring(kind.description());
+                out.service_kind = lossy_cstring(kind.id());
+                out.service_description = lossy_cstring(kind.description());
             }
+            E::UserSig(reason) => out.usersig_reason = lossy_cstring(reason.reason()),
             E::HttpStatus { status, .. } => out.http_status = *status,
             E::InvalidArgument { field, .. } => out.field = lossy_cstring(field),
             _ => {}
@@ -243,13 +249,33 @@ pub unsafe extern "C" fn timadmin_error_service_info(error: *const timadmin_erro
     error.as_ref().map_or(std::ptr::null(), |e| e.service_info.as_ptr())
 }
 
-/// What the service's ErrorCode means (e.g. "the group does not exist or was deleted") for
-/// `TIMADMIN_STATUS_SERVICE_ERROR`; `""` for any other failure.
+/// The stable snake_case name of the service's ErrorCode for `TIMADMIN_STATUS_SERVICE_ERROR`
+/// (e.g. "group_not_found", "rate_limited", "other"; the same names in every timadmin host);
+/// `""` for any other failure.
 ///
 /// Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_error_service_kind(error: *const timadmin_error) -> *const c_char {
     error.as_ref().map_or(std::ptr::null(), |e| e.service_kind.as_ptr())
+}
+
+/// What the service's ErrorCode means in English (e.g. "the group does not exist or was
+/// deleted") for `TIMADMIN_STATUS_SERVICE_ERROR`; `""` for any other failure.
+///
+/// Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_error_service_description(error: *const timadmin_error) -> *const c_char {
+    error.as_ref().map_or(std::ptr::null(), |e| e.service_description.as_ptr())
+}
+
+/// The stable snake_case reason of a UserSig failure for `TIMADMIN_STATUS_USERSIG` ("expired",
+/// "signature_mismatch", "identifier_mismatch", "sdkappid_mismatch", "userbuf_mismatch",
+/// "malformed", "invalid_input"); `""` for any other failure.
+///
+/// Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_error_usersig_reason(error: *const timadmin_error) -> *const c_char {
+    error.as_ref().map_or(std::ptr::null(), |e| e.usersig_reason.as_ptr())
 }
 
 /// The field or argument at fault for `TIMADMIN_STATUS_INVALID_ARGUMENT` and

@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use timadmin::options::DEFAULT_PAGE_SIZE;
 use timadmin::usersig::{self, Claims};
 use timadmin::{
-    is_community_group, AppDefinedDataUpdate, BlockingClient, ClientOptions, Config, GetGroupMemberInfoRequest,
+    AppDefinedDataUpdate, BlockingClient, ClientOptions, Config, GetGroupMemberInfoRequest,
     GetGroupMutedAccountRequest, ModifyGroupBaseInfoRequest, PageOptions, RateLimit,
 };
 
@@ -274,7 +274,7 @@ pub fn members(ctx: &Context<'_>, a: &MembersArgs) -> Result<(), CliError> {
         }
         return Ok(());
     }
-    let mut request = GetGroupMemberInfoRequest {
+    let request = GetGroupMemberInfoRequest {
         member_info_filter: a.fields.clone(),
         member_role_filter: a.roles.clone(),
         app_defined_data_filter_group_member: a.app_data_keys.clone(),
@@ -283,10 +283,6 @@ pub fn members(ctx: &Context<'_>, a: &MembersArgs) -> Result<(), CliError> {
         next: a.next.clone(),
         ..GetGroupMemberInfoRequest::new(a.group_id.clone())
     };
-    if request.offset.is_none() && request.next.is_none() && is_community_group(&request.group_id) {
-        // A community group's first page is asked for with an empty cursor.
-        request.next = Some(String::new());
-    }
     let response = client.get_group_member_info(&request)?;
     let mut writer = RecordWriter::new(stdout(), format, columns);
     writer.batch(&response.member_list)?;

@@ -74,8 +74,17 @@ impl Client {
     }
 
     /// Group member profiles, one call (see [`Client::members`] to page through a whole group).
+    /// A community group's first page needs no `next`: `Next: ""` is sent for it.
     pub async fn get_group_member_info(&self, request: &GetGroupMemberInfoRequest) -> Result<GetGroupMemberInfoResponse> {
         validate::member_info(request)?;
+        self.call(Command::GetGroupMemberInfo, &*validate::member_info_to_send(request))
+            .await
+    }
+
+    /// One page for the pager, which sets `Offset` or `Next` itself and follows the server when
+    /// its answers carry a cursor.
+    pub(crate) async fn member_info_page(&self, request: &GetGroupMemberInfoRequest) -> Result<GetGroupMemberInfoResponse> {
+        validate::member_info_fields(request)?;
         self.call(Command::GetGroupMemberInfo, request).await
     }
 

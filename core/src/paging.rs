@@ -160,7 +160,7 @@ impl MemberPager {
             return Ok(None);
         }
         let response = loop {
-            match self.client.get_group_member_info(&self.request()).await {
+            match self.client.member_info_page(&self.request()).await {
                 Err(e) if e.code() == Some(10018) && self.page_size > 1 => {
                     self.page_size = (self.page_size / 2).max(1);
                     tracing::info!(page_size = self.page_size, "response over 1 MB (10018); halving the page size");

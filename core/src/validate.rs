@@ -39,8 +39,41 @@ fn non_empty_items(field: &str, items: &Option<Vec<String>>) -> Result<()> {
     Ok(())
 }
 
-/// Validates a `get_group_member_info` request.
+/// Validates a `get_group_member_info` request: its fields and how it pages. Community groups
+/// (`@TGS#_...`) page with `Next` and refuse `Offset`; every other group pages with `Offset`
+/// and refuses `Next`. (A community request with neither is sent with `Next: ""`, see
+/// [`member_info_to_send`].)
 pub fn member_info(req: &GetGroupMemberInfoRequest) -> Result<()> {
+    member_info_fields(req)?;
+    let community = is_community_group(&req.group_id);
+    if community && req.offset.is_some() {
+        return Err(Error::invalid("Offset", "community groups (@TGS#_...) page with Next, not Offset"));
+    }
+    if !community && req.next.is_some() {
+        return Err(Error::invalid(
+            "Next",
+            "only community groups (@TGS#_...) page with Next; use Offset for this group",
+        ));
+    }
+    Ok(())
+}
+
+/// The request as it goes on the wire: a community group's first page needs `Next: ""`, which
+/// the service requires (10004 without it), so it is filled in when the caller gave neither
+/// `Next` nor `Offset`.
+pub fn member_info_to_send(req: &GetGroupMemberInfoRequest) -> std::borrow::Cow<'_, GetGroupMemberInfoRequest> {
+    if is_community_group(&req.group_id) && req.next.is_none() && req.offset.is_none() {
+        let mut first_page = req.clone();
+        first_page.next = Some(String::new());
+        std::borrow::Cow::Owned(first_page)
+    } else {
+        std::borrow::Cow::Borrowed(req)
+    }
+}
+
+/// The field checks of [`member_info`] without its paging-mode rule: the pager follows the
+/// server when a group's answers carry a `Next` cursor, whatever its ID looks like.
+pub(crate) fn member_info_fields(req: &GetGroupMemberInfoRequest) -> Result<()> {
     group_id(&req.group_id)?;
     non_empty_items("MemberInfoFilter", &req.member_info_filter)?;
     non_empty_items("AppDefinedDataFilter_GroupMember", &req.app_defined_data_filter_group_member)?;
@@ -65,9 +98,6 @@ pub fn member_info(req: &GetGroupMemberInfoRequest) -> Result<()> {
     }
     if req.offset.is_some() && req.next.is_some() {
         return Err(Error::invalid("Offset", "cannot be combined with Next"));
-    }
-    if community && req.offset.is_some() {
-        return Err(Error::invalid("Offset", "community groups page with Next, not Offset"));
     }
     Ok(())
 }
@@ -129,6 +159,24 @@ mod tests {
             Error::InvalidArgument { field, .. } => field,
             other => panic!("expected InvalidArgument, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn paging_mode_follows_the_group_type() {
+        let community = GetGroupMemberInfoRequest::new("@TGS#_c");
+        assert_eq!(member_info_to_send(&community).next.as_deref(), Some(""), "first page of a community");
+        let mut offset = community.clone();
+        offset.offset = Some(0);
+        assert_eq!(field(member_info(&offset).unwrap_err()), "Offset");
+        let mut cursor = community.clone();
+        cursor.next = Some("144115188075855972".into());
+        assert!(member_info(&cursor).is_ok());
+        assert_eq!(member_info_to_send(&cursor).next.as_deref(), Some("144115188075855972"));
+        let mut ordinary = GetGroupMemberInfoRequest::new("@TGS#2ABC");
+        assert!(member_info_to_send(&ordinary).next.is_none(), "ordinary groups get no Next");
+        ordinary.next = Some(String::new());
+        assert_eq!(field(member_info(&ordinary).unwrap_err()), "Next");
+        assert!(member_info_fields(&ordinary).is_ok(), "the pager may follow a server's cursor");
     }
 
     #[test]

@@ -36,18 +36,23 @@ class ApiError(TimError):
     """The service answered ``ActionStatus: FAIL`` with a non-zero ``ErrorCode``.
 
     ``code`` and ``info`` are the service's ``ErrorCode`` and ``ErrorInfo``; ``kind`` is the
-    core's classification of the code (``"GroupNotFound"``, ``"RateLimited"``, ..., ``"Other"``).
+    core's stable snake_case name of the code, the same in every host (``"group_not_found"``,
+    ``"rate_limited"``, ..., ``"other"``); ``description`` says in English what it means.
     """
 
     code: int
     info: str
     kind: str
+    description: str
 
-    def __init__(self, message: str, code: int = 0, info: str = "", kind: str = "Other") -> None:
+    def __init__(
+        self, message: str, code: int = 0, info: str = "", kind: str = "other", description: str = ""
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.info = info
         self.kind = kind
+        self.description = description
 
 
 class GroupNotFoundError(ApiError):
