@@ -4,9 +4,12 @@
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: quickstart test test-rust lint test-python test-c test-kotlin test-swift example-kotlin bench doc
+.PHONY: quickstart test test-rust lint test-python test-c test-kotlin test-swift example-kotlin wheel bench doc
 
 quickstart:
+	@echo "== building the quickstart (a first build compiles ~300 crates: about 3-5 minutes on 2 cores)"
+	$(CARGO) build -p timadmin-quickstart
+	@echo "== running it against the embedded emulator"
 	$(CARGO) run -q -p timadmin-quickstart
 
 test: test-rust test-python
@@ -28,6 +31,10 @@ lint:
 
 test-python:
 	bash bindings-python/test.sh
+
+# The release abi3 manylinux wheel of the Python package, in dist/ (pip install needs no Rust).
+wheel:
+	bash bindings-python/wheel.sh
 
 test-c:
 	bash bindings-c/test.sh

@@ -19,12 +19,14 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 cd "$ROOT"
 
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
 APT_UPDATED=0
 need() { # need COMMAND PACKAGE
     if ! command -v "$1" >/dev/null 2>&1; then
         echo "== installing $2"
-        if [ "$APT_UPDATED" = 0 ]; then apt-get update -qq; APT_UPDATED=1; fi
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+        if [ "$APT_UPDATED" = 0 ]; then $SUDO apt-get update -qq; APT_UPDATED=1; fi
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$2" >/dev/null
     fi
 }
 need valgrind valgrind
