@@ -29,6 +29,7 @@ mod arena;
 mod client;
 mod error;
 mod ffi;
+mod lower;
 mod model;
 mod paging;
 mod usersig;

@@ -12,7 +12,6 @@ use crate::model::{
     Empty, GetGroupMemberInfoRequest, GetGroupMemberInfoResponse, GetGroupMutedAccountRequest,
     GetGroupMutedAccountResponse, ModifyGroupBaseInfoRequest,
 };
-use crate::paging::{MemberPager, PageOptions};
 use crate::ratelimit::RateLimits;
 use crate::transport::{decode, Command, Transport};
 use crate::validate;
@@ -102,11 +101,6 @@ impl Client {
         validate::modify_base_info(request)?;
         let _: Empty = self.call(Command::ModifyGroupBaseInfo, request).await?;
         Ok(())
-    }
-
-    /// Pages through every member of `group_id`, by Offset or by the community `Next` cursor.
-    pub fn members(&self, group_id: impl Into<String>, options: PageOptions) -> Result<MemberPager> {
-        MemberPager::new(self.clone(), group_id.into(), options)
     }
 
     /// Sends `request` as `command` with retries; the body is serialized once.

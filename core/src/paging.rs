@@ -61,6 +61,13 @@ pub struct MemberPage {
     pub member_num: u64,
 }
 
+impl Client {
+    /// Pages through every member of `group_id`, by Offset or by the community `Next` cursor.
+    pub fn members(&self, group_id: impl Into<String>, options: PageOptions) -> Result<MemberPager> {
+        MemberPager::new(self.clone(), group_id.into(), options)
+    }
+}
+
 /// Pages through a group's members; see the module docs. Get one from [`Client::members`].
 #[derive(Debug)]
 pub struct MemberPager {
@@ -79,7 +86,7 @@ pub struct MemberPager {
 }
 
 impl MemberPager {
-    pub(crate) fn new(client: Client, group_id: String, options: PageOptions) -> Result<Self> {
+    fn new(client: Client, group_id: String, options: PageOptions) -> Result<Self> {
         let community = is_community_group(&group_id);
         if options.page_size == 0 {
             return Err(Error::invalid("page_size", "must be at least 1"));
