@@ -4,7 +4,7 @@
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: quickstart test test-rust lint test-python test-c test-kotlin test-swift example-kotlin wheel bench doc
+.PHONY: quickstart test test-rust lint test-python test-c test-kotlin test-swift example-kotlin wheel bench bench-smoke doc
 
 quickstart:
 	@echo "== building the quickstart (a first build compiles ~300 crates: about 3-5 minutes on 2 cores)"
@@ -16,6 +16,7 @@ test: test-rust test-python
 	TIMADMIN_RUST_TESTS_DONE=1 bash bindings-c/test.sh
 	bash bindings-uniffi/test-kotlin.sh
 	TIMADMIN_SKIP_GENERATE=1 bash bindings-uniffi/test-swift.sh
+	bash bench/run.sh --smoke
 
 # One build of the workspace (debug profile, shared target/), then lint, tests and docs on it.
 # uniffi-bindgen is left out here: built beside the UniFFI library it would pull its generator
@@ -53,8 +54,13 @@ example-kotlin:
 	cd bindings-uniffi/kotlin && mvn -B -ntp -q install -DskipTests
 	cd examples/kotlin && mvn -B -ntp -q compile exec:java
 
+# Every benchmark against its same-run baseline, and the summary table (docs/PERFORMANCE.md).
 bench:
-	$(CARGO) bench -p timadmin --bench usersig
+	bash bench/run.sh
+
+# The same benches, seconds long and in the dev profile: proves they build and run (no figures).
+bench-smoke:
+	bash bench/run.sh --smoke
 
 doc:
 	$(CARGO) doc -p timadmin -p timadmin-emulator --no-deps

@@ -39,9 +39,11 @@ where
         client.block_on(|c| async move {
             let call = make(c);
             tokio::pin!(call);
-            let mut ticks = tokio::time::interval(SIGNAL_POLL);
+            // The first check is one period away: awaiting an interval's immediate first tick
+            // still waits for the timer wheel to turn (about 1 ms), which cost every call that
+            // much (profiled: p50 1.3 ms against 0.1 ms for the same call from Rust).
+            let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + SIGNAL_POLL, SIGNAL_POLL);
             ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            ticks.tick().await;
             loop {
                 tokio::select! {
                     biased;
