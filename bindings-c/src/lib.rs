@@ -31,6 +31,8 @@ mod error;
 mod ffi;
 mod model;
 mod paging;
+#[cfg(test)]
+mod properties;
 mod usersig;
 
 pub use client::*;

@@ -129,8 +129,10 @@ impl GetGroupMemberInfoRequest {
 /// One group member as returned by `get_group_member_info`. Fields not asked for are `None`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupMember {
-    /// The member's account.
-    #[serde(rename = "Member_Account", default)]
+    /// The member's account. Always in an answer (even with a `MemberInfoFilter`), so required:
+    /// a member without one is a decode error, not an empty account (and an answer of `{}`
+    /// items cannot inflate into a huge list of empty members).
+    #[serde(rename = "Member_Account")]
     pub member_account: String,
     /// Owner, Admin or Member.
     #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
@@ -196,8 +198,8 @@ impl GetGroupMutedAccountRequest {
 /// A muted member.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MutedAccount {
-    /// The member's account.
-    #[serde(rename = "Member_Account", default)]
+    /// The member's account (required, as in [`GroupMember`]).
+    #[serde(rename = "Member_Account")]
     pub member_account: String,
     /// Muted until this Unix second (4294967295 = for good).
     #[serde(rename = "MutedUntil", default)]
