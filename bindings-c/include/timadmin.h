@@ -95,6 +95,11 @@ typedef enum timadmin_status {
      * An error this version of the C ABI does not classify.
      */
     TIMADMIN_STATUS_UNKNOWN = 13,
+    /**
+     * The answer's body was larger than the client's `max_response_bytes` (the message names
+     * the limit); reading stopped there. Not retried.
+     */
+    TIMADMIN_STATUS_BODY_TOO_LARGE = 14,
 } timadmin_status;
 
 /**
@@ -244,7 +249,9 @@ typedef bool (*timadmin_usersig_provider_callback)(void *userdata,
  * How to build a client. Zero it (`timadmin_config cfg = {0};`), then set `sdkappid`, exactly
  * one of `secret_key`, `usersig` or `usersig_provider`, and any optional field. Unset optional
  * fields take the core's defaults: identifier `administrator`, region China, 10 s timeout,
- * 3 retries, 200 calls/s per endpoint, 24 h UserSig lifetime.
+ * 3 retries, 200 calls/s per endpoint, 24 h UserSig lifetime, 4 MiB response bodies, 64
+ * calls in flight, clear-text HTTP only to loopback. Fields added in later versions are
+ * appended at the end, so a zeroed struct keeps meaning "defaults".
  *
  * Read only during `timadmin_client_new`; the caller keeps ownership of every string (the
  * client copies what it needs).
@@ -321,6 +328,30 @@ typedef struct timadmin_config {
      * Lifetime of self-signed admin UserSigs in seconds (at least 60).
      */
     uint64_t usersig_lifetime_secs;
+    /**
+     * Whether `max_response_bytes` is set.
+     */
+    bool has_max_response_bytes;
+    /**
+     * Largest response body read, in bytes (1024..=1073741824; default 4 MiB). A larger
+     * answer fails with `TIMADMIN_STATUS_BODY_TOO_LARGE`.
+     */
+    uint64_t max_response_bytes;
+    /**
+     * True allows a plain `http://` `base_url` to a host other than loopback (127.0.0.0/8,
+     * ::1, localhost). Off by default: every request carries the UserSig in its URL, readable
+     * by anyone on a clear-text path.
+     */
+    bool allow_insecure_http;
+    /**
+     * Whether `max_in_flight` is set.
+     */
+    bool has_max_in_flight;
+    /**
+     * HTTP attempts in flight at once for this client, across all threads (1..=10000;
+     * default 64); more calls wait for a slot.
+     */
+    uint32_t max_in_flight;
 } timadmin_config;
 
 /**

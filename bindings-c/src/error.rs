@@ -42,6 +42,9 @@ pub enum timadmin_status {
     Panic = 12,
     /// An error this version of the C ABI does not classify.
     Unknown = 13,
+    /// The answer's body was larger than the client's `max_response_bytes` (the message names
+    /// the limit); reading stopped there. Not retried.
+    BodyTooLarge = 14,
 }
 
 /// A short, static, English description of `status` (a `timadmin_status` value; unknown values
@@ -65,6 +68,7 @@ pub extern "C" fn timadmin_status_description(status: c_int) -> *const c_char {
         11 => c"runtime error",
         12 => c"internal panic",
         13 => c"unclassified error",
+        14 => c"response body over the size limit",
         _ => c"unknown status",
     };
     text.as_ptr()
@@ -165,6 +169,7 @@ impl From<timadmin::Error> for timadmin_error {
             E::Credentials(_) => timadmin_status::Credentials,
             E::Paging(_) => timadmin_status::Paging,
             E::Runtime(_) => timadmin_status::Runtime,
+            E::BodyTooLarge { .. } => timadmin_status::BodyTooLarge,
             _ => timadmin_status::Unknown,
         };
         let mut out = timadmin_error::new(status, &e.to_string());

@@ -32,6 +32,8 @@ mod ffi;
 mod lower;
 mod model;
 mod paging;
+#[cfg(test)]
+mod properties;
 mod usersig;
 
 pub use client::*;

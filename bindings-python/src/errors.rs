@@ -78,6 +78,10 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
         }
         Error::Credentials(_) => ("CredentialsError", err.to_string()),
         Error::Paging(_) => ("PagingError", err.to_string()),
+        Error::BodyTooLarge { limit } => {
+            kwargs.set_item("limit", *limit)?;
+            ("BodyTooLargeError", err.to_string())
+        }
         _ => ("TimError", err.to_string()),
     };
     let cls = py.import(ERRORS_MODULE)?.getattr(class)?;

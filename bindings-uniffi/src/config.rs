@@ -49,7 +49,8 @@ pub enum RateLimit {
 /// How to build a `TimAdminClient`. Set `sdkappid` and exactly one of `secretKey`, `usersig` or
 /// `usersigProvider` (apps: the provider); everything else is optional and takes the core's
 /// default when unset: identifier `administrator`, region China, 10 s timeout per attempt,
-/// 3 retries, 200 calls/s per endpoint, 24 h lifetime for self-signed UserSigs.
+/// 3 retries, 200 calls/s per endpoint, 24 h lifetime for self-signed UserSigs, 4 MiB response
+/// bodies, 64 calls in flight, clear-text HTTP only to loopback.
 #[derive(uniffi::Record)]
 pub struct ClientConfig {
     /// The app's SDKAppID (1..=4294967295).
@@ -85,6 +86,17 @@ pub struct ClientConfig {
     /// Lifetime of self-signed admin UserSigs (at least 60 s; secret-key credentials only).
     #[uniffi(default)]
     pub usersig_lifetime: Option<Duration>,
+    /// Largest response body read, in bytes (default 4 MiB); a larger answer fails with
+    /// `BodyTooLarge`.
+    #[uniffi(default)]
+    pub max_response_bytes: Option<u64>,
+    /// `true` allows a plain `http://` `baseUrl` to a host other than loopback (127.0.0.0/8,
+    /// ::1, localhost), sending the UserSig in clear text. Off by default.
+    #[uniffi(default)]
+    pub allow_insecure_http: Option<bool>,
+    /// HTTP attempts in flight at once for this client (default 64); more calls wait.
+    #[uniffi(default)]
+    pub max_in_flight: Option<u32>,
 }
 
 impl ClientConfig {
@@ -107,6 +119,9 @@ impl ClientConfig {
                 RateLimit::Off => timadmin::RateLimit::Off,
             }),
             usersig_lifetime: self.usersig_lifetime,
+            max_response_bytes: self.max_response_bytes,
+            allow_insecure_http: self.allow_insecure_http,
+            max_in_flight: self.max_in_flight,
             ..timadmin::ClientOptions::default()
         }
     }

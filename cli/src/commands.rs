@@ -99,6 +99,9 @@ impl Context<'_> {
             rate_limit: g
                 .rate_limit
                 .map(|rate| if rate == 0 { RateLimit::Off } else { RateLimit::PerSecond(f64::from(rate)) }),
+            max_response_bytes: g.max_response_bytes,
+            max_in_flight: g.max_in_flight,
+            allow_insecure_http: Some(g.allow_insecure_http),
             ..ClientOptions::default()
         };
         let missing_credentials = secret_key.is_none() && usersig.is_none();

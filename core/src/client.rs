@@ -2,14 +2,13 @@
 
 use std::sync::Arc;
 
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::auth::Auth;
 use crate::config::{Config, RetryPolicy};
 use crate::error::{Error, Result};
 use crate::model::{
-    Empty, GetGroupMemberInfoRequest, GetGroupMemberInfoResponse, GetGroupMutedAccountRequest,
+    Answer, Empty, GetGroupMemberInfoRequest, GetGroupMemberInfoResponse, GetGroupMutedAccountRequest,
     GetGroupMutedAccountResponse, ModifyGroupBaseInfoRequest,
 };
 use crate::ratelimit::RateLimits;
@@ -103,8 +102,14 @@ impl Client {
         Ok(())
     }
 
+    /// `text` with the client's secrets (the current UserSig, the secret key) and every long
+    /// fragment of them redacted: for server-supplied text put into errors and logs.
+    pub(crate) fn redact(&self, text: &str) -> String {
+        self.inner.auth.redact(text)
+    }
+
     /// Sends `request` as `command` with retries; the body is serialized once.
-    async fn call<Req: Serialize, Resp: DeserializeOwned>(&self, command: Command, request: &Req) -> Result<Resp> {
+    async fn call<Req: Serialize, Resp: Answer>(&self, command: Command, request: &Req) -> Result<Resp> {
         let inner = &*self.inner;
         let body = serde_json::to_vec(request).map_err(|e| Error::invalid("request", e.to_string()))?;
         let mut retries = 0u32;
@@ -112,8 +117,9 @@ impl Client {
         loop {
             inner.limits.acquire(command).await;
             let (usersig, generation) = inner.auth.usersig().await?;
-            let outcome = match inner.transport.post(command, &body, &usersig).await {
-                Ok(bytes) => decode::<Resp>(&bytes, Auth::expose(&usersig)),
+            let secrets = inner.auth.secrets(&usersig);
+            let outcome = match inner.transport.post(command, &body, &secrets).await {
+                Ok(bytes) => decode::<Resp>(&bytes, &secrets),
                 Err(e) => Err(e),
             };
             let error = match outcome {

@@ -219,7 +219,16 @@ impl MemberPager {
             return Ok(());
         }
         if next == self.cursor || !self.seen_cursors.insert(next.clone()) {
-            return Err(Error::Paging(format!("the server repeated the Next cursor {next:?}")));
+            // The cursor is server text: clipped and scrubbed of secrets before it is shown.
+            let shown = self.client.redact(&crate::error::clip(&next, 64));
+            return Err(Error::Paging(format!("the server repeated the Next cursor {shown:?}")));
+        }
+        if next.len() > validate::MAX_CURSOR_BYTES || next.chars().any(char::is_control) {
+            return Err(Error::Paging(format!(
+                "the server sent a Next cursor of {} bytes that cannot be sent back (at most {} bytes, no control characters)",
+                next.len(),
+                validate::MAX_CURSOR_BYTES
+            )));
         }
         if got == 0 {
             self.empty_pages += 1;

@@ -216,8 +216,8 @@ impl Signer {
 
     /// Same as [`Signer::new`], with an injected clock.
     pub fn with_clock(sdkappid: u64, key: &str, clock: Arc<dyn Clock>) -> Result<Self, UserSigError> {
-        if sdkappid == 0 {
-            return Err(UserSigError::InvalidInput("sdkappid must not be 0".into()));
+        if sdkappid == 0 || sdkappid > u64::from(u32::MAX) {
+            return Err(UserSigError::InvalidInput(format!("sdkappid {sdkappid} is not in 1..=4294967295")));
         }
         if key.is_empty() {
             return Err(UserSigError::InvalidInput("secret key must not be empty".into()));
@@ -255,9 +255,7 @@ impl Signer {
         expire_secs: u64,
         userbuf: Option<&[u8]>,
     ) -> Result<String, UserSigError> {
-        if identifier.is_empty() {
-            return Err(UserSigError::InvalidInput("identifier must not be empty".into()));
-        }
+        check_identifier(identifier)?;
         let userbuf_b64 = userbuf.map(|b| STANDARD.encode(b));
         let mac = self.mac_array(identifier, time, expire_secs, userbuf_b64.as_deref());
         let mut sig = [0u8; 44];
@@ -315,6 +313,7 @@ impl Signer {
 
     /// Verifies `usersig` for `identifier` against this signer's app and key, at the clock's now.
     pub fn verify(&self, identifier: &str, usersig: &str, userbuf: Option<&[u8]>) -> Result<Claims, UserSigError> {
+        check_identifier(identifier)?;
         let now = self.clock.now_unix();
         let token = decode_token(usersig)?;
         if token.identifier != identifier {
@@ -361,6 +360,19 @@ impl Signer {
             userbuf: token_userbuf,
         })
     }
+}
+
+/// An identifier must be non-empty and free of control characters: the MAC covers
+/// `TLS.identifier:{identifier}\n...`, so a newline in it could make one token's signed text
+/// read like another's.
+fn check_identifier(identifier: &str) -> Result<(), UserSigError> {
+    if identifier.is_empty() {
+        return Err(UserSigError::InvalidInput("identifier must not be empty".into()));
+    }
+    if identifier.chars().any(char::is_control) {
+        return Err(UserSigError::InvalidInput("identifier must not contain control characters".into()));
+    }
+    Ok(())
 }
 
 /// A token for `identifier` of app `sdkappid`, valid for `expire_secs` from now.
@@ -637,6 +649,13 @@ mod tests {
         assert!(matches!(Signer::new(0, KEY), Err(UserSigError::InvalidInput(_))));
         assert!(matches!(Signer::new(1, ""), Err(UserSigError::InvalidInput(_))));
         assert!(matches!(pinned().sign("", 1, None), Err(UserSigError::InvalidInput(_))));
+        assert!(matches!(Signer::new(4294967296, KEY), Err(UserSigError::InvalidInput(_))));
+        assert!(Signer::new(4294967295, KEY).is_ok());
+        for bad in ["a\nTLS.sdkappid:1", "nul\0", "\r"] {
+            assert!(matches!(pinned().sign(bad, 1, None), Err(UserSigError::InvalidInput(_))), "{bad:?}");
+            let t = pinned().sign("xiaojun", 100, None).unwrap();
+            assert!(matches!(pinned().verify(bad, &t, None), Err(UserSigError::InvalidInput(_))), "{bad:?}");
+        }
     }
 
     #[test]

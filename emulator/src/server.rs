@@ -10,6 +10,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use futures::StreamExt;
 use serde_json::{Map, Value};
 use timadmin::usersig::UserSigError;
 use tokio::sync::watch;
@@ -153,6 +154,21 @@ async fn rest_entry(State(sh): State<Arc<Shared>>, req: Request) -> Response {
             return (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], Body::from_stream(stream))
                 .into_response();
         }
+        Some(FaultKind::Reply { status, body, location }) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+            rec.http_status = status.as_u16();
+            sh.record(rec);
+            let body = echo_usersig(&body, query.get("usersig").unwrap_or(""));
+            let mut response = json_reply(status, body.into_bytes());
+            if let Some(location) = location.and_then(|l| header::HeaderValue::from_str(&l).ok()) {
+                response.headers_mut().insert(header::LOCATION, location);
+            }
+            return response;
+        }
+        Some(FaultKind::LargeBody { bytes, content_length }) => {
+            sh.record(rec);
+            return large_body(bytes, content_length);
+        }
         Some(FaultKind::Delay(d)) => {
             let mut stop = sh.shutdown.clone();
             tokio::select! {
@@ -171,6 +187,50 @@ async fn rest_entry(State(sh): State<Arc<Shared>>, req: Request) -> Response {
         reply.body.truncate(half);
     }
     json_reply(StatusCode::OK, reply.body)
+}
+
+/// The `${USERSIG}` / `${USERSIG_PARTIAL}` placeholders of a `Reply` fault's body.
+fn echo_usersig(body: &str, usersig: &str) -> String {
+    let partial = usersig.get(2..usersig.len().saturating_sub(3)).unwrap_or("");
+    body.replace("${USERSIG_PARTIAL}", partial).replace("${USERSIG}", usersig)
+}
+
+/// The static filler a `LargeBody` fault streams: JSON whitespace.
+static FILLER: [u8; 64 * 1024] = [b' '; 64 * 1024];
+const LARGE_BODY_HEAD: &[u8] = br#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","GroupId":"@TGS#large","MemberNum":0,"#;
+const LARGE_BODY_TAIL: &[u8] = br#""MemberList":[],"MutedAccountList":[]}"#;
+
+/// A 200 answer of `bytes` bytes (head, whitespace, tail: valid JSON when long enough) or an
+/// endless one, streamed in 64 KiB chunks without holding the body.
+fn large_body(bytes: Option<u64>, content_length: bool) -> Response {
+    let fixed = (LARGE_BODY_HEAD.len() + LARGE_BODY_TAIL.len()) as u64;
+    let head = futures::stream::iter([Ok::<Bytes, std::io::Error>(Bytes::from_static(LARGE_BODY_HEAD))]);
+    let body = match bytes {
+        None => Body::from_stream(
+            head.chain(futures::stream::repeat_with(|| Ok(Bytes::from_static(&FILLER)))),
+        ),
+        Some(total) => {
+            let total = total.max(fixed);
+            let mut left = total - fixed;
+            let filler = futures::stream::iter(std::iter::from_fn(move || {
+                if left == 0 {
+                    return None;
+                }
+                let n = left.min(FILLER.len() as u64) as usize;
+                left -= n as u64;
+                Some(Ok(Bytes::from_static(&FILLER[..n])))
+            }));
+            let tail = futures::stream::iter([Ok(Bytes::from_static(LARGE_BODY_TAIL))]);
+            let stream = head.chain(filler).chain(tail);
+            let mut response = (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], Body::from_stream(stream))
+                .into_response();
+            if content_length {
+                response.headers_mut().insert(header::CONTENT_LENGTH, header::HeaderValue::from(total));
+            }
+            return response;
+        }
+    };
+    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// The service's checks, in order: command, method, query, rate limit, UserSig, admin, body, handler.

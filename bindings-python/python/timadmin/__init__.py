@@ -11,7 +11,8 @@ endpoints ``get_group_member_info``, ``get_group_muted_account`` and
 
 Arguments left unset take the core's defaults, exported as ``DEFAULT_IDENTIFIER``,
 ``DEFAULT_REGION``, ``DEFAULT_TIMEOUT``, ``DEFAULT_MAX_RETRIES``, ``DEFAULT_RATE_LIMIT``,
-``DEFAULT_PAGE_SIZE`` and ``DEFAULT_USERSIG_LIFETIME``.
+``DEFAULT_PAGE_SIZE``, ``DEFAULT_USERSIG_LIFETIME``, ``DEFAULT_MAX_RESPONSE_BYTES`` and
+``DEFAULT_MAX_IN_FLIGHT``.
 
 Rust ``tracing`` events of the core are forwarded to the ``timadmin`` logger of ``logging``.
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 from ._errors import (
     ApiError,
     AuthError,
+    BodyTooLargeError,
     CredentialsError,
     DecodeError,
     GroupNotFoundError,
@@ -38,6 +40,8 @@ from ._errors import (
 )
 from ._timadmin import (
     DEFAULT_IDENTIFIER,
+    DEFAULT_MAX_IN_FLIGHT,
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_PAGE_SIZE,
     DEFAULT_RATE_LIMIT,
@@ -67,6 +71,8 @@ __all__ = [
     "DEFAULT_RATE_LIMIT",
     "DEFAULT_PAGE_SIZE",
     "DEFAULT_USERSIG_LIFETIME",
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "DEFAULT_MAX_IN_FLIGHT",
     "gen_usersig",
     "verify_usersig",
     "UserSigClaims",
@@ -89,6 +95,7 @@ __all__ = [
     "TransportError",
     "TimeoutError",
     "HttpStatusError",
+    "BodyTooLargeError",
     "DecodeError",
     "InvalidArgumentError",
     "UserSigError",

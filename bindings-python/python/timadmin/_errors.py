@@ -7,6 +7,8 @@ its classification of the ``ErrorCode``). Messages never contain the secret key 
 from __future__ import annotations
 
 import builtins
+import re
+import sys
 
 __all__ = [
     "TimError",
@@ -20,6 +22,7 @@ __all__ = [
     "TransportError",
     "TimeoutError",
     "HttpStatusError",
+    "BodyTooLargeError",
     "DecodeError",
     "InvalidArgumentError",
     "UserSigError",
@@ -101,6 +104,17 @@ class HttpStatusError(TransportError):
         self.status = status
 
 
+class BodyTooLargeError(TransportError):
+    """The answer's body was larger than the client's ``max_response_bytes`` (``limit``);
+    reading stopped there. Not retried: a server sending such answers is broken or hostile."""
+
+    limit: int
+
+    def __init__(self, message: str, limit: int = 0) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
 class DecodeError(TimError):
     """The body was not the JSON the endpoint documents."""
 
@@ -115,6 +129,22 @@ class InvalidArgumentError(TimError, ValueError):
         super().__init__(message)
         self.field = field
         self.reason = reason
+
+    def add_note(self, note: str) -> None:
+        """Adds ``note`` (PEP 678). A ``str`` argument that is not valid Unicode is refused
+        before its name is known; the note the extension then adds, ``while processing
+        'group_id'``, supplies ``field``."""
+        match = _ARGUMENT_NOTE.fullmatch(note)
+        if match is not None and not self.field:
+            self.field = match.group(1)
+        if sys.version_info >= (3, 11):
+            super().add_note(note)
+        else:
+            notes: list[str] = list(getattr(self, "__notes__", []))
+            self.__notes__ = [*notes, note]
+
+
+_ARGUMENT_NOTE = re.compile(r"while processing '(\w+)'")
 
 
 class UserSigError(TimError):

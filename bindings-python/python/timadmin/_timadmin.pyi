@@ -27,6 +27,10 @@ DEFAULT_PAGE_SIZE: Final[int]
 """Members fetched per call by ``iter_group_members`` (``page_size``)."""
 DEFAULT_USERSIG_LIFETIME: Final[int]
 """Lifetime, in seconds, of the admin UserSigs a client signs for itself with ``key``."""
+DEFAULT_MAX_RESPONSE_BYTES: Final[int]
+"""Largest response body a client reads, in bytes (``max_response_bytes``)."""
+DEFAULT_MAX_IN_FLIGHT: Final[int]
+"""HTTP calls one client has in flight at once; more wait for a slot (``max_in_flight``)."""
 
 def gen_usersig(
     sdkappid: int, key: str, identifier: str, expire: int = 86400, userbuf: bytes | None = None
@@ -157,6 +161,9 @@ class Client:
         timeout: float | None = None,
         max_retries: int | None = None,
         rate_limit: float | None = ...,
+        max_response_bytes: int = ...,
+        allow_insecure_http: bool = False,
+        max_in_flight: int = ...,
     ) -> Self:
         """A client for app ``sdkappid``. Give exactly one of ``key`` (the console secret key: the client signs,
         caches and renews its admin UserSig), ``usersig`` (pre-signed) or ``usersig_provider`` (a callable
@@ -166,7 +173,12 @@ class Client:
         ``InvalidArgumentError``, ``.field == "base_url"``). ``timeout`` is per attempt in seconds. Arguments
         left at ``None`` take the defaults ``DEFAULT_IDENTIFIER``, ``DEFAULT_REGION``, ``DEFAULT_TIMEOUT`` and
         ``DEFAULT_MAX_RETRIES``. ``rate_limit`` is calls/s per endpoint, ``DEFAULT_RATE_LIMIT`` unless given;
-        ``None`` disables it. Raises ``InvalidArgumentError`` for a bad configuration; makes no call."""
+        ``None`` disables it. ``max_response_bytes`` (default ``DEFAULT_MAX_RESPONSE_BYTES``) caps the body of an
+        answer (a larger one raises ``BodyTooLargeError``); ``max_in_flight`` (default ``DEFAULT_MAX_IN_FLIGHT``)
+        caps the calls one client has on the wire at once, the rest wait. A plain ``http://`` ``base_url`` must
+        name a loopback host (127.0.0.0/8, ::1, localhost) unless ``allow_insecure_http=True``: every request
+        carries the UserSig in its URL. Any ``str`` argument holding a lone surrogate raises
+        ``InvalidArgumentError``. Raises ``InvalidArgumentError`` for a bad configuration; makes no call."""
     @classmethod
     def from_env(cls) -> Client:
         """A client configured from ``TIM_SDKAPPID``, ``TIM_SECRET_KEY`` or ``TIM_USERSIG``, ``TIM_IDENTIFIER``,
@@ -240,6 +252,9 @@ class AsyncClient:
         timeout: float | None = None,
         max_retries: int | None = None,
         rate_limit: float | None = ...,
+        max_response_bytes: int = ...,
+        allow_insecure_http: bool = False,
+        max_in_flight: int = ...,
     ) -> Self:
         """A client for app ``sdkappid``. Give exactly one of ``key`` (the console secret key: the client signs,
         caches and renews its admin UserSig), ``usersig`` (pre-signed) or ``usersig_provider`` (a callable
@@ -249,7 +264,12 @@ class AsyncClient:
         ``InvalidArgumentError``, ``.field == "base_url"``). ``timeout`` is per attempt in seconds. Arguments
         left at ``None`` take the defaults ``DEFAULT_IDENTIFIER``, ``DEFAULT_REGION``, ``DEFAULT_TIMEOUT`` and
         ``DEFAULT_MAX_RETRIES``. ``rate_limit`` is calls/s per endpoint, ``DEFAULT_RATE_LIMIT`` unless given;
-        ``None`` disables it. Raises ``InvalidArgumentError`` for a bad configuration; makes no call."""
+        ``None`` disables it. ``max_response_bytes`` (default ``DEFAULT_MAX_RESPONSE_BYTES``) caps the body of an
+        answer (a larger one raises ``BodyTooLargeError``); ``max_in_flight`` (default ``DEFAULT_MAX_IN_FLIGHT``)
+        caps the calls one client has on the wire at once, the rest wait. A plain ``http://`` ``base_url`` must
+        name a loopback host (127.0.0.0/8, ::1, localhost) unless ``allow_insecure_http=True``: every request
+        carries the UserSig in its URL. Any ``str`` argument holding a lone surrogate raises
+        ``InvalidArgumentError``. Raises ``InvalidArgumentError`` for a bad configuration; makes no call."""
     @classmethod
     def from_env(cls) -> AsyncClient:
         """A client configured from ``TIM_SDKAPPID``, ``TIM_SECRET_KEY`` or ``TIM_USERSIG``, ``TIM_IDENTIFIER``,
@@ -350,6 +370,10 @@ class _Emulator:
         info: str | None = None,
         status: int | None = None,
         delay: float | None = None,
+        body: str | None = None,
+        location: str | None = None,
+        bytes: int | None = None,
+        content_length: bool | None = None,
     ) -> None: ...
     def clear_faults(self) -> None: ...
     def calls(self) -> list[dict[str, Any]]: ...
@@ -366,6 +390,8 @@ __all__ = [
     "DEFAULT_RATE_LIMIT",
     "DEFAULT_PAGE_SIZE",
     "DEFAULT_USERSIG_LIFETIME",
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "DEFAULT_MAX_IN_FLIGHT",
     "gen_usersig",
     "verify_usersig",
     "UserSigClaims",
