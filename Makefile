@@ -5,9 +5,12 @@
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: quickstart test test-rust lint test-python test-c test-kotlin test-swift test-fleet example-kotlin bench bench-fleet doc
+.PHONY: quickstart test test-rust lint test-python test-c test-kotlin test-swift test-fleet example-kotlin wheel bench bench-smoke bench-fleet doc
 
 quickstart:
+	@echo "== building the quickstart (a first build compiles ~300 crates: about 3-5 minutes on 2 cores)"
+	$(CARGO) build -p timadmin-quickstart
+	@echo "== running it against the embedded emulator"
 	$(CARGO) run -q -p timadmin-quickstart
 
 test: test-rust test-python
@@ -15,6 +18,7 @@ test: test-rust test-python
 	bash bindings-uniffi/test-kotlin.sh
 	TIMADMIN_SKIP_GENERATE=1 bash bindings-uniffi/test-swift.sh
 	bash tests/fleet/test.sh
+	bash bench/run.sh --smoke
 
 # One build of the workspace (debug profile, shared target/), then lint, tests and docs on it.
 # uniffi-bindgen is left out here: built beside the UniFFI library it would pull its generator
@@ -32,6 +36,10 @@ lint:
 
 test-python:
 	bash bindings-python/test.sh
+
+# The release abi3 manylinux wheel of the Python package, in dist/ (pip install needs no Rust).
+wheel:
+	bash bindings-python/wheel.sh
 
 test-c:
 	bash bindings-c/test.sh
@@ -55,8 +63,13 @@ example-kotlin:
 	cd bindings-uniffi/kotlin && mvn -B -ntp -q install -DskipTests
 	cd examples/kotlin && mvn -B -ntp -q compile exec:java
 
+# Every benchmark against its same-run baseline, and the summary table (docs/PERFORMANCE.md).
 bench:
-	$(CARGO) bench -p timadmin --bench usersig
+	bash bench/run.sh
+
+# The same benches, seconds long and in the dev profile: proves they build and run (no figures).
+bench-smoke:
+	bash bench/run.sh --smoke
 
 # N = 1, 2, 4 CLI processes sharing 200 calls/s through Redis (aggregate calls/s, worst one-second
 # window), then the per-call cost of sharing (criterion). See bench/fleet.sh.

@@ -20,8 +20,9 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 cd "$ROOT"
 
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
 APT_UPDATED=0
-SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 need() { # need COMMAND PACKAGE
     if ! command -v "$1" >/dev/null 2>&1; then
         echo "== installing $2"

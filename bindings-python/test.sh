@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # CI entry point of the Python package `timadmin` (callable from anywhere, idempotent):
 #   1. creates the venv $ROOT/.venv if missing (python3 -m venv) and installs maturin, pytest, mypy;
-#   2. builds the extension with the dev profile into the shared workspace target dir and
-#      installs the package into the venv (pip + maturin as the PEP 517 backend);
+#   2. builds the abi3 manylinux wheel with the dev profile into the shared workspace target dir
+#      (maturin, with its manylinux audit) and installs it into the venv;
 #   3. runs pytest (against the embedded emulator, and a redis-server it installs when missing for
-#      the fleet tests), mypy --strict on the examples and tests,
-#      mypy's stubtest on the package, and every example script.
+#      the fleet tests), mypy --strict on the examples and tests, mypy's stubtest on the package,
+#      and every example script;
+#   4. installs the same wheel into a fresh venv whose PATH has no cargo/rustc and runs an
+#      example against the embedded emulator.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,37 +20,24 @@ export PATH="$VENV/bin:$PATH"
 
 step() { printf '\n== %s\n' "$*"; }
 
-if [ ! -x "$PY" ]; then
-    step "creating $VENV"
-    if ! "$PYTHON" -m venv "$VENV"; then
-        # Debian's python3 ships venv/ensurepip separately.
-        if command -v apt-get >/dev/null 2>&1; then
-            rm -rf "$VENV"
-            SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-            $SUDO apt-get update -q && $SUDO apt-get install -y python3-venv
-            "$PYTHON" -m venv "$VENV"
-        else
-            echo "cannot create a venv with $PYTHON" >&2
-            exit 1
-        fi
-    fi
-fi
+# shellcheck source=bindings-python/venv.sh
+. "$HERE/venv.sh"
 
 if ! command -v redis-server >/dev/null 2>&1; then
     # tests/test_fleet.py runs a real redis-server (the shared rate limit of a fleet).
     step "installing redis-server"
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    $SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q redis-server
+    $SUDO apt-get update -q && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server
 fi
 
-step "installing build and test tools"
-"$PY" -m pip install -q --disable-pip-version-check 'maturin>=1.16,<2' 'pytest>=8' 'mypy>=1.10' 'typing_extensions>=4.6'
-
-step "building and installing timadmin (maturin, dev profile, shared target dir)"
-# --no-build-isolation: use the maturin installed above; MATURIN_PEP517_ARGS picks the fast
-# dev profile for tests (a plain `pip install ./bindings-python` builds the release profile).
-MATURIN_PEP517_ARGS="--profile dev" "$PY" -m pip install -q --disable-pip-version-check \
-    --no-build-isolation --force-reinstall --no-deps "$HERE"
+step "building the wheel (maturin, dev profile, shared target dir, manylinux audit) and installing it"
+# The same abi3 manylinux wheel as `make wheel` builds, in the fast dev profile.
+WHEELS="$(mktemp -d "${TMPDIR:-/tmp}/timadmin-wheel.XXXXXX")"
+trap 'rm -rf "$WHEELS"' EXIT
+"$VENV/bin/maturin" build --profile dev --auditwheel check --compatibility pypi \
+    -m "$HERE/Cargo.toml" -o "$WHEELS/dist"
+WHEEL="$(ls "$WHEELS"/dist/timadmin-*.whl)"
+"$PY" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$WHEEL"
 
 step "pytest"
 (cd "$ROOT" && "$PY" -m pytest "$HERE/tests" -q -p no:cacheprovider)
@@ -65,5 +54,16 @@ for example in "$ROOT"/examples/python/[a-z]*.py; do
     echo "-- $(basename "$example")"
     (cd "$ROOT/examples/python" && env -u TIM_SDKAPPID "$PY" "$example")
 done
+
+step "the wheel in a fresh venv with no Rust toolchain on PATH"
+"$PYTHON" -m venv "$WHEELS/norust"
+NORUST_PATH="$WHEELS/norust/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+if PATH="$NORUST_PATH" command -v cargo >/dev/null 2>&1 || PATH="$NORUST_PATH" command -v rustc >/dev/null 2>&1; then
+    echo "cargo or rustc is still on the stripped PATH: the no-Rust check would prove nothing" >&2
+    exit 1
+fi
+PATH="$NORUST_PATH" "$WHEELS/norust/bin/python" -m pip install -q --disable-pip-version-check --no-index "$WHEEL"
+(cd "$ROOT/examples/python" && env -u TIM_SDKAPPID PATH="$NORUST_PATH" \
+    "$WHEELS/norust/bin/python" "$ROOT/examples/python/iter_group_members.py")
 
 step "bindings-python: all checks passed"

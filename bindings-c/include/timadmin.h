@@ -96,11 +96,16 @@ typedef enum timadmin_status {
      */
     TIMADMIN_STATUS_UNKNOWN = 13,
     /**
+     * The answer's body was larger than the client's `max_response_bytes` (the message names
+     * the limit); reading stopped there. Not retried.
+     */
+    TIMADMIN_STATUS_BODY_TOO_LARGE = 14,
+    /**
      * The shared rate limiter's Redis cannot be reached and the client was configured with
      * `TIMADMIN_REDIS_FALLBACK_FAIL`: nothing was sent. Retryable (Redis is tried again at
      * most every second).
      */
-    TIMADMIN_STATUS_RATE_LIMITER_UNAVAILABLE = 14,
+    TIMADMIN_STATUS_RATE_LIMITER_UNAVAILABLE = 15,
 } timadmin_status;
 
 /**
@@ -271,8 +276,10 @@ typedef bool (*timadmin_usersig_provider_callback)(void *userdata,
  * How to build a client. Zero it (`timadmin_config cfg = {0};`), then set `sdkappid`, exactly
  * one of `secret_key`, `usersig` or `usersig_provider`, and any optional field. Unset optional
  * fields take the core's defaults: identifier `administrator`, region China, 10 s timeout,
- * 3 retries, 200 calls/s per endpoint, 24 h UserSig lifetime, no shared rate limit (fleet size
- * 1 and the `LOCAL_SHARE` fallback when one is set).
+ * 3 retries, 200 calls/s per endpoint, 24 h UserSig lifetime, 4 MiB response bodies, 64
+ * calls in flight, clear-text HTTP only to loopback, no shared rate limit (fleet size 1 and the
+ * `LOCAL_SHARE` fallback when one is set). Fields added in later versions are appended at the
+ * end, so a zeroed struct keeps meaning "defaults".
  *
  * Read only during `timadmin_client_new`; the caller keeps ownership of every string (the
  * client copies what it needs).
@@ -350,9 +357,33 @@ typedef struct timadmin_config {
      */
     uint64_t usersig_lifetime_secs;
     /**
+     * Whether `max_response_bytes` is set.
+     */
+    bool has_max_response_bytes;
+    /**
+     * Largest response body read, in bytes (1024..=1073741824; default 4 MiB). A larger
+     * answer fails with `TIMADMIN_STATUS_BODY_TOO_LARGE`.
+     */
+    uint64_t max_response_bytes;
+    /**
+     * True allows a plain `http://` `base_url` to a host other than loopback (127.0.0.0/8,
+     * ::1, localhost). Off by default: every request carries the UserSig in its URL, readable
+     * by anyone on a clear-text path.
+     */
+    bool allow_insecure_http;
+    /**
+     * Whether `max_in_flight` is set.
+     */
+    bool has_max_in_flight;
+    /**
+     * HTTP attempts in flight at once for this client, across all threads (1..=10000;
+     * default 64); more calls wait for a slot.
+     */
+    uint32_t max_in_flight;
+    /**
      * Share the rate limit (`rate_limit`, the whole fleet's budget) with every process of the
      * app using this Redis: `redis://[:password@]host:port/db`. Never shown in errors or logs.
-     * NULL = this process only. (Added after `usersig_lifetime_secs`, at the end of the struct.)
+     * NULL = this process only. (Added after `max_in_flight`, at the end of the struct.)
      */
     const char *rate_limit_redis_url;
     /**
@@ -913,12 +944,30 @@ int64_t timadmin_error_service_code(const struct timadmin_error *error);
 const char *timadmin_error_service_info(const struct timadmin_error *error);
 
 /**
- * What the service's ErrorCode means (e.g. "the group does not exist or was deleted") for
- * `TIMADMIN_STATUS_SERVICE_ERROR`; `""` for any other failure.
+ * The stable snake_case name of the service's ErrorCode for `TIMADMIN_STATUS_SERVICE_ERROR`
+ * (e.g. "group_not_found", "rate_limited", "other"; the same names in every timadmin host);
+ * `""` for any other failure.
  *
  * Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
  */
 const char *timadmin_error_service_kind(const struct timadmin_error *error);
+
+/**
+ * What the service's ErrorCode means in English (e.g. "the group does not exist or was
+ * deleted") for `TIMADMIN_STATUS_SERVICE_ERROR`; `""` for any other failure.
+ *
+ * Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
+ */
+const char *timadmin_error_service_description(const struct timadmin_error *error);
+
+/**
+ * The stable snake_case reason of a UserSig failure for `TIMADMIN_STATUS_USERSIG` ("expired",
+ * "signature_mismatch", "identifier_mismatch", "sdkappid_mismatch", "userbuf_mismatch",
+ * "malformed", "invalid_input"); `""` for any other failure.
+ *
+ * Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
+ */
+const char *timadmin_error_usersig_reason(const struct timadmin_error *error);
 
 /**
  * The field or argument at fault for `TIMADMIN_STATUS_INVALID_ARGUMENT` and

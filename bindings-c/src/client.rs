@@ -95,8 +95,10 @@ pub enum timadmin_redis_fallback {
 /// How to build a client. Zero it (`timadmin_config cfg = {0};`), then set `sdkappid`, exactly
 /// one of `secret_key`, `usersig` or `usersig_provider`, and any optional field. Unset optional
 /// fields take the core's defaults: identifier `administrator`, region China, 10 s timeout,
-/// 3 retries, 200 calls/s per endpoint, 24 h UserSig lifetime, no shared rate limit (fleet size
-/// 1 and the `LOCAL_SHARE` fallback when one is set).
+/// 3 retries, 200 calls/s per endpoint, 24 h UserSig lifetime, 4 MiB response bodies, 64
+/// calls in flight, clear-text HTTP only to loopback, no shared rate limit (fleet size 1 and the
+/// `LOCAL_SHARE` fallback when one is set). Fields added in later versions are appended at the
+/// end, so a zeroed struct keeps meaning "defaults".
 ///
 /// Read only during `timadmin_client_new`; the caller keeps ownership of every string (the
 /// client copies what it needs).
@@ -140,9 +142,23 @@ pub struct timadmin_config {
     pub has_usersig_lifetime_secs: bool,
     /// Lifetime of self-signed admin UserSigs in seconds (at least 60).
     pub usersig_lifetime_secs: u64,
+    /// Whether `max_response_bytes` is set.
+    pub has_max_response_bytes: bool,
+    /// Largest response body read, in bytes (1024..=1073741824; default 4 MiB). A larger
+    /// answer fails with `TIMADMIN_STATUS_BODY_TOO_LARGE`.
+    pub max_response_bytes: u64,
+    /// True allows a plain `http://` `base_url` to a host other than loopback (127.0.0.0/8,
+    /// ::1, localhost). Off by default: every request carries the UserSig in its URL, readable
+    /// by anyone on a clear-text path.
+    pub allow_insecure_http: bool,
+    /// Whether `max_in_flight` is set.
+    pub has_max_in_flight: bool,
+    /// HTTP attempts in flight at once for this client, across all threads (1..=10000;
+    /// default 64); more calls wait for a slot.
+    pub max_in_flight: u32,
     /// Share the rate limit (`rate_limit`, the whole fleet's budget) with every process of the
     /// app using this Redis: `redis://[:password@]host:port/db`. Never shown in errors or logs.
-    /// NULL = this process only. (Added after `usersig_lifetime_secs`, at the end of the struct.)
+    /// NULL = this process only. (Added after `max_in_flight`, at the end of the struct.)
     pub rate_limit_redis_url: *const c_char,
     /// Whether `fleet_size` is set.
     pub has_fleet_size: bool,
@@ -188,6 +204,9 @@ impl timadmin_config {
             usersig_lifetime: self
                 .has_usersig_lifetime_secs
                 .then(|| Duration::from_secs(self.usersig_lifetime_secs)),
+            max_response_bytes: self.has_max_response_bytes.then_some(self.max_response_bytes),
+            allow_insecure_http: Some(self.allow_insecure_http),
+            max_in_flight: self.has_max_in_flight.then_some(self.max_in_flight),
             rate_limit_redis_url: owned(self.rate_limit_redis_url, "rate_limit_redis_url")?,
             fleet_size: self.has_fleet_size.then_some(self.fleet_size),
             redis_fallback: match self.redis_fallback {

@@ -42,10 +42,13 @@ pub enum timadmin_status {
     Panic = 12,
     /// An error this version of the C ABI does not classify.
     Unknown = 13,
+    /// The answer's body was larger than the client's `max_response_bytes` (the message names
+    /// the limit); reading stopped there. Not retried.
+    BodyTooLarge = 14,
     /// The shared rate limiter's Redis cannot be reached and the client was configured with
     /// `TIMADMIN_REDIS_FALLBACK_FAIL`: nothing was sent. Retryable (Redis is tried again at
     /// most every second).
-    RateLimiterUnavailable = 14,
+    RateLimiterUnavailable = 15,
 }
 
 /// A short, static, English description of `status` (a `timadmin_status` value; unknown values
@@ -69,7 +72,8 @@ pub extern "C" fn timadmin_status_description(status: c_int) -> *const c_char {
         11 => c"runtime error",
         12 => c"internal panic",
         13 => c"unclassified error",
-        14 => c"shared rate limiter unavailable",
+        14 => c"response body over the size limit",
+        15 => c"shared rate limiter unavailable",
         _ => c"unknown status",
     };
     text.as_ptr()
@@ -88,6 +92,8 @@ pub struct timadmin_error {
     service_code: i64,
     service_info: CString,
     service_kind: CString,
+    service_description: CString,
+    usersig_reason: CString,
     field: CString,
     http_status: u16,
     retryable: bool,
@@ -106,6 +112,8 @@ impl timadmin_error {
             service_code: 0,
             service_info: CString::default(),
             service_kind: CString::default(),
+            service_description: CString::default(),
+            usersig_reason: CString::default(),
             field: CString::default(),
             http_status: 0,
             retryable: false,
@@ -166,6 +174,7 @@ impl From<timadmin::Error> for timadmin_error {
             E::Credentials(_) => timadmin_status::Credentials,
             E::Paging(_) => timadmin_status::Paging,
             E::Runtime(_) => timadmin_status::Runtime,
+            E::BodyTooLarge { .. } => timadmin_status::BodyTooLarge,
             E::RateLimiterUnavailable(_) => timadmin_status::RateLimiterUnavailable,
             _ => timadmin_status::Unknown,
         };
@@ -175,8 +184,10 @@ impl From<timadmin::Error> for timadmin_error {
             E::Api { code, info, kind } => {
                 out.service_code = *code;
                 out.service_info = lossy_cstring(info);
-                out.service_kind = lossy_cstring(kind.description());
+                out.service_kind = lossy_cstring(kind.id());
+                out.service_description = lossy_cstring(kind.description());
             }
+            E::UserSig(reason) => out.usersig_reason = lossy_cstring(reason.reason()),
             E::HttpStatus { status, .. } => out.http_status = *status,
             E::InvalidArgument { field, .. } => out.field = lossy_cstring(field),
             _ => {}
@@ -249,13 +260,33 @@ pub unsafe extern "C" fn timadmin_error_service_info(error: *const timadmin_erro
     error.as_ref().map_or(std::ptr::null(), |e| e.service_info.as_ptr())
 }
 
-/// What the service's ErrorCode means (e.g. "the group does not exist or was deleted") for
-/// `TIMADMIN_STATUS_SERVICE_ERROR`; `""` for any other failure.
+/// The stable snake_case name of the service's ErrorCode for `TIMADMIN_STATUS_SERVICE_ERROR`
+/// (e.g. "group_not_found", "rate_limited", "other"; the same names in every timadmin host);
+/// `""` for any other failure.
 ///
 /// Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_error_service_kind(error: *const timadmin_error) -> *const c_char {
     error.as_ref().map_or(std::ptr::null(), |e| e.service_kind.as_ptr())
+}
+
+/// What the service's ErrorCode means in English (e.g. "the group does not exist or was
+/// deleted") for `TIMADMIN_STATUS_SERVICE_ERROR`; `""` for any other failure.
+///
+/// Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_error_service_description(error: *const timadmin_error) -> *const c_char {
+    error.as_ref().map_or(std::ptr::null(), |e| e.service_description.as_ptr())
+}
+
+/// The stable snake_case reason of a UserSig failure for `TIMADMIN_STATUS_USERSIG` ("expired",
+/// "signature_mismatch", "identifier_mismatch", "sdkappid_mismatch", "userbuf_mismatch",
+/// "malformed", "invalid_input"); `""` for any other failure.
+///
+/// Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_error_usersig_reason(error: *const timadmin_error) -> *const c_char {
+    error.as_ref().map_or(std::ptr::null(), |e| e.usersig_reason.as_ptr())
 }
 
 /// The field or argument at fault for `TIMADMIN_STATUS_INVALID_ARGUMENT` and
@@ -330,8 +361,13 @@ mod tests {
         assert_eq!(e.status, timadmin_status::RateLimiterUnavailable);
         assert!(e.retryable);
         // SAFETY: a static string.
-        let text = unsafe { CStr::from_ptr(timadmin_status_description(14)) };
+        let text = unsafe { CStr::from_ptr(timadmin_status_description(15)) };
         assert_eq!(text.to_str().unwrap(), "shared rate limiter unavailable");
+        let e = timadmin_error::from(timadmin::Error::BodyTooLarge { limit: 1024 });
+        assert_eq!(e.status, timadmin_status::BodyTooLarge);
+        // SAFETY: a static string.
+        let text = unsafe { CStr::from_ptr(timadmin_status_description(14)) };
+        assert_eq!(text.to_str().unwrap(), "response body over the size limit");
     }
 
     #[test]

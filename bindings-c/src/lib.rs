@@ -29,8 +29,11 @@ mod arena;
 mod client;
 mod error;
 mod ffi;
+mod lower;
 mod model;
 mod paging;
+#[cfg(test)]
+mod properties;
 mod usersig;
 
 pub use client::*;

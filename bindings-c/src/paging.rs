@@ -6,6 +6,7 @@ use std::sync::Arc;
 use timadmin::{BlockingClient, MemberPage, MemberPager, PageOptions, PagingMode};
 
 use crate::arena::{array_ptr, Arena};
+use crate::lower;
 use crate::client::timadmin_client;
 use crate::error::{guard, guard_value, timadmin_error, timadmin_status};
 use crate::ffi::{arg, arg_mut, opt_str_list, out, req_str};
@@ -88,7 +89,7 @@ pub unsafe extern "C" fn timadmin_client_for_each_member(
         for member in client.inner.members(group_id, options)? {
             let member = member?;
             let mut arena = Arena::default();
-            let view = arena.member(&member)?;
+            let view = lower::member(&mut arena, &member)?;
             if !callback(userdata, &view) {
                 break;
             }
@@ -252,7 +253,7 @@ pub struct timadmin_page {
 impl timadmin_page {
     fn from_core(page: &MemberPage) -> Result<Self, timadmin_error> {
         let mut arena = Arena::default();
-        let members = arena.members(&page.members)?;
+        let members = lower::members(&mut arena, &page.members)?;
         Ok(timadmin_page {
             view: timadmin_member_page {
                 members: array_ptr(&members),

@@ -97,6 +97,26 @@ static void test_member_info(const timadmin_client *client) {
     timadmin_get_group_member_info_result_free(result);
     result = NULL;
 
+    /* community group, first page without a cursor: the core sends Next "" */
+    memset(&req, 0, sizeof req);
+    req.group_id = "@TGS#_demo";
+    req.has_limit = true;
+    req.limit = 3;
+    CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err), TIMADMIN_STATUS_OK, err);
+    r = timadmin_get_group_member_info_result_get(result);
+    CHECK(r != NULL && r->member_list_len == 3 && r->next != NULL && strlen(r->next) > 0);
+    timadmin_get_group_member_info_result_free(result);
+    result = NULL;
+
+    /* a cursor on an ordinary group is refused before anything is sent */
+    memset(&req, 0, sizeof req);
+    req.group_id = "@TGS#2DEMOPUB";
+    req.next = "";
+    CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err),
+                 TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+    CHECK(err != NULL && strcmp(timadmin_error_field(err), "Next") == 0);
+    reset_error(&err);
+
     /* unknown group: the service's 10010 */
     memset(&req, 0, sizeof req);
     req.group_id = "@TGS#2NOSUCHGROUP";
@@ -106,7 +126,8 @@ static void test_member_info(const timadmin_client *client) {
     CHECK(timadmin_error_status(err) == TIMADMIN_STATUS_SERVICE_ERROR);
     CHECK(timadmin_error_service_code(err) == 10010);
     CHECK(err != NULL && strlen(timadmin_error_service_info(err)) > 0);
-    CHECK_STREQ(timadmin_error_service_kind(err), "the group does not exist or was deleted");
+    CHECK_STREQ(timadmin_error_service_kind(err), "group_not_found");
+    CHECK_STREQ(timadmin_error_service_description(err), "the group does not exist or was deleted");
     CHECK(err != NULL && strstr(timadmin_error_message(err), "10010") != NULL);
     CHECK(!timadmin_error_is_retryable(err));
     CHECK(timadmin_error_http_status(err) == 0);

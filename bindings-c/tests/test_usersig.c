@@ -43,6 +43,8 @@ int main(void) {
     CHECK(verified == NULL);
     CHECK(err != NULL && timadmin_error_status(err) == TIMADMIN_STATUS_USERSIG);
     CHECK(err != NULL && strstr(timadmin_error_message(err), "signature") != NULL);
+    CHECK(err != NULL && strcmp(timadmin_error_usersig_reason(err), "signature_mismatch") == 0);
+    CHECK(err != NULL && strcmp(timadmin_error_service_kind(err), "") == 0);
     CHECK(err != NULL && strstr(timadmin_error_message(err), "not-the-key") == NULL);
     CHECK(err != NULL && strstr(timadmin_error_message(err), timadmin_string_get(sig)) == NULL);
     reset_error(&err);
@@ -50,6 +52,7 @@ int main(void) {
                                          &verified, &err),
                  TIMADMIN_STATUS_USERSIG, err);
     CHECK(err != NULL && strstr(timadmin_error_message(err), "identifier") != NULL);
+    CHECK(err != NULL && strcmp(timadmin_error_usersig_reason(err), "identifier_mismatch") == 0);
     reset_error(&err);
     CHECK_STATUS(timadmin_usersig_verify(app + 1, key, "administrator", timadmin_string_get(sig), NULL, 0,
                                          &verified, &err),
@@ -58,6 +61,7 @@ int main(void) {
     CHECK_STATUS(timadmin_usersig_verify(app, key, "administrator", "garbage!!", NULL, 0, &verified, &err),
                  TIMADMIN_STATUS_USERSIG, err);
     CHECK(err != NULL && strstr(timadmin_error_message(err), "malformed") != NULL);
+    CHECK(err != NULL && strcmp(timadmin_error_usersig_reason(err), "malformed") == 0);
     reset_error(&err);
     /* error_out may be NULL: the status alone still says what happened */
     CHECK_STATUS(timadmin_usersig_verify(app, key, "administrator", "garbage!!", NULL, 0, &verified, NULL),
@@ -158,6 +162,8 @@ int main(void) {
     CHECK(timadmin_error_service_code(NULL) == 0);
     CHECK(timadmin_error_service_info(NULL) == NULL);
     CHECK(timadmin_error_service_kind(NULL) == NULL);
+    CHECK(timadmin_error_service_description(NULL) == NULL);
+    CHECK(timadmin_error_usersig_reason(NULL) == NULL);
     CHECK(timadmin_error_field(NULL) == NULL);
     CHECK(timadmin_error_http_status(NULL) == 0);
     CHECK(!timadmin_error_is_retryable(NULL));

@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyType};
 use timadmin::{Client as CoreClient, Config, GroupMember, MemberPager};
 
-use crate::args::ClientArgs;
+use crate::args::{ClientArgs, Text};
 use crate::blocking::{member_info_request, modify_request, page_options};
 use crate::errors::{tim_error, to_py, to_py_detached};
 use crate::models;
@@ -64,21 +64,27 @@ impl AsyncClient {
     #[new]
     #[pyo3(signature = (sdkappid, *, key = None, usersig = None, usersig_provider = None,
         identifier = None, region = None, base_url = None, timeout = None, max_retries = None,
-        rate_limit = Some(timadmin::options::DEFAULT_RATE_LIMIT), rate_limit_redis_url = None,
-        fleet_size = None, redis_fallback = None))]
+        rate_limit = Some(timadmin::options::DEFAULT_RATE_LIMIT),
+        max_response_bytes = i128::from(timadmin::options::DEFAULT_MAX_RESPONSE_BYTES),
+        allow_insecure_http = false,
+        max_in_flight = i128::from(timadmin::options::DEFAULT_MAX_IN_FLIGHT),
+        rate_limit_redis_url = None, fleet_size = None, redis_fallback = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         sdkappid: i128,
-        key: Option<String>,
-        usersig: Option<String>,
+        key: Option<Text>,
+        usersig: Option<Text>,
         usersig_provider: Option<Bound<'_, PyAny>>,
-        identifier: Option<String>,
-        region: Option<String>,
-        base_url: Option<String>,
+        identifier: Option<Text>,
+        region: Option<Text>,
+        base_url: Option<Text>,
         timeout: Option<f64>,
         max_retries: Option<i128>,
         rate_limit: Option<f64>,
+        max_response_bytes: i128,
+        allow_insecure_http: bool,
+        max_in_flight: i128,
         rate_limit_redis_url: Option<String>,
         fleet_size: Option<i128>,
         redis_fallback: Option<String>,
@@ -94,6 +100,9 @@ impl AsyncClient {
             timeout,
             max_retries,
             rate_limit,
+            max_response_bytes,
+            allow_insecure_http,
+            max_in_flight,
             rate_limit_redis_url,
             fleet_size,
             redis_fallback,
@@ -150,13 +159,13 @@ impl AsyncClient {
     fn get_group_member_info<'py>(
         &self,
         py: Python<'py>,
-        group_id: String,
+        group_id: Text,
         member_info_filter: Option<&Bound<'py, PyAny>>,
         member_role_filter: Option<&Bound<'py, PyAny>>,
         app_defined_data_filter_group_member: Option<&Bound<'py, PyAny>>,
         limit: Option<i128>,
         offset: Option<i128>,
-        next: Option<String>,
+        next: Option<Text>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let request = member_info_request(
             py,
@@ -187,7 +196,7 @@ impl AsyncClient {
     fn iter_group_members(
         &self,
         py: Python<'_>,
-        group_id: String,
+        group_id: Text,
         page_size: i128,
         member_info_filter: Option<&Bound<'_, PyAny>>,
         member_role_filter: Option<&Bound<'_, PyAny>>,
@@ -216,10 +225,10 @@ impl AsyncClient {
     fn get_group_muted_account<'py>(
         &self,
         py: Python<'py>,
-        group_id: String,
-        topic_id: Option<String>,
+        group_id: Text,
+        topic_id: Option<Text>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let request = timadmin::GetGroupMutedAccountRequest { group_id, topic_id };
+        let request = timadmin::GetGroupMutedAccountRequest { group_id: group_id.into(), topic_id: topic_id.map(Into::into) };
         timadmin::validate::muted_account(&request).map_err(|e| to_py(py, e))?;
         let client = self.core(py)?;
         future_into_py(py, async move {
@@ -239,13 +248,13 @@ impl AsyncClient {
     fn modify_group_base_info<'py>(
         &self,
         py: Python<'py>,
-        group_id: String,
-        name: Option<String>,
-        introduction: Option<String>,
-        notification: Option<String>,
-        face_url: Option<String>,
+        group_id: Text,
+        name: Option<Text>,
+        introduction: Option<Text>,
+        notification: Option<Text>,
+        face_url: Option<Text>,
         max_member_num: Option<i128>,
-        apply_join_option: Option<String>,
+        apply_join_option: Option<Text>,
         shut_up_all_member: Option<bool>,
         app_defined_data: Option<Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {

@@ -15,7 +15,7 @@ use timadmin::{
     ModifyGroupBaseInfoRequest, PageOptions,
 };
 
-use crate::args::{self, ClientArgs};
+use crate::args::{self, ClientArgs, Text};
 use crate::errors::{tim_error, to_py};
 use crate::models;
 
@@ -39,9 +39,11 @@ where
         client.block_on(|c| async move {
             let call = make(c);
             tokio::pin!(call);
-            let mut ticks = tokio::time::interval(SIGNAL_POLL);
+            // The first check is one period away: awaiting an interval's immediate first tick
+            // still waits for the timer wheel to turn (about 1 ms), which cost every call that
+            // much (profiled: p50 1.3 ms against 0.1 ms for the same call from Rust).
+            let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + SIGNAL_POLL, SIGNAL_POLL);
             ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            ticks.tick().await;
             loop {
                 tokio::select! {
                     biased;
@@ -90,21 +92,27 @@ impl Client {
     #[new]
     #[pyo3(signature = (sdkappid, *, key = None, usersig = None, usersig_provider = None,
         identifier = None, region = None, base_url = None, timeout = None, max_retries = None,
-        rate_limit = Some(timadmin::options::DEFAULT_RATE_LIMIT), rate_limit_redis_url = None,
-        fleet_size = None, redis_fallback = None))]
+        rate_limit = Some(timadmin::options::DEFAULT_RATE_LIMIT),
+        max_response_bytes = i128::from(timadmin::options::DEFAULT_MAX_RESPONSE_BYTES),
+        allow_insecure_http = false,
+        max_in_flight = i128::from(timadmin::options::DEFAULT_MAX_IN_FLIGHT),
+        rate_limit_redis_url = None, fleet_size = None, redis_fallback = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         sdkappid: i128,
-        key: Option<String>,
-        usersig: Option<String>,
+        key: Option<Text>,
+        usersig: Option<Text>,
         usersig_provider: Option<Bound<'_, PyAny>>,
-        identifier: Option<String>,
-        region: Option<String>,
-        base_url: Option<String>,
+        identifier: Option<Text>,
+        region: Option<Text>,
+        base_url: Option<Text>,
         timeout: Option<f64>,
         max_retries: Option<i128>,
         rate_limit: Option<f64>,
+        max_response_bytes: i128,
+        allow_insecure_http: bool,
+        max_in_flight: i128,
         rate_limit_redis_url: Option<String>,
         fleet_size: Option<i128>,
         redis_fallback: Option<String>,
@@ -120,6 +128,9 @@ impl Client {
             timeout,
             max_retries,
             rate_limit,
+            max_response_bytes,
+            allow_insecure_http,
+            max_in_flight,
             rate_limit_redis_url,
             fleet_size,
             redis_fallback,
@@ -181,13 +192,13 @@ impl Client {
     fn get_group_member_info(
         &self,
         py: Python<'_>,
-        group_id: String,
+        group_id: Text,
         member_info_filter: Option<&Bound<'_, PyAny>>,
         member_role_filter: Option<&Bound<'_, PyAny>>,
         app_defined_data_filter_group_member: Option<&Bound<'_, PyAny>>,
         limit: Option<i128>,
         offset: Option<i128>,
-        next: Option<String>,
+        next: Option<Text>,
     ) -> PyResult<models::GroupMemberInfo> {
         let request = member_info_request(
             py,
@@ -211,7 +222,7 @@ impl Client {
     fn iter_group_members(
         &self,
         py: Python<'_>,
-        group_id: String,
+        group_id: Text,
         page_size: i128,
         member_info_filter: Option<&Bound<'_, PyAny>>,
         member_role_filter: Option<&Bound<'_, PyAny>>,
@@ -240,10 +251,10 @@ impl Client {
     fn get_group_muted_account(
         &self,
         py: Python<'_>,
-        group_id: String,
-        topic_id: Option<String>,
+        group_id: Text,
+        topic_id: Option<Text>,
     ) -> PyResult<models::GroupMutedAccount> {
-        let request = GetGroupMutedAccountRequest { group_id, topic_id };
+        let request = GetGroupMutedAccountRequest { group_id: group_id.into(), topic_id: topic_id.map(Into::into) };
         let core = self.core(py)?;
         let response = run(py, &core, |c| async move { c.get_group_muted_account(&request).await })?;
         Ok(response.into())
@@ -257,13 +268,13 @@ impl Client {
     fn modify_group_base_info(
         &self,
         py: Python<'_>,
-        group_id: String,
-        name: Option<String>,
-        introduction: Option<String>,
-        notification: Option<String>,
-        face_url: Option<String>,
+        group_id: Text,
+        name: Option<Text>,
+        introduction: Option<Text>,
+        notification: Option<Text>,
+        face_url: Option<Text>,
         max_member_num: Option<i128>,
-        apply_join_option: Option<String>,
+        apply_join_option: Option<Text>,
         shut_up_all_member: Option<bool>,
         app_defined_data: Option<Bound<'_, PyDict>>,
     ) -> PyResult<()> {
@@ -288,16 +299,16 @@ impl Client {
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn member_info_request(
     py: Python<'_>,
-    group_id: String,
+    group_id: Text,
     member_info_filter: Option<&Bound<'_, PyAny>>,
     member_role_filter: Option<&Bound<'_, PyAny>>,
     app_defined_data_filter_group_member: Option<&Bound<'_, PyAny>>,
     limit: Option<i128>,
     offset: Option<i128>,
-    next: Option<String>,
+    next: Option<Text>,
 ) -> PyResult<GetGroupMemberInfoRequest> {
     Ok(GetGroupMemberInfoRequest {
-        group_id,
+        group_id: group_id.into(),
         member_info_filter: args::str_list(py, "member_info_filter", member_info_filter)?,
         member_role_filter: args::str_list(py, "member_role_filter", member_role_filter)?,
         app_defined_data_filter_group_member: args::str_list(
@@ -307,7 +318,7 @@ pub(crate) fn member_info_request(
         )?,
         limit: args::opt_u32(py, "limit", limit)?,
         offset: args::opt_u64(py, "offset", offset)?,
-        next,
+        next: next.map(Into::into),
     })
 }
 
@@ -335,30 +346,30 @@ pub(crate) fn page_options(
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn modify_request(
     py: Python<'_>,
-    group_id: String,
-    name: Option<String>,
-    introduction: Option<String>,
-    notification: Option<String>,
-    face_url: Option<String>,
+    group_id: Text,
+    name: Option<Text>,
+    introduction: Option<Text>,
+    notification: Option<Text>,
+    face_url: Option<Text>,
     max_member_num: Option<i128>,
-    apply_join_option: Option<String>,
+    apply_join_option: Option<Text>,
     shut_up_all_member: Option<bool>,
     app_defined_data: Option<Bound<'_, PyDict>>,
 ) -> PyResult<ModifyGroupBaseInfoRequest> {
     let apply_join_option = apply_join_option
-        .map(|s| s.parse::<timadmin::ApplyJoinOption>())
+        .map(|s| s.0.parse::<timadmin::ApplyJoinOption>())
         .transpose()
         .map_err(|e| to_py(py, e))?;
     Ok(ModifyGroupBaseInfoRequest {
-        group_id,
-        name,
-        introduction,
-        notification,
-        face_url,
+        group_id: group_id.into(),
+        name: name.map(Into::into),
+        introduction: introduction.map(Into::into),
+        notification: notification.map(Into::into),
+        face_url: face_url.map(Into::into),
         max_member_num: args::opt_u32(py, "max_member_num", max_member_num)?,
         apply_join_option,
         shut_up_all_member,
-        app_defined_data: args::app_defined_data(app_defined_data.as_ref())?,
+        app_defined_data: args::app_defined_data(py, app_defined_data.as_ref())?,
     })
 }
 

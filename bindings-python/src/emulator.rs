@@ -155,8 +155,11 @@ impl Emulator {
 
     /// Queues a fault for the next `times` calls (of `command` only, when given). `kind` is
     /// `error_code` (with `code`, `info`), `http_status` (`status`, default 502),
-    /// `truncated_body`, `delay` (`delay` seconds) or `close_connection`.
-    #[pyo3(signature = (kind, *, times = 1, command = None, code = None, info = None, status = None, delay = None))]
+    /// `truncated_body`, `delay` (`delay` seconds), `close_connection`, `reply` (`status`,
+    /// `body`, `location`: a hostile server's exact answer) or `large_body` (`bytes`, absent for
+    /// an endless body; `content_length`).
+    #[pyo3(signature = (kind, *, times = 1, command = None, code = None, info = None, status = None, delay = None,
+        body = None, location = None, bytes = None, content_length = None))]
     #[allow(clippy::too_many_arguments)]
     fn inject_fault(
         &self,
@@ -168,11 +171,27 @@ impl Emulator {
         info: Option<String>,
         status: Option<u16>,
         delay: Option<f64>,
+        body: Option<String>,
+        location: Option<String>,
+        bytes: Option<u64>,
+        content_length: Option<bool>,
     ) -> PyResult<()> {
         let millis = delay
             .map(|d| seconds(py, "delay", d).map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)))
             .transpose()?;
-        let spec = FaultSpec { kind, code, info, status, millis, times: Some(times), command };
+        let spec = FaultSpec {
+            kind,
+            code,
+            info,
+            status,
+            millis,
+            times: Some(times),
+            command,
+            body,
+            location,
+            bytes,
+            content_length,
+        };
         let fault = Fault::try_from(spec).map_err(pyo3::exceptions::PyValueError::new_err)?;
         self.control.inject_fault(fault);
         Ok(())

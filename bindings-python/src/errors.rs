@@ -47,19 +47,6 @@ pub(crate) fn python_field_name(field: &str) -> String {
     out
 }
 
-/// A short machine-readable name of a UserSig failure.
-fn usersig_reason(e: &UserSigError) -> &'static str {
-    match e {
-        UserSigError::Malformed(_) => "malformed",
-        UserSigError::IdentifierMismatch { .. } => "identifier_mismatch",
-        UserSigError::SdkAppIdMismatch { .. } => "sdkappid_mismatch",
-        UserSigError::Expired { .. } => "expired",
-        UserSigError::UserbufMismatch => "userbuf_mismatch",
-        UserSigError::SignatureMismatch => "signature_mismatch",
-        UserSigError::InvalidInput(_) => "invalid_input",
-    }
-}
-
 /// Builds the Python exception for a core error.
 fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
     let kwargs = PyDict::new(py);
@@ -67,7 +54,8 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
         Error::Api { code, info, kind } => {
             kwargs.set_item("code", *code)?;
             kwargs.set_item("info", info)?;
-            kwargs.set_item("kind", format!("{kind:?}"))?;
+            kwargs.set_item("kind", kind.id())?;
+            kwargs.set_item("description", kind.description())?;
             (api_class(*kind), err.to_string())
         }
         Error::Transport(_) => ("TransportError", err.to_string()),
@@ -85,11 +73,15 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             ("InvalidArgumentError", message)
         }
         Error::UserSig(e) => {
-            kwargs.set_item("reason", usersig_reason(e))?;
+            kwargs.set_item("reason", e.reason())?;
             ("UserSigError", err.to_string())
         }
         Error::Credentials(_) => ("CredentialsError", err.to_string()),
         Error::Paging(_) => ("PagingError", err.to_string()),
+        Error::BodyTooLarge { limit } => {
+            kwargs.set_item("limit", *limit)?;
+            ("BodyTooLargeError", err.to_string())
+        }
         Error::RateLimiterUnavailable(_) => ("RateLimiterUnavailableError", err.to_string()),
         _ => ("TimError", err.to_string()),
     };

@@ -33,7 +33,7 @@ fn install_logging(py: Python<'_>) {
 
 /// Exports the core's defaults (`timadmin::options`) as module constants, so Python sees the
 /// values a client actually uses: durations as seconds (`DEFAULT_TIMEOUT` a float,
-/// `DEFAULT_USERSIG_LIFETIME` whole seconds), the region by name.
+/// `DEFAULT_USERSIG_LIFETIME` whole seconds), the region by name, sizes in bytes.
 fn add_defaults(m: &Bound<'_, PyModule>) -> PyResult<()> {
     use timadmin::options;
     m.add("DEFAULT_IDENTIFIER", options::DEFAULT_IDENTIFIER)?;
@@ -43,6 +43,8 @@ fn add_defaults(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("DEFAULT_RATE_LIMIT", options::DEFAULT_RATE_LIMIT)?;
     m.add("DEFAULT_PAGE_SIZE", options::DEFAULT_PAGE_SIZE)?;
     m.add("DEFAULT_USERSIG_LIFETIME", options::DEFAULT_USERSIG_LIFETIME.as_secs())?;
+    m.add("DEFAULT_MAX_RESPONSE_BYTES", options::DEFAULT_MAX_RESPONSE_BYTES)?;
+    m.add("DEFAULT_MAX_IN_FLIGHT", options::DEFAULT_MAX_IN_FLIGHT)?;
     m.add("DEFAULT_FLEET_SIZE", options::DEFAULT_FLEET_SIZE)?;
     m.add("DEFAULT_REDIS_FALLBACK", options::DEFAULT_REDIS_FALLBACK.as_str())?;
     Ok(())

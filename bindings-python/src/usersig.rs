@@ -5,7 +5,7 @@ use pyo3::types::{PyBytes, PyDict};
 use pyo3::IntoPyObjectExt;
 use timadmin::usersig;
 
-use crate::args::to_u64;
+use crate::args::{to_u64, Text};
 use crate::errors::usersig_error;
 
 /// The fields of a verified UserSig.
@@ -79,11 +79,12 @@ impl UserSigClaims {
 pub fn gen_usersig(
     py: Python<'_>,
     sdkappid: i128,
-    key: &str,
-    identifier: &str,
+    key: Text,
+    identifier: Text,
     expire: i128,
     userbuf: Option<&[u8]>,
 ) -> PyResult<String> {
+    let (key, identifier) = (key.0.as_str(), identifier.0.as_str());
     let sdkappid = to_u64(py, "sdkappid", sdkappid)?;
     let expire = to_u64(py, "expire", expire)?;
     let result = match userbuf {
@@ -99,11 +100,12 @@ pub fn gen_usersig(
 pub fn verify_usersig(
     py: Python<'_>,
     sdkappid: i128,
-    key: &str,
-    identifier: &str,
-    usersig: &str,
+    key: Text,
+    identifier: Text,
+    usersig: Text,
     userbuf: Option<&[u8]>,
 ) -> PyResult<UserSigClaims> {
+    let (key, identifier, usersig) = (key.0.as_str(), identifier.0.as_str(), usersig.0.as_str());
     let sdkappid = to_u64(py, "sdkappid", sdkappid)?;
     let result = match userbuf {
         Some(buf) => usersig::verify_with_userbuf(sdkappid, key, identifier, usersig, buf),

@@ -85,6 +85,18 @@ def test_get_group_member_info_next_cursor(client: timadmin.Client, emu: Emulato
     assert not {m.member_account for m in first.member_list} & {m.member_account for m in second.member_list}
 
 
+def test_a_single_community_call_needs_no_next(client: timadmin.Client, emu: Emulator) -> None:
+    page = client.get_group_member_info(BIG_COMMUNITY, limit=10)
+    assert last_body(emu, "get_group_member_info") == {"GroupId": BIG_COMMUNITY, "Limit": 10, "Next": ""}
+    assert len(page.member_list) == 10 and page.next
+    with pytest.raises(timadmin.InvalidArgumentError) as offset:
+        client.get_group_member_info(BIG_COMMUNITY, offset=0)
+    assert offset.value.field == "offset"
+    with pytest.raises(timadmin.InvalidArgumentError) as cursor:
+        client.get_group_member_info(PUBLIC, next="")
+    assert cursor.value.field == "next"
+
+
 # --- iter_group_members: both paging modes ----------------------------------------------------
 
 

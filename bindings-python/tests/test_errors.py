@@ -45,7 +45,8 @@ def test_group_not_found(client: timadmin.Client) -> None:
     with pytest.raises(timadmin.GroupNotFoundError) as e:
         client.get_group_member_info("@TGS#2NOSUCH")
     assert e.value.code == 10010
-    assert e.value.kind == "GroupNotFound"
+    assert e.value.kind == "group_not_found"
+    assert e.value.description == "the group does not exist or was deleted"
     assert "does not exist" in e.value.info
     with pytest.raises(timadmin.GroupNotFoundError):
         client.get_group_muted_account("@TGS#2NOSUCH")
@@ -104,7 +105,7 @@ def test_generic_api_error(client: timadmin.Client, emu: Emulator) -> None:
     with pytest.raises(timadmin.ApiError) as e:
         client.get_group_member_info(PUBLIC)
     assert type(e.value) is timadmin.ApiError
-    assert (e.value.code, e.value.info, e.value.kind) == (10002, "internal error", "InternalError")
+    assert (e.value.code, e.value.info, e.value.kind) == (10002, "internal error", "internal_error")
 
 
 def test_retries_hide_transient_errors(emu: Emulator) -> None:
@@ -164,7 +165,7 @@ def test_error_in_iteration_stops_it(client: timadmin.Client, emu: Emulator) -> 
 
 
 def test_exceptions_pickle() -> None:
-    e = timadmin.GroupNotFoundError("service error 10010", code=10010, info="gone", kind="GroupNotFound")
+    e = timadmin.GroupNotFoundError("service error 10010", code=10010, info="gone", kind="group_not_found")
     back = pickle.loads(pickle.dumps(e))
     assert type(back) is timadmin.GroupNotFoundError
     assert (back.code, back.info, str(back)) == (10010, "gone", "service error 10010")

@@ -59,8 +59,9 @@ pub enum RedisFallback {
 /// How to build a `TimAdminClient`. Set `sdkappid` and exactly one of `secretKey`, `usersig` or
 /// `usersigProvider` (apps: the provider); everything else is optional and takes the core's
 /// default when unset: identifier `administrator`, region China, 10 s timeout per attempt,
-/// 3 retries, 200 calls/s per endpoint, 24 h lifetime for self-signed UserSigs, no shared rate
-/// limit (fleet size 1 and the `LocalShare` fallback when one is set).
+/// 3 retries, 200 calls/s per endpoint, 24 h lifetime for self-signed UserSigs, 4 MiB response
+/// bodies, 64 calls in flight, clear-text HTTP only to loopback, no shared rate limit (fleet
+/// size 1 and the `LocalShare` fallback when one is set).
 #[derive(uniffi::Record)]
 pub struct ClientConfig {
     /// The app's SDKAppID (1..=4294967295).
@@ -96,6 +97,17 @@ pub struct ClientConfig {
     /// Lifetime of self-signed admin UserSigs (at least 60 s; secret-key credentials only).
     #[uniffi(default)]
     pub usersig_lifetime: Option<Duration>,
+    /// Largest response body read, in bytes (default 4 MiB); a larger answer fails with
+    /// `BodyTooLarge`.
+    #[uniffi(default)]
+    pub max_response_bytes: Option<u64>,
+    /// `true` allows a plain `http://` `baseUrl` to a host other than loopback (127.0.0.0/8,
+    /// ::1, localhost), sending the UserSig in clear text. Off by default.
+    #[uniffi(default)]
+    pub allow_insecure_http: Option<bool>,
+    /// HTTP attempts in flight at once for this client (default 64); more calls wait.
+    #[uniffi(default)]
+    pub max_in_flight: Option<u32>,
     /// Share `rateLimit` (the whole fleet's budget) with every process of the app using this
     /// Redis: `redis://[:password@]host:port/db`. Never shown in errors or logs. Back-end tools
     /// and servers; an app on a phone has no business reaching a Redis.
@@ -130,6 +142,9 @@ impl ClientConfig {
                 RateLimit::Off => timadmin::RateLimit::Off,
             }),
             usersig_lifetime: self.usersig_lifetime,
+            max_response_bytes: self.max_response_bytes,
+            allow_insecure_http: self.allow_insecure_http,
+            max_in_flight: self.max_in_flight,
             rate_limit_redis_url: self.rate_limit_redis_url,
             fleet_size: self.fleet_size,
             redis_fallback: self.redis_fallback.map(|f| match f {

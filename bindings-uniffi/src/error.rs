@@ -81,6 +81,13 @@ pub enum TimAdminError {
         /// What happened.
         detail: String,
     },
+    /// The answer's body was larger than the client's `maxResponseBytes`; reading stopped
+    /// there. Not retried.
+    #[error("response body over the limit of {limit} bytes")]
+    BodyTooLarge {
+        /// The limit in bytes.
+        limit: u64,
+    },
     /// The shared rate limiter's Redis cannot be reached and the client was configured with
     /// `RedisFallback.Fail`: nothing was sent. Try again later (Redis is tried again at most
     /// every second).
@@ -112,6 +119,7 @@ impl From<timadmin::Error> for TimAdminError {
             },
             E::Credentials(detail) => TimAdminError::Credentials { detail },
             E::Paging(detail) => TimAdminError::Paging { detail },
+            E::BodyTooLarge { limit } => TimAdminError::BodyTooLarge { limit },
             E::RateLimiterUnavailable(detail) => TimAdminError::RateLimiterUnavailable { detail },
             other => TimAdminError::Runtime {
                 detail: other.to_string(),

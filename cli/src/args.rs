@@ -10,7 +10,9 @@ use std::time::Duration;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
-use timadmin::options::{DEFAULT_FLEET_SIZE, DEFAULT_IDENTIFIER, DEFAULT_RATE_LIMIT};
+use timadmin::options::{
+    DEFAULT_FLEET_SIZE, DEFAULT_IDENTIFIER, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RATE_LIMIT,
+};
 use timadmin::{ApplyJoinOption, RedisFallback, Region};
 
 /// Default lifetime of `usersig gen` tokens: 180 days, as in the vendor's samples.
@@ -64,6 +66,18 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "TIM_RATE_LIMIT", value_name = "N",
         help = format!("Client-side calls per second per endpoint (0 disables the limiter; default {DEFAULT_RATE_LIMIT})"))]
     pub rate_limit: Option<u32>,
+    /// Largest response body read, in bytes (default: the core's `DEFAULT_MAX_RESPONSE_BYTES`).
+    #[arg(long, global = true, env = "TIM_MAX_RESPONSE_BYTES", value_name = "BYTES",
+        help = format!("Largest response body read, in bytes (default {DEFAULT_MAX_RESPONSE_BYTES}); a larger answer fails"))]
+    pub max_response_bytes: Option<u64>,
+    /// HTTP calls in flight at once (default: the core's `DEFAULT_MAX_IN_FLIGHT`).
+    #[arg(long, global = true, env = "TIM_MAX_IN_FLIGHT", value_name = "N",
+        help = format!("HTTP calls in flight at once (default {DEFAULT_MAX_IN_FLIGHT})"))]
+    pub max_in_flight: Option<u32>,
+    /// Allow a plain http:// --base-url to a host other than loopback: the UserSig then
+    /// travels in clear text. Only for a trusted network path.
+    #[arg(long, global = true, env = "TIM_ALLOW_INSECURE_HTTP")]
+    pub allow_insecure_http: bool,
     /// Share --rate-limit with every process using this Redis and SDKAppID (a fleet):
     /// `redis://[:PASSWORD@]HOST:PORT/DB`. Prefer the environment variable when the URL holds a
     /// password (the command line is visible to other users); it is never printed.

@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use timadmin::options::DEFAULT_PAGE_SIZE;
 use timadmin::usersig::{self, Claims};
 use timadmin::{
-    is_community_group, AppDefinedDataUpdate, BlockingClient, ClientOptions, Config, GetGroupMemberInfoRequest,
+    AppDefinedDataUpdate, BlockingClient, ClientOptions, Config, GetGroupMemberInfoRequest,
     GetGroupMutedAccountRequest, ModifyGroupBaseInfoRequest, PageOptions, RateLimit,
 };
 
@@ -99,6 +99,9 @@ impl Context<'_> {
             rate_limit: g
                 .rate_limit
                 .map(|rate| if rate == 0 { RateLimit::Off } else { RateLimit::PerSecond(f64::from(rate)) }),
+            max_response_bytes: g.max_response_bytes,
+            max_in_flight: g.max_in_flight,
+            allow_insecure_http: Some(g.allow_insecure_http),
             rate_limit_redis_url: non_empty(&g.rate_limit_redis_url).map(str::to_owned),
             fleet_size: g.fleet_size,
             redis_fallback: g.redis_fallback,
@@ -277,7 +280,7 @@ pub fn members(ctx: &Context<'_>, a: &MembersArgs) -> Result<(), CliError> {
         }
         return Ok(());
     }
-    let mut request = GetGroupMemberInfoRequest {
+    let request = GetGroupMemberInfoRequest {
         member_info_filter: a.fields.clone(),
         member_role_filter: a.roles.clone(),
         app_defined_data_filter_group_member: a.app_data_keys.clone(),
@@ -286,10 +289,6 @@ pub fn members(ctx: &Context<'_>, a: &MembersArgs) -> Result<(), CliError> {
         next: a.next.clone(),
         ..GetGroupMemberInfoRequest::new(a.group_id.clone())
     };
-    if request.offset.is_none() && request.next.is_none() && is_community_group(&request.group_id) {
-        // A community group's first page is asked for with an empty cursor.
-        request.next = Some(String::new());
-    }
     let response = client.get_group_member_info(&request)?;
     let mut writer = RecordWriter::new(stdout(), format, columns);
     writer.batch(&response.member_list)?;

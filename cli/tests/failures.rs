@@ -262,3 +262,42 @@ fn quiet_silences_notes_but_not_errors() {
     let r = tim_run(&emu, &["members", "@TGS#NOPE", "--quiet"]).expect_code(1);
     assert!(r.stderr.contains("10010"));
 }
+
+#[test]
+fn hostile_servers_and_input_are_refused_with_typed_errors() {
+    // Clear text to a non-loopback host: refused before any connection (exit 2).
+    for url in ["http://203.0.113.7", "http://10.0.0.1:8080"] {
+        let r = run(bare().args(["--sdkappid", "1400000000", "--key", "some-key", "--base-url", url, "members", PUB]))
+            .expect_code(2);
+        assert!(r.stderr.contains("clear text") && r.stderr.contains("allow_insecure_http"), "{}", r.stderr);
+        r.assert_never_shows("some-key");
+    }
+    let emu = emulator();
+    // A group ID with a control character, a 32-bit SDKAppID: refused before the network.
+    let r = tim_run(&emu, &["members", "@TGS#\u{1}x"]).expect_code(2);
+    assert!(r.stderr.contains("GroupId"), "{}", r.stderr);
+    let r = run(bare().args(["--sdkappid", "4294967296", "--key", "k", "--base-url", &emu.base_url(), "muted", PUB]))
+        .expect_code(2);
+    assert!(r.stderr.contains("sdkappid"), "{}", r.stderr);
+    assert!(emu.control().calls().is_empty());
+    // The body cap, named in the error; configurable.
+    let r = tim_run(&emu, &["--max-response-bytes", "1024", "members", PUB]).expect_code(3);
+    assert!(r.stderr.contains("limit of 1024 bytes"), "{}", r.stderr);
+    emu.control().inject_fault(Fault::new(FaultKind::LargeBody { bytes: None, content_length: false }));
+    let r = tim_run(&emu, &["muted", PUB]).expect_code(3);
+    assert!(r.stderr.contains("limit of 4194304 bytes"), "{}", r.stderr);
+    // An empty success answer, a redirect.
+    emu.control().inject_fault(Fault::new(FaultKind::Reply { status: 200, body: r#"{"ActionStatus":"OK","ErrorCode":0}"#.into(), location: None }));
+    let r = tim_run(&emu, &["muted", PUB]).expect_code(3);
+    assert!(r.stderr.contains("GroupId or MutedAccountList"), "{}", r.stderr);
+    emu.control().clear_calls();
+    let location = format!("{}/v4/group_open_http_svc/get_group_muted_account", emu.base_url());
+    emu.control().inject_fault(Fault::new(FaultKind::Reply { status: 307, body: String::new(), location: Some(location) }));
+    let r = tim_run(&emu, &["muted", PUB]).expect_code(3);
+    assert!(r.stderr.contains("HTTP status 307"), "{}", r.stderr);
+    assert_eq!(emu.control().calls().len(), 1, "the redirect was not followed");
+    // The in-flight cap is a setting like the others.
+    tim_run(&emu, &["--max-in-flight", "1", "muted", PUB]).ok();
+    let r = tim_run(&emu, &["--max-in-flight", "0", "muted", PUB]).expect_code(2);
+    assert!(r.stderr.contains("max_in_flight"), "{}", r.stderr);
+}

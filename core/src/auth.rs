@@ -28,6 +28,8 @@ struct Cached {
 /// result instead of all signing or calling the provider at once.
 pub(crate) struct Auth {
     source: Source,
+    /// The secret key, when the client has one: only to scrub it from text shown to people.
+    key: Option<SecretString>,
     clock: Arc<dyn Clock>,
     identifier: String,
     /// How long a provider may take to answer.
@@ -51,8 +53,13 @@ impl Auth {
             Credentials::Provider(p) => Source::Provider(Arc::clone(p)),
             Credentials::AsyncProvider(p) => Source::AsyncProvider(Arc::clone(p)),
         };
+        let key = match &config.credentials {
+            Credentials::SecretKey(key) => Some(key.clone()),
+            _ => None,
+        };
         Ok(Auth {
             source,
+            key,
             clock: Arc::clone(&config.clock),
             identifier: config.identifier.clone(),
             provider_timeout: config.timeout,
@@ -166,9 +173,30 @@ impl Auth {
         true
     }
 
-    /// The UserSig string, for scrubbing it from anything shown.
+    /// The UserSig string (tests compare the ones handed out).
+    #[cfg(test)]
     pub(crate) fn expose(sig: &SecretString) -> &str {
         sig.expose_secret()
+    }
+
+    /// What one call must keep out of anything shown: `usersig` (the one it sends, first) and
+    /// the secret key, if any.
+    pub(crate) fn secrets<'a>(&'a self, usersig: &'a SecretString) -> Vec<&'a str> {
+        let mut secrets = vec![usersig.expose_secret()];
+        secrets.extend(self.key.as_ref().map(|k| k.expose_secret()));
+        secrets
+    }
+
+    /// `text` with the cached UserSig, the key, and their long fragments redacted.
+    pub(crate) fn redact(&self, text: &str) -> String {
+        let cached = self.cached.read().ok().and_then(|c| c.as_ref().map(|c| Arc::clone(&c.usersig)));
+        let fixed = match &self.source {
+            Source::Fixed(sig) => Some(Arc::clone(sig)),
+            _ => None,
+        };
+        let mut secrets: Vec<&str> = cached.iter().chain(fixed.iter()).map(|s| s.expose_secret()).collect();
+        secrets.extend(self.key.as_ref().map(|k| k.expose_secret()));
+        crate::error::redact(text, &secrets)
     }
 }
 

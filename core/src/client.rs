@@ -2,17 +2,15 @@
 
 use std::sync::Arc;
 
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::auth::Auth;
 use crate::config::{Config, RetryPolicy};
 use crate::error::{Error, Result};
 use crate::model::{
-    Empty, GetGroupMemberInfoRequest, GetGroupMemberInfoResponse, GetGroupMutedAccountRequest,
+    Answer, Empty, GetGroupMemberInfoRequest, GetGroupMemberInfoResponse, GetGroupMutedAccountRequest,
     GetGroupMutedAccountResponse, ModifyGroupBaseInfoRequest,
 };
-use crate::paging::{MemberPager, PageOptions};
 use crate::ratelimit::RateLimits;
 use crate::transport::{decode, Command, Transport};
 use crate::validate;
@@ -74,8 +72,17 @@ impl Client {
     }
 
     /// Group member profiles, one call (see [`Client::members`] to page through a whole group).
+    /// A community group's first page needs no `next`: `Next: ""` is sent for it.
     pub async fn get_group_member_info(&self, request: &GetGroupMemberInfoRequest) -> Result<GetGroupMemberInfoResponse> {
         validate::member_info(request)?;
+        self.call(Command::GetGroupMemberInfo, &*validate::member_info_to_send(request))
+            .await
+    }
+
+    /// One page for the pager, which sets `Offset` or `Next` itself and follows the server when
+    /// its answers carry a cursor.
+    pub(crate) async fn member_info_page(&self, request: &GetGroupMemberInfoRequest) -> Result<GetGroupMemberInfoResponse> {
+        validate::member_info_fields(request)?;
         self.call(Command::GetGroupMemberInfo, request).await
     }
 
@@ -95,13 +102,14 @@ impl Client {
         Ok(())
     }
 
-    /// Pages through every member of `group_id`, by Offset or by the community `Next` cursor.
-    pub fn members(&self, group_id: impl Into<String>, options: PageOptions) -> Result<MemberPager> {
-        MemberPager::new(self.clone(), group_id.into(), options)
+    /// `text` with the client's secrets (the current UserSig, the secret key) and every long
+    /// fragment of them redacted: for server-supplied text put into errors and logs.
+    pub(crate) fn redact(&self, text: &str) -> String {
+        self.inner.auth.redact(text)
     }
 
     /// Sends `request` as `command` with retries; the body is serialized once.
-    async fn call<Req: Serialize, Resp: DeserializeOwned>(&self, command: Command, request: &Req) -> Result<Resp> {
+    async fn call<Req: Serialize, Resp: Answer>(&self, command: Command, request: &Req) -> Result<Resp> {
         let inner = &*self.inner;
         let body = serde_json::to_vec(request).map_err(|e| Error::invalid("request", e.to_string()))?;
         let mut retries = 0u32;
@@ -111,8 +119,9 @@ impl Client {
             // once: the client's retries would only wait on the same state.
             inner.limits.acquire(command).await?;
             let (usersig, generation) = inner.auth.usersig().await?;
-            let outcome = match inner.transport.post(command, &body, &usersig).await {
-                Ok(bytes) => decode::<Resp>(&bytes, Auth::expose(&usersig)),
+            let secrets = inner.auth.secrets(&usersig);
+            let outcome = match inner.transport.post(command, &body, &secrets).await {
+                Ok(bytes) => decode::<Resp>(&bytes, &secrets),
                 Err(e) => Err(e),
             };
             let error = match outcome {

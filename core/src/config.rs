@@ -20,8 +20,24 @@ pub const DEFAULT_RATE_LIMIT: f64 = 200.0;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default lifetime of the admin UserSigs the client signs for itself.
 pub const DEFAULT_USERSIG_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+/// The slowest client-side rate limit: one call per 1,000 seconds.
+pub const MIN_RATE_LIMIT: f64 = 0.001;
+/// The fastest client-side rate limit (far above the service's 200 calls/s).
+pub const MAX_RATE_LIMIT: f64 = 1_000_000.0;
 /// Retries after a failed attempt when none is configured.
 pub const DEFAULT_MAX_RETRIES: u32 = 3;
+/// Largest response body read by default: 4 MiB, four times the service's 1 MB answers
+/// (bigger ones fail with 10018), so only a broken or hostile server reaches it.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 4 * 1024 * 1024;
+/// Smallest `max_response_bytes` accepted (an error answer must still fit).
+pub const MIN_MAX_RESPONSE_BYTES: u64 = 1024;
+/// Largest `max_response_bytes` accepted: a body is held in memory while it is decoded.
+pub const MAX_MAX_RESPONSE_BYTES: u64 = 1024 * 1024 * 1024;
+/// HTTP attempts one client has in flight at most by default; more calls wait for a slot, so
+/// a burst of calls never opens more than this many connections.
+pub const DEFAULT_MAX_IN_FLIGHT: u32 = 64;
+/// Largest `max_in_flight` accepted.
+pub const MAX_MAX_IN_FLIGHT: u32 = 10_000;
 /// Processes sharing one rate limit when none is configured (see [`SharedRateLimit::fleet_size`]).
 pub const DEFAULT_FLEET_SIZE: u32 = 1;
 /// What a client does while Redis cannot be reached, when nothing is configured.
@@ -333,6 +349,14 @@ pub struct Config {
     pub usersig_lifetime: Duration,
     /// Where "now" comes from for signing and renewing UserSigs (the system clock; tests pin it).
     pub clock: Arc<dyn Clock>,
+    /// Largest response body read; a larger one fails with [`Error::BodyTooLarge`].
+    pub max_response_bytes: u64,
+    /// Allow plain `http://` base URLs to hosts other than loopback. Off by default: every
+    /// request carries the UserSig in its URL, readable by anyone on the path.
+    pub allow_insecure_http: bool,
+    /// HTTP attempts in flight at once across every task and thread sharing the client; more
+    /// calls queue for a slot.
+    pub max_in_flight: u32,
 }
 
 impl fmt::Debug for Config {
@@ -347,6 +371,9 @@ impl fmt::Debug for Config {
             .field("rate_limit", &self.rate_limit)
             .field("shared_rate_limit", &self.shared_rate_limit)
             .field("usersig_lifetime", &self.usersig_lifetime)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("max_in_flight", &self.max_in_flight)
             .finish_non_exhaustive()
     }
 }
@@ -366,6 +393,9 @@ impl Config {
             shared_rate_limit: None,
             usersig_lifetime: DEFAULT_USERSIG_LIFETIME,
             clock: Arc::new(SystemClock),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            allow_insecure_http: false,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
         }
     }
 
@@ -436,20 +466,60 @@ impl Config {
         self
     }
 
-    /// Checks the settings a client cannot work without.
+    /// Sets the largest response body read (see [`Config::max_response_bytes`]).
+    pub fn with_max_response_bytes(mut self, bytes: u64) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// Allows plain `http://` base URLs to non-loopback hosts (see
+    /// [`Config::allow_insecure_http`]). Only for a trusted network path.
+    pub fn with_allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Sets how many HTTP attempts may be in flight at once (see [`Config::max_in_flight`]).
+    pub fn with_max_in_flight(mut self, calls: u32) -> Self {
+        self.max_in_flight = calls;
+        self
+    }
+
+    /// Checks every setting; the same rules as [`crate::ClientOptions::build`], so a `Config`
+    /// made with [`Config::new`] and the `with_*` methods cannot bypass them.
     pub fn validate(&self) -> Result<()> {
-        if self.sdkappid == 0 {
-            return Err(Error::invalid("sdkappid", "must not be 0"));
+        if self.sdkappid == 0 || self.sdkappid > crate::options::MAX_SDKAPPID {
+            return Err(Error::invalid(
+                "sdkappid",
+                format!("{} is not an SDKAppID (1..={})", self.sdkappid, crate::options::MAX_SDKAPPID),
+            ));
         }
-        if self.identifier.trim().is_empty() {
-            return Err(Error::invalid("identifier", "must not be empty"));
+        crate::validate::identifier("identifier", &self.identifier)?;
+        self.endpoint.check_transport_security(self.allow_insecure_http)?;
+        if !(MIN_MAX_RESPONSE_BYTES..=MAX_MAX_RESPONSE_BYTES).contains(&self.max_response_bytes) {
+            return Err(Error::invalid(
+                "max_response_bytes",
+                format!(
+                    "{} is not in {MIN_MAX_RESPONSE_BYTES}..={MAX_MAX_RESPONSE_BYTES}",
+                    self.max_response_bytes
+                ),
+            ));
+        }
+        if !(1..=MAX_MAX_IN_FLIGHT).contains(&self.max_in_flight) {
+            return Err(Error::invalid(
+                "max_in_flight",
+                format!("{} is not in 1..={MAX_MAX_IN_FLIGHT}", self.max_in_flight),
+            ));
         }
         if self.timeout.is_zero() {
             return Err(Error::invalid("timeout", "must be greater than 0"));
         }
         if let Some(rate) = self.rate_limit {
-            if !(rate.is_finite() && rate > 0.0) {
-                return Err(Error::invalid("rate_limit", "must be a positive number of calls per second"));
+            if !(rate.is_finite() && (MIN_RATE_LIMIT..=MAX_RATE_LIMIT).contains(&rate)) {
+                return Err(Error::invalid(
+                    "rate_limit",
+                    format!("must be between {MIN_RATE_LIMIT} and {MAX_RATE_LIMIT} calls per second"),
+                ));
             }
         }
         if let Some(shared) = &self.shared_rate_limit {
@@ -503,6 +573,64 @@ mod tests {
         assert!(Config::new(1, Credentials::secret_key("k")).with_rate_limit(Some(0.0)).validate().is_err());
         assert!(Config::new(1, Credentials::secret_key("k")).with_identifier(" ").validate().is_err());
         assert!(Config::new(1, Credentials::secret_key("k")).validate().is_ok());
+    }
+
+    fn field_of(config: Config) -> String {
+        match config.validate() {
+            Err(Error::InvalidArgument { field, .. }) => field,
+            other => panic!("expected InvalidArgument, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_direct_path_has_the_same_rules() {
+        let c = || Config::new(1400000000, Credentials::secret_key("k"));
+        // 32-bit SDKAppIDs, as ClientOptions::build says.
+        assert_eq!(field_of(Config::new(4294967296, Credentials::secret_key("k"))), "sdkappid");
+        assert!(Config::new(4294967295, Credentials::secret_key("k")).validate().is_ok());
+        // Identifiers: no control characters, at most 32 bytes.
+        for bad in ["admin\n", "ad\0min", "\u{7f}x", &"a".repeat(33)] {
+            assert_eq!(field_of(c().with_identifier(bad)), "identifier", "{bad:?}");
+        }
+        assert!(c().with_identifier("a".repeat(32)).validate().is_ok());
+        // Body cap and in-flight cap ranges.
+        assert_eq!(field_of(c().with_max_response_bytes(1023)), "max_response_bytes");
+        assert_eq!(field_of(c().with_max_response_bytes(MAX_MAX_RESPONSE_BYTES + 1)), "max_response_bytes");
+        assert!(c().with_max_response_bytes(1024).validate().is_ok());
+        assert_eq!(field_of(c().with_max_in_flight(0)), "max_in_flight");
+        assert_eq!(field_of(c().with_max_in_flight(MAX_MAX_IN_FLIGHT + 1)), "max_in_flight");
+        assert!(c().with_max_in_flight(1).validate().is_ok());
+    }
+
+    #[test]
+    fn clear_text_http_only_to_loopback_unless_allowed() {
+        let c = |url: &str| Config::new(1400000000, Credentials::secret_key("k")).with_base_url(url).unwrap();
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://127.8.9.10",
+            "http://localhost:1",
+            "http://LOCALHOST",
+            "http://[::1]:80/prefix/",
+            "http://[::ffff:127.0.0.1]:9",
+            "https://203.0.113.7",
+            "https://example.com",
+        ] {
+            assert!(c(ok).validate().is_ok(), "{ok}");
+        }
+        for bad in ["http://203.0.113.7", "http://10.0.0.1:8080", "http://example.com", "http://[2001:db8::1]", "http://0.0.0.0:1"] {
+            let e = c(bad).validate().unwrap_err();
+            assert!(
+                matches!(&e, Error::InvalidArgument { field, reason } if field == "base_url" && reason.contains("allow_insecure_http")),
+                "{bad}: {e}"
+            );
+            assert!(c(bad).with_allow_insecure_http(true).validate().is_ok(), "{bad}");
+        }
+        // A backup URL is held to the same rule.
+        let e = Config::new(1, Credentials::secret_key("k"))
+            .with_endpoint(Endpoint::base_urls("http://127.0.0.1:1", "http://10.0.0.1:1").unwrap())
+            .validate()
+            .unwrap_err();
+        assert!(matches!(e, Error::InvalidArgument { ref field, .. } if field == "base_url"), "{e}");
     }
 
     #[test]

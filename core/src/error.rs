@@ -36,6 +36,13 @@ pub enum Error {
         /// The start of the body, secret-free.
         excerpt: String,
     },
+    /// The answer's body was larger than the client's `max_response_bytes`; reading stopped
+    /// there (announced by Content-Length, or counted while streaming). Not retried.
+    #[error("response body over the limit of {limit} bytes (max_response_bytes); not read further")]
+    BodyTooLarge {
+        /// The limit in bytes that was exceeded.
+        limit: u64,
+    },
     /// The body was not the JSON the endpoint documents.
     #[error("undecodable response ({reason}); body starts: {excerpt:?}")]
     Decode {
@@ -310,16 +317,93 @@ impl fmt::Display for ApiErrorKind {
     }
 }
 
-/// The first bytes of a body, made safe to show: at most 120 characters, with every occurrence
-/// of `secret` (the UserSig in use) replaced.
-pub(crate) fn excerpt(body: &[u8], secret: &str) -> String {
-    let text = String::from_utf8_lossy(body);
-    let text = if secret.is_empty() {
-        text.into_owned()
-    } else {
-        text.replace(secret, "[redacted]")
-    };
-    text.chars().take(120).collect()
+/// Shortest run of a secret's characters that is redacted wherever it appears in text shown to
+/// people: a server echoing the UserSig (or the key) minus a few characters must not print the
+/// rest of it. Secrets shorter than this are redacted only where they appear whole.
+pub const MIN_REDACTED_FRAGMENT: usize = 16;
+
+/// Longest excerpt of a body shown in an error, in characters.
+const EXCERPT_CHARS: usize = 120;
+/// How much of a body is looked at to make an excerpt (the excerpt is far shorter; the margin
+/// lets a secret fragment that starts inside the excerpt be recognised as one).
+const EXCERPT_SCAN_BYTES: usize = 16 * 1024;
+/// Longest server-supplied text (ErrorInfo, decoder messages) kept in an error, in characters.
+pub(crate) const MAX_ECHOED_CHARS: usize = 1024;
+
+/// `text` with every run of at least [`MIN_REDACTED_FRAGMENT`] bytes that also occurs in one
+/// of `secrets` (and every whole occurrence of a shorter secret) replaced by `[redacted]`.
+/// Linear in the text: each 16-byte window is looked up in the set of the secrets' windows.
+pub fn redact(text: &str, secrets: &[&str]) -> String {
+    let bytes = text.as_bytes();
+    let mut hidden = vec![false; bytes.len()];
+    let mut any = false;
+    for secret in secrets.iter().map(|s| s.as_bytes()).filter(|s| !s.is_empty()) {
+        if secret.len() < MIN_REDACTED_FRAGMENT {
+            let mut from = 0;
+            while let Some(at) = find(&bytes[from..], secret) {
+                let start = from + at;
+                hidden[start..start + secret.len()].iter_mut().for_each(|h| *h = true);
+                any = true;
+                from = start + 1;
+            }
+            continue;
+        }
+        let windows: std::collections::HashSet<&[u8]> = secret.windows(MIN_REDACTED_FRAGMENT).collect();
+        // Marks are made up to `covered` so that overlapping windows cost nothing extra.
+        let mut covered = 0;
+        for (i, window) in bytes.windows(MIN_REDACTED_FRAGMENT).enumerate() {
+            if windows.contains(window) {
+                let end = i + MIN_REDACTED_FRAGMENT;
+                hidden[i.max(covered)..end].iter_mut().for_each(|h| *h = true);
+                covered = end;
+                any = true;
+            }
+        }
+    }
+    if !any {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut in_run = false;
+    for (i, c) in text.char_indices() {
+        if hidden[i..i + c.len_utf8()].iter().any(|h| *h) {
+            if !in_run {
+                out.push_str("[redacted]");
+                in_run = true;
+            }
+        } else {
+            out.push(c);
+            in_run = false;
+        }
+    }
+    out
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// At most `max` characters of `text`, marked with `…` when cut.
+pub(crate) fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
+/// Server-supplied text (ErrorInfo, a decoder's message quoting the body) made safe to show:
+/// secrets and their fragments redacted, then clipped to [`MAX_ECHOED_CHARS`].
+pub(crate) fn echoed(text: &str, secrets: &[&str]) -> String {
+    let scan = clip(text, MAX_ECHOED_CHARS + EXCERPT_SCAN_BYTES / 4);
+    clip(&redact(&scan, secrets), MAX_ECHOED_CHARS)
+}
+
+/// The first bytes of a body, made safe to show: at most 120 characters, with every secret in
+/// `secrets` (the UserSig in use, the secret key) and every long fragment of one redacted.
+pub(crate) fn excerpt(body: &[u8], secrets: &[&str]) -> String {
+    let head = &body[..body.len().min(EXCERPT_SCAN_BYTES)];
+    let text = String::from_utf8_lossy(head);
+    redact(&text, secrets).chars().take(EXCERPT_CHARS).collect()
 }
 
 #[cfg(test)]
@@ -350,8 +434,41 @@ mod tests {
     #[test]
     fn excerpt_redacts_and_truncates() {
         let body = format!("{{\"x\":\"{}\"}}{}", "SIG", "y".repeat(500));
-        let e = excerpt(body.as_bytes(), "SIG");
+        let e = excerpt(body.as_bytes(), &["SIG"]);
         assert!(!e.contains("SIG"));
         assert_eq!(e.chars().count(), 120);
+    }
+
+    const SIG: &str = "eJwtzEELgjAYxvHvsnPIu7kZCh0iMYLoUEOhm7Qpb5GLOUcRffdMPT6-P8-zEPkpC9pbIAqNYrG4cuOqbRGlDMq09pbeRcU1d*fSkYQxRo6gqMV7H8RNmT9mI*4";
+
+    #[test]
+    fn a_partial_usersig_is_redacted() {
+        // The server echoes the UserSig minus a few characters at either end, or a piece of it.
+        for echoed_sig in [&SIG[3..], &SIG[..SIG.len() - 3], &SIG[40..56], &SIG[10..SIG.len() - 7]] {
+            let body = format!("{{\"ErrorInfo\":\"bad usersig {echoed_sig} here\"}}");
+            let e = excerpt(body.as_bytes(), &[SIG]);
+            assert!(e.contains("bad usersig [redacted] here"), "{e}");
+            for start in 0..SIG.len() - MIN_REDACTED_FRAGMENT {
+                assert!(!e.contains(&SIG[start..start + MIN_REDACTED_FRAGMENT]), "{e}");
+            }
+        }
+        // Fragments shorter than the threshold are ordinary text.
+        let short = &SIG[20..20 + MIN_REDACTED_FRAGMENT - 1];
+        assert_eq!(redact(short, &[SIG]), short);
+        // The key too, and several secrets at once; text around them survives, multi-byte too.
+        let key = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+        let text = format!("群 {} and {} 群", &key[2..30], &SIG[5..25]);
+        assert_eq!(redact(&text, &[SIG, key]), "群 [redacted] and [redacted] 群");
+        // A short secret is redacted where it appears whole.
+        assert_eq!(redact("a tok b", &["tok"]), "a [redacted] b");
+        assert_eq!(redact("nothing here", &[]), "nothing here");
+    }
+
+    #[test]
+    fn echoed_text_is_clipped() {
+        let long = "x".repeat(10 * MAX_ECHOED_CHARS);
+        assert_eq!(echoed(&long, &[]).chars().count(), MAX_ECHOED_CHARS + 1);
+        assert_eq!(clip("abc", 2), "ab…");
+        assert_eq!(clip("abc", 3), "abc");
     }
 }

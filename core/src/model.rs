@@ -2,7 +2,9 @@
 //!
 //! Field names are the REST names in snake case; on the wire they are exactly the REST names.
 //! Unset optional request fields are omitted (never `null`). Responses ignore unknown fields
-//! and tolerate missing optional ones.
+//! and tolerate missing optional ones, but not an answer without its envelope (`ActionStatus`
+//! and `ErrorCode`) nor a success answer carrying none of the endpoint's result fields: those
+//! are [`Error::Decode`], never an empty result (see [`Answer`]).
 
 use std::fmt;
 use std::str::FromStr;
@@ -127,8 +129,10 @@ impl GetGroupMemberInfoRequest {
 /// One group member as returned by `get_group_member_info`. Fields not asked for are `None`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupMember {
-    /// The member's account.
-    #[serde(rename = "Member_Account", default)]
+    /// The member's account. Always in an answer (even with a `MemberInfoFilter`), so required:
+    /// a member without one is a decode error, not an empty account (and an answer of `{}`
+    /// items cannot inflate into a huge list of empty members).
+    #[serde(rename = "Member_Account")]
     pub member_account: String,
     /// Owner, Admin or Member.
     #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
@@ -194,8 +198,8 @@ impl GetGroupMutedAccountRequest {
 /// A muted member.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MutedAccount {
-    /// The member's account.
-    #[serde(rename = "Member_Account", default)]
+    /// The member's account (required, as in [`GroupMember`]).
+    #[serde(rename = "Member_Account")]
     pub member_account: String,
     /// Muted until this Unix second (4294967295 = for good).
     #[serde(rename = "MutedUntil", default)]
@@ -374,20 +378,99 @@ impl Serialize for ModifyGroupBaseInfoRequest {
     }
 }
 
-/// The fields every response carries.
+/// The fields every response carries: `ActionStatus` and `ErrorCode` are required, so a body
+/// without them (`{}`, an HTML page that happens to be JSON) is never taken for a success.
 #[derive(Debug, Deserialize)]
 pub(crate) struct Envelope {
-    #[serde(rename = "ActionStatus", default)]
-    pub action_status: Option<String>,
-    #[serde(rename = "ErrorCode", default)]
-    pub error_code: Option<i64>,
+    #[serde(rename = "ActionStatus")]
+    pub action_status: String,
+    #[serde(rename = "ErrorCode")]
+    pub error_code: i64,
     #[serde(rename = "ErrorInfo", default)]
     pub error_info: Option<String>,
+}
+
+/// A response type decoded from a success answer (one whose envelope said `OK`, code 0).
+///
+/// A success answer must carry at least one of the endpoint's documented result fields
+/// ([`Answer::RESULT_FIELDS`]); each of them alone may be absent (an empty list can be left
+/// out), unknown fields are ignored.
+pub trait Answer: Sized {
+    /// The endpoint's documented result fields; empty when the envelope is the whole answer.
+    const RESULT_FIELDS: &'static [&'static str];
+
+    /// Decodes the body of a success answer. `Err` says what is wrong or missing.
+    fn from_body(body: &[u8]) -> Result<Self, String>;
+}
+
+/// The error text of a success answer that carries none of `fields`.
+fn none_of(fields: &[&str]) -> String {
+    format!("a success answer must carry {}; it carries none of them", fields.join(" or "))
+}
+
+/// The wire form of [`GetGroupMemberInfoResponse`]: every result field optional, so that their
+/// presence can be checked.
+#[derive(Deserialize)]
+struct MemberInfoWire {
+    #[serde(rename = "MemberNum")]
+    member_num: Option<u64>,
+    #[serde(rename = "MemberList")]
+    member_list: Option<Vec<GroupMember>>,
+    #[serde(rename = "Next")]
+    next: Option<String>,
+}
+
+impl Answer for GetGroupMemberInfoResponse {
+    const RESULT_FIELDS: &'static [&'static str] = &["MemberNum", "MemberList", "Next"];
+
+    fn from_body(body: &[u8]) -> Result<Self, String> {
+        let wire: MemberInfoWire = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+        if wire.member_num.is_none() && wire.member_list.is_none() && wire.next.is_none() {
+            return Err(none_of(Self::RESULT_FIELDS));
+        }
+        Ok(GetGroupMemberInfoResponse {
+            member_num: wire.member_num.unwrap_or(0),
+            member_list: wire.member_list.unwrap_or_default(),
+            next: wire.next,
+        })
+    }
+}
+
+/// The wire form of [`GetGroupMutedAccountResponse`].
+#[derive(Deserialize)]
+struct MutedWire {
+    #[serde(rename = "GroupId")]
+    group_id: Option<String>,
+    #[serde(rename = "MutedAccountList")]
+    muted_account_list: Option<Vec<MutedAccount>>,
+}
+
+impl Answer for GetGroupMutedAccountResponse {
+    const RESULT_FIELDS: &'static [&'static str] = &["GroupId", "MutedAccountList"];
+
+    fn from_body(body: &[u8]) -> Result<Self, String> {
+        let wire: MutedWire = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+        if wire.group_id.is_none() && wire.muted_account_list.is_none() {
+            return Err(none_of(Self::RESULT_FIELDS));
+        }
+        Ok(GetGroupMutedAccountResponse {
+            group_id: wire.group_id.unwrap_or_default(),
+            muted_account_list: wire.muted_account_list.unwrap_or_default(),
+        })
+    }
 }
 
 /// `modify_group_base_info` answers with only the envelope.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct Empty {}
+
+impl Answer for Empty {
+    const RESULT_FIELDS: &'static [&'static str] = &[];
+
+    fn from_body(_body: &[u8]) -> Result<Self, String> {
+        Ok(Empty {})
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -12,6 +12,13 @@
 //! - `identifier` defaults to [`DEFAULT_IDENTIFIER`] and must not be blank; `timeout` must be
 //!   above zero; `rate_limit` is a positive number of calls per second or [`RateLimit::Off`];
 //!   `usersig_lifetime` is at least 60 s.
+//! - `max_response_bytes` (default [`DEFAULT_MAX_RESPONSE_BYTES`]) is in
+//!   [`MIN_MAX_RESPONSE_BYTES`]`..=`[`MAX_MAX_RESPONSE_BYTES`]; `max_in_flight` (default
+//!   [`DEFAULT_MAX_IN_FLIGHT`]) in `1..=`[`MAX_MAX_IN_FLIGHT`].
+//! - A plain `http://` base URL must name a loopback host (127.0.0.0/8, `::1`, `localhost`)
+//!   unless `allow_insecure_http` is set: requests carry the UserSig in their URL.
+//! - Identifiers have no control characters and at most 32 bytes
+//!   ([`crate::validate::MAX_IDENTIFIER_BYTES`]).
 //! - `rate_limit_redis_url` shares `rate_limit` with every process using the same Redis and
 //!   SDKAppID (a `redis://` or `redis+unix://` URL; needs the `redis` cargo feature and a rate
 //!   limit that is not off). With it, `fleet_size` (at least 1, default [`DEFAULT_FLEET_SIZE`])
@@ -32,6 +39,9 @@ use crate::region::{Endpoint, Region};
 pub use crate::config::{
     RedisFallback, DEFAULT_FLEET_SIZE, DEFAULT_IDENTIFIER, DEFAULT_MAX_RETRIES, DEFAULT_RATE_LIMIT,
     DEFAULT_REDIS_FALLBACK, DEFAULT_TIMEOUT, DEFAULT_USERSIG_LIFETIME, REDIS_RETRY_INTERVAL, REDIS_TIMEOUT,
+};
+pub use crate::config::{
+    DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RESPONSE_BYTES, MAX_MAX_IN_FLIGHT, MAX_MAX_RESPONSE_BYTES, MIN_MAX_RESPONSE_BYTES,
 };
 pub use crate::paging::DEFAULT_PAGE_SIZE;
 /// The region calls go to when neither a region nor a base URL is configured.
@@ -77,6 +87,15 @@ pub struct ClientOptions {
     pub rate_limit: Option<RateLimit>,
     /// Lifetime of self-signed admin UserSigs (secret-key credentials only).
     pub usersig_lifetime: Option<Duration>,
+    /// Largest response body read, in bytes; a larger answer fails with
+    /// [`Error::BodyTooLarge`] (default [`DEFAULT_MAX_RESPONSE_BYTES`]).
+    pub max_response_bytes: Option<u64>,
+    /// `Some(true)` allows a plain `http://` base URL to a non-loopback host, sending the
+    /// UserSig in clear text. Default off.
+    pub allow_insecure_http: Option<bool>,
+    /// HTTP attempts in flight at once per client; more calls queue (default
+    /// [`DEFAULT_MAX_IN_FLIGHT`]).
+    pub max_in_flight: Option<u32>,
     /// A Redis server through which every process of a fleet shares `rate_limit`
     /// (`redis://[:password@]host:port/db`). Secret: never shown.
     pub rate_limit_redis_url: Option<String>,
@@ -103,6 +122,9 @@ impl fmt::Debug for ClientOptions {
             .field("max_retries", &self.max_retries)
             .field("rate_limit", &self.rate_limit)
             .field("usersig_lifetime", &self.usersig_lifetime)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("max_in_flight", &self.max_in_flight)
             .field("rate_limit_redis_url", &self.rate_limit_redis_url.as_deref().map(redacted_url))
             .field("fleet_size", &self.fleet_size)
             .field("redis_fallback", &self.redis_fallback)
@@ -123,10 +145,11 @@ impl ClientOptions {
     }
 
     /// Options from the `TIM_*` environment variables: `TIM_SDKAPPID`, `TIM_SECRET_KEY` or
-    /// `TIM_USERSIG`, `TIM_IDENTIFIER`, `TIM_REGION`, `TIM_BASE_URL`, and for a fleet
-    /// `TIM_RATE_LIMIT_REDIS_URL`, `TIM_FLEET_SIZE`, `TIM_REDIS_FALLBACK` (`local-share` or
-    /// `fail`). Empty variables count as unset. Errors from [`ClientOptions::build`] then name
-    /// the variable.
+    /// `TIM_USERSIG`, `TIM_IDENTIFIER`, `TIM_REGION`, `TIM_BASE_URL`,
+    /// `TIM_ALLOW_INSECURE_HTTP` (`1`/`true`/`yes`/`on`, or `0`/`false`/`no`/`off`) beside a
+    /// clear-text `TIM_BASE_URL`, and for a fleet `TIM_RATE_LIMIT_REDIS_URL`, `TIM_FLEET_SIZE`,
+    /// `TIM_REDIS_FALLBACK` (`local-share` or `fail`). Empty variables count as unset. Errors
+    /// from [`ClientOptions::build`] then name the variable.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
         let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         let sdkappid = match get("TIM_SDKAPPID") {
@@ -147,6 +170,19 @@ impl ClientOptions {
         let region = match base_url {
             Some(_) => None,
             None => get("TIM_REGION"),
+        };
+        let allow_insecure_http = match get("TIM_ALLOW_INSECURE_HTTP") {
+            None => None,
+            Some(text) => Some(match text.to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" | "on" => true,
+                "0" | "false" | "no" | "off" => false,
+                _ => {
+                    return Err(Error::invalid(
+                        "TIM_ALLOW_INSECURE_HTTP",
+                        format!("{text:?} is not one of 1, true, yes, on, 0, false, no, off"),
+                    ))
+                }
+            }),
         };
         let fleet_size = match get("TIM_FLEET_SIZE") {
             Some(text) => Some(
@@ -169,6 +205,7 @@ impl ClientOptions {
             identifier: get("TIM_IDENTIFIER"),
             region,
             base_url,
+            allow_insecure_http,
             rate_limit_redis_url: get("TIM_RATE_LIMIT_REDIS_URL"),
             fleet_size,
             redis_fallback,
@@ -229,6 +266,9 @@ impl ClientOptions {
         if let Some(lifetime) = self.usersig_lifetime {
             config.usersig_lifetime = lifetime;
         }
+        config.max_response_bytes = self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
+        config.allow_insecure_http = self.allow_insecure_http.unwrap_or(false);
+        config.max_in_flight = self.max_in_flight.unwrap_or(DEFAULT_MAX_IN_FLIGHT);
         config.shared_rate_limit = match self.rate_limit_redis_url {
             None => None,
             Some(url) => Some(SharedRateLimit {
@@ -308,6 +348,7 @@ fn env_name(field: &str) -> &str {
         "identifier" => "TIM_IDENTIFIER",
         "region" => "TIM_REGION",
         "base_url" => "TIM_BASE_URL",
+        "allow_insecure_http" => "TIM_ALLOW_INSECURE_HTTP",
         "rate_limit_redis_url" => "TIM_RATE_LIMIT_REDIS_URL",
         "fleet_size" => "TIM_FLEET_SIZE",
         "redis_fallback" => "TIM_REDIS_FALLBACK",
@@ -350,6 +391,48 @@ mod tests {
         assert_eq!(c.rate_limit, Some(DEFAULT_RATE_LIMIT));
         assert_eq!(c.usersig_lifetime, DEFAULT_USERSIG_LIFETIME);
         assert!(matches!(c.credentials, Credentials::SecretKey(_)));
+        assert_eq!(c.max_response_bytes, DEFAULT_MAX_RESPONSE_BYTES);
+        assert!(!c.allow_insecure_http);
+        assert_eq!(c.max_in_flight, DEFAULT_MAX_IN_FLIGHT);
+    }
+
+    #[test]
+    fn hostile_server_settings() {
+        let c = ClientOptions {
+            max_response_bytes: Some(2048),
+            allow_insecure_http: Some(true),
+            max_in_flight: Some(3),
+            base_url: Some("http://10.0.0.1:8080".into()),
+            ..key(7)
+        }
+        .build()
+        .unwrap();
+        assert_eq!((c.max_response_bytes, c.allow_insecure_http, c.max_in_flight), (2048, true, 3));
+        // Clear text to a non-loopback host is refused at construction unless allowed.
+        for url in ["http://203.0.113.7", "http://10.0.0.1:8080"] {
+            let e = ClientOptions { base_url: Some(url.into()), ..key(7) }.build().unwrap_err();
+            assert_eq!(field_of(e), "base_url");
+            let e = ClientOptions { base_url: Some(url.into()), allow_insecure_http: Some(false), ..key(7) }.build().unwrap_err();
+            assert_eq!(field_of(e), "base_url");
+        }
+        assert!(ClientOptions { base_url: Some("http://localhost:8080".into()), ..key(7) }.build().is_ok());
+        for (opts, field) in [
+            (ClientOptions { max_response_bytes: Some(0), ..key(7) }, "max_response_bytes"),
+            (ClientOptions { max_response_bytes: Some(u64::MAX), ..key(7) }, "max_response_bytes"),
+            (ClientOptions { max_in_flight: Some(0), ..key(7) }, "max_in_flight"),
+            (ClientOptions { identifier: Some("admin\nX".into()), ..key(7) }, "identifier"),
+            (ClientOptions { identifier: Some("a".repeat(33)), ..key(7) }, "identifier"),
+        ] {
+            assert_eq!(field_of(opts.build().unwrap_err()), field);
+        }
+        // From the environment, named by its variable.
+        let vars = [("TIM_SDKAPPID", "1"), ("TIM_SECRET_KEY", "k"), ("TIM_BASE_URL", "http://10.0.0.1")];
+        let e = ClientOptions::config_from_lookup(env(&vars)).unwrap_err();
+        assert_eq!(field_of(e), "TIM_BASE_URL");
+        let c = ClientOptions::config_from_lookup(env(&[vars[0], vars[1], vars[2], ("TIM_ALLOW_INSECURE_HTTP", "yes")])).unwrap();
+        assert!(c.allow_insecure_http);
+        let e = ClientOptions::config_from_lookup(env(&[vars[0], vars[1], ("TIM_ALLOW_INSECURE_HTTP", "maybe")])).unwrap_err();
+        assert_eq!(field_of(e), "TIM_ALLOW_INSECURE_HTTP");
     }
 
     #[test]

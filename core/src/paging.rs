@@ -61,6 +61,13 @@ pub struct MemberPage {
     pub member_num: u64,
 }
 
+impl Client {
+    /// Pages through every member of `group_id`, by Offset or by the community `Next` cursor.
+    pub fn members(&self, group_id: impl Into<String>, options: PageOptions) -> Result<MemberPager> {
+        MemberPager::new(self.clone(), group_id.into(), options)
+    }
+}
+
 /// Pages through a group's members; see the module docs. Get one from [`Client::members`].
 #[derive(Debug)]
 pub struct MemberPager {
@@ -79,7 +86,7 @@ pub struct MemberPager {
 }
 
 impl MemberPager {
-    pub(crate) fn new(client: Client, group_id: String, options: PageOptions) -> Result<Self> {
+    fn new(client: Client, group_id: String, options: PageOptions) -> Result<Self> {
         let community = is_community_group(&group_id);
         if options.page_size == 0 {
             return Err(Error::invalid("page_size", "must be at least 1"));
@@ -160,7 +167,7 @@ impl MemberPager {
             return Ok(None);
         }
         let response = loop {
-            match self.client.get_group_member_info(&self.request()).await {
+            match self.client.member_info_page(&self.request()).await {
                 Err(e) if e.code() == Some(10018) && self.page_size > 1 => {
                     self.page_size = (self.page_size / 2).max(1);
                     tracing::info!(page_size = self.page_size, "response over 1 MB (10018); halving the page size");
@@ -212,7 +219,16 @@ impl MemberPager {
             return Ok(());
         }
         if next == self.cursor || !self.seen_cursors.insert(next.clone()) {
-            return Err(Error::Paging(format!("the server repeated the Next cursor {next:?}")));
+            // The cursor is server text: clipped and scrubbed of secrets before it is shown.
+            let shown = self.client.redact(&crate::error::clip(&next, 64));
+            return Err(Error::Paging(format!("the server repeated the Next cursor {shown:?}")));
+        }
+        if next.len() > validate::MAX_CURSOR_BYTES || next.chars().any(char::is_control) {
+            return Err(Error::Paging(format!(
+                "the server sent a Next cursor of {} bytes that cannot be sent back (at most {} bytes, no control characters)",
+                next.len(),
+                validate::MAX_CURSOR_BYTES
+            )));
         }
         if got == 0 {
             self.empty_pages += 1;

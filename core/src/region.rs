@@ -161,6 +161,27 @@ impl Endpoint {
         })
     }
 
+    /// Refuses a plain `http://` URL to a host that is not loopback (127.0.0.0/8, `::1`,
+    /// `localhost`) unless `allow_insecure_http`: every request carries the UserSig in its
+    /// query string, which clear-text HTTP shows to anyone on the path.
+    pub(crate) fn check_transport_security(&self, allow_insecure_http: bool) -> Result<(), Error> {
+        let Endpoint::BaseUrl { primary, backup } = self else {
+            return Ok(());
+        };
+        for url in std::iter::once(primary).chain(backup) {
+            if url.scheme() == "http" && !allow_insecure_http && !is_loopback(url) {
+                return Err(Error::invalid(
+                    "base_url",
+                    format!(
+                        "plain http:// to {} would send the UserSig in clear text; use https://, or set allow_insecure_http to allow it",
+                        url.host_str().unwrap_or("")
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The primary base URL and the backup, if any.
     pub(crate) fn urls(&self) -> (url::Url, Option<url::Url>) {
         match self {
@@ -177,6 +198,16 @@ fn https_url(domain: &'static str) -> url::Url {
     // Only called with the constant domains above, which are valid host names.
     #[allow(clippy::expect_used)]
     url::Url::parse(&format!("https://{domain}/")).expect("constant region domain is a valid URL")
+}
+
+/// Whether `url`'s host is this machine's loopback interface.
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost") || d.eq_ignore_ascii_case("localhost."),
+        Some(url::Host::Ipv4(a)) => a.is_loopback(),
+        Some(url::Host::Ipv6(a)) => a.is_loopback() || a.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
+        None => false,
+    }
 }
 
 fn parse_base_url(s: &str) -> Result<url::Url, Error> {

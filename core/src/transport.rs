@@ -6,13 +6,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use secrecy::SecretString;
-use serde::de::DeserializeOwned;
-
-use crate::auth::Auth;
 use crate::config::Config;
-use crate::error::{excerpt, Error, Result};
-use crate::model::Envelope;
+use crate::error::{clip, echoed, excerpt, Error, Result};
+use crate::model::{Answer, Envelope};
 
 /// The REST command words timadmin speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -51,6 +47,8 @@ impl fmt::Display for Command {
 
 /// How long requests go to the backup domain after the primary could not be reached.
 const FAILOVER_STICKINESS: Duration = Duration::from_secs(60);
+/// How much of a non-200 answer's body is read (for the error's excerpt); the rest is dropped.
+const NON_200_READ_BYTES: u64 = 4 * 1024;
 
 /// The HTTP side of a client: one pool, the base URLs, and which of them is in favour.
 pub(crate) struct Transport {
@@ -63,11 +61,18 @@ pub(crate) struct Transport {
     started: Instant,
     /// Milliseconds since `started` until which the backup is tried first (0: primary).
     backup_until_ms: AtomicU64,
+    /// Largest body read from an answer.
+    max_response_bytes: u64,
+    /// One permit per HTTP attempt in flight, shared by every clone of the client.
+    in_flight: tokio::sync::Semaphore,
 }
 
 /// Builds the reqwest client: rustls with the ring provider and the platform's roots, no
-/// OpenSSL, keep-alive pool.
-pub(crate) fn http_client() -> Result<reqwest::Client> {
+/// OpenSSL, keep-alive pool, and no redirects: the service never redirects, and following one
+/// would send the request (and the UserSig in its URL) wherever a server points, re-sending
+/// the body on 307 or turning a modify into a GET on 302. At most `max_idle` idle connections
+/// per host are kept (the client's `max_in_flight`), so sockets opened by a burst do not linger.
+pub(crate) fn http_client(max_idle: usize) -> Result<reqwest::Client> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let verifier = rustls_platform_verifier::Verifier::new(Arc::clone(&provider))
         .map_err(|e| Error::Transport(format!("cannot load the platform's TLS roots: {e}")))?;
@@ -80,8 +85,10 @@ pub(crate) fn http_client() -> Result<reqwest::Client> {
     reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
         .pool_idle_timeout(Duration::from_secs(90))
+        .pool_max_idle_per_host(max_idle)
         .tcp_keepalive(Duration::from_secs(60))
         .user_agent(concat!("timadmin/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| Error::Transport(reqwest_message(&e.without_url())))
 }
@@ -119,7 +126,7 @@ impl Transport {
     pub(crate) fn new(config: &Config) -> Result<Self> {
         let (primary, backup) = config.endpoint.urls();
         Ok(Transport {
-            http: http_client()?,
+            http: http_client(config.max_in_flight as usize)?,
             primary,
             backup,
             sdkappid: config.sdkappid,
@@ -127,6 +134,8 @@ impl Transport {
             timeout: config.timeout,
             started: Instant::now(),
             backup_until_ms: AtomicU64::new(0),
+            max_response_bytes: config.max_response_bytes,
+            in_flight: tokio::sync::Semaphore::new(config.max_in_flight as usize),
         })
     }
 
@@ -139,24 +148,31 @@ impl Transport {
     }
 
     /// Sends one attempt, moving to the backup domain when the preferred one cannot be reached.
-    /// Returns the body of a 200 answer.
-    pub(crate) async fn post(&self, command: Command, body: &[u8], usersig: &SecretString) -> Result<Vec<u8>> {
-        let sig = Auth::expose(usersig);
+    /// Returns the body of a 200 answer. Waits for one of the client's `max_in_flight` slots
+    /// first and holds it until the answer is read. `secrets[0]` is the UserSig to send; all of
+    /// `secrets` are scrubbed from error excerpts.
+    pub(crate) async fn post(&self, command: Command, body: &[u8], secrets: &[&str]) -> Result<Vec<u8>> {
+        let sig = secrets.first().copied().unwrap_or("");
+        let _slot = self
+            .in_flight
+            .acquire()
+            .await
+            .map_err(|_| Error::Runtime("the client's in-flight limiter is closed".into()))?;
         let on_backup = self.backup_in_favour();
         let first = if on_backup { self.backup.as_ref().unwrap_or(&self.primary) } else { &self.primary };
-        match self.send(first, command, body, sig).await {
+        match self.send(first, command, body, sig, secrets).await {
             Err(e) if unreachable(&e) && !on_backup && self.backup.is_some() => {
                 let backup = self.backup.as_ref().unwrap_or(&self.primary);
                 tracing::warn!(%command, host = backup.host_str().unwrap_or(""), error = %e, "primary domain unreachable; trying the backup domain");
                 self.backup_until_ms
                     .store(self.elapsed_ms() + FAILOVER_STICKINESS.as_millis() as u64, Ordering::Relaxed);
-                self.send(backup, command, body, sig).await
+                self.send(backup, command, body, sig, secrets).await
             }
             other => other,
         }
     }
 
-    async fn send(&self, base: &url::Url, command: Command, body: &[u8], sig: &str) -> Result<Vec<u8>> {
+    async fn send(&self, base: &url::Url, command: Command, body: &[u8], sig: &str, secrets: &[&str]) -> Result<Vec<u8>> {
         let random: u32 = rand::random();
         let url = request_url(base, command, self.sdkappid, &self.identifier, sig, random);
         tracing::debug!(%command, host = base.host_str().unwrap_or(""), random, "sending request");
@@ -170,14 +186,40 @@ impl Transport {
             .await
             .map_err(|e| self.map_error(e))?;
         let status = response.status().as_u16();
-        let bytes = response.bytes().await.map_err(|e| self.map_error(e))?;
         if status != 200 {
+            // Only the start of the body is wanted, for the excerpt; a failed read of the rest
+            // does not hide the status.
+            let bytes = self.read_body(response, NON_200_READ_BYTES, false).await.unwrap_or_default();
             return Err(Error::HttpStatus {
                 status,
-                excerpt: excerpt(&bytes, sig),
+                excerpt: excerpt(&bytes, secrets),
             });
         }
-        Ok(bytes.to_vec())
+        self.read_body(response, self.max_response_bytes, true).await
+    }
+
+    /// Reads a body chunk by chunk, holding at most `limit` bytes: a Content-Length over the
+    /// limit fails before anything is read, and a body that grows past it (chunked, or longer
+    /// than announced) fails as soon as it does. With `strict` false the body is cut at the
+    /// limit instead of failing.
+    async fn read_body(&self, mut response: reqwest::Response, limit: u64, strict: bool) -> Result<Vec<u8>> {
+        let announced = response.content_length();
+        if strict && announced.is_some_and(|len| len > limit) {
+            return Err(Error::BodyTooLarge { limit });
+        }
+        let mut body = Vec::with_capacity(announced.unwrap_or(0).min(limit) as usize);
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.map_error(e))? {
+            let room = limit.saturating_sub(body.len() as u64) as usize;
+            if chunk.len() > room {
+                if strict {
+                    return Err(Error::BodyTooLarge { limit });
+                }
+                body.extend_from_slice(&chunk[..room]);
+                break;
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
     }
 
     fn map_error(&self, e: reqwest::Error) -> Error {
@@ -201,38 +243,43 @@ fn unreachable(e: &Error) -> bool {
     }
 }
 
-/// Reads the envelope; a failure becomes [`Error::Api`], success is decoded as `T`.
-pub(crate) fn decode<T: DeserializeOwned>(body: &[u8], usersig: &str) -> Result<T> {
-    let envelope: Envelope = serde_json::from_slice(body).map_err(|e| Error::Decode {
-        reason: e.to_string(),
-        excerpt: excerpt(body, usersig),
-    })?;
-    let code = envelope.error_code.unwrap_or(0);
-    let failed = envelope.action_status.as_deref() == Some("FAIL");
-    if code != 0 || failed {
-        let mut info = envelope.error_info.unwrap_or_default();
-        if !usersig.is_empty() {
-            info = info.replace(usersig, "[redacted]");
-        }
-        return Err(Error::api(code, info));
+/// A [`Error::Decode`] whose reason and excerpt are free of `secrets` (a decoder's message may
+/// quote the body, and the body may echo the UserSig).
+fn decode_error(reason: &str, body: &[u8], secrets: &[&str]) -> Error {
+    Error::Decode {
+        reason: echoed(reason, secrets),
+        excerpt: excerpt(body, secrets),
     }
-    serde_json::from_slice(body).map_err(|e| Error::Decode {
-        reason: e.to_string(),
-        excerpt: excerpt(body, usersig),
-    })
+}
+
+/// Reads the envelope (`ActionStatus` and `ErrorCode` required); a failure becomes
+/// [`Error::Api`], a success is decoded as `T` (see [`Answer`]). Server text in errors has
+/// `secrets` and their fragments redacted.
+pub(crate) fn decode<T: Answer>(body: &[u8], secrets: &[&str]) -> Result<T> {
+    let envelope: Envelope = serde_json::from_slice(body).map_err(|e| decode_error(&e.to_string(), body, secrets))?;
+    let failed = envelope.action_status == "FAIL";
+    if envelope.error_code != 0 || failed {
+        let info = envelope.error_info.unwrap_or_default();
+        return Err(Error::api(envelope.error_code, echoed(&info, secrets)));
+    }
+    if envelope.action_status != "OK" {
+        let reason = format!("ActionStatus {:?} is neither OK nor FAIL", clip(&envelope.action_status, 40));
+        return Err(decode_error(&reason, body, secrets));
+    }
+    T::from_body(body).map_err(|reason| decode_error(&reason, body, secrets))
 }
 
 /// Decodes a response body as the client does (envelope, then `T`). Exposed for the shared
 /// vector tests of the bindings; not part of the stable API.
 #[doc(hidden)]
-pub fn decode_for_tests<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
-    decode(body, "")
+pub fn decode_for_tests<T: Answer>(body: &[u8]) -> Result<T> {
+    decode(body, &[])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::GetGroupMemberInfoResponse;
+    use crate::model::{Empty, GetGroupMemberInfoResponse, GetGroupMutedAccountResponse};
 
     #[test]
     fn url_has_every_query_parameter() {
@@ -251,14 +298,62 @@ mod tests {
     #[test]
     fn decode_classifies() {
         let ok: GetGroupMemberInfoResponse =
-            decode(br#"{"ActionStatus":"OK","ErrorCode":0,"MemberNum":1,"MemberList":[]}"#, "sig").unwrap();
+            decode(br#"{"ActionStatus":"OK","ErrorCode":0,"MemberNum":1,"MemberList":[]}"#, &["sig"]).unwrap();
         assert_eq!(ok.member_num, 1);
-        let e = decode::<GetGroupMemberInfoResponse>(br#"{"ActionStatus":"FAIL","ErrorCode":10010,"ErrorInfo":"gone"}"#, "sig")
+        let e = decode::<GetGroupMemberInfoResponse>(br#"{"ActionStatus":"FAIL","ErrorCode":10010,"ErrorInfo":"gone"}"#, &["sig"])
             .unwrap_err();
         assert_eq!(e.code(), Some(10010));
-        let e = decode::<GetGroupMemberInfoResponse>(br#"{"ActionStatus":"OK","ErrorCode":0,"Memb"#, "sig").unwrap_err();
+        let e = decode::<GetGroupMemberInfoResponse>(br#"{"ActionStatus":"OK","ErrorCode":0,"Memb"#, &["sig"]).unwrap_err();
         assert!(matches!(e, Error::Decode { .. }));
-        let e = decode::<GetGroupMemberInfoResponse>(b"<html>sig</html>", "sig").unwrap_err();
+        let e = decode::<GetGroupMemberInfoResponse>(b"<html>sig</html>", &["sig"]).unwrap_err();
         assert!(!e.to_string().contains("sig<"), "{e}");
+    }
+
+    fn decode_reason<T: Answer + std::fmt::Debug>(body: &str) -> String {
+        match decode::<T>(body.as_bytes(), &[]) {
+            Err(Error::Decode { reason, .. }) => reason,
+            other => panic!("{body}: expected a Decode error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_envelope_is_required() {
+        for body in ["{}", r#"{"MemberNum":1,"MemberList":[]}"#, r#"{"ErrorCode":0,"MemberNum":1}"#] {
+            assert!(decode_reason::<GetGroupMemberInfoResponse>(body).contains("ActionStatus"), "{body}");
+        }
+        let reason = decode_reason::<GetGroupMutedAccountResponse>(r#"{"ActionStatus":"OK","GroupId":"g"}"#);
+        assert!(reason.contains("ErrorCode"), "{reason}");
+        assert!(decode_reason::<Empty>(r#"{"ActionStatus":"FINE","ErrorCode":0}"#).contains("neither OK nor FAIL"));
+        // A FAIL without a code is still the service's failure.
+        let e = decode::<Empty>(br#"{"ActionStatus":"FAIL","ErrorCode":0}"#, &[]).unwrap_err();
+        assert_eq!(e.code(), Some(0));
+    }
+
+    #[test]
+    fn a_success_answer_must_carry_a_result_field() {
+        let reason = decode_reason::<GetGroupMemberInfoResponse>(r#"{"ActionStatus":"OK","ErrorCode":0}"#);
+        assert!(reason.contains("MemberNum or MemberList or Next"), "{reason}");
+        let reason = decode_reason::<GetGroupMutedAccountResponse>(r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","Other":1}"#);
+        assert!(reason.contains("GroupId or MutedAccountList"), "{reason}");
+        // Any one of them is enough; an empty list may be left out; unknown fields are ignored.
+        let r: GetGroupMemberInfoResponse = decode(br#"{"ActionStatus":"OK","ErrorCode":0,"MemberNum":0,"X":1}"#, &[]).unwrap();
+        assert_eq!((r.member_num, r.member_list.len()), (0, 0));
+        let r: GetGroupMutedAccountResponse = decode(br#"{"ActionStatus":"OK","ErrorCode":0,"GroupId":"g"}"#, &[]).unwrap();
+        assert!(r.muted_account_list.is_empty());
+        // The envelope is modify_group_base_info's whole answer.
+        decode::<Empty>(br#"{"ActionStatus":"OK","ErrorCode":0}"#, &[]).unwrap();
+    }
+
+    #[test]
+    fn decoder_messages_quoting_the_body_are_redacted() {
+        let sig = "eJwtzEELgjAYxvHvsnPIu7kZCh0iMYLoUEOhm7Qpb5GLOUcRffdMPT6";
+        // serde quotes a mistyped string value in its message.
+        let body = format!(r#"{{"ActionStatus":"OK","ErrorCode":0,"MemberNum":"{}"}}"#, &sig[2..]);
+        let e = decode::<GetGroupMemberInfoResponse>(body.as_bytes(), &[sig]).unwrap_err();
+        let shown = format!("{e} {e:?}");
+        assert!(shown.contains("[redacted]") && !shown.contains(&sig[10..26]), "{shown}");
+        let body = format!(r#"{{"ActionStatus":"FAIL","ErrorCode":70003,"ErrorInfo":"bad sig {}"}}"#, &sig[..sig.len() - 4]);
+        let e = decode::<Empty>(body.as_bytes(), &[sig]).unwrap_err();
+        assert!(!e.to_string().contains(&sig[10..26]), "{e}");
     }
 }

@@ -13,15 +13,15 @@
 //! assert_eq!(claims.identifier, "administrator");
 //! ```
 
-use std::cell::RefCell;
 use std::fmt;
 use std::io::{Read, Write};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use base64::engine::general_purpose::STANDARD;
+use base64::alphabet::Alphabet;
+use base64::engine::general_purpose::{GeneralPurpose, PAD, STANDARD};
 use base64::Engine;
-use flate2::{Compress, Compression, FlushCompress, Status};
+use flate2::Compression;
 use hmac::{Hmac, Mac};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -34,10 +34,20 @@ type HmacSha256 = Hmac<Sha256>;
 const MAX_TOKEN_LEN: usize = 64 * 1024;
 
 /// zlib level used for new tokens: 0 (stored), as the official Go library now does. Tokens are
-/// ~200 bytes of JSON, so compression saves only ~50 characters, while the deflate state costs
-/// most of the signing time: with the reused compressor, level 0 signs about 4x faster than a
-/// fresh encoder at the default level (see `benches/usersig.rs`). Every verifier accepts it.
+/// ~200 bytes of JSON, so compression saves only ~50 characters, while running deflate costs
+/// most of the signing time. A level-0 zlib stream is a fixed header, the bytes in stored
+/// blocks and an Adler-32, so it is written directly (see [`zlib_stored`]). Every verifier
+/// accepts it.
 pub const COMPRESSION_LEVEL: u32 = 0;
+
+/// The token's base64 alphabet: standard, with `*` for `+` and `-` for `/` (`_` pads).
+const TOKEN_ALPHABET: Alphabet =
+    match Alphabet::new("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-") {
+        Ok(alphabet) => alphabet,
+        Err(_) => panic!("the token alphabet is 64 distinct ASCII characters"),
+    };
+/// Encodes in [`TOKEN_ALPHABET`] (padding with `=`, turned into `_` by [`token_base64`]).
+const TOKEN_ENGINE: GeneralPurpose = GeneralPurpose::new(&TOKEN_ALPHABET, PAD);
 
 /// Where "now" comes from. Injected so tests can pin the clock.
 pub trait Clock: Send + Sync {
@@ -206,8 +216,8 @@ impl Signer {
 
     /// Same as [`Signer::new`], with an injected clock.
     pub fn with_clock(sdkappid: u64, key: &str, clock: Arc<dyn Clock>) -> Result<Self, UserSigError> {
-        if sdkappid == 0 {
-            return Err(UserSigError::InvalidInput("sdkappid must not be 0".into()));
+        if sdkappid == 0 || sdkappid > u64::from(u32::MAX) {
+            return Err(UserSigError::InvalidInput(format!("sdkappid {sdkappid} is not in 1..=4294967295")));
         }
         if key.is_empty() {
             return Err(UserSigError::InvalidInput("secret key must not be empty".into()));
@@ -245,48 +255,65 @@ impl Signer {
         expire_secs: u64,
         userbuf: Option<&[u8]>,
     ) -> Result<String, UserSigError> {
-        if identifier.is_empty() {
-            return Err(UserSigError::InvalidInput("identifier must not be empty".into()));
-        }
+        check_identifier(identifier)?;
         let userbuf_b64 = userbuf.map(|b| STANDARD.encode(b));
-        let sig = self.mac_b64(identifier, time, expire_secs, userbuf_b64.as_deref());
-        let mut json = String::with_capacity(256);
-        json.push_str("{\"TLS.ver\":\"2.0\",\"TLS.identifier\":");
-        json.push_str(&json_string(identifier));
-        json.push_str(&format!(
-            ",\"TLS.sdkappid\":{},\"TLS.expire\":{},\"TLS.time\":{},\"TLS.sig\":\"{}\"",
-            self.sdkappid, expire_secs, time, sig
-        ));
+        let mac = self.mac_array(identifier, time, expire_secs, userbuf_b64.as_deref());
+        let mut sig = [0u8; 44];
+        let sig_len = STANDARD
+            .encode_slice(mac, &mut sig)
+            .map_err(|_| UserSigError::InvalidInput("cannot encode the MAC".into()))?;
+        let mut numbers = itoa::Buffer::new();
+        let mut json = Vec::with_capacity(160 + identifier.len() + userbuf_b64.as_ref().map_or(0, String::len));
+        json.extend_from_slice(b"{\"TLS.ver\":\"2.0\",\"TLS.identifier\":");
+        push_json_string(&mut json, identifier);
+        json.extend_from_slice(b",\"TLS.sdkappid\":");
+        json.extend_from_slice(numbers.format(self.sdkappid).as_bytes());
+        json.extend_from_slice(b",\"TLS.expire\":");
+        json.extend_from_slice(numbers.format(expire_secs).as_bytes());
+        json.extend_from_slice(b",\"TLS.time\":");
+        json.extend_from_slice(numbers.format(time).as_bytes());
+        json.extend_from_slice(b",\"TLS.sig\":\"");
+        json.extend_from_slice(&sig[..sig_len]);
+        json.push(b'"');
         if let Some(ub) = &userbuf_b64 {
-            json.push_str(",\"TLS.userbuf\":\"");
-            json.push_str(ub);
-            json.push('"');
+            json.extend_from_slice(b",\"TLS.userbuf\":\"");
+            json.extend_from_slice(ub.as_bytes());
+            json.push(b'"');
         }
-        json.push('}');
-        let compressed = compress(json.as_bytes())?;
-        Ok(to_url_base64(&STANDARD.encode(compressed)))
+        json.push(b'}');
+        Ok(token_base64(&zlib_stored(&json)))
     }
 
     /// The base64 `TLS.sig` for these fields (exposed for cross-implementation vectors).
     pub fn mac_b64(&self, identifier: &str, time: u64, expire: u64, userbuf_b64: Option<&str>) -> String {
-        STANDARD.encode(self.mac_bytes(identifier, time, expire, userbuf_b64))
+        STANDARD.encode(self.mac_array(identifier, time, expire, userbuf_b64))
     }
 
-    fn mac_bytes(&self, identifier: &str, time: u64, expire: u64, userbuf_b64: Option<&str>) -> Vec<u8> {
+    /// HMAC-SHA256 of the signed text, from a copy of the keyed state (the key schedule is
+    /// done once, in [`Signer::new`]).
+    fn mac_array(&self, identifier: &str, time: u64, expire: u64, userbuf_b64: Option<&str>) -> [u8; 32] {
+        let mut numbers = itoa::Buffer::new();
         let mut mac = self.mac.clone();
         mac.update(b"TLS.identifier:");
         mac.update(identifier.as_bytes());
-        mac.update(format!("\nTLS.sdkappid:{}\nTLS.time:{}\nTLS.expire:{}\n", self.sdkappid, time, expire).as_bytes());
+        mac.update(b"\nTLS.sdkappid:");
+        mac.update(numbers.format(self.sdkappid).as_bytes());
+        mac.update(b"\nTLS.time:");
+        mac.update(numbers.format(time).as_bytes());
+        mac.update(b"\nTLS.expire:");
+        mac.update(numbers.format(expire).as_bytes());
+        mac.update(b"\n");
         if let Some(ub) = userbuf_b64 {
             mac.update(b"TLS.userbuf:");
             mac.update(ub.as_bytes());
             mac.update(b"\n");
         }
-        mac.finalize().into_bytes().to_vec()
+        mac.finalize().into_bytes().into()
     }
 
     /// Verifies `usersig` for `identifier` against this signer's app and key, at the clock's now.
     pub fn verify(&self, identifier: &str, usersig: &str, userbuf: Option<&[u8]>) -> Result<Claims, UserSigError> {
+        check_identifier(identifier)?;
         let now = self.clock.now_unix();
         let token = decode_token(usersig)?;
         if token.identifier != identifier {
@@ -318,7 +345,7 @@ impl Signer {
                 return Err(UserSigError::UserbufMismatch);
             }
         }
-        let expected_mac = self.mac_bytes(&token.identifier, token.time, token.expire, token.userbuf_b64.as_deref());
+        let expected_mac = self.mac_array(&token.identifier, token.time, token.expire, token.userbuf_b64.as_deref());
         let given_mac = STANDARD
             .decode(&token.sig)
             .map_err(|_| UserSigError::Malformed("TLS.sig is not base64".into()))?;
@@ -333,6 +360,19 @@ impl Signer {
             userbuf: token_userbuf,
         })
     }
+}
+
+/// An identifier must be non-empty and free of control characters: the MAC covers
+/// `TLS.identifier:{identifier}\n...`, so a newline in it could make one token's signed text
+/// read like another's.
+fn check_identifier(identifier: &str) -> Result<(), UserSigError> {
+    if identifier.is_empty() {
+        return Err(UserSigError::InvalidInput("identifier must not be empty".into()));
+    }
+    if identifier.chars().any(char::is_control) {
+        return Err(UserSigError::InvalidInput("identifier must not contain control characters".into()));
+    }
+    Ok(())
 }
 
 /// A token for `identifier` of app `sdkappid`, valid for `expire_secs` from now.
@@ -465,43 +505,50 @@ fn decode_token(usersig: &str) -> Result<Token, UserSigError> {
     })
 }
 
-fn json_string(s: &str) -> String {
-    // serde_json's string escaping; cannot fail for a &str.
-    serde_json::to_string(s).unwrap_or_else(|_| String::from("\"\""))
+/// Appends `s` as a JSON string: as is between quotes when nothing needs escaping (the usual
+/// identifier), else escaped by serde_json.
+fn push_json_string(out: &mut Vec<u8>, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        // serde_json's string escaping cannot fail for a &str.
+        out.extend_from_slice(serde_json::to_string(s).unwrap_or_else(|_| String::from("\"\"")).as_bytes());
+    }
 }
 
-fn to_url_base64(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '+' => '*',
-            '/' => '-',
-            '=' => '_',
-            other => other,
-        })
-        .collect()
+/// Base64 in the token alphabet, padded with `_`.
+fn token_base64(bytes: &[u8]) -> String {
+    let mut out = TOKEN_ENGINE.encode(bytes);
+    let padding = out.bytes().rev().take_while(|&b| b == b'=').count();
+    out.truncate(out.len() - padding);
+    out.extend(std::iter::repeat_n('_', padding));
+    out
 }
 
-thread_local! {
-    /// One compressor per thread, reset between tokens instead of reallocated.
-    static COMPRESSOR: RefCell<Compress> = RefCell::new(Compress::new(Compression::new(COMPRESSION_LEVEL), true));
-}
-
-fn compress(input: &[u8]) -> Result<Vec<u8>, UserSigError> {
-    COMPRESSOR.with(|cell| {
-        let mut c = cell.borrow_mut();
-        c.reset();
-        let mut out = Vec::with_capacity(input.len() + 64);
-        loop {
-            let consumed = c.total_in() as usize;
-            let status = c
-                .compress_vec(&input[consumed..], &mut out, FlushCompress::Finish)
-                .map_err(|_| UserSigError::InvalidInput("zlib compression failed".into()))?;
-            match status {
-                Status::StreamEnd => return Ok(out),
-                Status::Ok | Status::BufError => out.reserve(out.capacity().max(64)),
-            }
-        }
-    })
+/// The zlib stream of `data` at level 0: the header (`78 01`), the bytes in stored deflate
+/// blocks of at most 65,535 bytes, and the Adler-32 of `data`. For token-sized input this is
+/// byte for byte what zlib writes at level 0.
+fn zlib_stored(data: &[u8]) -> Vec<u8> {
+    const MAX_BLOCK: usize = 65_535;
+    let blocks = data.len().div_ceil(MAX_BLOCK).max(1);
+    let mut out = Vec::with_capacity(2 + data.len() + 5 * blocks + 4);
+    out.extend_from_slice(&[0x78, 0x01]);
+    if data.is_empty() {
+        out.extend_from_slice(&[0x01, 0x00, 0x00, 0xff, 0xff]);
+    }
+    for (i, block) in data.chunks(MAX_BLOCK).enumerate() {
+        out.push(u8::from(i + 1 == blocks));
+        let len = block.len() as u16;
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(block);
+    }
+    let mut adler = adler2::Adler32::new();
+    adler.write_slice(data);
+    out.extend_from_slice(&adler.checksum().to_be_bytes());
+    out
 }
 
 /// Compresses with a fresh zlib encoder at `level` (0–9). Used by tests and benchmarks to build
@@ -517,7 +564,7 @@ pub fn zlib_with_level(input: &[u8], level: u32) -> Vec<u8> {
 /// Turns standard base64 into the token alphabet. Used by tests to build foreign tokens.
 #[doc(hidden)]
 pub fn encode_token_bytes(compressed: &[u8]) -> String {
-    to_url_base64(&STANDARD.encode(compressed))
+    token_base64(compressed)
 }
 
 #[cfg(test)]
@@ -525,6 +572,31 @@ mod tests {
     use super::*;
 
     const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+
+    #[test]
+    fn stored_zlib_is_what_zlib_writes_at_level_0() {
+        for len in [0usize, 1, 200, 4_000, 65_535, 65_536, 140_000] {
+            let data: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+            let ours = zlib_stored(&data);
+            if len <= 4_000 {
+                assert!(ours == zlib_with_level(&data, 0), "{len} bytes: not what zlib writes at level 0");
+            }
+            let mut back = Vec::new();
+            flate2::read::ZlibDecoder::new(ours.as_slice()).read_to_end(&mut back).unwrap();
+            assert!(back == data, "{len} bytes do not inflate back");
+        }
+    }
+
+    #[test]
+    fn token_alphabet_maps_plus_slash_and_padding() {
+        for bytes in [&[0xfbu8, 0xff][..], &[0xfb, 0xff, 0xfe], &[0xff], b""] {
+            let standard = STANDARD.encode(bytes).replace('+', "*").replace('/', "-").replace('=', "_");
+            assert_eq!(token_base64(bytes), standard);
+        }
+        let mut json = Vec::new();
+        push_json_string(&mut json, "a\"b\n");
+        assert_eq!(json, br#""a\"b\n""#);
+    }
 
     fn pinned() -> Signer {
         Signer::with_clock(1400000000, KEY, Arc::new(FixedClock(1700000000))).unwrap()
@@ -577,6 +649,13 @@ mod tests {
         assert!(matches!(Signer::new(0, KEY), Err(UserSigError::InvalidInput(_))));
         assert!(matches!(Signer::new(1, ""), Err(UserSigError::InvalidInput(_))));
         assert!(matches!(pinned().sign("", 1, None), Err(UserSigError::InvalidInput(_))));
+        assert!(matches!(Signer::new(4294967296, KEY), Err(UserSigError::InvalidInput(_))));
+        assert!(Signer::new(4294967295, KEY).is_ok());
+        for bad in ["a\nTLS.sdkappid:1", "nul\0", "\r"] {
+            assert!(matches!(pinned().sign(bad, 1, None), Err(UserSigError::InvalidInput(_))), "{bad:?}");
+            let t = pinned().sign("xiaojun", 100, None).unwrap();
+            assert!(matches!(pinned().verify(bad, &t, None), Err(UserSigError::InvalidInput(_))), "{bad:?}");
+        }
     }
 
     #[test]

@@ -21,13 +21,58 @@ pub const MAX_NOTIFICATION_BYTES: usize = 300;
 /// Byte limit of `FaceUrl`.
 pub const MAX_FACE_URL_BYTES: usize = 100;
 
+/// Byte limit of a group ID: the service's documented maximum for custom group IDs (48 bytes
+/// of UTF-8), which the IDs it assigns (`@TGS#...`) stay well under.
+pub const MAX_GROUP_ID_BYTES: usize = 48;
+/// Byte limit of a topic ID: the group ID, `@TOPIC#_`, and a custom part of up to 48 bytes.
+pub const MAX_TOPIC_ID_BYTES: usize = MAX_GROUP_ID_BYTES + "@TOPIC#_".len() + 48;
+/// Byte limit of an account identifier (UserID): the service's documented maximum of 32 bytes.
+pub const MAX_IDENTIFIER_BYTES: usize = 32;
+/// Byte limit of a `Next` cursor sent back to the service (the service's are ~18 digits).
+pub const MAX_CURSOR_BYTES: usize = 256;
+
 const ROLES: [&str; 3] = ["Owner", "Admin", "Member"];
 
-fn group_id(id: &str) -> Result<()> {
-    if id.trim().is_empty() {
-        return Err(Error::invalid("GroupId", "must not be empty"));
+/// Rejects control characters (NUL, newline, DEL, C1 controls...): no ID, identifier or key
+/// the service issues contains them, and in a URL or a log line they only do harm.
+fn no_control(field: &str, value: &str) -> Result<()> {
+    match value.char_indices().find(|(_, c)| c.is_control()) {
+        Some((at, c)) => Err(Error::invalid(
+            field,
+            format!("contains the control character U+{:04X} at byte {at}", c as u32),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn at_most(field: &str, value: &str, max: usize) -> Result<()> {
+    if value.len() > max {
+        return Err(Error::invalid(
+            field,
+            format!("is {} bytes of UTF-8; the maximum is {max} bytes", value.len()),
+        ));
     }
     Ok(())
+}
+
+/// An ID sent to the service: not blank, at most `max` bytes, no control characters.
+fn id(field: &str, value: &str, max: usize) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid(field, "must not be empty"));
+    }
+    at_most(field, value, max)?;
+    no_control(field, value)
+}
+
+fn group_id(value: &str) -> Result<()> {
+    id("GroupId", value, MAX_GROUP_ID_BYTES)
+}
+
+/// Checks an account identifier (the admin identifier of a client, the identifier of a
+/// UserSig): not blank, at most [`MAX_IDENTIFIER_BYTES`], no control characters. `field` names
+/// the setting in the error.
+pub fn identifier(field: &str, value: &str) -> Result<()> {
+    id(field, value, MAX_IDENTIFIER_BYTES)
 }
 
 fn non_empty_items(field: &str, items: &Option<Vec<String>>) -> Result<()> {
@@ -35,12 +80,48 @@ fn non_empty_items(field: &str, items: &Option<Vec<String>>) -> Result<()> {
         if items.iter().any(|s| s.trim().is_empty()) {
             return Err(Error::invalid(field, "items must not be empty strings"));
         }
+        for item in items {
+            no_control(field, item)?;
+        }
     }
     Ok(())
 }
 
-/// Validates a `get_group_member_info` request.
+/// Validates a `get_group_member_info` request: its fields and how it pages. Community groups
+/// (`@TGS#_...`) page with `Next` and refuse `Offset`; every other group pages with `Offset`
+/// and refuses `Next`. (A community request with neither is sent with `Next: ""`, see
+/// [`member_info_to_send`].)
 pub fn member_info(req: &GetGroupMemberInfoRequest) -> Result<()> {
+    member_info_fields(req)?;
+    let community = is_community_group(&req.group_id);
+    if community && req.offset.is_some() {
+        return Err(Error::invalid("Offset", "community groups (@TGS#_...) page with Next, not Offset"));
+    }
+    if !community && req.next.is_some() {
+        return Err(Error::invalid(
+            "Next",
+            "only community groups (@TGS#_...) page with Next; use Offset for this group",
+        ));
+    }
+    Ok(())
+}
+
+/// The request as it goes on the wire: a community group's first page needs `Next: ""`, which
+/// the service requires (10004 without it), so it is filled in when the caller gave neither
+/// `Next` nor `Offset`.
+pub fn member_info_to_send(req: &GetGroupMemberInfoRequest) -> std::borrow::Cow<'_, GetGroupMemberInfoRequest> {
+    if is_community_group(&req.group_id) && req.next.is_none() && req.offset.is_none() {
+        let mut first_page = req.clone();
+        first_page.next = Some(String::new());
+        std::borrow::Cow::Owned(first_page)
+    } else {
+        std::borrow::Cow::Borrowed(req)
+    }
+}
+
+/// The field checks of [`member_info`] without its paging-mode rule: the pager follows the
+/// server when a group's answers carry a `Next` cursor, whatever its ID looks like.
+pub(crate) fn member_info_fields(req: &GetGroupMemberInfoRequest) -> Result<()> {
     group_id(&req.group_id)?;
     non_empty_items("MemberInfoFilter", &req.member_info_filter)?;
     non_empty_items("AppDefinedDataFilter_GroupMember", &req.app_defined_data_filter_group_member)?;
@@ -63,11 +144,12 @@ pub fn member_info(req: &GetGroupMemberInfoRequest) -> Result<()> {
             return Err(Error::invalid("Limit", format!("{limit} is over the maximum of {max} for {what}")));
         }
     }
+    if let Some(next) = &req.next {
+        at_most("Next", next, MAX_CURSOR_BYTES)?;
+        no_control("Next", next)?;
+    }
     if req.offset.is_some() && req.next.is_some() {
         return Err(Error::invalid("Offset", "cannot be combined with Next"));
-    }
-    if community && req.offset.is_some() {
-        return Err(Error::invalid("Offset", "community groups page with Next, not Offset"));
     }
     Ok(())
 }
@@ -79,6 +161,7 @@ pub fn muted_account(req: &GetGroupMutedAccountRequest) -> Result<()> {
         if topic.trim().is_empty() {
             return Err(Error::invalid("TopicId", "must not be empty when given"));
         }
+        id("TopicId", topic, MAX_TOPIC_ID_BYTES)?;
     }
     Ok(())
 }
@@ -111,6 +194,7 @@ pub fn modify_base_info(req: &ModifyGroupBaseInfoRequest) -> Result<()> {
             if item.key.is_empty() {
                 return Err(Error::invalid("AppDefinedData", "a Key must not be empty"));
             }
+            no_control("AppDefinedData", &item.key)?;
             if !seen.insert(item.key.as_str()) {
                 return Err(Error::invalid("AppDefinedData", format!("Key {:?} appears more than once", item.key)));
             }
@@ -129,6 +213,24 @@ mod tests {
             Error::InvalidArgument { field, .. } => field,
             other => panic!("expected InvalidArgument, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn paging_mode_follows_the_group_type() {
+        let community = GetGroupMemberInfoRequest::new("@TGS#_c");
+        assert_eq!(member_info_to_send(&community).next.as_deref(), Some(""), "first page of a community");
+        let mut offset = community.clone();
+        offset.offset = Some(0);
+        assert_eq!(field(member_info(&offset).unwrap_err()), "Offset");
+        let mut cursor = community.clone();
+        cursor.next = Some("144115188075855972".into());
+        assert!(member_info(&cursor).is_ok());
+        assert_eq!(member_info_to_send(&cursor).next.as_deref(), Some("144115188075855972"));
+        let mut ordinary = GetGroupMemberInfoRequest::new("@TGS#2ABC");
+        assert!(member_info_to_send(&ordinary).next.is_none(), "ordinary groups get no Next");
+        ordinary.next = Some(String::new());
+        assert_eq!(field(member_info(&ordinary).unwrap_err()), "Next");
+        assert!(member_info_fields(&ordinary).is_ok(), "the pager may follow a server's cursor");
     }
 
     #[test]
@@ -180,6 +282,43 @@ mod tests {
         r.app_defined_data = None;
         r.max_member_num = Some(0);
         assert_eq!(field(modify_base_info(&r).unwrap_err()), "MaxMemberNum");
+    }
+
+    #[test]
+    fn ids_are_bounded_and_free_of_control_characters() {
+        let with_id = |id: &str| GetGroupMemberInfoRequest::new(id);
+        for bad in ["@TGS#1\0", "@TGS#\n1", "\u{85}g", "g\u{7f}", "\t"] {
+            assert_eq!(field(member_info(&with_id(bad)).unwrap_err()), "GroupId", "{bad:?}");
+            assert_eq!(field(muted_account(&GetGroupMutedAccountRequest::new(bad)).unwrap_err()), "GroupId");
+            assert_eq!(field(modify_base_info(&ModifyGroupBaseInfoRequest::new(bad)).unwrap_err()), "GroupId");
+        }
+        let longest = format!("@TGS#_{}", "x".repeat(MAX_GROUP_ID_BYTES - 6));
+        assert!(member_info(&with_id(&longest)).is_ok());
+        let e = member_info(&with_id(&format!("{longest}x"))).unwrap_err();
+        assert!(e.to_string().contains("maximum is 48 bytes"), "{e}");
+        let megabyte = "g".repeat(1 << 20);
+        assert_eq!(field(member_info(&with_id(&megabyte)).unwrap_err()), "GroupId");
+        // Topic IDs, cursors, filter items and custom-data keys.
+        let topic = |t: &str| GetGroupMutedAccountRequest { group_id: "@TGS#_g".into(), topic_id: Some(t.into()) };
+        assert!(muted_account(&topic("@TGS#_g@TOPIC#_news")).is_ok());
+        assert_eq!(field(muted_account(&topic("@TGS#_g@TOPIC#_\0")).unwrap_err()), "TopicId");
+        assert_eq!(field(muted_account(&topic(&"t".repeat(MAX_TOPIC_ID_BYTES + 1))).unwrap_err()), "TopicId");
+        let mut r = with_id("@TGS#_c");
+        r.next = Some("1\n2".into());
+        assert_eq!(field(member_info(&r).unwrap_err()), "Next");
+        r.next = Some("9".repeat(MAX_CURSOR_BYTES + 1));
+        assert_eq!(field(member_info(&r).unwrap_err()), "Next");
+        let mut r = with_id("g");
+        r.member_info_filter = Some(vec!["Role\r".into()]);
+        assert_eq!(field(member_info(&r).unwrap_err()), "MemberInfoFilter");
+        let mut m = ModifyGroupBaseInfoRequest::new("g");
+        m.app_defined_data = Some(vec![AppDefinedDataUpdate::set("k\0", "v")]);
+        assert_eq!(field(modify_base_info(&m).unwrap_err()), "AppDefinedData");
+        // Identifiers.
+        assert!(identifier("identifier", "administrator").is_ok());
+        for bad in ["", " ", "admin\n", "a\0", &"a".repeat(MAX_IDENTIFIER_BYTES + 1)] {
+            assert_eq!(field(identifier("identifier", bad).unwrap_err()), "identifier", "{bad:?}");
+        }
     }
 
     #[test]

@@ -87,6 +87,33 @@ async fn get_group_member_info_returns_the_fixture() {
 }
 
 #[tokio::test]
+async fn a_single_community_call_needs_no_next() {
+    let emu = emulator().await;
+    let c = client(&emu);
+    let first = c
+        .get_group_member_info(&GetGroupMemberInfoRequest {
+            limit: Some(2),
+            ..GetGroupMemberInfoRequest::new("@TGS#_demo")
+        })
+        .await
+        .unwrap();
+    assert_eq!(first.member_list.len(), 2);
+    assert!(first.next.as_deref().is_some_and(|n| !n.is_empty()), "a cursor to the second page");
+    let sent = emu.control().calls();
+    assert_eq!(sent.last().and_then(|c| c.body.as_ref()).and_then(|b| b.get("Next")), Some(&serde_json::json!("")));
+    // The wrong paging field for the group type is refused before anything is sent.
+    let wrong = [
+        GetGroupMemberInfoRequest { offset: Some(0), ..GetGroupMemberInfoRequest::new("@TGS#_demo") },
+        GetGroupMemberInfoRequest { next: Some(String::new()), ..GetGroupMemberInfoRequest::new("@TGS#2DEMOPUB") },
+    ];
+    for (request, field) in wrong.iter().zip(["Offset", "Next"]) {
+        let e = c.get_group_member_info(request).await.unwrap_err();
+        assert!(matches!(e, Error::InvalidArgument { field: ref f, .. } if f == field), "{e:?}");
+    }
+    assert_eq!(emu.control().calls().len(), sent.len());
+}
+
+#[tokio::test]
 async fn muted_accounts_of_group_and_topic() {
     let emu = emulator().await;
     let c = client(&emu);

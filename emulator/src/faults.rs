@@ -27,6 +27,30 @@ pub enum FaultKind {
     /// Do not process the request; start a reply and abort the connection, so the client sees
     /// a transport error.
     CloseConnection,
+    /// A hostile or broken server: reply exactly this HTTP `status` and `body` (with a
+    /// `Location` header when `location` is set, e.g. a 302 or 307 elsewhere); the request is not
+    /// processed. In `body`, `${USERSIG}` is replaced by the request's UserSig and
+    /// `${USERSIG_PARTIAL}` by it without its first 2 and last 3 characters (a server echoing
+    /// credentials); invalid status numbers become 502.
+    Reply {
+        /// The HTTP status.
+        status: u16,
+        /// The body, sent as `application/json`.
+        body: String,
+        /// A `Location` header.
+        location: Option<String>,
+    },
+    /// A huge answer: HTTP 200 and a JSON success body of `bytes` bytes (whitespace-padded, so
+    /// a client that reads it all can decode it), or an endless one when `bytes` is `None`. It
+    /// is streamed in 64 KiB chunks from one static buffer, so the emulator's memory stays
+    /// flat. With `content_length` the size is announced up front; otherwise the body is
+    /// chunked. The request is not processed.
+    LargeBody {
+        /// Body size; `None` streams until the client hangs up.
+        bytes: Option<u64>,
+        /// Announce the size in a Content-Length header (ignored for endless bodies).
+        content_length: bool,
+    },
 }
 
 impl FaultKind {
@@ -38,6 +62,9 @@ impl FaultKind {
             FaultKind::TruncatedBody => "truncated_body".into(),
             FaultKind::Delay(d) => format!("delay:{}ms", d.as_millis()),
             FaultKind::CloseConnection => "close_connection".into(),
+            FaultKind::Reply { status, .. } => format!("reply:{status}"),
+            FaultKind::LargeBody { bytes: Some(n), .. } => format!("large_body:{n}"),
+            FaultKind::LargeBody { bytes: None, .. } => "large_body:endless".into(),
         }
     }
 }
@@ -73,8 +100,11 @@ impl Fault {
 }
 
 /// The JSON form of a fault used by `POST /__emulator/faults` (and `GET`):
-/// `{"kind": "error_code"|"http_status"|"truncated_body"|"delay"|"close_connection",
-///   "code": i64, "info": str, "status": u16, "millis": u64, "times": u32, "command": str}`.
+/// `{"kind": "error_code"|"http_status"|"truncated_body"|"delay"|"close_connection"|"reply"|"large_body",
+///   "code": i64, "info": str, "status": u16, "millis": u64, "times": u32, "command": str,
+///   "body": str, "location": str, "bytes": u64, "content_length": bool}`
+/// (`reply` takes `status` (default 200), `body` (default `""`) and `location`; `large_body`
+/// takes `bytes` (absent: endless) and `content_length` (default false)).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultSpec {
@@ -98,6 +128,18 @@ pub struct FaultSpec {
     /// Only this command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
+    /// Body for `reply`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// `Location` header for `reply`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// Body size for `large_body` (absent: endless).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
+    /// Whether `large_body` announces its size in a Content-Length header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_length: Option<bool>,
 }
 
 impl TryFrom<FaultSpec> for Fault {
@@ -112,9 +154,15 @@ impl TryFrom<FaultSpec> for Fault {
             "truncated_body" => FaultKind::TruncatedBody,
             "delay" => FaultKind::Delay(Duration::from_millis(s.millis.ok_or("delay needs \"millis\"")?)),
             "close_connection" => FaultKind::CloseConnection,
+            "reply" => FaultKind::Reply {
+                status: s.status.unwrap_or(200),
+                body: s.body.unwrap_or_default(),
+                location: s.location,
+            },
+            "large_body" => FaultKind::LargeBody { bytes: s.bytes, content_length: s.content_length.unwrap_or(false) },
             other => {
                 return Err(format!(
-                    "unknown fault kind {other:?} (error_code, http_status, truncated_body, delay, close_connection)"
+                    "unknown fault kind {other:?} (error_code, http_status, truncated_body, delay, close_connection, reply, large_body)"
                 ))
             }
         };
@@ -132,6 +180,10 @@ impl From<&Fault> for FaultSpec {
             millis: None,
             times: Some(f.times),
             command: f.command.clone(),
+            body: None,
+            location: None,
+            bytes: None,
+            content_length: None,
         };
         match &f.kind {
             FaultKind::ErrorCode { code, info } => {
@@ -149,6 +201,17 @@ impl From<&Fault> for FaultSpec {
                 s.millis = Some(d.as_millis() as u64);
             }
             FaultKind::CloseConnection => s.kind = "close_connection".into(),
+            FaultKind::Reply { status, body, location } => {
+                s.kind = "reply".into();
+                s.status = Some(*status);
+                s.body = Some(body.clone());
+                s.location = location.clone();
+            }
+            FaultKind::LargeBody { bytes, content_length } => {
+                s.kind = "large_body".into();
+                s.bytes = *bytes;
+                s.content_length = Some(*content_length);
+            }
         }
         s
     }
@@ -212,7 +275,14 @@ mod tests {
         let f = Fault::new(FaultKind::ErrorCode { code: 10002, info: "x".into() }).times(3).for_command("c");
         let spec = FaultSpec::from(&f);
         assert_eq!(Fault::try_from(spec).unwrap(), f);
-        let bad = FaultSpec { kind: "nope".into(), code: None, info: None, status: None, millis: None, times: None, command: None };
+        for f in [
+            Fault::new(FaultKind::Reply { status: 307, body: "{}".into(), location: Some("http://127.0.0.1:9/".into()) }),
+            Fault::new(FaultKind::LargeBody { bytes: Some(1 << 31), content_length: true }),
+            Fault::new(FaultKind::LargeBody { bytes: None, content_length: false }),
+        ] {
+            assert_eq!(Fault::try_from(FaultSpec::from(&f)).unwrap(), f);
+        }
+        let bad: FaultSpec = serde_json::from_str(r#"{"kind":"nope"}"#).unwrap();
         assert!(Fault::try_from(bad).is_err());
     }
 }

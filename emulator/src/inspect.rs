@@ -23,37 +23,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::faults::{Fault, FaultSpec};
-use crate::server::Shared;
+use crate::shared::Shared;
 use crate::state::GroupType;
-
-/// One REST call as the emulator saw it. The UserSig is never recorded.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CallRecord {
-    /// The command (last path segment under `/v4/group_open_http_svc/`, else the whole path).
-    pub command: String,
-    /// HTTP method used.
-    pub method: String,
-    /// The `sdkappid` query value, if it parsed.
-    pub sdkappid: Option<u64>,
-    /// The `identifier` query value, if present.
-    pub identifier: Option<String>,
-    /// The `random` query value, if it parsed as a u32.
-    pub random: Option<u32>,
-    /// The request body, if it was JSON.
-    pub body: Option<Value>,
-    /// The `ErrorCode` replied (`None` when no JSON reply was sent: HTTP status or connection faults).
-    pub error_code: Option<i64>,
-    /// The HTTP status replied (0 when the connection was aborted).
-    pub http_status: u16,
-    /// The injected fault applied to this call, if any (see [`crate::FaultKind::label`]).
-    pub fault: Option<String>,
-    /// When the call arrived, Unix milliseconds.
-    pub timestamp_ms: u64,
-}
 
 pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()

@@ -20,6 +20,7 @@
 
 pub mod cli;
 mod config;
+mod control;
 mod error;
 mod faults;
 pub mod fixture;
@@ -28,6 +29,7 @@ mod inspect;
 mod protocol;
 mod ratelimit;
 mod server;
+mod shared;
 mod state;
 
 pub use config::{
@@ -36,9 +38,10 @@ pub use config::{
 };
 pub use error::EmulatorError;
 pub use faults::{Fault, FaultKind, FaultSpec};
-pub use inspect::CallRecord;
+pub use control::{Control, GroupSummary};
+pub use shared::{CallRecord, DEMO_COMMUNITY_ID};
 pub use protocol::codes;
-pub use server::{Control, Emulator, GroupSummary, DEMO_COMMUNITY_ID};
+pub use server::Emulator;
 pub use state::{
     Group, GroupType, KeyValue, Member, MutedAccount, Topic, APPLY_JOIN_OPTIONS, COMMUNITY_PREFIX, MAX_GROUP_ID_BYTES,
     MSG_FLAGS, MUTED_FOREVER, ROLES,

@@ -1,10 +1,8 @@
-//! The running server: shared state, the REST entry point (envelope checks, faults, rate
-//! limit, dispatch), the `Emulator` handle and the thread-safe `Control` handle.
+//! The running server: the REST entry point (envelope checks, faults, rate limit, dispatch)
+//! and the `Emulator` handle. Shared state is in `shared`, the `Control` handle in `control`.
 
-use std::collections::VecDeque;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
@@ -12,102 +10,24 @@ use axum::extract::{Request, State};
 use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use serde::Serialize;
+use futures::StreamExt;
 use serde_json::{Map, Value};
-use timadmin::usersig::{Signer, UserSigError};
+use timadmin::usersig::UserSigError;
 use tokio::sync::watch;
 
 use crate::config::EmulatorConfig;
 use crate::error::EmulatorError;
-use crate::faults::{Fault, FaultKind, FaultQueue};
+use crate::faults::FaultKind;
 use crate::handlers::{self, Command, Ctx, SERVICE_PREFIX};
-use crate::inspect::{self, CallRecord};
+use crate::control::Control;
+use crate::inspect;
+use crate::shared::{lock, CallRecord, Shared};
 use crate::protocol::{self, codes, fail, Reply};
-use crate::ratelimit::RateLimits;
-use crate::state::{Group, GroupType, Store, COMMUNITY_PREFIX};
 
 /// Largest request body read, in bytes; larger bodies get 60002.
 const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
 /// How long a stopping server waits for in-flight requests before dropping them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
-/// The group `community_members` generates.
-pub const DEMO_COMMUNITY_ID: &str = "@TGS#_demo";
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic while holding a lock cannot leave our data half-updated in a harmful way;
-    // keep serving rather than propagate the poison.
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// State shared by the server tasks and every `Control`.
-pub(crate) struct Shared {
-    pub(crate) config: EmulatorConfig,
-    pub(crate) base_url: String,
-    signer: Signer,
-    store: Mutex<Store>,
-    baseline: Mutex<Store>,
-    calls: Mutex<VecDeque<CallRecord>>,
-    faults: Mutex<FaultQueue>,
-    rate: Mutex<RateLimits>,
-    shutdown: watch::Receiver<bool>,
-}
-
-impl Shared {
-    fn new(config: EmulatorConfig, base_url: String, shutdown: watch::Receiver<bool>) -> Result<Arc<Shared>, EmulatorError> {
-        let signer = Signer::new(config.sdkappid, &config.key).map_err(|e| EmulatorError::Config(e.to_string()))?;
-        if config.admins.iter().all(|a| a.is_empty()) {
-            return Err(EmulatorError::Config("at least one non-empty admin identifier is needed".into()));
-        }
-        let mut store = Store::default();
-        if let Some(path) = &config.seed_file {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| EmulatorError::Fixture(format!("cannot read {}: {e}", path.display())))?;
-            for g in crate::fixture::parse_fixture(&text)? {
-                store.insert(g);
-            }
-        }
-        if let Some(json) = &config.seed_json {
-            for g in crate::fixture::parse_fixture(json)? {
-                store.insert(g);
-            }
-        }
-        if let Some(n) = config.community_members {
-            store.insert(Group::generated(GroupType::Community, DEMO_COMMUNITY_ID, n).normalize()?);
-        }
-        Ok(Arc::new(Shared {
-            rate: Mutex::new(RateLimits::new(config.rate_limit_per_sec)),
-            calls: Mutex::new(VecDeque::new()),
-            faults: Mutex::new(FaultQueue::default()),
-            baseline: Mutex::new(store.clone()),
-            store: Mutex::new(store),
-            signer,
-            base_url,
-            config,
-            shutdown,
-        }))
-    }
-
-    pub(crate) fn control(self: &Arc<Self>) -> Control {
-        Control { shared: Arc::clone(self) }
-    }
-
-    pub(crate) fn admin_identifier(&self) -> &str {
-        self.config.admins.iter().find(|a| !a.is_empty()).map_or("", String::as_str)
-    }
-
-    fn record(&self, rec: CallRecord) {
-        let cap = self.config.call_log_capacity;
-        if cap == 0 {
-            return;
-        }
-        let mut calls = lock(&self.calls);
-        while calls.len() >= cap {
-            calls.pop_front();
-        }
-        calls.push_back(rec);
-    }
-}
-
 fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .nest("/__emulator", inspect::routes())
@@ -234,6 +154,21 @@ async fn rest_entry(State(sh): State<Arc<Shared>>, req: Request) -> Response {
             return (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], Body::from_stream(stream))
                 .into_response();
         }
+        Some(FaultKind::Reply { status, body, location }) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+            rec.http_status = status.as_u16();
+            sh.record(rec);
+            let body = echo_usersig(&body, query.get("usersig").unwrap_or(""));
+            let mut response = json_reply(status, body.into_bytes());
+            if let Some(location) = location.and_then(|l| header::HeaderValue::from_str(&l).ok()) {
+                response.headers_mut().insert(header::LOCATION, location);
+            }
+            return response;
+        }
+        Some(FaultKind::LargeBody { bytes, content_length }) => {
+            sh.record(rec);
+            return large_body(bytes, content_length);
+        }
         Some(FaultKind::Delay(d)) => {
             let mut stop = sh.shutdown.clone();
             tokio::select! {
@@ -252,6 +187,50 @@ async fn rest_entry(State(sh): State<Arc<Shared>>, req: Request) -> Response {
         reply.body.truncate(half);
     }
     json_reply(StatusCode::OK, reply.body)
+}
+
+/// The `${USERSIG}` / `${USERSIG_PARTIAL}` placeholders of a `Reply` fault's body.
+fn echo_usersig(body: &str, usersig: &str) -> String {
+    let partial = usersig.get(2..usersig.len().saturating_sub(3)).unwrap_or("");
+    body.replace("${USERSIG_PARTIAL}", partial).replace("${USERSIG}", usersig)
+}
+
+/// The static filler a `LargeBody` fault streams: JSON whitespace.
+static FILLER: [u8; 64 * 1024] = [b' '; 64 * 1024];
+const LARGE_BODY_HEAD: &[u8] = br#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","GroupId":"@TGS#large","MemberNum":0,"#;
+const LARGE_BODY_TAIL: &[u8] = br#""MemberList":[],"MutedAccountList":[]}"#;
+
+/// A 200 answer of `bytes` bytes (head, whitespace, tail: valid JSON when long enough) or an
+/// endless one, streamed in 64 KiB chunks without holding the body.
+fn large_body(bytes: Option<u64>, content_length: bool) -> Response {
+    let fixed = (LARGE_BODY_HEAD.len() + LARGE_BODY_TAIL.len()) as u64;
+    let head = futures::stream::iter([Ok::<Bytes, std::io::Error>(Bytes::from_static(LARGE_BODY_HEAD))]);
+    let body = match bytes {
+        None => Body::from_stream(
+            head.chain(futures::stream::repeat_with(|| Ok(Bytes::from_static(&FILLER)))),
+        ),
+        Some(total) => {
+            let total = total.max(fixed);
+            let mut left = total - fixed;
+            let filler = futures::stream::iter(std::iter::from_fn(move || {
+                if left == 0 {
+                    return None;
+                }
+                let n = left.min(FILLER.len() as u64) as usize;
+                left -= n as u64;
+                Some(Ok(Bytes::from_static(&FILLER[..n])))
+            }));
+            let tail = futures::stream::iter([Ok(Bytes::from_static(LARGE_BODY_TAIL))]);
+            let stream = head.chain(filler).chain(tail);
+            let mut response = (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], Body::from_stream(stream))
+                .into_response();
+            if content_length {
+                response.headers_mut().insert(header::CONTENT_LENGTH, header::HeaderValue::from(total));
+            }
+            return response;
+        }
+    };
+    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// The service's checks, in order: command, method, query, rate limit, UserSig, admin, body, handler.
@@ -479,181 +458,6 @@ impl Drop for Emulator {
         }
         // An async-started server task ends by itself once signalled; nothing to await in Drop.
         let _ = self.task.take();
-    }
-}
-
-/// Summary of one group for listings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct GroupSummary {
-    /// The group ID.
-    #[serde(rename = "GroupId")]
-    pub group_id: String,
-    /// The group type.
-    #[serde(rename = "Type")]
-    pub group_type: GroupType,
-    /// Number of members.
-    #[serde(rename = "MemberNum")]
-    pub member_num: usize,
-}
-
-/// Thread-safe handle to a running emulator's state; all methods are synchronous and cheap
-/// to call from tests, other threads, or FFI. Clone freely.
-#[derive(Clone)]
-pub struct Control {
-    shared: Arc<Shared>,
-}
-
-impl std::fmt::Debug for Control {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Control").field("base_url", &self.shared.base_url).finish()
-    }
-}
-
-impl Control {
-    /// The configuration the emulator started with.
-    pub fn config(&self) -> &EmulatorConfig {
-        &self.shared.config
-    }
-
-    /// `http://HOST:PORT` of the emulator.
-    pub fn base_url(&self) -> String {
-        self.shared.base_url.clone()
-    }
-
-    /// Loads a fixture file (see README), adding or replacing its groups.
-    pub fn seed_file(&self, path: &Path) -> Result<(), EmulatorError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| EmulatorError::Fixture(format!("cannot read {}: {e}", path.display())))?;
-        self.seed_json(&text)
-    }
-
-    /// Loads a fixture document, adding or replacing its groups. All-or-nothing.
-    pub fn seed_json(&self, json: &str) -> Result<(), EmulatorError> {
-        let groups = crate::fixture::parse_fixture(json)?;
-        let mut store = lock(&self.shared.store);
-        for g in groups {
-            store.insert(g);
-        }
-        Ok(())
-    }
-
-    /// Adds (or replaces) one group after validating it.
-    pub fn add_group(&self, group: Group) -> Result<(), EmulatorError> {
-        let g = group.normalize()?;
-        lock(&self.shared.store).insert(g);
-        Ok(())
-    }
-
-    /// Changes a stored group in place; the result is validated and discarded if invalid.
-    /// Returns `Ok(false)` when the group does not exist.
-    pub fn update_group(&self, group_id: &str, f: impl FnOnce(&mut Group)) -> Result<bool, EmulatorError> {
-        let mut store = lock(&self.shared.store);
-        let Some(current) = store.groups.get(group_id) else {
-            return Ok(false);
-        };
-        let mut changed = current.clone();
-        f(&mut changed);
-        if changed.group_id != group_id {
-            return Err(EmulatorError::InvalidGroup {
-                group_id: group_id.to_owned(),
-                reason: "update_group must not change GroupId".into(),
-            });
-        }
-        let changed = changed.normalize()?;
-        store.insert(changed);
-        Ok(true)
-    }
-
-    /// Removes a group; returns whether it existed.
-    pub fn remove_group(&self, group_id: &str) -> bool {
-        lock(&self.shared.store).groups.remove(group_id).is_some()
-    }
-
-    /// Adds a community group (ID must start with `@TGS#_`) of `members` generated members
-    /// (see [`Group::generated`]). 100,000 members take well under a second.
-    pub fn generate_community_group(&self, group_id: &str, members: usize) -> Result<(), EmulatorError> {
-        if !group_id.starts_with(COMMUNITY_PREFIX) {
-            return Err(EmulatorError::InvalidGroup {
-                group_id: group_id.to_owned(),
-                reason: format!("community group IDs must start with {COMMUNITY_PREFIX:?}"),
-            });
-        }
-        self.generate_group(GroupType::Community, group_id, members)
-    }
-
-    /// Adds a group of `group_type` with `members` generated members (see [`Group::generated`]).
-    pub fn generate_group(&self, group_type: GroupType, group_id: &str, members: usize) -> Result<(), EmulatorError> {
-        let g = Group::generated(group_type, group_id, members).normalize()?;
-        lock(&self.shared.store).insert(g);
-        Ok(())
-    }
-
-    /// A snapshot of a group as stored.
-    pub fn group(&self, group_id: &str) -> Option<Group> {
-        lock(&self.shared.store).groups.get(group_id).cloned()
-    }
-
-    /// IDs of all groups, sorted.
-    pub fn group_ids(&self) -> Vec<String> {
-        let mut ids: Vec<String> = lock(&self.shared.store).groups.keys().cloned().collect();
-        ids.sort();
-        ids
-    }
-
-    /// ID, type and member count of every group, sorted by ID.
-    pub fn group_summaries(&self) -> Vec<GroupSummary> {
-        let mut out: Vec<GroupSummary> = lock(&self.shared.store)
-            .groups
-            .values()
-            .map(|g| GroupSummary { group_id: g.group_id.clone(), group_type: g.group_type, member_num: g.member_list.len() })
-            .collect();
-        out.sort_by(|a, b| a.group_id.cmp(&b.group_id));
-        out
-    }
-
-    /// Queues a fault (after those already pending).
-    pub fn inject_fault(&self, fault: Fault) {
-        lock(&self.shared.faults).push(fault);
-    }
-
-    /// Faults not yet used up, in order.
-    pub fn faults(&self) -> Vec<Fault> {
-        lock(&self.shared.faults).list()
-    }
-
-    /// Drops every pending fault.
-    pub fn clear_faults(&self) {
-        lock(&self.shared.faults).clear();
-    }
-
-    /// The call log, oldest first (UserSigs are never recorded).
-    pub fn calls(&self) -> Vec<CallRecord> {
-        lock(&self.shared.calls).iter().cloned().collect()
-    }
-
-    /// Empties the call log.
-    pub fn clear_calls(&self) {
-        lock(&self.shared.calls).clear();
-    }
-
-    /// Sets calls per second per command (`None`/`Some(0)` disables); the buckets start full.
-    pub fn set_rate_limit(&self, per_sec: Option<u32>) {
-        lock(&self.shared.rate).set(per_sec);
-    }
-
-    /// The current rate limit, if any.
-    pub fn rate_limit(&self) -> Option<u32> {
-        lock(&self.shared.rate).per_sec()
-    }
-
-    /// Back to the state right after start: groups as seeded by the config, empty call log,
-    /// no faults, the configured rate limit.
-    pub fn reset(&self) {
-        let baseline = lock(&self.shared.baseline).clone();
-        *lock(&self.shared.store) = baseline;
-        self.clear_calls();
-        self.clear_faults();
-        self.set_rate_limit(self.shared.config.rate_limit_per_sec);
     }
 }
 

@@ -11,8 +11,8 @@ endpoints ``get_group_member_info``, ``get_group_muted_account`` and
 
 Arguments left unset take the core's defaults, exported as ``DEFAULT_IDENTIFIER``,
 ``DEFAULT_REGION``, ``DEFAULT_TIMEOUT``, ``DEFAULT_MAX_RETRIES``, ``DEFAULT_RATE_LIMIT``,
-``DEFAULT_PAGE_SIZE``, ``DEFAULT_USERSIG_LIFETIME``, ``DEFAULT_FLEET_SIZE`` and
-``DEFAULT_REDIS_FALLBACK``.
+``DEFAULT_PAGE_SIZE``, ``DEFAULT_USERSIG_LIFETIME``, ``DEFAULT_MAX_RESPONSE_BYTES``,
+``DEFAULT_MAX_IN_FLIGHT``, ``DEFAULT_FLEET_SIZE`` and ``DEFAULT_REDIS_FALLBACK``.
 
 A fleet of processes shares one budget per endpoint through Redis:
 ``Client(..., rate_limit_redis_url="redis://host:6379/0", fleet_size=4)`` (or
@@ -26,6 +26,7 @@ from __future__ import annotations
 from ._errors import (
     ApiError,
     AuthError,
+    BodyTooLargeError,
     CredentialsError,
     DecodeError,
     GroupNotFoundError,
@@ -45,6 +46,8 @@ from ._errors import (
 from ._timadmin import (
     DEFAULT_FLEET_SIZE,
     DEFAULT_IDENTIFIER,
+    DEFAULT_MAX_IN_FLIGHT,
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_PAGE_SIZE,
     DEFAULT_RATE_LIMIT,
@@ -75,6 +78,8 @@ __all__ = [
     "DEFAULT_RATE_LIMIT",
     "DEFAULT_PAGE_SIZE",
     "DEFAULT_USERSIG_LIFETIME",
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "DEFAULT_MAX_IN_FLIGHT",
     "DEFAULT_FLEET_SIZE",
     "DEFAULT_REDIS_FALLBACK",
     "gen_usersig",
@@ -99,6 +104,7 @@ __all__ = [
     "TransportError",
     "TimeoutError",
     "HttpStatusError",
+    "BodyTooLargeError",
     "DecodeError",
     "InvalidArgumentError",
     "UserSigError",

@@ -7,6 +7,8 @@ its classification of the ``ErrorCode``). Messages never contain the secret key 
 from __future__ import annotations
 
 import builtins
+import re
+import sys
 
 __all__ = [
     "TimError",
@@ -20,6 +22,7 @@ __all__ = [
     "TransportError",
     "TimeoutError",
     "HttpStatusError",
+    "BodyTooLargeError",
     "DecodeError",
     "InvalidArgumentError",
     "UserSigError",
@@ -37,18 +40,23 @@ class ApiError(TimError):
     """The service answered ``ActionStatus: FAIL`` with a non-zero ``ErrorCode``.
 
     ``code`` and ``info`` are the service's ``ErrorCode`` and ``ErrorInfo``; ``kind`` is the
-    core's classification of the code (``"GroupNotFound"``, ``"RateLimited"``, ..., ``"Other"``).
+    core's stable snake_case name of the code, the same in every host (``"group_not_found"``,
+    ``"rate_limited"``, ..., ``"other"``); ``description`` says in English what it means.
     """
 
     code: int
     info: str
     kind: str
+    description: str
 
-    def __init__(self, message: str, code: int = 0, info: str = "", kind: str = "Other") -> None:
+    def __init__(
+        self, message: str, code: int = 0, info: str = "", kind: str = "other", description: str = ""
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.info = info
         self.kind = kind
+        self.description = description
 
 
 class GroupNotFoundError(ApiError):
@@ -97,6 +105,17 @@ class HttpStatusError(TransportError):
         self.status = status
 
 
+class BodyTooLargeError(TransportError):
+    """The answer's body was larger than the client's ``max_response_bytes`` (``limit``);
+    reading stopped there. Not retried: a server sending such answers is broken or hostile."""
+
+    limit: int
+
+    def __init__(self, message: str, limit: int = 0) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
 class DecodeError(TimError):
     """The body was not the JSON the endpoint documents."""
 
@@ -111,6 +130,22 @@ class InvalidArgumentError(TimError, ValueError):
         super().__init__(message)
         self.field = field
         self.reason = reason
+
+    def add_note(self, note: str) -> None:
+        """Adds ``note`` (PEP 678). A ``str`` argument that is not valid Unicode is refused
+        before its name is known; the note the extension then adds, ``while processing
+        'group_id'``, supplies ``field``."""
+        match = _ARGUMENT_NOTE.fullmatch(note)
+        if match is not None and not self.field:
+            self.field = match.group(1)
+        if sys.version_info >= (3, 11):
+            super().add_note(note)
+        else:
+            notes: list[str] = list(getattr(self, "__notes__", []))
+            self.__notes__ = [*notes, note]
+
+
+_ARGUMENT_NOTE = re.compile(r"while processing '(\w+)'")
 
 
 class UserSigError(TimError):

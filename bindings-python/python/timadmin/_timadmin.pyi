@@ -27,6 +27,10 @@ DEFAULT_PAGE_SIZE: Final[int]
 """Members fetched per call by ``iter_group_members`` (``page_size``)."""
 DEFAULT_USERSIG_LIFETIME: Final[int]
 """Lifetime, in seconds, of the admin UserSigs a client signs for itself with ``key``."""
+DEFAULT_MAX_RESPONSE_BYTES: Final[int]
+"""Largest response body a client reads, in bytes (``max_response_bytes``)."""
+DEFAULT_MAX_IN_FLIGHT: Final[int]
+"""HTTP calls one client has in flight at once; more wait for a slot (``max_in_flight``)."""
 DEFAULT_FLEET_SIZE: Final[int]
 """Processes sharing a Redis-backed rate limit (``fleet_size``)."""
 DEFAULT_REDIS_FALLBACK: Final[str]
@@ -161,6 +165,9 @@ class Client:
         timeout: float | None = None,
         max_retries: int | None = None,
         rate_limit: float | None = ...,
+        max_response_bytes: int = ...,
+        allow_insecure_http: bool = False,
+        max_in_flight: int = ...,
         rate_limit_redis_url: str | None = None,
         fleet_size: int | None = None,
         redis_fallback: str | None = None,
@@ -173,16 +180,21 @@ class Client:
         ``InvalidArgumentError``, ``.field == "base_url"``). ``timeout`` is per attempt in seconds. Arguments
         left at ``None`` take the defaults ``DEFAULT_IDENTIFIER``, ``DEFAULT_REGION``, ``DEFAULT_TIMEOUT`` and
         ``DEFAULT_MAX_RETRIES``. ``rate_limit`` is calls/s per endpoint, ``DEFAULT_RATE_LIMIT`` unless given;
-        ``None`` disables it. ``rate_limit_redis_url`` (``redis://[:password@]host:port/db``; never shown)
-        shares ``rate_limit`` with every process of the app using the same Redis; while Redis is unreachable
-        each process keeps to ``rate_limit / fleet_size`` (``redis_fallback="local-share"``, the default) or
-        calls raise ``RateLimiterUnavailableError`` (``"fail"``). Raises ``InvalidArgumentError`` for a bad
-        configuration; makes no call."""
+        ``None`` disables it. ``max_response_bytes`` (default ``DEFAULT_MAX_RESPONSE_BYTES``) caps the body of an
+        answer (a larger one raises ``BodyTooLargeError``); ``max_in_flight`` (default ``DEFAULT_MAX_IN_FLIGHT``)
+        caps the calls one client has on the wire at once, the rest wait. A plain ``http://`` ``base_url`` must
+        name a loopback host (127.0.0.0/8, ::1, localhost) unless ``allow_insecure_http=True``: every request
+        carries the UserSig in its URL. ``rate_limit_redis_url`` (``redis://[:password@]host:port/db``; never
+        shown) shares ``rate_limit`` with every process of the app using the same Redis; while Redis is
+        unreachable each process keeps to ``rate_limit / fleet_size`` (``redis_fallback="local-share"``, the
+        default) or calls raise ``RateLimiterUnavailableError`` (``"fail"``). Any ``str`` argument holding a
+        lone surrogate raises ``InvalidArgumentError``. Raises ``InvalidArgumentError`` for a bad configuration;
+        makes no call."""
     @classmethod
     def from_env(cls) -> Client:
         """A client configured from ``TIM_SDKAPPID``, ``TIM_SECRET_KEY`` or ``TIM_USERSIG``, ``TIM_IDENTIFIER``,
-        ``TIM_REGION``, ``TIM_BASE_URL``, and for a fleet ``TIM_RATE_LIMIT_REDIS_URL``, ``TIM_FLEET_SIZE`` and
-        ``TIM_REDIS_FALLBACK``."""
+        ``TIM_REGION``, ``TIM_BASE_URL``, ``TIM_ALLOW_INSECURE_HTTP``, and for a fleet ``TIM_RATE_LIMIT_REDIS_URL``,
+        ``TIM_FLEET_SIZE`` and ``TIM_REDIS_FALLBACK``."""
     def close(self) -> None:
         """Releases the client's connections; later calls raise ``TimError``."""
     @property
@@ -252,6 +264,9 @@ class AsyncClient:
         timeout: float | None = None,
         max_retries: int | None = None,
         rate_limit: float | None = ...,
+        max_response_bytes: int = ...,
+        allow_insecure_http: bool = False,
+        max_in_flight: int = ...,
         rate_limit_redis_url: str | None = None,
         fleet_size: int | None = None,
         redis_fallback: str | None = None,
@@ -264,16 +279,21 @@ class AsyncClient:
         ``InvalidArgumentError``, ``.field == "base_url"``). ``timeout`` is per attempt in seconds. Arguments
         left at ``None`` take the defaults ``DEFAULT_IDENTIFIER``, ``DEFAULT_REGION``, ``DEFAULT_TIMEOUT`` and
         ``DEFAULT_MAX_RETRIES``. ``rate_limit`` is calls/s per endpoint, ``DEFAULT_RATE_LIMIT`` unless given;
-        ``None`` disables it. ``rate_limit_redis_url`` (``redis://[:password@]host:port/db``; never shown)
-        shares ``rate_limit`` with every process of the app using the same Redis; while Redis is unreachable
-        each process keeps to ``rate_limit / fleet_size`` (``redis_fallback="local-share"``, the default) or
-        calls raise ``RateLimiterUnavailableError`` (``"fail"``). Raises ``InvalidArgumentError`` for a bad
-        configuration; makes no call."""
+        ``None`` disables it. ``max_response_bytes`` (default ``DEFAULT_MAX_RESPONSE_BYTES``) caps the body of an
+        answer (a larger one raises ``BodyTooLargeError``); ``max_in_flight`` (default ``DEFAULT_MAX_IN_FLIGHT``)
+        caps the calls one client has on the wire at once, the rest wait. A plain ``http://`` ``base_url`` must
+        name a loopback host (127.0.0.0/8, ::1, localhost) unless ``allow_insecure_http=True``: every request
+        carries the UserSig in its URL. ``rate_limit_redis_url`` (``redis://[:password@]host:port/db``; never
+        shown) shares ``rate_limit`` with every process of the app using the same Redis; while Redis is
+        unreachable each process keeps to ``rate_limit / fleet_size`` (``redis_fallback="local-share"``, the
+        default) or calls raise ``RateLimiterUnavailableError`` (``"fail"``). Any ``str`` argument holding a
+        lone surrogate raises ``InvalidArgumentError``. Raises ``InvalidArgumentError`` for a bad configuration;
+        makes no call."""
     @classmethod
     def from_env(cls) -> AsyncClient:
         """A client configured from ``TIM_SDKAPPID``, ``TIM_SECRET_KEY`` or ``TIM_USERSIG``, ``TIM_IDENTIFIER``,
-        ``TIM_REGION``, ``TIM_BASE_URL``, and for a fleet ``TIM_RATE_LIMIT_REDIS_URL``, ``TIM_FLEET_SIZE`` and
-        ``TIM_REDIS_FALLBACK``."""
+        ``TIM_REGION``, ``TIM_BASE_URL``, ``TIM_ALLOW_INSECURE_HTTP``, and for a fleet ``TIM_RATE_LIMIT_REDIS_URL``,
+        ``TIM_FLEET_SIZE`` and ``TIM_REDIS_FALLBACK``."""
     def close(self) -> None:
         """Releases the client's connections; later calls raise ``TimError``."""
     @property
@@ -370,6 +390,10 @@ class _Emulator:
         info: str | None = None,
         status: int | None = None,
         delay: float | None = None,
+        body: str | None = None,
+        location: str | None = None,
+        bytes: int | None = None,
+        content_length: bool | None = None,
     ) -> None: ...
     def clear_faults(self) -> None: ...
     def calls(self) -> list[dict[str, Any]]: ...
@@ -386,6 +410,8 @@ __all__ = [
     "DEFAULT_RATE_LIMIT",
     "DEFAULT_PAGE_SIZE",
     "DEFAULT_USERSIG_LIFETIME",
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "DEFAULT_MAX_IN_FLIGHT",
     "DEFAULT_FLEET_SIZE",
     "DEFAULT_REDIS_FALLBACK",
     "gen_usersig",

@@ -136,15 +136,32 @@ class Emulator:
         info: Optional[str] = None,
         status: Optional[int] = None,
         delay: Optional[float] = None,
+        body: Optional[str] = None,
+        location: Optional[str] = None,
+        bytes: Optional[int] = None,
+        content_length: Optional[bool] = None,
     ) -> None:
         """Makes the next ``times`` calls (of ``command`` only, if given) misbehave.
 
         ``kind``: ``"error_code"`` (``code``, ``info``), ``"http_status"`` (``status``, default
-        502), ``"truncated_body"``, ``"delay"`` (``delay`` seconds, then a normal answer) or
-        ``"close_connection"``.
+        502), ``"truncated_body"``, ``"delay"`` (``delay`` seconds, then a normal answer),
+        ``"close_connection"``, ``"reply"`` (a hostile server's exact answer: ``status``, default
+        200, ``body``, where ``${USERSIG}`` / ``${USERSIG_PARTIAL}`` echo the request's UserSig,
+        and ``location``) or ``"large_body"`` (a 200 answer of ``bytes`` bytes, endless when
+        ``None``, announced by Content-Length when ``content_length``).
         """
         self._emu.inject_fault(
-            kind, times=times, command=command, code=code, info=info, status=status, delay=delay
+            kind,
+            times=times,
+            command=command,
+            code=code,
+            info=info,
+            status=status,
+            delay=delay,
+            body=body,
+            location=location,
+            bytes=bytes,
+            content_length=content_length,
         )
 
     def clear_faults(self) -> None:

@@ -1,7 +1,8 @@
 //! Client-side rate limiting, behind one interface ([`Limiter`]): each endpoint at or under its
 //! configured calls per second.
 //!
-//! - [`local`]: in-process (governor GCRA), across every task and thread sharing the client.
+//! - [`local`]: in-process, across every task and thread sharing the client: absolute slots one
+//!   period apart plus a sliding one-second window of actual departures.
 //! - `shared` (cargo feature `redis`): across every process of a fleet, through Redis — the
 //!   GCRA of `gcra` evaluated atomically by a Lua script on the Redis server's clock, with the
 //!   state machine of `fallback` for when Redis cannot be reached.
@@ -63,5 +64,19 @@ impl RateLimits {
             layer.acquire(command).await?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Credentials;
+
+    #[test]
+    fn off_means_no_layer_and_on_means_the_local_one() {
+        let config = |rate| Config::new(1400000000, Credentials::secret_key("k")).with_rate_limit(rate);
+        assert!(RateLimits::new(&config(None)).unwrap().layers.is_empty());
+        assert_eq!(RateLimits::new(&config(Some(200.0))).unwrap().layers.len(), 1);
+        assert!(RateLimits::new(&config(Some(f64::INFINITY))).is_err());
     }
 }

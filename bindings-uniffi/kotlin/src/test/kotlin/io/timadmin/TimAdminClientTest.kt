@@ -218,6 +218,13 @@ class TimAdminClientTest {
             assertTrue(cursor.isNotEmpty())
             val second = c.getGroupMemberInfo(GetGroupMemberInfoRequest(groupId = COMMUNITY, limit = 2u, next = cursor))
             assertEquals(listOf("m1", "m2"), second.memberList.map { it.memberAccount })
+            // The first page needs no cursor: the core sends Next "" for a community group.
+            val noCursor = c.getGroupMemberInfo(GetGroupMemberInfoRequest(groupId = COMMUNITY, limit = 2u))
+            assertEquals(first.memberList, noCursor.memberList)
+            val wrongMode = assertThrows<TimAdminException.InvalidArgument> {
+                runBlocking { c.getGroupMemberInfo(GetGroupMemberInfoRequest(groupId = PUBLIC, next = "")) }
+            }
+            assertEquals("Next", wrongMode.field)
         }
     }
 

@@ -1,0 +1,71 @@
+/*
+ * The C side of `make bench`: sequential get_group_muted_account calls through libtimadmin
+ * (static, release) against the fixed-response server for SECONDS after a warm-up; prints one
+ * JSON line like the Rust and Python benches.
+ *
+ * Usage: c_calls BASE_URL SECONDS
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <timadmin.h>
+
+static double now_us(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static int cmp(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 3) {
+        fprintf(stderr, "usage: c_calls BASE_URL SECONDS\n");
+        return 2;
+    }
+    double seconds = atof(argv[2]);
+    timadmin_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.sdkappid = 1400000000;
+    cfg.secret_key = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+    cfg.base_url = argv[1];
+    cfg.disable_rate_limit = true;
+    cfg.has_max_retries = true;
+    cfg.max_retries = 0;
+    timadmin_client *client = NULL;
+    timadmin_error *err = NULL;
+    if (timadmin_client_new(&cfg, &client, &err) != TIMADMIN_STATUS_OK) {
+        fprintf(stderr, "client: %s\n", timadmin_error_message(err));
+        return 1;
+    }
+    timadmin_get_group_muted_account_request req;
+    memset(&req, 0, sizeof req);
+    req.group_id = "@TGS#2DEMOPUB";
+    size_t cap = 1 << 20, n = 0;
+    double *samples = malloc(cap * sizeof *samples);
+    double start = now_us(), warm = start + seconds * 1e6 / 4, end = warm + seconds * 1e6;
+    for (;;) {
+        timadmin_get_group_muted_account_result *result = NULL;
+        double t0 = now_us();
+        if (timadmin_client_get_group_muted_account(client, &req, &result, &err) != TIMADMIN_STATUS_OK) {
+            fprintf(stderr, "call: %s\n", timadmin_error_message(err));
+            return 1;
+        }
+        timadmin_get_group_muted_account_result_free(result);
+        double t1 = now_us();
+        if (t1 > end) break;
+        if (t0 >= warm && n < cap) samples[n++] = t1 - t0;
+    }
+    qsort(samples, n, sizeof *samples, cmp);
+    printf("{\"bench\": \"c-sync-c1\", \"calls\": %zu, \"calls_per_sec\": %.1f, \"p50_us\": %.0f, \"p99_us\": %.0f}\n",
+           n, (double)n / seconds, n ? samples[n / 2] : 0.0, n ? samples[(size_t)((double)(n - 1) * 0.99)] : 0.0);
+    free(samples);
+    timadmin_client_free(client);
+    return 0;
+}

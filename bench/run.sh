@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# `make bench` (and, with --smoke, `make bench-smoke`): every timadmin benchmark, each against a
+# baseline measured in the same run, then one summary table (bench/summary.py).
+#
+#   1. signing and verifying: criterion (core) and Python's gen_usersig vs the official
+#      TLSSigAPIv2 package from PyPI (installed into the bench venv .bench-venv);
+#   2. calls over loopback against nginx serving canned JSON: the async client vs a bare
+#      reqwest loop at 1 and 16 in flight, the blocking client, C through the ABI, Python sync vs
+#      requests.Session, Python asyncio with 16 in flight;
+#   3. the client-side limiter at 200/s and 500/s, counted on the emulator's call log;
+#   4. paging a 100,000-member community group from the emulator vs a 1,000-member one
+#      (wall time, calls, peak RSS of the client process).
+# Release builds throughout. Starts and stops its own servers. Writes the raw JSON lines to
+# target/bench/results.jsonl.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+cd "$ROOT"
+
+SMOKE=0
+[ "${1:-}" = "--smoke" ] && SMOKE=1
+if [ "$SMOKE" = 1 ]; then
+    SECONDS_PER_RUN=0.4; LIMITER_CALLS=60; BIG_GROUP=5000; SMALL_GROUP=1000; PROFILE=dev; PROFILE_DIR=debug
+else
+    SECONDS_PER_RUN=3; LIMITER_CALLS=1000; BIG_GROUP=100000; SMALL_GROUP=1000; PROFILE=release; PROFILE_DIR=release
+fi
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+    echo "== installing nginx (the fixed-response server)"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nginx-light >/dev/null
+fi
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/timadmin-bench.XXXXXX")"
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+echo "== building (profile $PROFILE)"
+cargo build --profile "$PROFILE" -p timadmin-bench -p timadmin-c -p timadmin-emulator
+TARGET_DIR="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+BIN="$TARGET_DIR/$PROFILE_DIR"
+OUT="$TARGET_DIR/bench"
+mkdir -p "$OUT"
+RESULTS="$OUT/results.jsonl"
+: > "$RESULTS"
+
+echo "== bench venv (.bench-venv): timadmin ($PROFILE wheel), requests, the official TLSSigAPIv2"
+VENV="$ROOT/.bench-venv"
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+"$VENV/bin/pip" install -q --disable-pip-version-check 'maturin>=1.16,<2' requests 'tls-sig-api-v2==1.1'
+WHEELS="$WORK/wheels"
+"$VENV/bin/maturin" build -q --profile "$PROFILE" --compatibility pypi -m bindings-python/Cargo.toml -o "$WHEELS" >/dev/null
+"$VENV/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "$WHEELS"/timadmin-*.whl
+
+echo "== C bench program (static libtimadmin, $PROFILE)"
+cc -O2 -Wall -Wextra -Werror -I bindings-c/include bench/c_calls.c "$BIN/libtimadmin.a" -lpthread -ldl -lm -o "$WORK/c_calls"
+
+echo "== nginx with canned JSON"
+NGINX_PORT="$(free_port)"
+mkdir -p "$WORK/nginx"
+sed "s|@PORT@|$NGINX_PORT|; s|@DIR@|$WORK/nginx|g" bench/nginx.conf.in > "$WORK/nginx/nginx.conf"
+"$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
+PIDS+=($!)
+URL="http://127.0.0.1:$NGINX_PORT"
+for _ in $(seq 50); do curl -s -o /dev/null "$URL/" && break; sleep 0.1; done
+
+bench() { "$BIN/timadmin-bench" "$@" | tee -a "$RESULTS"; }
+
+echo "== 1. signing"
+if [ "$SMOKE" = 0 ]; then
+    cargo bench -q -p timadmin --bench usersig -- --warm-up-time 1 --measurement-time 3 2>&1 | grep -E "^usersig|time:" || true
+    python3 - "$TARGET_DIR/criterion" >> "$RESULTS" <<'EOF'
+import json, os, sys
+root = sys.argv[1]
+for bench, path in (("rust-sign-core", "usersig_sign/core_signer_reused"),
+                    ("rust-sign-naive-level6", "usersig_sign/baseline_fresh_encoder_level_6"),
+                    ("rust-verify-core", "usersig_verify")):
+    f = os.path.join(root, path, "new", "estimates.json")
+    if os.path.exists(f):
+        ns = json.load(open(f))["mean"]["point_estimate"]
+        print(json.dumps({"bench": bench, "us_each": ns / 1000, "per_sec": 1e9 / ns}))
+EOF
+fi
+
+echo "== 2. calls against nginx (each kind twice, interleaved)"
+for round in 1 2; do
+    bench calls --base-url "$URL" --mode reqwest --seconds "$SECONDS_PER_RUN"
+    bench calls --base-url "$URL" --mode timadmin --seconds "$SECONDS_PER_RUN"
+    bench calls --base-url "$URL" --mode blocking --seconds "$SECONDS_PER_RUN"
+    "$WORK/c_calls" "$URL" "$SECONDS_PER_RUN" | tee -a "$RESULTS"
+    bench calls --base-url "$URL" --mode reqwest --concurrency 16 --seconds "$SECONDS_PER_RUN"
+    bench calls --base-url "$URL" --mode timadmin --concurrency 16 --seconds "$SECONDS_PER_RUN"
+done
+"$VENV/bin/python" bench/bench_python.py "$URL" "$SECONDS_PER_RUN" | tee -a "$RESULTS"
+
+echo "== 3. the client-side limiter"
+bench limiter --rate 200 --calls "$LIMITER_CALLS"
+bench limiter --rate 500 --calls "$((LIMITER_CALLS * 5 / 2))"
+
+echo "== 4. paging memory"
+for members in "$SMALL_GROUP" "$BIG_GROUP"; do
+    EMU_OUT="$WORK/emulator-$members.json"
+    "$BIN/timadmin-emulator" --port 0 --no-rate-limit --community-members "$members" > "$EMU_OUT" &
+    PIDS+=($!)
+    for _ in $(seq 100); do [ -s "$EMU_OUT" ] && break; sleep 0.1; done
+    EMU_URL="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["base_url"])' "$EMU_OUT")"
+    bench paging --base-url "$EMU_URL" --group '@TGS#_demo'
+    kill "${PIDS[-1]}" 2>/dev/null || true
+done
+
+echo
+python3 bench/summary.py "$RESULTS" | tee "$OUT/summary.txt"

@@ -1,0 +1,118 @@
+//! The state every server task and every `Control` share: configuration, the group store
+//! and its baseline, the call log, pending faults and the rate limiter.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use timadmin::usersig::Signer;
+use tokio::sync::watch;
+
+use crate::config::EmulatorConfig;
+use crate::error::EmulatorError;
+use crate::faults::FaultQueue;
+use crate::ratelimit::RateLimits;
+use crate::state::{Group, GroupType, Store};
+
+/// The group `community_members` generates.
+pub const DEMO_COMMUNITY_ID: &str = "@TGS#_demo";
+
+/// Locks `m`, ignoring poison (see inside).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding a lock cannot leave our data half-updated in a harmful way;
+    // keep serving rather than propagate the poison.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// State shared by the server tasks and every `Control`.
+pub(crate) struct Shared {
+    pub(crate) config: EmulatorConfig,
+    pub(crate) base_url: String,
+    pub(crate) signer: Signer,
+    pub(crate) store: Mutex<Store>,
+    pub(crate) baseline: Mutex<Store>,
+    pub(crate) calls: Mutex<VecDeque<CallRecord>>,
+    pub(crate) faults: Mutex<FaultQueue>,
+    pub(crate) rate: Mutex<RateLimits>,
+    pub(crate) shutdown: watch::Receiver<bool>,
+}
+
+impl Shared {
+    pub(crate) fn new(config: EmulatorConfig, base_url: String, shutdown: watch::Receiver<bool>) -> Result<Arc<Shared>, EmulatorError> {
+        let signer = Signer::new(config.sdkappid, &config.key).map_err(|e| EmulatorError::Config(e.to_string()))?;
+        if config.admins.iter().all(|a| a.is_empty()) {
+            return Err(EmulatorError::Config("at least one non-empty admin identifier is needed".into()));
+        }
+        let mut store = Store::default();
+        if let Some(path) = &config.seed_file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| EmulatorError::Fixture(format!("cannot read {}: {e}", path.display())))?;
+            for g in crate::fixture::parse_fixture(&text)? {
+                store.insert(g);
+            }
+        }
+        if let Some(json) = &config.seed_json {
+            for g in crate::fixture::parse_fixture(json)? {
+                store.insert(g);
+            }
+        }
+        if let Some(n) = config.community_members {
+            store.insert(Group::generated(GroupType::Community, DEMO_COMMUNITY_ID, n).normalize()?);
+        }
+        Ok(Arc::new(Shared {
+            rate: Mutex::new(RateLimits::new(config.rate_limit_per_sec)),
+            calls: Mutex::new(VecDeque::new()),
+            faults: Mutex::new(FaultQueue::default()),
+            baseline: Mutex::new(store.clone()),
+            store: Mutex::new(store),
+            signer,
+            base_url,
+            config,
+            shutdown,
+        }))
+    }
+
+    pub(crate) fn admin_identifier(&self) -> &str {
+        self.config.admins.iter().find(|a| !a.is_empty()).map_or("", String::as_str)
+    }
+
+    /// Appends `rec` to the call log, dropping the oldest entries beyond its capacity.
+    pub(crate) fn record(&self, rec: CallRecord) {
+        let cap = self.config.call_log_capacity;
+        if cap == 0 {
+            return;
+        }
+        let mut calls = lock(&self.calls);
+        while calls.len() >= cap {
+            calls.pop_front();
+        }
+        calls.push_back(rec);
+    }
+}
+
+/// One REST call as the emulator saw it. The UserSig is never recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallRecord {
+    /// The command (last path segment under `/v4/group_open_http_svc/`, else the whole path).
+    pub command: String,
+    /// HTTP method used.
+    pub method: String,
+    /// The `sdkappid` query value, if it parsed.
+    pub sdkappid: Option<u64>,
+    /// The `identifier` query value, if present.
+    pub identifier: Option<String>,
+    /// The `random` query value, if it parsed as a u32.
+    pub random: Option<u32>,
+    /// The request body, if it was JSON.
+    pub body: Option<Value>,
+    /// The `ErrorCode` replied (`None` when no JSON reply was sent: HTTP status or connection faults).
+    pub error_code: Option<i64>,
+    /// The HTTP status replied (0 when the connection was aborted).
+    pub http_status: u16,
+    /// The injected fault applied to this call, if any (see [`crate::FaultKind::label`]).
+    pub fault: Option<String>,
+    /// When the call arrived, Unix milliseconds.
+    pub timestamp_ms: u64,
+}
+
