@@ -24,7 +24,8 @@ impl RateLimits {
         let Some(rate) = per_second else {
             return Ok(RateLimits { clock, limiters: None });
         };
-        let period = Duration::from_secs_f64(1.0 / rate);
+        let period = Duration::try_from_secs_f64(1.0 / rate)
+            .map_err(|_| Error::invalid("rate_limit", "too low"))?;
         let quota = Quota::with_period(period)
             .ok_or_else(|| Error::invalid("rate_limit", "too high"))?
             .allow_burst(NonZeroU32::MIN);
