@@ -51,9 +51,11 @@ step "the checker finds planted leaks"
 python3 "$HERE/leak_check.py" --self-test
 
 step "Rust: core hostile and soak tests, trace logs"
-cargo test -q -p timadmin --test hostile --test soak -- --nocapture >"$LOGS/rust-core.log" 2>&1 \
+# The same package selection as `make test`'s build, so nothing is rebuilt with other features.
+WORKSPACE=(--workspace --exclude uniffi-bindgen)
+cargo test -q "${WORKSPACE[@]}" --test hostile --test soak -- --nocapture >"$LOGS/rust-core.log" 2>&1 \
     || { cat "$LOGS/rust-core.log"; exit 1; }
-cargo build -q -p timadmin-emulator -p timadmin-cli -p timadmin-c
+cargo build -q "${WORKSPACE[@]}" --all-targets
 
 step "the emulator binary, keyed with the canary"
 python3 "$ROOT/bindings-c/tests/make_fixture.py" "$ROOT/emulator/fixtures/demo.json" "$WORK/fixture.json"
