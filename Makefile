@@ -1,11 +1,18 @@
 # timadmin — one entry point for building, running and testing every part.
 #   make quickstart   build and run the quickstart against the embedded emulator
 #   make test         every test suite: Rust (core, emulator, CLI), Python, C/C++, Kotlin, Swift,
-#                     and the fleet (CLI and Python processes sharing one rate limit through Redis)
+#                     the fleet (CLI and Python processes sharing one rate limit through Redis),
+#                     then the secret-leak sweep
+#   make soak         the long fault soak and the client's peak RSS against a 1.5 GB answer
+#   make memcheck     RSS over 100,000 calls from Python and from C
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: quickstart test test-rust lint test-python test-c test-kotlin test-swift test-fleet example-kotlin wheel bench bench-smoke bench-fleet doc
+.PHONY: quickstart test test-rust lint test-python test-c test-kotlin test-swift test-fleet example-kotlin wheel \
+	bench bench-smoke bench-fleet doc leak-sweep soak memcheck
+
+# Rounds of the long soak (each pages both 20,000-member groups once).
+SOAK_ROUNDS ?= 10
 
 quickstart:
 	@echo "== building the quickstart (a first build compiles ~300 crates: about 3-5 minutes on 2 cores)"
@@ -19,6 +26,24 @@ test: test-rust test-python
 	TIMADMIN_SKIP_GENERATE=1 bash bindings-uniffi/test-swift.sh
 	bash tests/fleet/test.sh
 	bash bench/run.sh --smoke
+	bash tests/leak-sweep.sh
+
+# Every suite's hostile and fault tests again with a canary key; fails if the key or any UserSig
+# shows up in anything printed (reuses what `make test` built).
+leak-sweep:
+	bash tests/leak-sweep.sh
+
+# The long fault soak (both limits at 200 calls/s), then the peak RSS of a client answered with
+# 1.5 GB (chunked, Content-Length, endless).
+soak:
+	TIMADMIN_SOAK_ROUNDS=$(SOAK_ROUNDS) TIMADMIN_SOAK_RATE_LIMIT=1 $(CARGO) test -p timadmin --test soak -- --nocapture
+	$(CARGO) build -q -p timadmin --example huge_answer
+	if [ -x /usr/bin/time ]; then /usr/bin/time -f "huge_answer: maximum resident set size %M KiB" target/debug/examples/huge_answer; \
+	else target/debug/examples/huge_answer; fi
+
+# RSS over 100,000 calls from Python (needs `make test-python` first) and from C.
+memcheck:
+	bash tests/memcheck.sh
 
 # One build of the workspace (debug profile, shared target/), then lint, tests and docs on it.
 # uniffi-bindgen is left out here: built beside the UniFFI library it would pull its generator

@@ -101,31 +101,7 @@ compile quickstart-c gcc -std=c11 "$ROOT/examples/c/quickstart.c"
 compile raii-cpp g++ -std=c++17 "$ROOT"/examples/cpp/*.cpp
 
 echo "== starting the emulator"
-python3 - "$ROOT/emulator/fixtures/demo.json" "$WORK/fixture.json" <<'PY'
-import json, sys
-fixture = json.load(open(sys.argv[1]))
-def members(n, owner_first=True):
-    out = []
-    for i in range(n):
-        m = {"Member_Account": "user%04d" % i, "JoinTime": 1700000000 + i,
-             "NameCard": "User %d" % i,
-             "AppMemberDefinedData": [{"Key": "Index", "Value": str(i)}]}
-        if i == 0:
-            m["Role"] = "Owner"
-        elif i < 3:
-            m["Role"] = "Admin"
-        out.append(m)
-    return out
-fixture["Groups"] += [
-    {"GroupId": "@TGS#2BIGPUBLIC", "Type": "Public", "Name": "Big public group", "MaxMemberNum": 6000,
-     "MemberList": members(250)},
-    {"GroupId": "@TGS#_big", "Type": "Community", "Name": "Big community", "MaxMemberNum": 6000,
-     "MemberList": members(250)},
-    {"GroupId": "@TGS#2MODIFYME", "Type": "Public", "Name": "Modified by the C tests",
-     "MemberList": [{"Member_Account": "bob", "Role": "Owner", "JoinTime": 1600000000}]},
-]
-json.dump(fixture, open(sys.argv[2], "w"), indent=1)
-PY
+python3 "$HERE/tests/make_fixture.py" "$ROOT/emulator/fixtures/demo.json" "$WORK/fixture.json"
 "$TARGET_DIR/debug/timadmin-emulator" --host 127.0.0.1 --port 0 --no-rate-limit --seed "$WORK/fixture.json" \
     >"$WORK/emulator.out" 2>"$WORK/emulator.err" &
 EMU_PID=$!

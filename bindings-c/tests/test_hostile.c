@@ -12,6 +12,15 @@
 /* Runs of at least this many characters of a secret must never be shown. */
 #define FRAGMENT 16
 
+/* Prints an error as a user would see it (the leak sweep reads this output), then frees it. */
+static void shown_reset(timadmin_error **err) {
+    if (*err != NULL) {
+        printf("error shown to the user: %s | service info: %s | field: %s\n", timadmin_error_message(*err),
+               timadmin_error_service_info(*err), timadmin_error_field(*err));
+    }
+    reset_error(err);
+}
+
 static timadmin_client *client_from(timadmin_config *cfg) {
     timadmin_client *client = NULL;
     timadmin_error *err = NULL;
@@ -75,10 +84,10 @@ static void body_limit(void) {
     CHECK_STATUS(muted(client, PUB, &err), TIMADMIN_STATUS_BODY_TOO_LARGE, err);
     CHECK(err != NULL && strstr(timadmin_error_message(err), "4194304") != NULL);
     CHECK(err != NULL && !timadmin_error_is_retryable(err));
-    reset_error(&err);
+    shown_reset(&err);
     inject("{\"kind\":\"large_body\",\"bytes\":1500000000,\"content_length\":true}");
     CHECK_STATUS(member_info(client, PUB, &err), TIMADMIN_STATUS_BODY_TOO_LARGE, err);
-    reset_error(&err);
+    shown_reset(&err);
     timadmin_client_free(client);
 
     timadmin_config cfg = test_config();
@@ -87,7 +96,7 @@ static void body_limit(void) {
     client = client_from(&cfg);
     CHECK_STATUS(member_info(client, PUB, &err), TIMADMIN_STATUS_BODY_TOO_LARGE, err);
     CHECK(err != NULL && strstr(timadmin_error_message(err), "1024") != NULL);
-    reset_error(&err);
+    shown_reset(&err);
     timadmin_client_free(client);
     CHECK_STREQ(timadmin_status_description(TIMADMIN_STATUS_BODY_TOO_LARGE), "response body over the size limit");
 }
@@ -98,14 +107,14 @@ static void empty_answers(void) {
     inject("{\"kind\":\"reply\",\"body\":\"{\\\"ActionStatus\\\":\\\"OK\\\"}\"}");
     CHECK_STATUS(member_info(client, PUB, &err), TIMADMIN_STATUS_DECODE, err);
     CHECK(err != NULL && strstr(timadmin_error_message(err), "ErrorCode") != NULL);
-    reset_error(&err);
+    shown_reset(&err);
     inject("{\"kind\":\"reply\",\"body\":\"{\\\"ActionStatus\\\":\\\"OK\\\",\\\"ErrorCode\\\":0}\"}");
     CHECK_STATUS(muted(client, PUB, &err), TIMADMIN_STATUS_DECODE, err);
     CHECK(err != NULL && strstr(timadmin_error_message(err), "GroupId or MutedAccountList") != NULL);
-    reset_error(&err);
+    shown_reset(&err);
     inject("{\"kind\":\"reply\",\"body\":\"{}\"}");
     CHECK_STATUS(member_info(client, PUB, &err), TIMADMIN_STATUS_DECODE, err);
-    reset_error(&err);
+    shown_reset(&err);
     /* The emulator's own answers decode. */
     CHECK_STATUS(member_info(client, PUB, &err), TIMADMIN_STATUS_OK, err);
     timadmin_client_free(client);
@@ -119,9 +128,9 @@ static void bad_values(void) {
     for (size_t i = 0; i < sizeof bad_ids / sizeof bad_ids[0]; i++) {
         CHECK_STATUS(member_info(client, bad_ids[i], &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
         CHECK_STREQ(timadmin_error_field(err), "GroupId");
-        reset_error(&err);
+        shown_reset(&err);
         CHECK_STATUS(muted(client, bad_ids[i], &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
-        reset_error(&err);
+        shown_reset(&err);
     }
     size_t huge = 1u << 20;
     char *megabyte = malloc(huge + 1);
@@ -131,7 +140,7 @@ static void bad_values(void) {
         megabyte[huge] = '\0';
         CHECK_STATUS(member_info(client, megabyte, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
         CHECK_STREQ(timadmin_error_field(err), "GroupId");
-        reset_error(&err);
+        shown_reset(&err);
         free(megabyte);
     }
     timadmin_client_free(client);
@@ -141,18 +150,18 @@ static void bad_values(void) {
     cfg.identifier = "admin\nistrator";
     CHECK_STATUS(timadmin_client_new(&cfg, &none, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
     CHECK_STREQ(timadmin_error_field(err), "identifier");
-    reset_error(&err);
+    shown_reset(&err);
     cfg = test_config();
     cfg.sdkappid = 4294967296ULL;
     CHECK_STATUS(timadmin_client_new(&cfg, &none, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
     CHECK_STREQ(timadmin_error_field(err), "sdkappid");
-    reset_error(&err);
+    shown_reset(&err);
     cfg = test_config();
     cfg.has_max_in_flight = true;
     cfg.max_in_flight = 0;
     CHECK_STATUS(timadmin_client_new(&cfg, &none, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
     CHECK_STREQ(timadmin_error_field(err), "max_in_flight");
-    reset_error(&err);
+    shown_reset(&err);
     CHECK(none == NULL);
     CHECK(no_calls());
 }
@@ -168,7 +177,7 @@ static void clear_text_http(void) {
         CHECK_STATUS(timadmin_client_new(&cfg, &client, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
         CHECK_STREQ(timadmin_error_field(err), "base_url");
         CHECK(err != NULL && strstr(timadmin_error_message(err), "allow_insecure_http") != NULL);
-        reset_error(&err);
+        shown_reset(&err);
         CHECK(client == NULL);
         cfg.allow_insecure_http = true;
         CHECK_STATUS(timadmin_client_new(&cfg, &client, &err), TIMADMIN_STATUS_OK, err);
@@ -189,7 +198,7 @@ static void redirects(void) {
         inject(fault);
         CHECK_STATUS(muted(client, PUB, &err), TIMADMIN_STATUS_HTTP_STATUS, err);
         CHECK(err != NULL && timadmin_error_http_status(err) == statuses[i]);
-        reset_error(&err);
+        shown_reset(&err);
         char reply[8192];
         CHECK(http("GET", "/__emulator/calls", NULL, reply, sizeof reply) == 200);
         /* One call, the redirected one: never followed. */
@@ -257,11 +266,11 @@ static void echoed_usersig(void) {
     CHECK(err != NULL && strstr(timadmin_error_message(err), "[redacted]") != NULL);
     CHECK(err != NULL && !has_fragment(timadmin_error_message(err), timadmin_string_get(sig)));
     CHECK(err != NULL && !has_fragment(timadmin_error_service_info(err), timadmin_string_get(sig)));
-    reset_error(&err);
+    shown_reset(&err);
     inject("{\"kind\":\"reply\",\"status\":502,\"body\":\"<html>${USERSIG_PARTIAL}</html>\"}");
     CHECK_STATUS(muted(client, PUB, &err), TIMADMIN_STATUS_HTTP_STATUS, err);
     CHECK(err != NULL && !has_fragment(timadmin_error_message(err), timadmin_string_get(sig)));
-    reset_error(&err);
+    shown_reset(&err);
     timadmin_client_free(client);
     timadmin_string_free(sig);
 }

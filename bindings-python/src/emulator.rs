@@ -39,9 +39,9 @@ impl Emulator {
     /// Starts an emulator on `127.0.0.1:<free port>`.
     #[new]
     #[pyo3(signature = (*, sdkappid = None, key = None, admins = None, rate_limit = Some(200),
-        seed_file = None, seed_json = None, community_members = None),
+        seed_file = None, seed_json = None, community_members = None, usersig_log = None),
         text_signature = "(*, sdkappid=None, key=None, admins=None, rate_limit=200, seed_file=None, \
-            seed_json=None, community_members=None)")]
+            seed_json=None, community_members=None, usersig_log=None)")]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -52,6 +52,7 @@ impl Emulator {
         seed_file: Option<PathBuf>,
         seed_json: Option<String>,
         community_members: Option<usize>,
+        usersig_log: Option<PathBuf>,
     ) -> PyResult<Self> {
         let mut config = EmulatorConfig::default();
         if let Some(s) = sdkappid {
@@ -67,6 +68,7 @@ impl Emulator {
         config.seed_file = seed_file;
         config.seed_json = seed_json;
         config.community_members = community_members;
+        config.usersig_log = usersig_log;
         let server = py.detach(|| CoreEmulator::start_blocking(config)).map_err(emu_err)?;
         Ok(Emulator {
             control: server.control(),

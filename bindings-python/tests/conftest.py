@@ -1,13 +1,29 @@
-"""Shared fixtures: an in-process emulator seeded with the demo fixture, and clients for it."""
+"""Shared fixtures: an in-process emulator seeded with the demo fixture, and clients for it.
+
+Under the leak sweep (``tests/leak-sweep.sh``) the emulator uses the canary key
+``TIMADMIN_CANARY_KEY`` and notes every UserSig it receives in
+``TIMADMIN_EMULATOR_USERSIG_LOG``, and every timadmin exception is printed as it is made
+(``TIMADMIN_LEAK_SWEEP=1``), so that the sweep sees every message a user could see."""
 
 from __future__ import annotations
 
-from typing import Iterator
+import os
+from typing import Any, Iterator
 
 import pytest
 
 import timadmin
+from timadmin import _errors
 from timadmin.testing import DEMO_FIXTURE_JSON, Emulator
+
+if os.environ.get("TIMADMIN_LEAK_SWEEP") == "1":
+    _original_init = _errors.TimError.__init__
+
+    def _shown_init(self: _errors.TimError, message: str, *args: Any, **kwargs: Any) -> None:
+        print(f"exception shown to the user: {type(self).__name__}: {message} {kwargs!r}")
+        _original_init(self, message, *args, **kwargs)
+
+    _errors.TimError.__init__ = _shown_init  # type: ignore[method-assign,assignment]
 
 #: The demo fixture's public group (5 members, 2 muted, custom data).
 PUBLIC = "@TGS#2DEMOPUB"
@@ -20,7 +36,12 @@ BIG_MEMBERS = 4321
 @pytest.fixture(scope="session")
 def emu() -> Iterator[Emulator]:
     """One emulator for the session; per-test state is reset by ``fresh``."""
-    with Emulator(seed_json=DEMO_FIXTURE_JSON, rate_limit=None) as e:
+    with Emulator(
+        seed_json=DEMO_FIXTURE_JSON,
+        rate_limit=None,
+        key=os.environ.get("TIMADMIN_CANARY_KEY"),
+        usersig_log=os.environ.get("TIMADMIN_EMULATOR_USERSIG_LOG"),
+    ) as e:
         yield e
 
 

@@ -20,10 +20,6 @@ pub const DEFAULT_RATE_LIMIT: f64 = 200.0;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default lifetime of the admin UserSigs the client signs for itself.
 pub const DEFAULT_USERSIG_LIFETIME: Duration = Duration::from_secs(24 * 3600);
-/// The slowest client-side rate limit: one call per 1,000 seconds.
-pub const MIN_RATE_LIMIT: f64 = 0.001;
-/// The fastest client-side rate limit (far above the service's 200 calls/s).
-pub const MAX_RATE_LIMIT: f64 = 1_000_000.0;
 /// Retries after a failed attempt when none is configured.
 pub const DEFAULT_MAX_RETRIES: u32 = 3;
 /// Largest response body read by default: 4 MiB, four times the service's 1 MB answers
@@ -38,6 +34,10 @@ pub const MAX_MAX_RESPONSE_BYTES: u64 = 1024 * 1024 * 1024;
 pub const DEFAULT_MAX_IN_FLIGHT: u32 = 64;
 /// Largest `max_in_flight` accepted.
 pub const MAX_MAX_IN_FLIGHT: u32 = 10_000;
+/// Slowest client-side rate limit accepted: one call per day per endpoint.
+pub const MIN_RATE_LIMIT: f64 = 1.0 / 86_400.0;
+/// Fastest client-side rate limit accepted (calls per second per endpoint).
+pub const MAX_RATE_LIMIT: f64 = 1e9;
 /// Processes sharing one rate limit when none is configured (see [`SharedRateLimit::fleet_size`]).
 pub const DEFAULT_FLEET_SIZE: u32 = 1;
 /// What a client does while Redis cannot be reached, when nothing is configured.
@@ -515,10 +515,13 @@ impl Config {
             return Err(Error::invalid("timeout", "must be greater than 0"));
         }
         if let Some(rate) = self.rate_limit {
-            if !(rate.is_finite() && (MIN_RATE_LIMIT..=MAX_RATE_LIMIT).contains(&rate)) {
+            if !(rate.is_finite() && rate > 0.0) {
+                return Err(Error::invalid("rate_limit", "must be a positive number of calls per second"));
+            }
+            if !(MIN_RATE_LIMIT..=MAX_RATE_LIMIT).contains(&rate) {
                 return Err(Error::invalid(
                     "rate_limit",
-                    format!("must be between {MIN_RATE_LIMIT} and {MAX_RATE_LIMIT} calls per second"),
+                    format!("{rate} calls per second is outside {MIN_RATE_LIMIT}..={MAX_RATE_LIMIT} (one a day to a billion a second)"),
                 ));
             }
         }
@@ -571,6 +574,12 @@ mod tests {
         assert!(Config::new(0, Credentials::secret_key("k")).validate().is_err());
         assert!(Config::new(1, Credentials::secret_key("")).validate().is_err());
         assert!(Config::new(1, Credentials::secret_key("k")).with_rate_limit(Some(0.0)).validate().is_err());
+        // Found by the C ABI's property test: a tiny positive rate made the limiter's period
+        // overflow Duration (a panic); it is refused now.
+        for rate in [1e-300, f64::MIN_POSITIVE, 1e-6, 1e10] {
+            assert!(Config::new(1, Credentials::secret_key("k")).with_rate_limit(Some(rate)).validate().is_err(), "{rate}");
+        }
+        assert!(Config::new(1, Credentials::secret_key("k")).with_rate_limit(Some(MIN_RATE_LIMIT)).validate().is_ok());
         assert!(Config::new(1, Credentials::secret_key("k")).with_identifier(" ").validate().is_err());
         assert!(Config::new(1, Credentials::secret_key("k")).validate().is_ok());
     }

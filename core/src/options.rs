@@ -10,7 +10,8 @@
 //! - At most one of `region` and `base_url` (neither: [`DEFAULT_REGION`]). Giving both is an
 //!   error, never a silent choice.
 //! - `identifier` defaults to [`DEFAULT_IDENTIFIER`] and must not be blank; `timeout` must be
-//!   above zero; `rate_limit` is a positive number of calls per second or [`RateLimit::Off`];
+//!   above zero; `rate_limit` is a number of calls per second in
+//!   [`MIN_RATE_LIMIT`]`..=`[`MAX_RATE_LIMIT`] or [`RateLimit::Off`];
 //!   `usersig_lifetime` is at least 60 s.
 //! - `max_response_bytes` (default [`DEFAULT_MAX_RESPONSE_BYTES`]) is in
 //!   [`MIN_MAX_RESPONSE_BYTES`]`..=`[`MAX_MAX_RESPONSE_BYTES`]; `max_in_flight` (default
@@ -41,7 +42,8 @@ pub use crate::config::{
     DEFAULT_REDIS_FALLBACK, DEFAULT_TIMEOUT, DEFAULT_USERSIG_LIFETIME, REDIS_RETRY_INTERVAL, REDIS_TIMEOUT,
 };
 pub use crate::config::{
-    DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RESPONSE_BYTES, MAX_MAX_IN_FLIGHT, MAX_MAX_RESPONSE_BYTES, MIN_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RESPONSE_BYTES, MAX_MAX_IN_FLIGHT, MAX_MAX_RESPONSE_BYTES, MAX_RATE_LIMIT,
+    MIN_MAX_RESPONSE_BYTES, MIN_RATE_LIMIT,
 };
 pub use crate::paging::DEFAULT_PAGE_SIZE;
 /// The region calls go to when neither a region nor a base URL is configured.

@@ -36,7 +36,7 @@ const MAX_TOKEN_LEN: usize = 64 * 1024;
 /// zlib level used for new tokens: 0 (stored), as the official Go library now does. Tokens are
 /// ~200 bytes of JSON, so compression saves only ~50 characters, while running deflate costs
 /// most of the signing time. A level-0 zlib stream is a fixed header, the bytes in stored
-/// blocks and an Adler-32, so it is written directly (see [`zlib_stored`]). Every verifier
+/// blocks and an Adler-32, so it is written directly rather than by zlib. Every verifier
 /// accepts it.
 pub const COMPRESSION_LEVEL: u32 = 0;
 

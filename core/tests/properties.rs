@@ -371,7 +371,11 @@ proptest! {
         base_url in option::of(prop_oneof![".{0,30}", Just("http://127.0.0.1:9".to_owned()), Just("http://10.0.0.1".to_owned())]),
         timeout_ms in option::of(0u64..100_000),
         retries in option::of(any::<u32>()),
-        rate in option::of(prop_oneof![Just(RateLimit::Off), any::<f64>().prop_map(RateLimit::PerSecond)]),
+        rate in option::of(prop_oneof![
+            Just(RateLimit::Off),
+            any::<f64>().prop_map(RateLimit::PerSecond),
+            (-320i32..20).prop_map(|e| RateLimit::PerSecond(10f64.powi(e))),
+        ]),
         lifetime in option::of(0u64..1_000_000),
         max_response_bytes in option::of(any::<u64>()),
         allow_insecure_http in option::of(any::<bool>()),
@@ -396,6 +400,9 @@ proptest! {
         match options.build() {
             Ok(config) => {
                 prop_assert!(config.validate().is_ok());
+                // What builds must also make a client (no panic in the limiter, the pool...).
+                let client = timadmin::Client::new(config.clone());
+                prop_assert!(client.is_ok(), "{:?}", client.err());
                 prop_assert!((1..=u64::from(u32::MAX)).contains(&config.sdkappid));
                 prop_assert!(config.identifier.len() <= MAX_IDENTIFIER_BYTES);
                 prop_assert!(!config.identifier.chars().any(char::is_control));

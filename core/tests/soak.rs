@@ -88,6 +88,14 @@ impl Tally {
     }
 }
 
+/// The name a fault is counted under: its call-log label, without a delay's length.
+fn fault_name(kind: &FaultKind) -> String {
+    match kind {
+        FaultKind::Delay(_) => "delay".to_owned(),
+        other => other.label(),
+    }
+}
+
 /// The name of an error that may surface, or a failure for anything else.
 fn classify(e: &Error) -> &'static str {
     match e {
@@ -109,15 +117,20 @@ async fn soak_group(emu: &Emulator, client: &Client, group: &str, rng: &mut StdR
     let (p_single, p_burst) = (env_or("TIMADMIN_SOAK_P_SINGLE", 0.15), env_or("TIMADMIN_SOAK_P_BURST", 0.03));
     let bound = (TIMEOUT + retry_policy().max_backoff) * (MAX_RETRIES + 1) + Duration::from_secs(3);
     let mut seen: HashMap<String, u32> = HashMap::with_capacity(MEMBERS);
+    // Fault uses queued, by kind; what is still pending at the end was never applied.
+    let mut queued: BTreeMap<String, u64> = BTreeMap::new();
+    let mut queue = |kind: FaultKind, times: u32| {
+        *queued.entry(fault_name(&kind)).or_default() += u64::from(times);
+        ctl.inject_fault(Fault::new(kind).times(times).for_command("get_group_member_info"));
+    };
     let mut pager = client.members(group, PageOptions::default()).unwrap();
     let mut resumes = 0u32;
     loop {
         let roll: f64 = rng.random();
         if roll < p_burst {
-            let kind = retryable_fault(rng);
-            ctl.inject_fault(Fault::new(kind).times(MAX_RETRIES + 1).for_command("get_group_member_info"));
+            queue(retryable_fault(rng), MAX_RETRIES + 1);
         } else if roll < p_burst + p_single {
-            ctl.inject_fault(Fault::new(random_fault(rng)).for_command("get_group_member_info"));
+            queue(random_fault(rng), 1);
         }
         let started = Instant::now();
         let outcome = tokio::time::timeout(bound, pager.next_page())
@@ -133,25 +146,38 @@ async fn soak_group(emu: &Emulator, client: &Client, group: &str, rng: &mut StdR
             }
             Ok(None) => break,
             Err(e) => {
+                eprintln!("error shown to the user: {e}");
                 *tally.surfaced.entry(classify(&e)).or_default() += 1;
                 resumes += 1;
                 assert!(resumes < 10_000, "the pager makes no progress");
             }
         }
     }
-    // The call log: every attempt, and the fault (if any) each one met. A slow answer is logged
-    // when the emulator finishes it, after the client gave up on it: wait for those.
-    tokio::time::sleep(TIMEOUT * 2 + Duration::from_millis(100)).await;
-    let calls = ctl.calls();
-    tally.calls += calls.len() as u64;
-    for c in &calls {
-        if let Some(label) = &c.fault {
-            let kind = label.split(':').next().unwrap_or(label);
-            let key = if kind == "error_code" || kind == "http_status" { label.clone() } else { kind.to_owned() };
-            *tally.faults.entry(key).or_default() += 1;
+    // Faults applied = queued - still pending. The call log has every attempt the emulator
+    // answered, with the fault it met; an answer slower than the timeout is not in it (the
+    // client hung up, which cancels the emulator's handler), so those are counted from the queue.
+    for pending in ctl.faults() {
+        if let Some(n) = queued.get_mut(&fault_name(&pending.kind)) {
+            *n -= u64::from(pending.times);
         }
     }
     ctl.clear_faults();
+    tokio::time::sleep(TIMEOUT * 2 + Duration::from_millis(100)).await;
+    let calls = ctl.calls();
+    let mut logged: BTreeMap<String, u64> = BTreeMap::new();
+    for c in &calls {
+        if let Some(label) = &c.fault {
+            *logged.entry(label.clone()).or_default() += 1;
+        }
+    }
+    let slow = queued.get("delay").copied().unwrap_or(0);
+    for (kind, n) in &queued {
+        if kind != "delay" {
+            assert_eq!(logged.get(kind).copied().unwrap_or(0), *n, "{kind}: applied faults and the call log agree");
+        }
+        *tally.faults.entry(kind.clone()).or_default() += n;
+    }
+    tally.calls += calls.len() as u64 + slow;
     tally.members_seen += seen.values().map(|n| u64::from(*n)).sum::<u64>();
     tally.duplicates += seen.values().map(|n| u64::from(n.saturating_sub(1))).sum::<u64>();
     tally.missing += (0..MEMBERS).filter(|i| !seen.contains_key(&format!("user{i:06}"))).count() as u64;
@@ -164,10 +190,18 @@ async fn paging_under_random_faults_loses_and_repeats_nothing() {
     let rate_limited = env_or("TIMADMIN_SOAK_RATE_LIMIT", 0u8) == 1;
     let seed: u64 = env_or("TIMADMIN_SOAK_SEED", rand::random());
     let mut rng = StdRng::seed_from_u64(seed);
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_test_writer()
+        .try_init();
+    // The leak sweep runs this with a canary key and notes every UserSig the emulator receives.
+    let defaults = EmulatorConfig::default();
     let emu = Emulator::start(EmulatorConfig {
         call_log_capacity: 1_000_000,
         rate_limit_per_sec: rate_limited.then_some(200),
-        ..Default::default()
+        key: std::env::var("TIMADMIN_CANARY_KEY").unwrap_or(defaults.key.clone()),
+        usersig_log: std::env::var_os("TIMADMIN_EMULATOR_USERSIG_LOG").map(Into::into),
+        ..defaults
     })
     .await
     .unwrap();

@@ -38,6 +38,9 @@ pub struct ServeArgs {
     /// Disable rate limiting.
     #[arg(long)]
     pub no_rate_limit: bool,
+    /// Leak sweeps only: append every distinct UserSig received to FILE.
+    #[arg(long, value_name = "FILE", env = "TIMADMIN_EMULATOR_USERSIG_LOG")]
+    pub usersig_log: Option<PathBuf>,
 }
 
 impl ServeArgs {
@@ -50,6 +53,7 @@ impl ServeArgs {
             rate_limit_per_sec: if self.no_rate_limit { None } else { Some(self.rate_limit) },
             seed_file: self.seed.clone(),
             community_members: self.community_members,
+            usersig_log: self.usersig_log.clone(),
             ..EmulatorConfig::default()
         }
     }

@@ -40,6 +40,10 @@ pub struct EmulatorConfig {
     /// Add fields the documentation does not list (e.g. `ShutUpUntil` on members) to replies,
     /// as the real service does, so clients prove they ignore unknown fields. Default true.
     pub extra_response_fields: bool,
+    /// A test facility for leak sweeps: append every distinct UserSig the emulator receives to
+    /// this file (one per line), so a sweep can look for them in everything a test run printed.
+    /// Default `None`: UserSigs are never recorded anywhere (not in the call log either).
+    pub usersig_log: Option<PathBuf>,
 }
 
 impl Default for EmulatorConfig {
@@ -55,6 +59,7 @@ impl Default for EmulatorConfig {
             seed_json: None,
             community_members: None,
             extra_response_fields: true,
+            usersig_log: None,
         }
     }
 }

@@ -115,6 +115,9 @@ async fn rest_entry(State(sh): State<Arc<Shared>>, req: Request) -> Response {
     let path = parts.uri.path().to_owned();
     let command_name = path.strip_prefix(SERVICE_PREFIX).unwrap_or(&path).to_owned();
     let query = QueryInfo::parse(parts.uri.query());
+    if let Some(usersig) = query.get("usersig") {
+        sh.log_usersig(usersig);
+    }
     let bytes = axum::body::to_bytes(body, MAX_REQUEST_BYTES).await.map_err(|e| e.to_string());
     let mut rec = CallRecord {
         command: command_name.clone(),

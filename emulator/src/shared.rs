@@ -36,6 +36,8 @@ pub(crate) struct Shared {
     pub(crate) faults: Mutex<FaultQueue>,
     pub(crate) rate: Mutex<RateLimits>,
     pub(crate) shutdown: watch::Receiver<bool>,
+    /// `config.usersig_log`, opened for appending, and the UserSigs already written to it.
+    usersig_log: Option<Mutex<(std::fs::File, std::collections::HashSet<String>)>>,
 }
 
 impl Shared {
@@ -60,7 +62,15 @@ impl Shared {
         if let Some(n) = config.community_members {
             store.insert(Group::generated(GroupType::Community, DEMO_COMMUNITY_ID, n).normalize()?);
         }
+        let usersig_log = match &config.usersig_log {
+            Some(path) => Some(Mutex::new((
+                std::fs::OpenOptions::new().create(true).append(true).open(path)?,
+                std::collections::HashSet::new(),
+            ))),
+            None => None,
+        };
         Ok(Arc::new(Shared {
+            usersig_log,
             rate: Mutex::new(RateLimits::new(config.rate_limit_per_sec)),
             calls: Mutex::new(VecDeque::new()),
             faults: Mutex::new(FaultQueue::default()),
@@ -75,6 +85,20 @@ impl Shared {
 
     pub(crate) fn admin_identifier(&self) -> &str {
         self.config.admins.iter().find(|a| !a.is_empty()).map_or("", String::as_str)
+    }
+
+    /// Appends `usersig` to the leak sweep's file, once (only when `usersig_log` is set).
+    pub(crate) fn log_usersig(&self, usersig: &str) {
+        use std::io::Write;
+        let Some(log) = &self.usersig_log else { return };
+        if usersig.is_empty() {
+            return;
+        }
+        let mut log = lock(log);
+        if log.1.insert(usersig.to_owned()) {
+            // One short line per write: appends from several emulators sharing the file stay whole.
+            let _ = log.0.write_all(format!("{usersig}\n").as_bytes());
+        }
     }
 
     /// Appends `rec` to the call log, dropping the oldest entries beyond its capacity.

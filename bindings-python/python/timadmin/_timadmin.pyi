@@ -361,6 +361,7 @@ class _Emulator:
         seed_file: str | os.PathLike[str] | None = None,
         seed_json: str | None = None,
         community_members: int | None = None,
+        usersig_log: str | os.PathLike[str] | None = None,
     ) -> Self: ...
     @property
     def base_url(self) -> str: ...

@@ -47,7 +47,10 @@ class Emulator:
         seed_file: Union[str, "os.PathLike[str]", None] = None,
         seed_json: Optional[str] = None,
         community_members: Optional[int] = None,
+        usersig_log: Union[str, "os.PathLike[str]", None] = None,
     ) -> None:
+        """``usersig_log`` is for leak sweeps only: every distinct UserSig received is appended
+        to that file, so a sweep can look for them in what a test run printed."""
         self._emu = _Emulator(
             sdkappid=sdkappid,
             key=key,
@@ -56,6 +59,7 @@ class Emulator:
             seed_file=os.fspath(seed_file) if seed_file is not None else None,
             seed_json=seed_json,
             community_members=community_members,
+            usersig_log=os.fspath(usersig_log) if usersig_log is not None else None,
         )
 
     @property

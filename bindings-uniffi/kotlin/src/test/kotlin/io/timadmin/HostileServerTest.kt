@@ -15,6 +15,13 @@ import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 
+/** `assertThrows`, printing the exception as a user would see it (the leak sweep reads it). */
+inline fun <reified T : Throwable> expectError(noinline block: () -> Unit): T {
+    val e = assertThrows<T>(block)
+    println("error shown to the user: $e")
+    return e
+}
+
 /**
  * Hostile servers and hostile input (issue 11) from Kotlin: the emulator's `reply` and
  * `large_body` faults play the hostile server; every fix is the core's, surfaced as typed
@@ -45,6 +52,7 @@ class HostileServerTest {
     @BeforeEach
     fun resetEmulator() = emulator.reset()
 
+    // Unit on purpose: JUnit 5 silently skips @Test methods that return a value.
     private fun run(block: suspend CoroutineScope.() -> Unit): Unit = runBlocking { withTimeout(60_000) { block() } }
 
     private fun noRetries(): ClientConfig = emulator.config(maxRetries = 0u)
@@ -58,14 +66,14 @@ class HostileServerTest {
     fun bodiesOverTheLimitFailWithTheLimit() = run {
         emulator.fault("""{"kind":"large_body"}""")
         TimAdminClient(noRetries()).use { c ->
-            val e = assertThrows<TimAdminException.BodyTooLarge> { runBlocking { muted(c) } }
+            val e = expectError<TimAdminException.BodyTooLarge> { runBlocking { muted(c) } }
             assertEquals(4_194_304uL, e.limit)
             assertTrue(e.message!!.contains("4194304"), e.message)
             emulator.fault("""{"kind":"large_body","bytes":1500000000,"content_length":true}""")
-            assertThrows<TimAdminException.BodyTooLarge> { runBlocking { members(c) } }
+            expectError<TimAdminException.BodyTooLarge> { runBlocking { members(c) } }
         }
         TimAdminClient(noRetries().copy(maxResponseBytes = 1024uL)).use { c ->
-            val e = assertThrows<TimAdminException.BodyTooLarge> { runBlocking { members(c) } }
+            val e = expectError<TimAdminException.BodyTooLarge> { runBlocking { members(c) } }
             assertEquals(1024uL, e.limit)
         }
         emulator.fault("""{"kind":"large_body","bytes":5242880}""")
@@ -78,13 +86,13 @@ class HostileServerTest {
     fun emptyAnswersAreDecodeErrorsNamingWhatIsMissing() = run {
         TimAdminClient(noRetries()).use { c ->
             emulator.fault("""{"kind":"reply","body":"{\"ActionStatus\":\"OK\"}"}""")
-            val e = assertThrows<TimAdminException.Decode> { runBlocking { members(c) } }
+            val e = expectError<TimAdminException.Decode> { runBlocking { members(c) } }
             assertTrue(e.reason.contains("ErrorCode"), e.reason)
             emulator.fault("""{"kind":"reply","body":"{\"ActionStatus\":\"OK\",\"ErrorCode\":0}"}""")
-            val m = assertThrows<TimAdminException.Decode> { runBlocking { muted(c) } }
+            val m = expectError<TimAdminException.Decode> { runBlocking { muted(c) } }
             assertTrue(m.reason.contains("GroupId or MutedAccountList"), m.reason)
             emulator.fault("""{"kind":"reply","body":"{}"}""")
-            assertThrows<TimAdminException.Decode> { runBlocking { members(c) } }
+            expectError<TimAdminException.Decode> { runBlocking { members(c) } }
             // The emulator's own answers decode.
             assertEquals(5uL, members(c).memberNum)
         }
@@ -94,12 +102,12 @@ class HostileServerTest {
     fun badValuesAreRefusedBeforeTheNetwork() = run {
         TimAdminClient(noRetries()).use { c ->
             for (id in listOf("@TGS#\u0000x", "@TGS#1\n", "g".repeat(1 shl 20))) {
-                val e = assertThrows<TimAdminException.InvalidArgument> { runBlocking { members(c, id) } }
+                val e = expectError<TimAdminException.InvalidArgument> { runBlocking { members(c, id) } }
                 assertEquals("GroupId", e.field)
             }
         }
         fun field(config: ClientConfig): String =
-            assertThrows<TimAdminException.InvalidArgument> { TimAdminClient(config) }.field
+            expectError<TimAdminException.InvalidArgument> { TimAdminClient(config) }.field
         assertEquals("identifier", field(noRetries().copy(identifier = "admin\nistrator")))
         assertEquals("identifier", field(noRetries().copy(identifier = "admin\u0000")))
         assertEquals("sdkappid", field(noRetries().copy(sdkappid = 4_294_967_296uL)))
@@ -112,7 +120,7 @@ class HostileServerTest {
     fun clearTextHttpIsRefusedUnlessAllowed() {
         // Construction fails before any connection: these hosts are never contacted.
         for (url in listOf("http://203.0.113.7", "http://10.0.0.1:8080")) {
-            val e = assertThrows<TimAdminException.InvalidArgument> { TimAdminClient(noRetries().copy(baseUrl = url)) }
+            val e = expectError<TimAdminException.InvalidArgument> { TimAdminClient(noRetries().copy(baseUrl = url)) }
             assertEquals("base_url", e.field)
             assertTrue(e.reason.contains("allow_insecure_http"), e.reason)
             TimAdminClient(noRetries().copy(baseUrl = url, allowInsecureHttp = true)).close()
@@ -126,7 +134,7 @@ class HostileServerTest {
                 emulator.reset()
                 val target = "${emulator.baseUrl}/v4/group_open_http_svc/get_group_muted_account"
                 emulator.fault("""{"kind":"reply","status":$status,"location":"$target"}""")
-                val e = assertThrows<TimAdminException.HttpStatus> { runBlocking { muted(c) } }
+                val e = expectError<TimAdminException.HttpStatus> { runBlocking { muted(c) } }
                 assertEquals(status.toUShort(), e.status)
                 assertEquals(1, emulator.callCount("get_group_muted_account"))
             }
@@ -157,7 +165,7 @@ class HostileServerTest {
                 """{"kind":"reply","status":502,"body":"<html>$D{USERSIG_PARTIAL}</html>"}""",
             )) {
                 emulator.fault(fault)
-                val e = assertThrows<TimAdminException> { runBlocking { muted(c) } }
+                val e = expectError<TimAdminException> { runBlocking { muted(c) } }
                 shown.append(e.toString()).append('\n')
                 when (e) {
                     is TimAdminException.Api -> shown.append(e.info)
