@@ -53,7 +53,10 @@ impl Pacer {
         let now = Instant::now();
         let mut state = self.state();
         let slot = state.next_slot.map_or(now, |n| n.max(now));
-        state.next_slot = Some(slot + self.period);
+        // A fleet's share of a slow rate (one call a day over thousands of processes) has a
+        // period of millennia; queued callers would push the slots past what `Instant` holds.
+        // Such slots are never reached, so the last one is reused instead of overflowing.
+        state.next_slot = Some(slot.checked_add(self.period).unwrap_or(slot));
         slot
     }
 
@@ -153,6 +156,24 @@ mod tests {
         // A fleet's share names the setting that made it.
         let e = LocalLimiter::new(0.0, "fleet_size").err().unwrap();
         assert!(matches!(e, Error::InvalidArgument { ref field, .. } if field == "fleet_size"), "{e:?}");
+    }
+
+    #[test]
+    fn the_slowest_share_never_overflows_the_clock() {
+        // One call a day shared by u32::MAX processes: a period of about 3.7e14 s.
+        let share = crate::config::MIN_RATE_LIMIT / f64::from(u32::MAX);
+        let limiter = LocalLimiter::new(share, "fleet_size").unwrap();
+        let pacer = &limiter.pacers[0];
+        let first = pacer.reserve();
+        let mut last = first;
+        for _ in 0..100_000 {
+            last = pacer.reserve();
+        }
+        assert!(last > first);
+        // The fastest accepted rate is not tracked by the window and still has a period.
+        let fastest = LocalLimiter::new(crate::config::MAX_RATE_LIMIT, "rate_limit").unwrap();
+        assert_eq!(fastest.pacers[0].per_window, 0);
+        assert!(!fastest.pacers[0].period.is_zero());
     }
 
     #[tokio::test]
