@@ -7,11 +7,14 @@
 # 200 calls/s through a password-protected redis-server. Then Redis is killed mid-run (the
 # processes fall back to 200/3 calls/s each) and started again (they go back to Redis).
 #
-# Checks, from the emulator's call log: no 60007 at all; with Redis, at least 190 calls/s
-# (95 % of the budget) and at most 200 calls in any one-second window, before the kill and
-# after the restart; every process completes the whole group; each logs the switch to the
-# fallback and back exactly once; Redis runs scripts again after its restart; the Redis
-# password appears nowhere. Takes about 25 s.
+# Checks, from the emulator's call log: no 60007 at all; at least 190 calls/s (95 % of the
+# budget) and at most 200 calls in any one-second window with Redis, before the kill and after
+# the restart, and on the fallback alone (from 1 s after the kill until the restart: the local
+# limiter keeps its slots absolute, so three shares of 200/3 add up to the budget instead of
+# losing the timer's lateness on every call); every process completes the whole group; each
+# logs the switch to the fallback and back exactly once; Redis runs scripts again after its
+# restart; the Redis password appears nowhere. The seconds across the two switches are not
+# held to 200 (see "Running a fleet" in the README). Takes about 25 s.
 #
 # Needs the debug CLI and emulator (built here) and .venv (bindings-python/test.sh); installs
 # redis-server from Debian when missing (sudo when not root). FLEET_KEEP=1 keeps the work
@@ -141,12 +144,15 @@ echo "== the emulator's call log"
 curl -fsS "$BASE_URL/__emulator/calls" >"$WORK/calls.json"
 # The shared phases: from the first call of the last process to start until the kill, and
 # from 1.5 s after the restart (each process tries Redis again within a second) until the first
-# process finishes (all three running). "run" is the whole run, switches included.
+# process finishes (all three running). The fallback alone: from 1 s after the kill (no call
+# Redis allowed is left in a window) until the restart. "redis-down" and "run" include the
+# switches.
 if ! python3 "$HERE/calls.py" "$WORK/calls.json" \
         --phase shared all-started "$T_KILL" \
         --phase redis-down "$T_KILL" "$T_RESTART" \
+        --phase fallback "$((T_KILL + 1000))" "$T_RESTART" \
         --phase shared-again "$((T_RESTART + 1500))" first-finish \
-        --check shared 190 200 --check shared-again 190 200; then
+        --check shared 190 200 --check fallback 190 200 --check shared-again 190 200; then
     FAILED=1
 fi
 
