@@ -1,14 +1,15 @@
 # timadmin — one entry point for building, running and testing every part.
 #   make quickstart   build and run the quickstart against the embedded emulator
 #   make test         every test suite: Rust (core, emulator, CLI), Python, C/C++, Kotlin, Swift,
+#                     the fleet (CLI and Python processes sharing one rate limit through Redis),
 #                     then the secret-leak sweep
 #   make soak         the long fault soak and the client's peak RSS against a 1.5 GB answer
 #   make memcheck     RSS over 100,000 calls from Python and from C
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: quickstart test test-rust lint test-python test-c test-kotlin test-swift example-kotlin wheel bench \
-	bench-smoke doc leak-sweep soak memcheck
+.PHONY: quickstart test test-rust lint test-python test-c test-kotlin test-swift test-fleet example-kotlin wheel \
+	bench bench-smoke bench-fleet doc leak-sweep soak memcheck
 
 # Rounds of the long soak (each pages both 20,000-member groups once).
 SOAK_ROUNDS ?= 10
@@ -23,6 +24,7 @@ test: test-rust test-python
 	TIMADMIN_RUST_TESTS_DONE=1 bash bindings-c/test.sh
 	bash bindings-uniffi/test-kotlin.sh
 	TIMADMIN_SKIP_GENERATE=1 bash bindings-uniffi/test-swift.sh
+	bash tests/fleet/test.sh
 	bash bench/run.sh --smoke
 	bash tests/leak-sweep.sh
 
@@ -46,7 +48,9 @@ memcheck:
 # One build of the workspace (debug profile, shared target/), then lint, tests and docs on it.
 # uniffi-bindgen is left out here: built beside the UniFFI library it would pull its generator
 # features into it; bindings-uniffi/generate.sh builds it on its own.
+# The shared rate limit's tests start throwaway redis-servers: install the package first.
 test-rust:
+	bash tests/fleet/need-redis-server.sh
 	$(CARGO) build --workspace --exclude uniffi-bindgen --all-targets
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --workspace --exclude uniffi-bindgen
@@ -73,6 +77,11 @@ test-kotlin:
 test-swift:
 	bash bindings-uniffi/test-swift.sh
 
+# The fleet end to end: 3 processes (CLI and Python, from .venv: run test-python first) share
+# one budget through Redis, which is killed and restarted mid-run (about 25 s).
+test-fleet:
+	bash tests/fleet/test.sh
+
 # The Kotlin quickstart against a local emulator (after `make test-kotlin` installed the library).
 example-kotlin:
 	bash bindings-uniffi/generate.sh
@@ -86,6 +95,11 @@ bench:
 # The same benches, seconds long and in the dev profile: proves they build and run (no figures).
 bench-smoke:
 	bash bench/run.sh --smoke
+
+# N = 1, 2, 4 CLI processes sharing 200 calls/s through Redis (aggregate calls/s, worst one-second
+# window), then the per-call cost of sharing (criterion). See bench/fleet.sh.
+bench-fleet:
+	bash bench/fleet.sh
 
 doc:
 	$(CARGO) doc -p timadmin -p timadmin-emulator --no-deps

@@ -9,7 +9,8 @@
 # 5. compiles bindings-c/tests/*.c, examples/c and examples/cpp with -Wall -Wextra -Werror
 #    -pedantic against the INSTALLED header and static library (flags from pkg-config);
 # 6. starts `timadmin-emulator` on a free loopback port with a fixture (demo groups plus large
-#    groups for paging) and runs every program under valgrind (errors and leaks fail);
+#    groups for paging) and a password-protected `redis-server` without persistence (the shared
+#    rate limit of test_fleet.c), and runs every program under valgrind (errors and leaks fail);
 # 7. builds examples/c with CMake's find_package(timadmin) and links examples/c against the
 #    shared library via pkg-config, and runs both;
 # and prints `c-tests: N passed, M failed`.
@@ -26,7 +27,7 @@ need() { # need COMMAND PACKAGE
     if ! command -v "$1" >/dev/null 2>&1; then
         echo "== installing $2"
         if [ "$APT_UPDATED" = 0 ]; then $SUDO apt-get update -qq; APT_UPDATED=1; fi
-        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$2" >/dev/null
+        $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
     fi
 }
 need valgrind valgrind
@@ -36,15 +37,19 @@ need make make
 need gcc gcc
 need g++ g++
 need python3 python3
+need redis-server redis-server
 
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/timadmin-c-tests.XXXXXX")"
 EMU_PID=""
+REDIS_PID=""
 cleanup() {
-    if [ -n "$EMU_PID" ] && kill -0 "$EMU_PID" 2>/dev/null; then
-        kill "$EMU_PID" 2>/dev/null || true
-        wait "$EMU_PID" 2>/dev/null || true
-    fi
+    for pid in "$EMU_PID" "$REDIS_PID"; do
+        if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+            kill "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -123,6 +128,17 @@ case "$TIMADMIN_TEST_BASE_URL" in
     *) echo "refusing to test against a non-loopback URL: $TIMADMIN_TEST_BASE_URL" >&2; exit 1 ;;
 esac
 echo "emulator at $TIMADMIN_TEST_BASE_URL"
+
+echo "== starting redis-server (test_fleet)"
+REDIS_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --requirepass c-fleet-pw-9 \
+    --loglevel warning --dir "$WORK" >"$WORK/redis.log" 2>&1 &
+REDIS_PID=$!
+for _ in $(seq 1 100); do
+    redis-cli -p "$REDIS_PORT" -a c-fleet-pw-9 --no-auth-warning ping 2>/dev/null | grep -q PONG && break
+    sleep 0.1
+done
+export TIMADMIN_TEST_REDIS_URL="redis://:c-fleet-pw-9@127.0.0.1:$REDIS_PORT/0"
 # The examples read the TIM_* variables like any application would.
 EXAMPLE_ENV=(TIM_SDKAPPID="$TIMADMIN_TEST_SDKAPPID" TIM_SECRET_KEY="$TIMADMIN_TEST_KEY"
     TIM_IDENTIFIER="$TIMADMIN_TEST_IDENTIFIER" TIM_BASE_URL="$TIMADMIN_TEST_BASE_URL")

@@ -3,8 +3,9 @@
 #   1. creates the venv $ROOT/.venv if missing (python3 -m venv) and installs maturin, pytest, mypy;
 #   2. builds the abi3 manylinux wheel with the dev profile into the shared workspace target dir
 #      (maturin, with its manylinux audit) and installs it into the venv;
-#   3. runs pytest (against the embedded emulator), mypy --strict on the examples and tests,
-#      mypy's stubtest on the package, and every example script;
+#   3. runs pytest (against the embedded emulator, and a redis-server it installs when missing for
+#      the fleet tests), mypy --strict on the examples and tests, mypy's stubtest on the package,
+#      and every example script;
 #   4. installs the same wheel into a fresh venv whose PATH has no cargo/rustc and runs an
 #      example against the embedded emulator.
 set -euo pipefail
@@ -21,6 +22,13 @@ step() { printf '\n== %s\n' "$*"; }
 
 # shellcheck source=bindings-python/venv.sh
 . "$HERE/venv.sh"
+
+if ! command -v redis-server >/dev/null 2>&1; then
+    # tests/test_fleet.py runs a real redis-server (the shared rate limit of a fleet).
+    step "installing redis-server"
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -q && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server
+fi
 
 step "building the wheel (maturin, dev profile, shared target dir, manylinux audit) and installing it"
 # The same abi3 manylinux wheel as `make wheel` builds, in the fast dev profile.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI entry point of the Kotlin bindings (`make test-kotlin`). Callable from anywhere.
 #
-# 1. installs a JDK and Maven from Debian's packages when missing (sudo when not root);
+# 1. installs a JDK, Maven and redis-server (the fleet tests start one) from Debian's packages
+#    when missing (sudo when not root);
 # 2. (generate.sh) builds the UniFFI library and the timadmin-emulator binary, then, in a
 #    separate cargo invocation, uniffi-bindgen, and writes the Kotlin and Swift sources;
 # 3. runs `mvn test` in bindings-uniffi/kotlin: kotlinc compiles the generated bindings and
@@ -27,6 +28,7 @@ need java default-jdk-headless
 need javac default-jdk-headless
 need mvn maven
 need python3 python3
+need redis-server redis-server
 
 MVN=(mvn -B -ntp)
 

@@ -100,6 +100,12 @@ typedef enum timadmin_status {
      * the limit); reading stopped there. Not retried.
      */
     TIMADMIN_STATUS_BODY_TOO_LARGE = 14,
+    /**
+     * The shared rate limiter's Redis cannot be reached and the client was configured with
+     * `TIMADMIN_REDIS_FALLBACK_FAIL`: nothing was sent. Retryable (Redis is tried again at
+     * most every second).
+     */
+    TIMADMIN_STATUS_RATE_LIMITER_UNAVAILABLE = 15,
 } timadmin_status;
 
 /**
@@ -164,6 +170,27 @@ typedef enum timadmin_apply_join_option {
      */
     TIMADMIN_APPLY_JOIN_OPTION_DISABLE_APPLY = 3,
 } timadmin_apply_join_option;
+
+/**
+ * What calls do while the Redis behind a shared rate limit (`timadmin_config.rate_limit_redis_url`)
+ * cannot be reached. Used as an `int` in `timadmin_config` so that a zeroed struct means "the
+ * default".
+ */
+typedef enum timadmin_redis_fallback {
+    /**
+     * The default: `LOCAL_SHARE`.
+     */
+    TIMADMIN_REDIS_FALLBACK_UNSET = 0,
+    /**
+     * Each process keeps each endpoint under `rate_limit / fleet_size` on its own.
+     */
+    TIMADMIN_REDIS_FALLBACK_LOCAL_SHARE = 1,
+    /**
+     * Calls fail with `TIMADMIN_STATUS_RATE_LIMITER_UNAVAILABLE` (nothing is sent) until Redis
+     * answers again.
+     */
+    TIMADMIN_REDIS_FALLBACK_FAIL = 2,
+} timadmin_redis_fallback;
 
 /**
  * A configured connection to the service, wrapping the core's blocking client (which owns a
@@ -250,8 +277,9 @@ typedef bool (*timadmin_usersig_provider_callback)(void *userdata,
  * one of `secret_key`, `usersig` or `usersig_provider`, and any optional field. Unset optional
  * fields take the core's defaults: identifier `administrator`, region China, 10 s timeout,
  * 3 retries, 200 calls/s per endpoint, 24 h UserSig lifetime, 4 MiB response bodies, 64
- * calls in flight, clear-text HTTP only to loopback. Fields added in later versions are
- * appended at the end, so a zeroed struct keeps meaning "defaults".
+ * calls in flight, clear-text HTTP only to loopback, no shared rate limit (fleet size 1 and the
+ * `LOCAL_SHARE` fallback when one is set). Fields added in later versions are appended at the
+ * end, so a zeroed struct keeps meaning "defaults".
  *
  * Read only during `timadmin_client_new`; the caller keeps ownership of every string (the
  * client copies what it needs).
@@ -352,6 +380,25 @@ typedef struct timadmin_config {
      * default 64); more calls wait for a slot.
      */
     uint32_t max_in_flight;
+    /**
+     * Share the rate limit (`rate_limit`, the whole fleet's budget) with every process of the
+     * app using this Redis: `redis://[:password@]host:port/db`. Never shown in errors or logs.
+     * NULL = this process only. (Added after `max_in_flight`, at the end of the struct.)
+     */
+    const char *rate_limit_redis_url;
+    /**
+     * Whether `fleet_size` is set.
+     */
+    bool has_fleet_size;
+    /**
+     * How many processes share the budget (at least 1): while Redis is unreachable each keeps
+     * to `rate_limit / fleet_size` per endpoint (with the `LOCAL_SHARE` fallback).
+     */
+    uint32_t fleet_size;
+    /**
+     * A `timadmin_redis_fallback` value: what calls do while Redis is unreachable. 0 = unset.
+     */
+    int redis_fallback;
 } timadmin_config;
 
 /**

@@ -1,10 +1,10 @@
 //! The client: configuration, construction, and the three endpoints.
 
-use std::ffi::{c_char, c_void, CString};
+use std::ffi::{c_char, c_int, c_void, CString};
 use std::sync::Arc;
 use std::time::Duration;
 
-use timadmin::{BlockingClient, ClientOptions, Config, RateLimit, UserSigProvider};
+use timadmin::{BlockingClient, ClientOptions, Config, RateLimit, RedisFallback, UserSigProvider};
 
 use crate::error::{guard, guard_value, timadmin_error, timadmin_status};
 use crate::ffi::{arg, arg_mut, opt_str, out, req_str};
@@ -77,12 +77,28 @@ impl Provider {
     }
 }
 
+/// What calls do while the Redis behind a shared rate limit (`timadmin_config.rate_limit_redis_url`)
+/// cannot be reached. Used as an `int` in `timadmin_config` so that a zeroed struct means "the
+/// default".
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum timadmin_redis_fallback {
+    /// The default: `LOCAL_SHARE`.
+    Unset = 0,
+    /// Each process keeps each endpoint under `rate_limit / fleet_size` on its own.
+    LocalShare = 1,
+    /// Calls fail with `TIMADMIN_STATUS_RATE_LIMITER_UNAVAILABLE` (nothing is sent) until Redis
+    /// answers again.
+    Fail = 2,
+}
+
 /// How to build a client. Zero it (`timadmin_config cfg = {0};`), then set `sdkappid`, exactly
 /// one of `secret_key`, `usersig` or `usersig_provider`, and any optional field. Unset optional
 /// fields take the core's defaults: identifier `administrator`, region China, 10 s timeout,
 /// 3 retries, 200 calls/s per endpoint, 24 h UserSig lifetime, 4 MiB response bodies, 64
-/// calls in flight, clear-text HTTP only to loopback. Fields added in later versions are
-/// appended at the end, so a zeroed struct keeps meaning "defaults".
+/// calls in flight, clear-text HTTP only to loopback, no shared rate limit (fleet size 1 and the
+/// `LOCAL_SHARE` fallback when one is set). Fields added in later versions are appended at the
+/// end, so a zeroed struct keeps meaning "defaults".
 ///
 /// Read only during `timadmin_client_new`; the caller keeps ownership of every string (the
 /// client copies what it needs).
@@ -140,6 +156,17 @@ pub struct timadmin_config {
     /// HTTP attempts in flight at once for this client, across all threads (1..=10000;
     /// default 64); more calls wait for a slot.
     pub max_in_flight: u32,
+    /// Share the rate limit (`rate_limit`, the whole fleet's budget) with every process of the
+    /// app using this Redis: `redis://[:password@]host:port/db`. Never shown in errors or logs.
+    /// NULL = this process only. (Added after `max_in_flight`, at the end of the struct.)
+    pub rate_limit_redis_url: *const c_char,
+    /// Whether `fleet_size` is set.
+    pub has_fleet_size: bool,
+    /// How many processes share the budget (at least 1): while Redis is unreachable each keeps
+    /// to `rate_limit / fleet_size` per endpoint (with the `LOCAL_SHARE` fallback).
+    pub fleet_size: u32,
+    /// A `timadmin_redis_fallback` value: what calls do while Redis is unreachable. 0 = unset.
+    pub redis_fallback: c_int,
 }
 
 impl timadmin_config {
@@ -180,6 +207,19 @@ impl timadmin_config {
             max_response_bytes: self.has_max_response_bytes.then_some(self.max_response_bytes),
             allow_insecure_http: Some(self.allow_insecure_http),
             max_in_flight: self.has_max_in_flight.then_some(self.max_in_flight),
+            rate_limit_redis_url: owned(self.rate_limit_redis_url, "rate_limit_redis_url")?,
+            fleet_size: self.has_fleet_size.then_some(self.fleet_size),
+            redis_fallback: match self.redis_fallback {
+                0 => None,
+                1 => Some(RedisFallback::LocalShare),
+                2 => Some(RedisFallback::Fail),
+                other => {
+                    return Err(timadmin_error::invalid(
+                        "redis_fallback",
+                        &format!("{other} is not a timadmin_redis_fallback value"),
+                    ))
+                }
+            },
             ..ClientOptions::default()
         };
         Ok(options.build()?)

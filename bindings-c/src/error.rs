@@ -45,6 +45,10 @@ pub enum timadmin_status {
     /// The answer's body was larger than the client's `max_response_bytes` (the message names
     /// the limit); reading stopped there. Not retried.
     BodyTooLarge = 14,
+    /// The shared rate limiter's Redis cannot be reached and the client was configured with
+    /// `TIMADMIN_REDIS_FALLBACK_FAIL`: nothing was sent. Retryable (Redis is tried again at
+    /// most every second).
+    RateLimiterUnavailable = 15,
 }
 
 /// A short, static, English description of `status` (a `timadmin_status` value; unknown values
@@ -69,6 +73,7 @@ pub extern "C" fn timadmin_status_description(status: c_int) -> *const c_char {
         12 => c"internal panic",
         13 => c"unclassified error",
         14 => c"response body over the size limit",
+        15 => c"shared rate limiter unavailable",
         _ => c"unknown status",
     };
     text.as_ptr()
@@ -170,6 +175,7 @@ impl From<timadmin::Error> for timadmin_error {
             E::Paging(_) => timadmin_status::Paging,
             E::Runtime(_) => timadmin_status::Runtime,
             E::BodyTooLarge { .. } => timadmin_status::BodyTooLarge,
+            E::RateLimiterUnavailable(_) => timadmin_status::RateLimiterUnavailable,
             _ => timadmin_status::Unknown,
         };
         let mut out = timadmin_error::new(status, &e.to_string());
@@ -351,6 +357,17 @@ mod tests {
         assert_eq!(e.status, timadmin_status::Paging);
         let e = timadmin_error::from(timadmin::Error::Credentials("no".into()));
         assert_eq!(e.status, timadmin_status::Credentials);
+        let e = timadmin_error::from(timadmin::Error::RateLimiterUnavailable("redis down".into()));
+        assert_eq!(e.status, timadmin_status::RateLimiterUnavailable);
+        assert!(e.retryable);
+        // SAFETY: a static string.
+        let text = unsafe { CStr::from_ptr(timadmin_status_description(15)) };
+        assert_eq!(text.to_str().unwrap(), "shared rate limiter unavailable");
+        let e = timadmin_error::from(timadmin::Error::BodyTooLarge { limit: 1024 });
+        assert_eq!(e.status, timadmin_status::BodyTooLarge);
+        // SAFETY: a static string.
+        let text = unsafe { CStr::from_ptr(timadmin_status_description(14)) };
+        assert_eq!(text.to_str().unwrap(), "response body over the size limit");
     }
 
     #[test]

@@ -70,6 +70,10 @@ fn dead_end_client() -> *mut timadmin_client {
         allow_insecure_http: false,
         has_max_in_flight: false,
         max_in_flight: 0,
+        rate_limit_redis_url: ptr::null(),
+        has_fleet_size: false,
+        fleet_size: 0,
+        redis_fallback: 0,
     };
     let mut client = ptr::null_mut();
     // SAFETY: valid config and out-pointer.
@@ -83,14 +87,15 @@ proptest! {
     #[test]
     fn config_from_arbitrary_fields(
         sdkappid in prop_oneof![any::<u64>(), 1u64..=u64::from(u32::MAX)],
-        strings in vec(option::of(c_string()), 5),
-        flags in vec(any::<bool>(), 8),
+        strings in vec(option::of(c_string()), 6),
+        flags in vec(any::<bool>(), 9),
         timeout_ms in any::<u64>(),
         max_retries in any::<u32>(),
         rate in any::<f64>(),
         lifetime in any::<u64>(),
         max_response_bytes in any::<u64>(),
         max_in_flight in any::<u32>(),
+        (fleet_size, redis_fallback) in (any::<u32>(), prop_oneof![0..=3, any::<i32>()]),
     ) {
         let cfg = timadmin_config {
             sdkappid,
@@ -115,6 +120,10 @@ proptest! {
             allow_insecure_http: flags[6],
             has_max_in_flight: flags[7],
             max_in_flight,
+            rate_limit_redis_url: ptr_of(&strings[5]),
+            has_fleet_size: flags[8],
+            fleet_size,
+            redis_fallback,
         };
         let mut client = ptr::null_mut();
         let mut err = ptr::null_mut();

@@ -67,7 +67,8 @@ impl AsyncClient {
         rate_limit = Some(timadmin::options::DEFAULT_RATE_LIMIT),
         max_response_bytes = i128::from(timadmin::options::DEFAULT_MAX_RESPONSE_BYTES),
         allow_insecure_http = false,
-        max_in_flight = i128::from(timadmin::options::DEFAULT_MAX_IN_FLIGHT)))]
+        max_in_flight = i128::from(timadmin::options::DEFAULT_MAX_IN_FLIGHT),
+        rate_limit_redis_url = None, fleet_size = None, redis_fallback = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -84,6 +85,9 @@ impl AsyncClient {
         max_response_bytes: i128,
         allow_insecure_http: bool,
         max_in_flight: i128,
+        rate_limit_redis_url: Option<String>,
+        fleet_size: Option<i128>,
+        redis_fallback: Option<String>,
     ) -> PyResult<Self> {
         let config = ClientArgs {
             sdkappid,
@@ -99,6 +103,9 @@ impl AsyncClient {
             max_response_bytes,
             allow_insecure_http,
             max_in_flight,
+            rate_limit_redis_url,
+            fleet_size,
+            redis_fallback,
         }
         .into_config(py)?;
         Self::from_config(py, config)

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
-use timadmin::{AppDefinedDataUpdate, ClientOptions, Config, RateLimit, UserSigProvider};
+use timadmin::{AppDefinedDataUpdate, ClientOptions, Config, RateLimit, RedisFallback, UserSigProvider};
 
 use crate::errors::{invalid, to_py};
 
@@ -162,6 +162,9 @@ pub(crate) struct ClientArgs<'py> {
     pub max_response_bytes: i128,
     pub allow_insecure_http: bool,
     pub max_in_flight: i128,
+    pub rate_limit_redis_url: Option<String>,
+    pub fleet_size: Option<i128>,
+    pub redis_fallback: Option<String>,
 }
 
 impl ClientArgs<'_> {
@@ -188,6 +191,13 @@ impl ClientArgs<'_> {
             max_response_bytes: Some(to_u64(py, "max_response_bytes", self.max_response_bytes)?),
             allow_insecure_http: Some(self.allow_insecure_http),
             max_in_flight: Some(to_u32(py, "max_in_flight", self.max_in_flight)?),
+            rate_limit_redis_url: self.rate_limit_redis_url,
+            fleet_size: opt_u32(py, "fleet_size", self.fleet_size)?,
+            redis_fallback: self
+                .redis_fallback
+                .map(|text| text.parse::<RedisFallback>())
+                .transpose()
+                .map_err(|e| to_py(py, e))?,
             ..ClientOptions::default()
         }
         .build()

@@ -95,7 +95,8 @@ impl Client {
         rate_limit = Some(timadmin::options::DEFAULT_RATE_LIMIT),
         max_response_bytes = i128::from(timadmin::options::DEFAULT_MAX_RESPONSE_BYTES),
         allow_insecure_http = false,
-        max_in_flight = i128::from(timadmin::options::DEFAULT_MAX_IN_FLIGHT)))]
+        max_in_flight = i128::from(timadmin::options::DEFAULT_MAX_IN_FLIGHT),
+        rate_limit_redis_url = None, fleet_size = None, redis_fallback = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -112,6 +113,9 @@ impl Client {
         max_response_bytes: i128,
         allow_insecure_http: bool,
         max_in_flight: i128,
+        rate_limit_redis_url: Option<String>,
+        fleet_size: Option<i128>,
+        redis_fallback: Option<String>,
     ) -> PyResult<Self> {
         let config = ClientArgs {
             sdkappid,
@@ -127,6 +131,9 @@ impl Client {
             max_response_bytes,
             allow_insecure_http,
             max_in_flight,
+            rate_limit_redis_url,
+            fleet_size,
+            redis_fallback,
         }
         .into_config(py)?;
         Self::from_config(py, config)
@@ -134,7 +141,7 @@ impl Client {
 
     /// A client configured from the `TIM_*` environment variables (see the core's
     /// `Config::from_env`: TIM_SDKAPPID, TIM_SECRET_KEY or TIM_USERSIG, TIM_IDENTIFIER,
-    /// TIM_REGION, TIM_BASE_URL).
+    /// TIM_REGION, TIM_BASE_URL, TIM_RATE_LIMIT_REDIS_URL, TIM_FLEET_SIZE, TIM_REDIS_FALLBACK).
     #[classmethod]
     fn from_env(_cls: &Bound<'_, PyType>, py: Python<'_>) -> PyResult<Self> {
         let config = timadmin::Config::from_env().map_err(|e| to_py(py, e))?;

@@ -82,6 +82,7 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             kwargs.set_item("limit", *limit)?;
             ("BodyTooLargeError", err.to_string())
         }
+        Error::RateLimiterUnavailable(_) => ("RateLimiterUnavailableError", err.to_string()),
         _ => ("TimError", err.to_string()),
     };
     let cls = py.import(ERRORS_MODULE)?.getattr(class)?;

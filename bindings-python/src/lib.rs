@@ -45,6 +45,8 @@ fn add_defaults(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("DEFAULT_USERSIG_LIFETIME", options::DEFAULT_USERSIG_LIFETIME.as_secs())?;
     m.add("DEFAULT_MAX_RESPONSE_BYTES", options::DEFAULT_MAX_RESPONSE_BYTES)?;
     m.add("DEFAULT_MAX_IN_FLIGHT", options::DEFAULT_MAX_IN_FLIGHT)?;
+    m.add("DEFAULT_FLEET_SIZE", options::DEFAULT_FLEET_SIZE)?;
+    m.add("DEFAULT_REDIS_FALLBACK", options::DEFAULT_REDIS_FALLBACK.as_str())?;
     Ok(())
 }
 

@@ -46,11 +46,22 @@ pub enum RateLimit {
     Off,
 }
 
+/// What calls do while the Redis behind a shared rate limit (`rateLimitRedisUrl`) cannot be
+/// reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum RedisFallback {
+    /// Each process keeps each endpoint under `rateLimit / fleetSize` on its own (the default).
+    LocalShare,
+    /// Calls fail with `RateLimiterUnavailable` (nothing is sent) until Redis answers again.
+    Fail,
+}
+
 /// How to build a `TimAdminClient`. Set `sdkappid` and exactly one of `secretKey`, `usersig` or
 /// `usersigProvider` (apps: the provider); everything else is optional and takes the core's
 /// default when unset: identifier `administrator`, region China, 10 s timeout per attempt,
 /// 3 retries, 200 calls/s per endpoint, 24 h lifetime for self-signed UserSigs, 4 MiB response
-/// bodies, 64 calls in flight, clear-text HTTP only to loopback.
+/// bodies, 64 calls in flight, clear-text HTTP only to loopback, no shared rate limit (fleet
+/// size 1 and the `LocalShare` fallback when one is set).
 #[derive(uniffi::Record)]
 pub struct ClientConfig {
     /// The app's SDKAppID (1..=4294967295).
@@ -97,6 +108,18 @@ pub struct ClientConfig {
     /// HTTP attempts in flight at once for this client (default 64); more calls wait.
     #[uniffi(default)]
     pub max_in_flight: Option<u32>,
+    /// Share `rateLimit` (the whole fleet's budget) with every process of the app using this
+    /// Redis: `redis://[:password@]host:port/db`. Never shown in errors or logs. Back-end tools
+    /// and servers; an app on a phone has no business reaching a Redis.
+    #[uniffi(default)]
+    pub rate_limit_redis_url: Option<String>,
+    /// How many processes share the budget (at least 1): while Redis is unreachable each keeps
+    /// to `rateLimit / fleetSize` per endpoint (with `RedisFallback.LocalShare`).
+    #[uniffi(default)]
+    pub fleet_size: Option<u32>,
+    /// What calls do while Redis is unreachable.
+    #[uniffi(default)]
+    pub redis_fallback: Option<RedisFallback>,
 }
 
 impl ClientConfig {
@@ -122,6 +145,12 @@ impl ClientConfig {
             max_response_bytes: self.max_response_bytes,
             allow_insecure_http: self.allow_insecure_http,
             max_in_flight: self.max_in_flight,
+            rate_limit_redis_url: self.rate_limit_redis_url,
+            fleet_size: self.fleet_size,
+            redis_fallback: self.redis_fallback.map(|f| match f {
+                RedisFallback::LocalShare => timadmin::RedisFallback::LocalShare,
+                RedisFallback::Fail => timadmin::RedisFallback::Fail,
+            }),
             ..timadmin::ClientOptions::default()
         }
     }

@@ -88,6 +88,14 @@ pub enum TimAdminError {
         /// The limit in bytes.
         limit: u64,
     },
+    /// The shared rate limiter's Redis cannot be reached and the client was configured with
+    /// `RedisFallback.Fail`: nothing was sent. Try again later (Redis is tried again at most
+    /// every second).
+    #[error("shared rate limiter unavailable: {detail}")]
+    RateLimiterUnavailable {
+        /// Which server (without its password) and what failed.
+        detail: String,
+    },
 }
 
 impl From<timadmin::Error> for TimAdminError {
@@ -112,6 +120,7 @@ impl From<timadmin::Error> for TimAdminError {
             E::Credentials(detail) => TimAdminError::Credentials { detail },
             E::Paging(detail) => TimAdminError::Paging { detail },
             E::BodyTooLarge { limit } => TimAdminError::BodyTooLarge { limit },
+            E::RateLimiterUnavailable(detail) => TimAdminError::RateLimiterUnavailable { detail },
             other => TimAdminError::Runtime {
                 detail: other.to_string(),
             },
@@ -156,5 +165,7 @@ mod tests {
         assert!(matches!(sig, TimAdminError::UserSig { ref reason, .. } if reason == "signature_mismatch"));
         let timeout: TimAdminError = timadmin::Error::Timeout(Duration::from_secs(2)).into();
         assert_eq!(timeout, TimAdminError::Timeout { after: Duration::from_secs(2) });
+        let redis: TimAdminError = timadmin::Error::RateLimiterUnavailable("redis down".into()).into();
+        assert_eq!(redis, TimAdminError::RateLimiterUnavailable { detail: "redis down".into() });
     }
 }

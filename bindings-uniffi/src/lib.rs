@@ -18,7 +18,7 @@ mod runtime;
 mod usersig;
 
 pub use client::{MemberPager, TimAdminClient};
-pub use config::{ClientConfig, RateLimit, UserSigProvider};
+pub use config::{ClientConfig, RateLimit, RedisFallback, UserSigProvider};
 pub use error::TimAdminError;
 pub use model::{
     AppDefinedDataUpdate, ApplyJoinOption, Claims, GetGroupMemberInfoRequest, GetGroupMemberInfoResponse,

@@ -10,8 +10,10 @@ use std::time::Duration;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
-use timadmin::options::{DEFAULT_IDENTIFIER, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RATE_LIMIT};
-use timadmin::{ApplyJoinOption, Region};
+use timadmin::options::{
+    DEFAULT_FLEET_SIZE, DEFAULT_IDENTIFIER, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RATE_LIMIT,
+};
+use timadmin::{ApplyJoinOption, RedisFallback, Region};
 
 /// Default lifetime of `usersig gen` tokens: 180 days, as in the vendor's samples.
 pub const DEFAULT_USERSIG_EXPIRE: u64 = 180 * 86_400;
@@ -76,6 +78,20 @@ pub struct GlobalArgs {
     /// travels in clear text. Only for a trusted network path.
     #[arg(long, global = true, env = "TIM_ALLOW_INSECURE_HTTP")]
     pub allow_insecure_http: bool,
+    /// Share --rate-limit with every process using this Redis and SDKAppID (a fleet):
+    /// `redis://[:PASSWORD@]HOST:PORT/DB`. Prefer the environment variable when the URL holds a
+    /// password (the command line is visible to other users); it is never printed.
+    #[arg(long, global = true, env = "TIM_RATE_LIMIT_REDIS_URL", hide_env_values = true, value_name = "URL")]
+    pub rate_limit_redis_url: Option<String>,
+    /// How many processes share the budget: while Redis is unreachable each keeps to
+    /// --rate-limit / N per endpoint (with --redis-fallback local-share).
+    #[arg(long, global = true, env = "TIM_FLEET_SIZE", value_name = "N",
+        help = format!("How many processes share the budget; while Redis is unreachable each keeps to --rate-limit / N (default {DEFAULT_FLEET_SIZE})"))]
+    pub fleet_size: Option<u32>,
+    /// While Redis is unreachable: `local-share` (default: each process keeps to its share of
+    /// the budget) or `fail` (calls fail with exit code 3 until Redis answers).
+    #[arg(long, global = true, env = "TIM_REDIS_FALLBACK", value_parser = parse_redis_fallback, value_name = "local-share|fail")]
+    pub redis_fallback: Option<RedisFallback>,
     /// Log to stderr (-v info, -vv debug, -vvv trace). Logs never contain secrets.
     #[arg(short, long, global = true, action = ArgAction::Count)]
     pub verbose: u8,
@@ -234,6 +250,14 @@ fn trimmed(s: &str) -> Result<String, String> {
 /// A region name or alias, as the core parses it.
 fn parse_region(s: &str) -> Result<Region, String> {
     Region::from_str(s).map_err(|e| match e {
+        timadmin::Error::InvalidArgument { reason, .. } => reason,
+        other => other.to_string(),
+    })
+}
+
+/// `local-share` or `fail`, as the core parses them.
+fn parse_redis_fallback(s: &str) -> Result<RedisFallback, String> {
+    RedisFallback::from_str(s).map_err(|e| match e {
         timadmin::Error::InvalidArgument { reason, .. } => reason,
         other => other.to_string(),
     })

@@ -102,6 +102,9 @@ impl Context<'_> {
             max_response_bytes: g.max_response_bytes,
             max_in_flight: g.max_in_flight,
             allow_insecure_http: Some(g.allow_insecure_http),
+            rate_limit_redis_url: non_empty(&g.rate_limit_redis_url).map(str::to_owned),
+            fleet_size: g.fleet_size,
+            redis_fallback: g.redis_fallback,
             ..ClientOptions::default()
         };
         let missing_credentials = secret_key.is_none() && usersig.is_none();

@@ -75,7 +75,8 @@ impl CliError {
 }
 
 /// Exit code of a core error: service errors 1, anything caught before sending 2, anything
-/// that went wrong on the way (network, timeout, HTTP, undecodable or inconsistent answers) 3.
+/// that went wrong on the way (network, timeout, HTTP, undecodable or inconsistent answers, the
+/// shared rate limiter's Redis unreachable with `--redis-fallback fail`) 3.
 pub fn core_exit_code(e: &Error) -> i32 {
     match e {
         Error::Api { .. } => EXIT_SERVICE,
@@ -95,6 +96,7 @@ mod tests {
         assert_eq!(CliError::from(Error::invalid("Name", "too long")).exit_code(), 2);
         assert_eq!(CliError::from(Error::Transport("refused".into())).exit_code(), 3);
         assert_eq!(CliError::from(Error::Timeout(Duration::from_secs(1))).exit_code(), 3);
+        assert_eq!(CliError::from(Error::RateLimiterUnavailable("redis down".into())).exit_code(), 3);
         assert_eq!(CliError::Usage("x".into()).exit_code(), 2);
         assert_eq!(CliError::NotVerified(UserSigError::SignatureMismatch).exit_code(), 1);
         assert_eq!(CliError::Io(io::Error::from(io::ErrorKind::BrokenPipe)).exit_code(), 0);

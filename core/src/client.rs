@@ -50,7 +50,7 @@ impl Client {
                 identifier: config.identifier.clone(),
                 transport: Transport::new(&config)?,
                 auth: Auth::new(&config)?,
-                limits: RateLimits::new(config.rate_limit)?,
+                limits: RateLimits::new(&config)?,
                 retry: config.retry.clone(),
             }),
         })
@@ -115,7 +115,9 @@ impl Client {
         let mut retries = 0u32;
         let mut refreshed_credentials = false;
         loop {
-            inner.limits.acquire(command).await;
+            // A limiter that forbids the call (shared limiter down, fallback `Fail`) fails it at
+            // once: the client's retries would only wait on the same state.
+            inner.limits.acquire(command).await?;
             let (usersig, generation) = inner.auth.usersig().await?;
             let secrets = inner.auth.secrets(&usersig);
             let outcome = match inner.transport.post(command, &body, &secrets).await {

@@ -1,10 +1,12 @@
-//! Client configuration: app, credentials, endpoint, timeouts, retries, rate limit.
+//! Client configuration: app, credentials, endpoint, timeouts, retries, rate limit (local, or
+//! shared by a fleet through Redis).
 
 use std::fmt;
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{Error, Result};
 use crate::region::{Endpoint, Region};
@@ -36,6 +38,15 @@ pub const MAX_MAX_IN_FLIGHT: u32 = 10_000;
 pub const MIN_RATE_LIMIT: f64 = 1.0 / 86_400.0;
 /// Fastest client-side rate limit accepted (calls per second per endpoint).
 pub const MAX_RATE_LIMIT: f64 = 1e9;
+/// Processes sharing one rate limit when none is configured (see [`SharedRateLimit::fleet_size`]).
+pub const DEFAULT_FLEET_SIZE: u32 = 1;
+/// What a client does while Redis cannot be reached, when nothing is configured.
+pub const DEFAULT_REDIS_FALLBACK: RedisFallback = RedisFallback::LocalShare;
+/// The longest a call waits on one Redis operation (a script round trip, or connecting and
+/// the round trip) before the shared limiter counts Redis as unreachable.
+pub const REDIS_TIMEOUT: Duration = Duration::from_millis(100);
+/// While Redis is unreachable, how often one call tries it again.
+pub const REDIS_RETRY_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Supplies a fresh UserSig on demand (for apps that must not hold the secret key).
 /// Called when the client needs a UserSig and again when the service says the one in use is
@@ -103,6 +114,168 @@ impl fmt::Debug for Credentials {
     }
 }
 
+/// What a client does while the Redis server behind a shared rate limit cannot be reached (or
+/// answers slower than [`REDIS_TIMEOUT`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RedisFallback {
+    /// Each process keeps each endpoint under `rate_limit / fleet_size` on its own, so that the
+    /// fleet as a whole stays within the budget (the default).
+    #[default]
+    LocalShare,
+    /// Calls fail with [`Error::RateLimiterUnavailable`] until Redis answers again.
+    Fail,
+}
+
+impl RedisFallback {
+    /// The setting's name in configuration text: `local-share` or `fail`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RedisFallback::LocalShare => "local-share",
+            RedisFallback::Fail => "fail",
+        }
+    }
+}
+
+impl fmt::Display for RedisFallback {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for RedisFallback {
+    type Err = Error;
+
+    /// `local-share` (or `local_share`) and `fail`, in any case.
+    fn from_str(text: &str) -> Result<Self> {
+        match text.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "local-share" => Ok(RedisFallback::LocalShare),
+            "fail" => Ok(RedisFallback::Fail),
+            _ => Err(Error::invalid("redis_fallback", format!("{text:?} is not local-share or fail"))),
+        }
+    }
+}
+
+/// The URL of a Redis server (`redis://[user:password@]host[:port][/db]`, or
+/// `redis+unix:///path/to/socket[?db=N]`). It may hold a password, so it is kept secret:
+/// [`RedisUrl::redacted`] is what logs, errors and `Debug` show.
+#[derive(Clone)]
+pub struct RedisUrl {
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    url: SecretString,
+    redacted: String,
+}
+
+impl RedisUrl {
+    /// Checks `text` is a Redis URL this build can use. Errors (field `rate_limit_redis_url`)
+    /// never repeat the text, which may hold a password.
+    pub fn parse(text: &str) -> Result<Self> {
+        const FIELD: &str = "rate_limit_redis_url";
+        let url = url::Url::parse(text.trim()).map_err(|e| Error::invalid(FIELD, format!("is not a URL ({e})")))?;
+        match url.scheme() {
+            "redis" | "valkey" => {
+                if url.host_str().is_none_or(str::is_empty) {
+                    return Err(Error::invalid(FIELD, "has no host (redis://host:port/db)"));
+                }
+                if url.path().trim_start_matches('/').parse::<i64>().is_err() && url.path().len() > 1 {
+                    return Err(Error::invalid(FIELD, "the path must be a database number (redis://host:port/0)"));
+                }
+            }
+            "redis+unix" | "unix" => {
+                if url.path().is_empty() {
+                    return Err(Error::invalid(FIELD, "has no socket path (redis+unix:///path/to/socket)"));
+                }
+            }
+            "rediss" | "valkeys" => {
+                return Err(Error::invalid(FIELD, "TLS (rediss://) is not supported: use redis:// on a trusted network"))
+            }
+            _ => return Err(Error::invalid(FIELD, "must be a redis:// or redis+unix:// URL")),
+        }
+        let mut shown = url.clone();
+        // Userinfo never leaves this type; `set_*` only fail for URLs without a host (unix).
+        let _ = shown.set_password(None);
+        let _ = shown.set_username("");
+        shown.set_query(None);
+        shown.set_fragment(None);
+        Ok(RedisUrl {
+            url: SecretString::from(text.trim().to_owned()),
+            redacted: shown.to_string(),
+        })
+    }
+
+    /// The URL without user name, password or query: safe to log and show.
+    pub fn redacted(&self) -> &str {
+        &self.redacted
+    }
+
+    /// The full URL, password included, for the Redis client only.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    pub(crate) fn expose(&self) -> &str {
+        self.url.expose_secret()
+    }
+
+    /// The password in the URL, if any, as written and percent-decoded: the texts to scrub from
+    /// anything a driver says.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    pub(crate) fn password(&self) -> Option<(String, String)> {
+        let url = url::Url::parse(self.expose()).ok()?;
+        let raw = url.password().filter(|p| !p.is_empty())?;
+        Some((raw.to_owned(), percent_decode(raw)))
+    }
+}
+
+/// `%XX` escapes decoded (the URL's userinfo encoding); anything malformed is kept as is.
+#[cfg_attr(not(feature = "redis"), allow(dead_code))]
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+impl fmt::Debug for RedisUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RedisUrl({:?})", self.redacted)
+    }
+}
+
+/// A rate limit shared by every process of a fleet through one Redis server: each endpoint of
+/// the app at or under [`Config::rate_limit`] calls per second in total, however many processes
+/// send them. See the crate's "Running a fleet" documentation in the README.
+#[derive(Debug, Clone)]
+pub struct SharedRateLimit {
+    /// Where the fleet's shared state lives.
+    pub redis_url: RedisUrl,
+    /// How many processes share the budget; while Redis is unreachable each one falls back to
+    /// `rate_limit / fleet_size` (with [`RedisFallback::LocalShare`]). At least 1.
+    pub fleet_size: u32,
+    /// What to do while Redis is unreachable.
+    pub fallback: RedisFallback,
+}
+
+impl SharedRateLimit {
+    /// A shared limit through the Redis at `redis_url`, with the default fleet size and fallback.
+    pub fn new(redis_url: &str) -> Result<Self> {
+        Ok(SharedRateLimit {
+            redis_url: RedisUrl::parse(redis_url)?,
+            fleet_size: DEFAULT_FLEET_SIZE,
+            fallback: DEFAULT_REDIS_FALLBACK,
+        })
+    }
+}
+
 /// When and how long to wait before trying a failed call again.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {
@@ -167,8 +340,11 @@ pub struct Config {
     pub timeout: Duration,
     /// Retry behaviour.
     pub retry: RetryPolicy,
-    /// Client-side calls per second per endpoint; `None` disables the limiter.
+    /// Client-side calls per second per endpoint; `None` disables the limiter. With
+    /// [`Config::shared_rate_limit`] this is the budget of the whole fleet.
     pub rate_limit: Option<f64>,
+    /// The rate limit shared by a fleet through Redis; `None` keeps it to this process.
+    pub shared_rate_limit: Option<SharedRateLimit>,
     /// Lifetime of self-signed admin UserSigs (secret-key credentials only).
     pub usersig_lifetime: Duration,
     /// Where "now" comes from for signing and renewing UserSigs (the system clock; tests pin it).
@@ -193,6 +369,7 @@ impl fmt::Debug for Config {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("rate_limit", &self.rate_limit)
+            .field("shared_rate_limit", &self.shared_rate_limit)
             .field("usersig_lifetime", &self.usersig_lifetime)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("allow_insecure_http", &self.allow_insecure_http)
@@ -213,6 +390,7 @@ impl Config {
             timeout: DEFAULT_TIMEOUT,
             retry: RetryPolicy::default(),
             rate_limit: Some(DEFAULT_RATE_LIMIT),
+            shared_rate_limit: None,
             usersig_lifetime: DEFAULT_USERSIG_LIFETIME,
             clock: Arc::new(SystemClock),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
@@ -272,6 +450,13 @@ impl Config {
     /// Sets the client-side rate limit (calls per second per endpoint); `None` disables it.
     pub fn with_rate_limit(mut self, per_second: Option<f64>) -> Self {
         self.rate_limit = per_second;
+        self
+    }
+
+    /// Shares the rate limit with every process configured with the same Redis and SDKAppID
+    /// (`None`: this process only). Needs the crate's `redis` feature.
+    pub fn with_shared_rate_limit(mut self, shared: Option<SharedRateLimit>) -> Self {
+        self.shared_rate_limit = shared;
         self
     }
 
@@ -340,14 +525,31 @@ impl Config {
                 ));
             }
         }
+        if let Some(shared) = &self.shared_rate_limit {
+            if !cfg!(feature = "redis") {
+                return Err(Error::invalid(
+                    "rate_limit_redis_url",
+                    "this build of timadmin has no Redis support (the `redis` cargo feature)",
+                ));
+            }
+            if self.rate_limit.is_none() {
+                return Err(Error::invalid(
+                    "rate_limit_redis_url",
+                    "a shared rate limit needs a rate: rate_limit must not be off",
+                ));
+            }
+            if shared.fleet_size == 0 {
+                return Err(Error::invalid("fleet_size", "must be at least 1"));
+            }
+        }
         if self.usersig_lifetime < Duration::from_secs(60) {
             return Err(Error::invalid("usersig_lifetime", "must be at least 60 seconds"));
         }
         match &self.credentials {
-            Credentials::SecretKey(k) if secrecy::ExposeSecret::expose_secret(k).is_empty() => {
+            Credentials::SecretKey(k) if k.expose_secret().is_empty() => {
                 Err(Error::invalid("secret_key", "must not be empty"))
             }
-            Credentials::UserSig(s) if secrecy::ExposeSecret::expose_secret(s).is_empty() => {
+            Credentials::UserSig(s) if s.expose_secret().is_empty() => {
                 Err(Error::invalid("usersig", "must not be empty"))
             }
             _ => Ok(()),
@@ -438,6 +640,33 @@ mod tests {
             .validate()
             .unwrap_err();
         assert!(matches!(e, Error::InvalidArgument { ref field, .. } if field == "base_url"), "{e}");
+    }
+
+    #[test]
+    fn redis_urls_are_checked_and_never_shown() {
+        let url = RedisUrl::parse("redis://ops:s3cr%40t@10.0.0.7:6380/2?protocol=resp3").unwrap();
+        assert_eq!(url.redacted(), "redis://10.0.0.7:6380/2");
+        assert_eq!(url.password(), Some(("s3cr%40t".to_owned(), "s3cr@t".to_owned())));
+        assert!(!format!("{url:?}").contains("s3cr"));
+        let shared = SharedRateLimit::new("redis://:pw-123@127.0.0.1/0").unwrap();
+        let c = Config::new(1, Credentials::secret_key("k")).with_shared_rate_limit(Some(shared));
+        assert!(!format!("{c:?}").contains("pw-123"), "{c:?}");
+        assert_eq!(RedisUrl::parse("redis+unix:///run/redis.sock").unwrap().redacted(), "redis+unix:///run/redis.sock");
+        assert_eq!(RedisUrl::parse("redis://127.0.0.1:6379").unwrap().password(), None);
+        for bad in ["", "127.0.0.1:6379", "http://h", "rediss://:pw-123@h", "redis://:pw-123@h/x", "redis:///0"] {
+            let e = RedisUrl::parse(bad).unwrap_err();
+            assert!(matches!(e, Error::InvalidArgument { ref field, .. } if field == "rate_limit_redis_url"), "{bad}");
+            assert!(!e.to_string().contains("pw-123"), "{e}");
+        }
+    }
+
+    #[test]
+    fn redis_fallback_names() {
+        for f in [RedisFallback::LocalShare, RedisFallback::Fail] {
+            assert_eq!(f.as_str().parse::<RedisFallback>().unwrap(), f);
+        }
+        assert_eq!("LOCAL_SHARE".parse::<RedisFallback>().unwrap(), RedisFallback::LocalShare);
+        assert!("off".parse::<RedisFallback>().is_err());
     }
 
     #[test]

@@ -71,6 +71,11 @@ pub enum Error {
     /// A blocking call was made where it cannot run (e.g. inside an async runtime).
     #[error("runtime error: {0}")]
     Runtime(String),
+    /// The shared rate limiter's Redis cannot be reached and the client is configured to fail
+    /// calls rather than fall back to a local limit (`RedisFallback::Fail`). Nothing was sent.
+    /// The text names the server without its password.
+    #[error("shared rate limiter unavailable: {0}")]
+    RateLimiterUnavailable(String),
 }
 
 impl Error {
@@ -110,7 +115,7 @@ impl Error {
     /// Whether trying the same call again later may succeed.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport(_) | Error::Timeout(_) => true,
+            Error::Transport(_) | Error::Timeout(_) | Error::RateLimiterUnavailable(_) => true,
             Error::HttpStatus { status, .. } => *status >= 500 || *status == 429,
             Error::Api { kind, .. } => kind.is_retryable(),
             _ => false,
@@ -418,6 +423,7 @@ mod tests {
         }
         assert!(Error::api(60007, "").is_rate_limited());
         assert!(Error::HttpStatus { status: 502, excerpt: String::new() }.is_retryable());
+        assert!(Error::RateLimiterUnavailable("redis://127.0.0.1:6379/0: timed out".into()).is_retryable());
         assert!(!Error::HttpStatus { status: 404, excerpt: String::new() }.is_retryable());
         assert!(ApiErrorKind::from_code(70001).is_stale_credential());
         assert!(ApiErrorKind::from_code(60005).is_auth());

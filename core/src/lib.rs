@@ -50,7 +50,9 @@ pub mod validate;
 
 pub use blocking::{BlockingClient, BlockingMemberPager};
 pub use client::Client;
-pub use config::{AsyncUserSigProvider, Config, Credentials, RetryPolicy, UserSigProvider};
+pub use config::{
+    AsyncUserSigProvider, Config, Credentials, RedisFallback, RedisUrl, RetryPolicy, SharedRateLimit, UserSigProvider,
+};
 pub use error::{ApiErrorKind, Error, Result};
 pub use model::{
     is_community_group, AppDefinedDataUpdate, ApplyJoinOption, GetGroupMemberInfoRequest, GetGroupMemberInfoResponse,

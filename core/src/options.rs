@@ -20,17 +20,26 @@
 //!   unless `allow_insecure_http` is set: requests carry the UserSig in their URL.
 //! - Identifiers have no control characters and at most 32 bytes
 //!   ([`crate::validate::MAX_IDENTIFIER_BYTES`]).
+//! - `rate_limit_redis_url` shares `rate_limit` with every process using the same Redis and
+//!   SDKAppID (a `redis://` or `redis+unix://` URL; needs the `redis` cargo feature and a rate
+//!   limit that is not off). With it, `fleet_size` (at least 1, default [`DEFAULT_FLEET_SIZE`])
+//!   and `redis_fallback` (default [`DEFAULT_REDIS_FALLBACK`]) say what happens while Redis is
+//!   unreachable; without it they are ignored, so a fleet can turn sharing off by leaving the
+//!   URL out. Errors never repeat the URL, which may hold a password.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::config::{AsyncUserSigProvider, Config, Credentials, RetryPolicy, UserSigProvider};
+use crate::config::{
+    AsyncUserSigProvider, Config, Credentials, RedisUrl, RetryPolicy, SharedRateLimit, UserSigProvider,
+};
 use crate::error::{Error, Result};
 use crate::region::{Endpoint, Region};
 
 pub use crate::config::{
-    DEFAULT_IDENTIFIER, DEFAULT_MAX_RETRIES, DEFAULT_RATE_LIMIT, DEFAULT_TIMEOUT, DEFAULT_USERSIG_LIFETIME,
+    RedisFallback, DEFAULT_FLEET_SIZE, DEFAULT_IDENTIFIER, DEFAULT_MAX_RETRIES, DEFAULT_RATE_LIMIT,
+    DEFAULT_REDIS_FALLBACK, DEFAULT_TIMEOUT, DEFAULT_USERSIG_LIFETIME, REDIS_RETRY_INTERVAL, REDIS_TIMEOUT,
 };
 pub use crate::config::{
     DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RESPONSE_BYTES, MAX_MAX_IN_FLIGHT, MAX_MAX_RESPONSE_BYTES, MAX_RATE_LIMIT,
@@ -76,7 +85,7 @@ pub struct ClientOptions {
     pub timeout: Option<Duration>,
     /// Retries after a failed attempt (0 disables retrying).
     pub max_retries: Option<u32>,
-    /// Client-side calls per second per endpoint.
+    /// Client-side calls per second per endpoint (the whole fleet's, with a Redis URL).
     pub rate_limit: Option<RateLimit>,
     /// Lifetime of self-signed admin UserSigs (secret-key credentials only).
     pub usersig_lifetime: Option<Duration>,
@@ -89,6 +98,14 @@ pub struct ClientOptions {
     /// HTTP attempts in flight at once per client; more calls queue (default
     /// [`DEFAULT_MAX_IN_FLIGHT`]).
     pub max_in_flight: Option<u32>,
+    /// A Redis server through which every process of a fleet shares `rate_limit`
+    /// (`redis://[:password@]host:port/db`). Secret: never shown.
+    pub rate_limit_redis_url: Option<String>,
+    /// How many processes share the budget: while Redis is unreachable each falls back to
+    /// `rate_limit / fleet_size` per endpoint.
+    pub fleet_size: Option<u32>,
+    /// What calls do while Redis is unreachable: fall back to the local share, or fail.
+    pub redis_fallback: Option<RedisFallback>,
 }
 
 impl fmt::Debug for ClientOptions {
@@ -110,6 +127,9 @@ impl fmt::Debug for ClientOptions {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("max_in_flight", &self.max_in_flight)
+            .field("rate_limit_redis_url", &self.rate_limit_redis_url.as_deref().map(redacted_url))
+            .field("fleet_size", &self.fleet_size)
+            .field("redis_fallback", &self.redis_fallback)
             .finish()
     }
 }
@@ -127,10 +147,11 @@ impl ClientOptions {
     }
 
     /// Options from the `TIM_*` environment variables: `TIM_SDKAPPID`, `TIM_SECRET_KEY` or
-    /// `TIM_USERSIG`, `TIM_IDENTIFIER`, `TIM_REGION`, `TIM_BASE_URL`, and
+    /// `TIM_USERSIG`, `TIM_IDENTIFIER`, `TIM_REGION`, `TIM_BASE_URL`,
     /// `TIM_ALLOW_INSECURE_HTTP` (`1`/`true`/`yes`/`on`, or `0`/`false`/`no`/`off`) beside a
-    /// clear-text `TIM_BASE_URL`. Empty variables count as unset. Errors from
-    /// [`ClientOptions::build`] then name the variable.
+    /// clear-text `TIM_BASE_URL`, and for a fleet `TIM_RATE_LIMIT_REDIS_URL`, `TIM_FLEET_SIZE`,
+    /// `TIM_REDIS_FALLBACK` (`local-share` or `fail`). Empty variables count as unset. Errors
+    /// from [`ClientOptions::build`] then name the variable.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
         let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         let sdkappid = match get("TIM_SDKAPPID") {
@@ -165,6 +186,20 @@ impl ClientOptions {
                 }
             }),
         };
+        let fleet_size = match get("TIM_FLEET_SIZE") {
+            Some(text) => Some(
+                text.parse::<u32>()
+                    .map_err(|_| Error::invalid("TIM_FLEET_SIZE", format!("{text:?} is not a whole number of processes")))?,
+            ),
+            None => None,
+        };
+        let redis_fallback = match get("TIM_REDIS_FALLBACK") {
+            Some(text) => Some(text.parse::<RedisFallback>().map_err(|e| match e {
+                Error::InvalidArgument { reason, .. } => Error::invalid("TIM_REDIS_FALLBACK", reason),
+                other => other,
+            })?),
+            None => None,
+        };
         Ok(ClientOptions {
             sdkappid,
             secret_key,
@@ -173,6 +208,9 @@ impl ClientOptions {
             region,
             base_url,
             allow_insecure_http,
+            rate_limit_redis_url: get("TIM_RATE_LIMIT_REDIS_URL"),
+            fleet_size,
+            redis_fallback,
             ..Self::default()
         })
     }
@@ -233,6 +271,14 @@ impl ClientOptions {
         config.max_response_bytes = self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
         config.allow_insecure_http = self.allow_insecure_http.unwrap_or(false);
         config.max_in_flight = self.max_in_flight.unwrap_or(DEFAULT_MAX_IN_FLIGHT);
+        config.shared_rate_limit = match self.rate_limit_redis_url {
+            None => None,
+            Some(url) => Some(SharedRateLimit {
+                redis_url: RedisUrl::parse(&url)?,
+                fleet_size: self.fleet_size.unwrap_or(DEFAULT_FLEET_SIZE),
+                fallback: self.redis_fallback.unwrap_or(DEFAULT_REDIS_FALLBACK),
+            }),
+        };
         config.validate()?;
         Ok(config)
     }
@@ -278,7 +324,8 @@ impl ClientOptions {
 
 impl Config {
     /// Reads `TIM_SDKAPPID`, `TIM_SECRET_KEY` or `TIM_USERSIG`, `TIM_IDENTIFIER`, `TIM_REGION`,
-    /// `TIM_BASE_URL` from the environment (see [`ClientOptions::from_lookup`]).
+    /// `TIM_BASE_URL`, and `TIM_RATE_LIMIT_REDIS_URL`, `TIM_FLEET_SIZE`, `TIM_REDIS_FALLBACK` for
+    /// a fleet, from the environment (see [`ClientOptions::from_lookup`]).
     pub fn from_env() -> Result<Self> {
         ClientOptions::config_from_env()
     }
@@ -287,6 +334,11 @@ impl Config {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
         ClientOptions::config_from_lookup(lookup)
     }
+}
+
+/// A Redis URL as [`ClientOptions`]' `Debug` shows it: without user name and password.
+fn redacted_url(text: &str) -> String {
+    RedisUrl::parse(text).map_or_else(|_| "[unparsable, redacted]".to_owned(), |u| u.redacted().to_owned())
 }
 
 /// The environment variable behind a setting, for errors of [`ClientOptions::config_from_lookup`].
@@ -299,6 +351,9 @@ fn env_name(field: &str) -> &str {
         "region" => "TIM_REGION",
         "base_url" => "TIM_BASE_URL",
         "allow_insecure_http" => "TIM_ALLOW_INSECURE_HTTP",
+        "rate_limit_redis_url" => "TIM_RATE_LIMIT_REDIS_URL",
+        "fleet_size" => "TIM_FLEET_SIZE",
+        "redis_fallback" => "TIM_REDIS_FALLBACK",
         other => other,
     }
 }
@@ -506,6 +561,84 @@ mod tests {
         assert!(matches!(c.credentials, Credentials::UserSig(_)));
         assert!(matches!(c.endpoint, Endpoint::BaseUrl { .. }), "TIM_BASE_URL overrides TIM_REGION");
         assert_eq!(c.identifier, DEFAULT_IDENTIFIER);
+    }
+
+    #[test]
+    fn shared_rate_limit_settings() {
+        let url = "redis://:pw-secret@127.0.0.1:6379/0";
+        let options = ClientOptions {
+            rate_limit_redis_url: Some(url.into()),
+            ..key(7)
+        };
+        assert!(!format!("{options:?}").contains("pw-secret"), "{options:?}");
+        assert!(format!("{options:?}").contains("redis://127.0.0.1:6379/0"), "{options:?}");
+        if !cfg!(feature = "redis") {
+            let e = options.build().unwrap_err();
+            assert_eq!(field_of(e), "rate_limit_redis_url");
+            return;
+        }
+        let c = options.build().unwrap();
+        let shared = c.shared_rate_limit.clone().unwrap();
+        assert_eq!(shared.redis_url.redacted(), "redis://127.0.0.1:6379/0");
+        assert_eq!(shared.fleet_size, DEFAULT_FLEET_SIZE);
+        assert_eq!(shared.fallback, DEFAULT_REDIS_FALLBACK);
+        assert_eq!(c.rate_limit, Some(DEFAULT_RATE_LIMIT), "the fleet's budget is rate_limit");
+        assert!(!format!("{c:?}").contains("pw-secret"));
+        let c = ClientOptions {
+            rate_limit_redis_url: Some(url.into()),
+            rate_limit: Some(RateLimit::PerSecond(50.0)),
+            fleet_size: Some(4),
+            redis_fallback: Some(RedisFallback::Fail),
+            ..key(7)
+        }
+        .build()
+        .unwrap();
+        let shared = c.shared_rate_limit.unwrap();
+        assert_eq!((shared.fleet_size, shared.fallback, c.rate_limit), (4, RedisFallback::Fail, Some(50.0)));
+        // Without a URL the fleet settings have nothing to apply to.
+        let c = ClientOptions { fleet_size: Some(0), redis_fallback: Some(RedisFallback::Fail), ..key(7) }.build().unwrap();
+        assert!(c.shared_rate_limit.is_none());
+        let off = ClientOptions { rate_limit_redis_url: Some(url.into()), rate_limit: Some(RateLimit::Off), ..key(7) };
+        assert_eq!(field_of(off.build().unwrap_err()), "rate_limit_redis_url");
+        let zero = ClientOptions { rate_limit_redis_url: Some(url.into()), fleet_size: Some(0), ..key(7) };
+        assert_eq!(field_of(zero.build().unwrap_err()), "fleet_size");
+        for bad in ["rediss://:pw-secret@h:6380", "http://:pw-secret@h", "pw-secret"] {
+            let e = ClientOptions { rate_limit_redis_url: Some(bad.into()), ..key(7) }.build().unwrap_err();
+            assert!(!e.to_string().contains("pw-secret"), "{e}");
+            assert_eq!(field_of(e), "rate_limit_redis_url");
+        }
+    }
+
+    #[test]
+    fn environment_reads_the_fleet_settings() {
+        let o = ClientOptions::from_lookup(env(&[
+            ("TIM_RATE_LIMIT_REDIS_URL", " redis://127.0.0.1:6379/0 "),
+            ("TIM_FLEET_SIZE", "3"),
+            ("TIM_REDIS_FALLBACK", "fail"),
+        ]))
+        .unwrap();
+        assert_eq!(o.rate_limit_redis_url.as_deref(), Some("redis://127.0.0.1:6379/0"));
+        assert_eq!(o.fleet_size, Some(3));
+        assert_eq!(o.redis_fallback, Some(RedisFallback::Fail));
+        let base = [("TIM_SDKAPPID", "1"), ("TIM_SECRET_KEY", "k")];
+        let cases: [(&str, &str, &str); 4] = [
+            ("TIM_FLEET_SIZE", "three", "TIM_FLEET_SIZE"),
+            ("TIM_REDIS_FALLBACK", "retry", "TIM_REDIS_FALLBACK"),
+            ("TIM_RATE_LIMIT_REDIS_URL", "rediss://:pw@h", "TIM_RATE_LIMIT_REDIS_URL"),
+            ("TIM_RATE_LIMIT_REDIS_URL", "not a url", "TIM_RATE_LIMIT_REDIS_URL"),
+        ];
+        for (name, value, want) in cases {
+            let mut pairs = base.to_vec();
+            pairs.push((name, value));
+            let e = ClientOptions::config_from_lookup(env(&pairs)).unwrap_err();
+            assert_eq!(field_of(e), want, "{name}={value}");
+        }
+        if cfg!(feature = "redis") {
+            let mut pairs = base.to_vec();
+            pairs.extend([("TIM_RATE_LIMIT_REDIS_URL", "redis://127.0.0.1:6379/0"), ("TIM_FLEET_SIZE", "0")]);
+            let e = ClientOptions::config_from_lookup(env(&pairs)).unwrap_err();
+            assert_eq!(field_of(e), "TIM_FLEET_SIZE");
+        }
     }
 
     #[test]

@@ -31,6 +31,9 @@ impl Command {
         }
     }
 
+    /// How many command words there are.
+    pub(crate) const COUNT: usize = 3;
+
     pub(crate) fn index(self) -> usize {
         self as usize
     }

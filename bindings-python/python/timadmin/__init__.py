@@ -11,8 +11,12 @@ endpoints ``get_group_member_info``, ``get_group_muted_account`` and
 
 Arguments left unset take the core's defaults, exported as ``DEFAULT_IDENTIFIER``,
 ``DEFAULT_REGION``, ``DEFAULT_TIMEOUT``, ``DEFAULT_MAX_RETRIES``, ``DEFAULT_RATE_LIMIT``,
-``DEFAULT_PAGE_SIZE``, ``DEFAULT_USERSIG_LIFETIME``, ``DEFAULT_MAX_RESPONSE_BYTES`` and
-``DEFAULT_MAX_IN_FLIGHT``.
+``DEFAULT_PAGE_SIZE``, ``DEFAULT_USERSIG_LIFETIME``, ``DEFAULT_MAX_RESPONSE_BYTES``,
+``DEFAULT_MAX_IN_FLIGHT``, ``DEFAULT_FLEET_SIZE`` and ``DEFAULT_REDIS_FALLBACK``.
+
+A fleet of processes shares one budget per endpoint through Redis:
+``Client(..., rate_limit_redis_url="redis://host:6379/0", fleet_size=4)`` (or
+``TIM_RATE_LIMIT_REDIS_URL`` with ``Client.from_env()``).
 
 Rust ``tracing`` events of the core are forwarded to the ``timadmin`` logger of ``logging``.
 """
@@ -32,6 +36,7 @@ from ._errors import (
     PagingError,
     PermissionDeniedError,
     RateLimitedError,
+    RateLimiterUnavailableError,
     ResponseTooLargeError,
     TimeoutError,
     TimError,
@@ -39,12 +44,14 @@ from ._errors import (
     UserSigError,
 )
 from ._timadmin import (
+    DEFAULT_FLEET_SIZE,
     DEFAULT_IDENTIFIER,
     DEFAULT_MAX_IN_FLIGHT,
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_PAGE_SIZE,
     DEFAULT_RATE_LIMIT,
+    DEFAULT_REDIS_FALLBACK,
     DEFAULT_REGION,
     DEFAULT_TIMEOUT,
     DEFAULT_USERSIG_LIFETIME,
@@ -73,6 +80,8 @@ __all__ = [
     "DEFAULT_USERSIG_LIFETIME",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_IN_FLIGHT",
+    "DEFAULT_FLEET_SIZE",
+    "DEFAULT_REDIS_FALLBACK",
     "gen_usersig",
     "verify_usersig",
     "UserSigClaims",
@@ -101,4 +110,5 @@ __all__ = [
     "UserSigError",
     "CredentialsError",
     "PagingError",
+    "RateLimiterUnavailableError",
 ]

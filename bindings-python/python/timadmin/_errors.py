@@ -28,6 +28,7 @@ __all__ = [
     "UserSigError",
     "CredentialsError",
     "PagingError",
+    "RateLimiterUnavailableError",
 ]
 
 
@@ -167,3 +168,9 @@ class CredentialsError(TimError):
 
 class PagingError(TimError):
     """The server broke the paging protocol (repeated cursor, no progress)."""
+
+
+class RateLimiterUnavailableError(TimError):
+    """The shared rate limiter's Redis cannot be reached and the client was built with
+    ``redis_fallback="fail"``: the call was not sent. Redis is tried again at most every second;
+    the message names the server without its password."""

@@ -31,6 +31,10 @@ DEFAULT_MAX_RESPONSE_BYTES: Final[int]
 """Largest response body a client reads, in bytes (``max_response_bytes``)."""
 DEFAULT_MAX_IN_FLIGHT: Final[int]
 """HTTP calls one client has in flight at once; more wait for a slot (``max_in_flight``)."""
+DEFAULT_FLEET_SIZE: Final[int]
+"""Processes sharing a Redis-backed rate limit (``fleet_size``)."""
+DEFAULT_REDIS_FALLBACK: Final[str]
+"""What calls do while the shared limiter's Redis is unreachable (``redis_fallback``): ``"local-share"``."""
 
 def gen_usersig(
     sdkappid: int, key: str, identifier: str, expire: int = 86400, userbuf: bytes | None = None
@@ -164,6 +168,9 @@ class Client:
         max_response_bytes: int = ...,
         allow_insecure_http: bool = False,
         max_in_flight: int = ...,
+        rate_limit_redis_url: str | None = None,
+        fleet_size: int | None = None,
+        redis_fallback: str | None = None,
     ) -> Self:
         """A client for app ``sdkappid``. Give exactly one of ``key`` (the console secret key: the client signs,
         caches and renews its admin UserSig), ``usersig`` (pre-signed) or ``usersig_provider`` (a callable
@@ -177,12 +184,17 @@ class Client:
         answer (a larger one raises ``BodyTooLargeError``); ``max_in_flight`` (default ``DEFAULT_MAX_IN_FLIGHT``)
         caps the calls one client has on the wire at once, the rest wait. A plain ``http://`` ``base_url`` must
         name a loopback host (127.0.0.0/8, ::1, localhost) unless ``allow_insecure_http=True``: every request
-        carries the UserSig in its URL. Any ``str`` argument holding a lone surrogate raises
-        ``InvalidArgumentError``. Raises ``InvalidArgumentError`` for a bad configuration; makes no call."""
+        carries the UserSig in its URL. ``rate_limit_redis_url`` (``redis://[:password@]host:port/db``; never
+        shown) shares ``rate_limit`` with every process of the app using the same Redis; while Redis is
+        unreachable each process keeps to ``rate_limit / fleet_size`` (``redis_fallback="local-share"``, the
+        default) or calls raise ``RateLimiterUnavailableError`` (``"fail"``). Any ``str`` argument holding a
+        lone surrogate raises ``InvalidArgumentError``. Raises ``InvalidArgumentError`` for a bad configuration;
+        makes no call."""
     @classmethod
     def from_env(cls) -> Client:
         """A client configured from ``TIM_SDKAPPID``, ``TIM_SECRET_KEY`` or ``TIM_USERSIG``, ``TIM_IDENTIFIER``,
-        ``TIM_REGION`` and ``TIM_BASE_URL``."""
+        ``TIM_REGION``, ``TIM_BASE_URL``, ``TIM_ALLOW_INSECURE_HTTP``, and for a fleet ``TIM_RATE_LIMIT_REDIS_URL``,
+        ``TIM_FLEET_SIZE`` and ``TIM_REDIS_FALLBACK``."""
     def close(self) -> None:
         """Releases the client's connections; later calls raise ``TimError``."""
     @property
@@ -255,6 +267,9 @@ class AsyncClient:
         max_response_bytes: int = ...,
         allow_insecure_http: bool = False,
         max_in_flight: int = ...,
+        rate_limit_redis_url: str | None = None,
+        fleet_size: int | None = None,
+        redis_fallback: str | None = None,
     ) -> Self:
         """A client for app ``sdkappid``. Give exactly one of ``key`` (the console secret key: the client signs,
         caches and renews its admin UserSig), ``usersig`` (pre-signed) or ``usersig_provider`` (a callable
@@ -268,12 +283,17 @@ class AsyncClient:
         answer (a larger one raises ``BodyTooLargeError``); ``max_in_flight`` (default ``DEFAULT_MAX_IN_FLIGHT``)
         caps the calls one client has on the wire at once, the rest wait. A plain ``http://`` ``base_url`` must
         name a loopback host (127.0.0.0/8, ::1, localhost) unless ``allow_insecure_http=True``: every request
-        carries the UserSig in its URL. Any ``str`` argument holding a lone surrogate raises
-        ``InvalidArgumentError``. Raises ``InvalidArgumentError`` for a bad configuration; makes no call."""
+        carries the UserSig in its URL. ``rate_limit_redis_url`` (``redis://[:password@]host:port/db``; never
+        shown) shares ``rate_limit`` with every process of the app using the same Redis; while Redis is
+        unreachable each process keeps to ``rate_limit / fleet_size`` (``redis_fallback="local-share"``, the
+        default) or calls raise ``RateLimiterUnavailableError`` (``"fail"``). Any ``str`` argument holding a
+        lone surrogate raises ``InvalidArgumentError``. Raises ``InvalidArgumentError`` for a bad configuration;
+        makes no call."""
     @classmethod
     def from_env(cls) -> AsyncClient:
         """A client configured from ``TIM_SDKAPPID``, ``TIM_SECRET_KEY`` or ``TIM_USERSIG``, ``TIM_IDENTIFIER``,
-        ``TIM_REGION`` and ``TIM_BASE_URL``."""
+        ``TIM_REGION``, ``TIM_BASE_URL``, ``TIM_ALLOW_INSECURE_HTTP``, and for a fleet ``TIM_RATE_LIMIT_REDIS_URL``,
+        ``TIM_FLEET_SIZE`` and ``TIM_REDIS_FALLBACK``."""
     def close(self) -> None:
         """Releases the client's connections; later calls raise ``TimError``."""
     @property
@@ -393,6 +413,8 @@ __all__ = [
     "DEFAULT_USERSIG_LIFETIME",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_IN_FLIGHT",
+    "DEFAULT_FLEET_SIZE",
+    "DEFAULT_REDIS_FALLBACK",
     "gen_usersig",
     "verify_usersig",
     "UserSigClaims",

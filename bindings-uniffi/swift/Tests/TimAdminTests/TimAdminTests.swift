@@ -142,6 +142,25 @@ final class TimAdminTests: XCTestCase {
         XCTAssertEqual(field(of: c), "timeout")
         c = emulator.config(); c.rateLimit = .perSecond(calls: -1)
         XCTAssertEqual(field(of: c), "rate_limit")
+        c = emulator.config(); c.rateLimitRedisUrl = "rediss://:sw-pw@h:6380/0"
+        XCTAssertEqual(field(of: c), "rate_limit_redis_url")
+        c = emulator.config(); c.rateLimitRedisUrl = "redis://:sw-pw@h/0"; c.fleetSize = 0
+        XCTAssertEqual(field(of: c), "fleet_size")
+    }
+
+    func testAnUnreachableRedisWithFailThrowsBeforeSending() async throws {
+        var config = emulator.config()
+        config.rateLimitRedisUrl = "redis://:sw-pw@127.0.0.1:1/0"
+        config.redisFallback = .fail
+        do {
+            _ = try await client(config).getGroupMemberInfo(request: GetGroupMemberInfoRequest(groupId: Self.publicGroup))
+            XCTFail("expected RateLimiterUnavailable")
+        } catch TimAdminError.RateLimiterUnavailable(let detail) {
+            XCTAssertTrue(detail.contains("redis://127.0.0.1:1/0"), detail)
+            XCTAssertFalse(detail.contains("sw-pw"), detail)
+        }
+        let calls = try await emulator.callCount("get_group_member_info")
+        XCTAssertEqual(calls, 0)
     }
 
     // ---- the three endpoints ----

@@ -109,6 +109,57 @@ class TimAdminClientTest {
         TimAdminClient(ClientConfig(sdkappid = 1400000000uL, secretKey = "k", region = "singapore")).close()
     }
 
+    // ---- a rate limit shared by a fleet (Redis) ----
+
+    @Test
+    fun fleetSettingsAreCheckedAndNeverShowThePassword() {
+        fun invalid(config: ClientConfig): TimAdminException.InvalidArgument =
+            assertThrows<TimAdminException.InvalidArgument> { TimAdminClient(config) }
+        val ok = emulator.config()
+        for ((config, setting) in listOf(
+            ok.copy(rateLimitRedisUrl = "rediss://:kt-pw-3@h:6380/0") to "rate_limit_redis_url",
+            ok.copy(rateLimitRedisUrl = "kt-pw-3") to "rate_limit_redis_url",
+            ok.copy(rateLimitRedisUrl = "redis://:kt-pw-3@h/0", rateLimit = RateLimit.Off) to "rate_limit_redis_url",
+            ok.copy(rateLimitRedisUrl = "redis://:kt-pw-3@h/0", fleetSize = 0u) to "fleet_size",
+        )) {
+            val e = invalid(config)
+            assertEquals(setting, e.field)
+            assertFalse(e.message.orEmpty().contains("kt-pw-3"), e.message)
+        }
+    }
+
+    @Test
+    fun aFleetSharesTheLimitThroughRedis() = run {
+        RedisServer.start("kt-pw-3").use { redis ->
+            emulator.generate("@TGS#_ktfleet", "Community", 450)
+            val config = emulator.config().copy(
+                rateLimitRedisUrl = redis.url,
+                fleetSize = 3u,
+                redisFallback = RedisFallback.FAIL,
+            )
+            val before = redis.scriptsRun()
+            client(config).use { c -> assertEquals(450, c.members("@TGS#_ktfleet").asFlow().toList().size) }
+            assertTrue(redis.scriptsRun() - before >= 5, "every page took a permit from Redis")
+        }
+    }
+
+    @Test
+    fun anUnreachableRedisFailsCallsOrFallsBack() = run {
+        val dead = "redis://:kt-pw-3@127.0.0.1:${java.net.ServerSocket(0).use { it.localPort }}/0"
+        client(emulator.config().copy(rateLimitRedisUrl = dead, redisFallback = RedisFallback.FAIL)).use { c ->
+            val e = assertThrows<TimAdminException.RateLimiterUnavailable> {
+                runBlocking { c.getGroupMemberInfo(GetGroupMemberInfoRequest(groupId = PUBLIC)) }
+            }
+            assertTrue(e.detail.contains("redis://127.0.0.1:"), e.detail)
+            assertFalse(e.detail.contains("kt-pw-3"), e.detail)
+        }
+        assertEquals(0, emulator.callCount("get_group_member_info"), "nothing was sent")
+        // The default fallback: this process's share of the budget, calls go through.
+        client(emulator.config().copy(rateLimitRedisUrl = dead, fleetSize = 4u)).use { c ->
+            assertEquals(5uL, c.getGroupMemberInfo(GetGroupMemberInfoRequest(groupId = PUBLIC)).memberNum)
+        }
+    }
+
     // ---- the three endpoints ----
 
     @Test

@@ -1,5 +1,5 @@
-//! Client-side rate limiting: each endpoint at or under its configured calls per second,
-//! across every task and thread sharing the client.
+//! The in-process limiter: each endpoint at or under a rate, across every task and thread
+//! sharing the client.
 //!
 //! Two rules per endpoint, both under one lock:
 //! - Pacing: calls get send times ("slots") one period apart and sleep until theirs. Slots are
@@ -12,11 +12,13 @@
 //!   or under the rate when late wake-ups (a busy machine) would otherwise catch up in a burst.
 
 use std::collections::VecDeque;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use futures::future::BoxFuture;
 use tokio::time::Instant;
 
+use super::Limiter;
 use crate::error::{Error, Result};
 use crate::transport::Command;
 
@@ -42,7 +44,7 @@ struct PacerState {
 }
 
 impl Pacer {
-    fn state(&self) -> std::sync::MutexGuard<'_, PacerState> {
+    fn state(&self) -> MutexGuard<'_, PacerState> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -51,7 +53,10 @@ impl Pacer {
         let now = Instant::now();
         let mut state = self.state();
         let slot = state.next_slot.map_or(now, |n| n.max(now));
-        state.next_slot = Some(slot + self.period);
+        // A fleet's share of a slow rate (one call a day over thousands of processes) has a
+        // period of millennia; queued callers would push the slots past what `Instant` holds.
+        // Such slots are never reached, so the last one is reused instead of overflowing.
+        state.next_slot = Some(slot.checked_add(self.period).unwrap_or(slot));
         slot
     }
 
@@ -73,25 +78,28 @@ impl Pacer {
     }
 }
 
-/// One pacer per endpoint, or none when disabled.
-pub(crate) struct RateLimits {
-    pacers: Option<[Pacer; 3]>,
+/// One pacer per endpoint.
+pub(crate) struct LocalLimiter {
+    pacers: [Pacer; Command::COUNT],
+    per_second: f64,
 }
 
-impl RateLimits {
+impl LocalLimiter {
     /// Calls evenly spaced at `per_second` (no burst), and never more than `per_second` in any
-    /// one-second window of the service.
-    pub(crate) fn new(per_second: Option<f64>) -> Result<Self> {
-        let Some(rate) = per_second else {
-            return Ok(RateLimits { pacers: None });
-        };
-        let invalid = || Error::invalid("rate_limit", "must be a positive number of calls per second");
-        if !(rate.is_finite() && rate > 0.0) {
+    /// one-second window of the service, from this process. `field` names the setting in the
+    /// error for a rate that is not a positive number or too small or large to express.
+    pub(crate) fn new(per_second: f64, field: &str) -> Result<Self> {
+        let invalid = || Error::invalid(field, "must be a positive number of calls per second");
+        if !(per_second.is_finite() && per_second > 0.0) {
             return Err(invalid());
         }
         // `per_window` calls per WINDOW: the period that spreads them evenly over it.
-        let per_window = if rate > MAX_TRACKED_RATE { 0 } else { (rate.floor() as usize).max(1) };
-        let period = Duration::try_from_secs_f64(WINDOW.as_secs_f64() / rate)
+        let per_window = if per_second > MAX_TRACKED_RATE {
+            0
+        } else {
+            (per_second.floor() as usize).max(1)
+        };
+        let period = Duration::try_from_secs_f64(WINDOW.as_secs_f64() / per_second)
             .ok()
             .filter(|p| !p.is_zero())
             .ok_or_else(invalid)?;
@@ -100,15 +108,21 @@ impl RateLimits {
             per_window,
             state: Mutex::new(PacerState::default()),
         };
-        Ok(RateLimits {
-            pacers: Some([make(), make(), make()]),
+        Ok(LocalLimiter {
+            pacers: [make(), make(), make()],
+            per_second,
         })
     }
 
+    /// The calls per second per endpoint it allows.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    pub(crate) fn per_second(&self) -> f64 {
+        self.per_second
+    }
+
     /// Waits until `command` may be sent, on the tokio timer of the calling runtime.
-    pub(crate) async fn acquire(&self, command: Command) {
-        let Some(pacers) = &self.pacers else { return };
-        let pacer = &pacers[command.index()];
+    pub(crate) async fn wait(&self, command: Command) {
+        let pacer = &self.pacers[command.index()];
         let slot = pacer.reserve();
         if slot > Instant::now() {
             tokio::time::sleep_until(slot).await;
@@ -119,34 +133,81 @@ impl RateLimits {
     }
 }
 
+impl Limiter for LocalLimiter {
+    fn acquire(&self, command: Command) -> BoxFuture<'_, Result<()>> {
+        Box::pin(async move {
+            self.wait(command).await;
+            Ok(())
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    #[test]
+    fn rates_out_of_range_are_refused() {
+        assert!(LocalLimiter::new(200.0, "rate_limit").is_ok());
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, 1e-300] {
+            let e = LocalLimiter::new(bad, "rate_limit").err().unwrap();
+            assert!(matches!(e, Error::InvalidArgument { ref field, .. } if field == "rate_limit"), "{bad}: {e:?}");
+        }
+        // A fleet's share names the setting that made it.
+        let e = LocalLimiter::new(0.0, "fleet_size").err().unwrap();
+        assert!(matches!(e, Error::InvalidArgument { ref field, .. } if field == "fleet_size"), "{e:?}");
+    }
+
+    #[test]
+    fn the_slowest_share_never_overflows_the_clock() {
+        // One call a day shared by u32::MAX processes: a period of about 3.7e14 s.
+        let share = crate::config::MIN_RATE_LIMIT / f64::from(u32::MAX);
+        let limiter = LocalLimiter::new(share, "fleet_size").unwrap();
+        let pacer = &limiter.pacers[0];
+        let first = pacer.reserve();
+        let mut last = first;
+        for _ in 0..100_000 {
+            last = pacer.reserve();
+        }
+        assert!(last > first);
+        // The fastest accepted rate is not tracked by the window and still has a period.
+        let fastest = LocalLimiter::new(crate::config::MAX_RATE_LIMIT, "rate_limit").unwrap();
+        assert_eq!(fastest.pacers[0].per_window, 0);
+        assert!(!fastest.pacers[0].period.is_zero());
+    }
+
+    #[tokio::test]
+    async fn endpoints_have_their_own_budget() {
+        let limiter = LocalLimiter::new(10.0, "rate_limit").unwrap();
+        // The first call of each endpoint goes at once; the endpoints do not share a budget.
+        limiter.acquire(Command::GetGroupMemberInfo).await.unwrap();
+        limiter.acquire(Command::GetGroupMutedAccount).await.unwrap();
+    }
+
     #[tokio::test(start_paused = true)]
     async fn slots_are_evenly_spaced_and_late_wakeups_are_not_lost() {
-        let limits = RateLimits::new(Some(200.0)).unwrap();
+        let limiter = LocalLimiter::new(200.0, "rate_limit").unwrap();
         let start = Instant::now();
         for _ in 0..201 {
-            limits.acquire(Command::GetGroupMutedAccount).await;
+            limiter.acquire(Command::GetGroupMutedAccount).await.unwrap();
         }
         let elapsed = start.elapsed();
         // 200 periods of (1 s + 5 ms) / 200.
         assert_eq!(elapsed, WINDOW);
         // Another endpoint has its own slots.
         let other = Instant::now();
-        limits.acquire(Command::ModifyGroupBaseInfo).await;
+        limiter.acquire(Command::ModifyGroupBaseInfo).await.unwrap();
         assert_eq!(other.elapsed(), Duration::ZERO);
     }
 
     #[tokio::test(start_paused = true)]
     async fn an_idle_endpoint_does_not_bank_a_burst() {
-        let limits = RateLimits::new(Some(10.0)).unwrap();
-        limits.acquire(Command::GetGroupMemberInfo).await;
+        let limiter = LocalLimiter::new(10.0, "rate_limit").unwrap();
+        limiter.acquire(Command::GetGroupMemberInfo).await.unwrap();
         tokio::time::sleep(Duration::from_secs(5)).await;
         let start = Instant::now();
-        limits.acquire(Command::GetGroupMemberInfo).await;
-        limits.acquire(Command::GetGroupMemberInfo).await;
+        limiter.acquire(Command::GetGroupMemberInfo).await.unwrap();
+        limiter.acquire(Command::GetGroupMemberInfo).await.unwrap();
         let waited = start.elapsed();
         let period = Duration::from_secs_f64(1.005 / 10.0);
         assert!(waited >= period && waited < period + Duration::from_millis(2), "the second call waits a period: {waited:?}");
@@ -154,16 +215,14 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn late_callers_never_put_more_than_the_rate_in_a_window() {
-        let limits = std::sync::Arc::new(RateLimits::new(Some(20.0)).unwrap());
+        let limiter = LocalLimiter::new(20.0, "rate_limit").unwrap();
+        let pacer = &limiter.pacers[0];
         let start = Instant::now();
         // 60 callers reserve slots, then all wake late at once (a stalled runtime).
-        let slots: Vec<Instant> = (0..60)
-            .map(|_| limits.pacers.as_ref().unwrap()[0].reserve())
-            .collect();
+        let slots: Vec<Instant> = (0..60).map(|_| pacer.reserve()).collect();
         tokio::time::sleep(Duration::from_secs(2)).await;
         let mut departures = Vec::new();
         for _ in &slots {
-            let pacer = &limits.pacers.as_ref().unwrap()[0];
             while let Some(at) = pacer.depart() {
                 tokio::time::sleep_until(at).await;
             }
@@ -173,11 +232,5 @@ mod tests {
             let in_window = departures[i..].iter().take_while(|&&u| u < *t + Duration::from_secs(1)).count();
             assert!(in_window <= 20, "{in_window} departures within a second of {:?}", *t - start);
         }
-    }
-
-    #[test]
-    fn off_and_out_of_range() {
-        assert!(RateLimits::new(None).unwrap().pacers.is_none());
-        assert!(RateLimits::new(Some(f64::INFINITY)).is_err());
     }
 }
