@@ -218,6 +218,12 @@ impl Transport {
                 break;
             }
             body.extend_from_slice(&chunk);
+            if announced.is_some_and(|len| body.len() as u64 >= len) {
+                // All announced bytes are here: waiting for the end-of-body frame would cost one
+                // more wake-up between the connection task and the caller (profiled: ~60 us per
+                // call for a blocking caller on this 2-core machine).
+                break;
+            }
         }
         Ok(body)
     }
