@@ -6,7 +6,7 @@ process and minute. Prints one JSON line per measurement.
 - sync ``timadmin.Client`` sequential calls vs a ``requests.Session`` POST of the same URL and
   body (the fixed-response server at BASE_URL);
 - ``timadmin.AsyncClient`` with 16 calls in flight vs the sync client;
-- ``timadmin.gen_usersig`` vs the official ``TLSSigAPIv2`` package from PyPI.
+- ``timadmin.generate_usersig`` vs the official ``TLSSigAPIv2`` package from PyPI.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def timed_loop(call: Callable[[], object], seconds: float) -> List[float]:
 
 
 def bench_calls(base_url: str, seconds: float) -> None:
-    usersig = timadmin.gen_usersig(SDKAPPID, KEY, "administrator", 86400)
+    usersig = timadmin.generate_usersig(SDKAPPID, KEY, "administrator", 86400)
     url = f"{base_url}/v4/group_open_http_svc/get_group_muted_account"
     body = json.dumps({"GroupId": GROUP})
     session = requests.Session()
@@ -70,7 +70,7 @@ def bench_calls(base_url: str, seconds: float) -> None:
         response = session.post(url, params=params, data=body, headers={"Content-Type": "application/json"})
         return response.json()
 
-    client = timadmin.Client(SDKAPPID, key=KEY, base_url=base_url, rate_limit=None, max_retries=0)
+    client = timadmin.Client(SDKAPPID, secret_key=KEY, base_url=base_url, rate_limit=None, max_retries=0)
 
     def with_timadmin() -> object:
         return client.get_group_muted_account(GROUP)
@@ -81,7 +81,7 @@ def bench_calls(base_url: str, seconds: float) -> None:
         report("python-sync-c1", timed_loop(with_timadmin, seconds), seconds)
 
     async def async_run() -> None:
-        aclient = timadmin.AsyncClient(SDKAPPID, key=KEY, base_url=base_url, rate_limit=None, max_retries=0)
+        aclient = timadmin.AsyncClient(SDKAPPID, secret_key=KEY, base_url=base_url, rate_limit=None, max_retries=0)
         samples: List[float] = []
         stop = time.perf_counter() + seconds / 4 + seconds
         warm = time.perf_counter() + seconds / 4
@@ -108,7 +108,7 @@ def bench_signing(seconds: float) -> None:
     official = TLSSigAPIv2.TLSSigAPIv2(SDKAPPID, KEY)
     for name, sign in (
         ("python-sign-official", lambda: official.gen_sig("user_0001", 86400)),
-        ("python-sign-timadmin", lambda: timadmin.gen_usersig(SDKAPPID, KEY, "user_0001", 86400)),
+        ("python-sign-timadmin", lambda: timadmin.generate_usersig(SDKAPPID, KEY, "user_0001", 86400)),
     ):
         n = 0
         end = time.perf_counter() + seconds

@@ -64,6 +64,6 @@ if PATH="$NORUST_PATH" command -v cargo >/dev/null 2>&1 || PATH="$NORUST_PATH" c
 fi
 PATH="$NORUST_PATH" "$WHEELS/norust/bin/python" -m pip install -q --disable-pip-version-check --no-index "$WHEEL"
 (cd "$ROOT/examples/python" && env -u TIM_SDKAPPID PATH="$NORUST_PATH" \
-    "$WHEELS/norust/bin/python" "$ROOT/examples/python/iter_group_members.py")
+    "$WHEELS/norust/bin/python" "$ROOT/examples/python/members.py")
 
 step "bindings-python: all checks passed"

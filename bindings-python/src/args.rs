@@ -146,61 +146,167 @@ fn provider(callback: Py<PyAny>) -> Arc<dyn UserSigProvider> {
     })
 }
 
-/// The constructor arguments shared by `Client` and `AsyncClient`; `None` means "the core's
-/// default", except for `rate_limit`, where `None` turns the limiter off.
-pub(crate) struct ClientArgs<'py> {
-    pub sdkappid: i128,
-    pub key: Option<Text>,
-    pub usersig: Option<Text>,
-    pub usersig_provider: Option<Bound<'py, PyAny>>,
-    pub identifier: Option<Text>,
-    pub region: Option<Text>,
-    pub base_url: Option<Text>,
-    pub timeout: Option<f64>,
-    pub max_retries: Option<i128>,
-    pub rate_limit: Option<f64>,
-    pub max_response_bytes: i128,
-    pub allow_insecure_http: bool,
-    pub max_in_flight: i128,
-    pub rate_limit_redis_url: Option<String>,
-    pub fleet_size: Option<i128>,
-    pub redis_fallback: Option<String>,
+/// Keyword arguments received as `**kwargs`, taken one by one by name. What is left when
+/// [`Kwargs::finish`] runs is an unexpected keyword, a `TypeError` worded like Python's own.
+/// (`**kwargs` is always a fresh dict, so taking items out of it touches nothing of the caller.)
+pub(crate) struct Kwargs<'py> {
+    py: Python<'py>,
+    /// The callable, for messages (`Client()`, `get_group_member_info()`).
+    callable: &'static str,
+    dict: Option<Bound<'py, PyDict>>,
 }
 
-impl ClientArgs<'_> {
-    /// Converts the Python values to core types and lets the core's [`ClientOptions::build`]
-    /// check them and fill in the defaults.
-    pub(crate) fn into_config(self, py: Python<'_>) -> PyResult<Config> {
-        let usersig_provider = match self.usersig_provider {
-            Some(cb) if !cb.is_callable() => {
-                return Err(pyo3::exceptions::PyTypeError::new_err("usersig_provider must be callable"))
-            }
-            cb => cb.map(|cb| provider(cb.unbind())),
-        };
-        ClientOptions {
-            sdkappid: Some(to_u64(py, "sdkappid", self.sdkappid)?),
-            secret_key: self.key.map(Into::into),
-            usersig: self.usersig.map(Into::into),
-            usersig_provider,
-            identifier: self.identifier.map(Into::into),
-            region: self.region.map(Into::into),
-            base_url: self.base_url.map(Into::into),
-            timeout: self.timeout.map(|t| seconds(py, "timeout", t)).transpose()?,
-            max_retries: opt_u32(py, "max_retries", self.max_retries)?,
-            rate_limit: Some(self.rate_limit.map_or(RateLimit::Off, RateLimit::PerSecond)),
-            max_response_bytes: Some(to_u64(py, "max_response_bytes", self.max_response_bytes)?),
-            allow_insecure_http: Some(self.allow_insecure_http),
-            max_in_flight: Some(to_u32(py, "max_in_flight", self.max_in_flight)?),
-            rate_limit_redis_url: self.rate_limit_redis_url,
-            fleet_size: opt_u32(py, "fleet_size", self.fleet_size)?,
-            redis_fallback: self
-                .redis_fallback
-                .map(|text| text.parse::<RedisFallback>())
-                .transpose()
-                .map_err(|e| to_py(py, e))?,
-            ..ClientOptions::default()
-        }
-        .build()
-        .map_err(|e| to_py(py, e))
+impl<'py> Kwargs<'py> {
+    /// The keyword arguments `dict` given to `callable`.
+    pub(crate) fn new(py: Python<'py>, callable: &'static str, dict: Option<&Bound<'py, PyDict>>) -> Self {
+        Kwargs { py, callable, dict: dict.cloned() }
     }
+
+    /// Takes `name` out: `None` when absent, `Some(None)` when given as `None`.
+    fn take_raw(&mut self, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+        match &self.dict {
+            Some(dict) => {
+                let value = dict.get_item(name)?;
+                if value.is_some() {
+                    dict.del_item(name)?;
+                }
+                Ok(value)
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Takes `name` out; absent and `None` are both "not given".
+    fn take(&mut self, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+        Ok(self.take_raw(name)?.filter(|v| !v.is_none()))
+    }
+
+    /// `name` extracted as `T`, or a `TypeError` naming the argument and the type wanted.
+    fn typed<T: for<'a> FromPyObject<'a, 'py>>(&mut self, name: &str, wanted: &str) -> PyResult<Option<T>> {
+        let Some(value) = self.take(name)? else { return Ok(None) };
+        self.extract(name, &value, wanted).map(Some)
+    }
+
+    /// `value` of argument `name` as `T`, or a `TypeError` naming both.
+    fn extract<T: for<'a> FromPyObject<'a, 'py>>(&self, name: &str, value: &Bound<'py, PyAny>, wanted: &str) -> PyResult<T> {
+        value.extract::<T>().map_err(|_| {
+            let given = value.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".to_owned());
+            pyo3::exceptions::PyTypeError::new_err(format!(
+                "{}() argument '{name}' must be {wanted}, not {given}",
+                self.callable
+            ))
+        })
+    }
+
+    /// A `str` argument (a lone surrogate is an `InvalidArgumentError` naming `name`).
+    pub(crate) fn text(&mut self, name: &str) -> PyResult<Option<String>> {
+        let Some(value) = self.take(name)? else { return Ok(None) };
+        let wanted = format!("{}() argument '{name}' must be str", self.callable);
+        Ok(Some(item_text(self.py, name, &value, &wanted)?))
+    }
+
+    /// A `bool` argument.
+    pub(crate) fn flag(&mut self, name: &str) -> PyResult<Option<bool>> {
+        self.typed::<bool>(name, "bool")
+    }
+
+    /// A number of seconds (`int` or `float`), as a `Duration`.
+    pub(crate) fn seconds(&mut self, name: &str) -> PyResult<Option<Duration>> {
+        let value = self.typed::<f64>(name, "a number of seconds")?;
+        value.map(|v| seconds(self.py, name, v)).transpose()
+    }
+
+    /// A non-negative `int` that fits in `u32`.
+    pub(crate) fn u32(&mut self, name: &str) -> PyResult<Option<u32>> {
+        let value = self.typed::<i128>(name, "int")?;
+        opt_u32(self.py, name, value)
+    }
+
+    /// A non-negative `int` that fits in `u64`.
+    pub(crate) fn u64(&mut self, name: &str) -> PyResult<Option<u64>> {
+        let value = self.typed::<i128>(name, "int")?;
+        opt_u64(self.py, name, value)
+    }
+
+    /// A list of `str` given as any iterable of `str` (not a bare `str`).
+    pub(crate) fn str_list(&mut self, name: &str) -> PyResult<Option<Vec<String>>> {
+        let value = self.take(name)?;
+        str_list(self.py, name, value.as_ref())
+    }
+
+    /// `app_defined_data`: a mapping of key → value, where `None` deletes the key.
+    pub(crate) fn app_defined_data(&mut self, name: &str) -> PyResult<Option<Vec<AppDefinedDataUpdate>>> {
+        let value = self.typed::<Bound<'py, PyDict>>(name, "dict")?;
+        app_defined_data(self.py, value.as_ref())
+    }
+
+    /// Ends the parse: any keyword not taken is a `TypeError`.
+    pub(crate) fn finish(self) -> PyResult<()> {
+        let Some(dict) = self.dict else { return Ok(()) };
+        match dict.keys().iter().next() {
+            None => Ok(()),
+            Some(key) => Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                "{}() got an unexpected keyword argument {}",
+                self.callable,
+                key.repr()?
+            ))),
+        }
+    }
+}
+
+/// The options of `Client(sdkappid, **options)` and `AsyncClient(...)` (the Python
+/// `timadmin.ClientOptions`), converted to core types; the core's [`ClientOptions::build`]
+/// checks them and fills in the defaults. Absent options take the core's defaults, except
+/// `rate_limit=None`, which turns the limiter off.
+pub(crate) fn client_config(
+    py: Python<'_>,
+    class: &'static str,
+    sdkappid: i128,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Config> {
+    let mut kw = Kwargs::new(py, class, options);
+    let mut secret_key = kw.text("secret_key")?;
+    if let Some(key) = kw.text("key")? {
+        crate::models::deprecated(py, "key=... is deprecated: the option is called secret_key")?;
+        if secret_key.replace(key).is_some() {
+            return Err(invalid(py, "secret_key", "give secret_key only (key is its deprecated name)"));
+        }
+    }
+    let usersig_provider = match kw.take("usersig_provider")? {
+        Some(cb) if !cb.is_callable() => {
+            return Err(pyo3::exceptions::PyTypeError::new_err("usersig_provider must be callable"))
+        }
+        cb => cb.map(|cb| provider(cb.unbind())),
+    };
+    // Absent: the core's default; `None`: no limiter.
+    let rate_limit = match kw.take_raw("rate_limit")? {
+        None => None,
+        Some(v) if v.is_none() => Some(RateLimit::Off),
+        Some(v) => Some(RateLimit::PerSecond(kw.extract("rate_limit", &v, "a number of calls per second or None")?)),
+    };
+    let options = ClientOptions {
+        sdkappid: Some(to_u64(py, "sdkappid", sdkappid)?),
+        secret_key,
+        usersig: kw.text("usersig")?,
+        usersig_provider,
+        identifier: kw.text("identifier")?,
+        region: kw.text("region")?,
+        base_url: kw.text("base_url")?,
+        timeout: kw.seconds("timeout")?,
+        max_retries: kw.u32("max_retries")?,
+        rate_limit,
+        max_response_bytes: kw.u64("max_response_bytes")?,
+        allow_insecure_http: kw.flag("allow_insecure_http")?,
+        max_in_flight: kw.u32("max_in_flight")?,
+        rate_limit_redis_url: kw.text("rate_limit_redis_url")?,
+        fleet_size: kw.u32("fleet_size")?,
+        redis_fallback: kw
+            .text("redis_fallback")?
+            .map(|text| text.parse::<RedisFallback>())
+            .transpose()
+            .map_err(|e| to_py(py, e))?,
+        ..ClientOptions::default()
+    };
+    kw.finish()?;
+    options.build().map_err(|e| to_py(py, e))
 }

@@ -3,21 +3,17 @@
 //! is in flight (the signal check runs every 50 ms; a pending `KeyboardInterrupt` cancels the
 //! request).
 
-use std::collections::VecDeque;
 use std::future::Future;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyType};
-use timadmin::{
-    BlockingClient, GetGroupMemberInfoRequest, GetGroupMutedAccountRequest, GroupMember, MemberPager,
-    ModifyGroupBaseInfoRequest, PageOptions,
-};
+use timadmin::{BlockingClient, MemberCursor, PerProcess};
 
-use crate::args::{self, ClientArgs, Text};
+use crate::args::{self, Text};
 use crate::errors::{tim_error, to_py};
-use crate::models;
+use crate::{models, requests};
 
 /// How often a blocked call looks for pending Python signals (Ctrl-C).
 const SIGNAL_POLL: Duration = Duration::from_millis(50);
@@ -86,56 +82,13 @@ impl Client {
 
 #[pymethods]
 impl Client {
-    /// Builds the client from keyword arguments (see the class documentation); no network call.
-    /// Arguments left at `None` take the core's defaults (`rate_limit=None` turns the limiter
-    /// off); `timadmin::ClientOptions::build` checks them all.
+    /// Builds the client from its options (`timadmin.ClientOptions`, see the class
+    /// documentation); no network call. Options left out take the core's defaults
+    /// (`rate_limit=None` turns the limiter off); `timadmin::ClientOptions::build` checks them.
     #[new]
-    #[pyo3(signature = (sdkappid, *, key = None, usersig = None, usersig_provider = None,
-        identifier = None, region = None, base_url = None, timeout = None, max_retries = None,
-        rate_limit = Some(timadmin::options::DEFAULT_RATE_LIMIT),
-        max_response_bytes = i128::from(timadmin::options::DEFAULT_MAX_RESPONSE_BYTES),
-        allow_insecure_http = false,
-        max_in_flight = i128::from(timadmin::options::DEFAULT_MAX_IN_FLIGHT),
-        rate_limit_redis_url = None, fleet_size = None, redis_fallback = None))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        sdkappid: i128,
-        key: Option<Text>,
-        usersig: Option<Text>,
-        usersig_provider: Option<Bound<'_, PyAny>>,
-        identifier: Option<Text>,
-        region: Option<Text>,
-        base_url: Option<Text>,
-        timeout: Option<f64>,
-        max_retries: Option<i128>,
-        rate_limit: Option<f64>,
-        max_response_bytes: i128,
-        allow_insecure_http: bool,
-        max_in_flight: i128,
-        rate_limit_redis_url: Option<String>,
-        fleet_size: Option<i128>,
-        redis_fallback: Option<String>,
-    ) -> PyResult<Self> {
-        let config = ClientArgs {
-            sdkappid,
-            key,
-            usersig,
-            usersig_provider,
-            identifier,
-            region,
-            base_url,
-            timeout,
-            max_retries,
-            rate_limit,
-            max_response_bytes,
-            allow_insecure_http,
-            max_in_flight,
-            rate_limit_redis_url,
-            fleet_size,
-            redis_fallback,
-        }
-        .into_config(py)?;
+    #[pyo3(signature = (sdkappid, **options))]
+    fn new(py: Python<'_>, sdkappid: i128, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let config = args::client_config(py, "Client", sdkappid, options)?;
         Self::from_config(py, config)
     }
 
@@ -185,210 +138,89 @@ impl Client {
     }
 
     /// Group member profiles, one call (`get_group_member_info`). Community groups
-    /// (`@TGS#_...`) page with `next` (`""` first); others with `limit`/`offset`.
-    #[pyo3(signature = (group_id, *, member_info_filter = None, member_role_filter = None,
-        app_defined_data_filter_group_member = None, limit = None, offset = None, next = None))]
-    #[allow(clippy::too_many_arguments)]
+    /// (`@TGS#_...`) page with `next` (the core sends `""` first); others with `limit`/`offset`.
+    #[pyo3(signature = (group_id, **fields))]
     fn get_group_member_info(
         &self,
         py: Python<'_>,
         group_id: Text,
-        member_info_filter: Option<&Bound<'_, PyAny>>,
-        member_role_filter: Option<&Bound<'_, PyAny>>,
-        app_defined_data_filter_group_member: Option<&Bound<'_, PyAny>>,
-        limit: Option<i128>,
-        offset: Option<i128>,
-        next: Option<Text>,
-    ) -> PyResult<models::GroupMemberInfo> {
-        let request = member_info_request(
-            py,
-            group_id,
-            member_info_filter,
-            member_role_filter,
-            app_defined_data_filter_group_member,
-            limit,
-            offset,
-            next,
-        )?;
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<models::GetGroupMemberInfoResponse> {
+        let request = requests::member_info(py, group_id, fields)?;
         let core = self.core(py)?;
-        let response = run(py, &core, |c| async move { c.get_group_member_info(&request).await })?;
-        Ok(response.into())
+        Ok(run(py, &core, |c| async move { c.get_group_member_info(&request).await })?.into())
     }
 
-    /// Iterates over every member of a group, fetching one page at a time (by Offset, or by
-    /// the `Next` cursor for community groups). Arguments are checked before the first call.
-    #[pyo3(signature = (group_id, *, page_size = i128::from(timadmin::options::DEFAULT_PAGE_SIZE),
-        member_info_filter = None, member_role_filter = None, app_defined_data_filter_group_member = None))]
-    fn iter_group_members(
-        &self,
-        py: Python<'_>,
-        group_id: Text,
-        page_size: i128,
-        member_info_filter: Option<&Bound<'_, PyAny>>,
-        member_role_filter: Option<&Bound<'_, PyAny>>,
-        app_defined_data_filter_group_member: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<GroupMemberIterator> {
-        let options = page_options(
-            py,
-            page_size,
-            member_info_filter,
-            member_role_filter,
-            app_defined_data_filter_group_member,
-        )?;
+    /// Every member of a group, one page in memory at a time (by Offset, or by the `Next`
+    /// cursor for community groups). Options (`timadmin.PageOptions`) are checked here.
+    #[pyo3(signature = (group_id, **options))]
+    fn members(&self, py: Python<'_>, group_id: Text, options: Option<&Bound<'_, PyDict>>) -> PyResult<MemberPager> {
+        let options = requests::page_options(py, options)?;
         let core = self.core(py)?;
-        let pager = core
-            .client()
-            .and_then(|c| c.members(group_id, options))
-            .map_err(|e| to_py(py, e))?;
-        Ok(GroupMemberIterator {
-            client: core,
-            state: Mutex::new(IterState { pager: Some(pager), buffer: VecDeque::new(), done: false }),
-        })
+        let pager = core.client().and_then(|c| c.members(group_id, options)).map_err(|e| to_py(py, e))?;
+        Ok(MemberPager { client: core, cursor: PerProcess::with(Mutex::new(Some(MemberCursor::new(pager)))) })
+    }
+
+    /// Deprecated name of `members`.
+    #[pyo3(signature = (group_id, **options))]
+    fn iter_group_members(&self, py: Python<'_>, group_id: Text, options: Option<&Bound<'_, PyDict>>) -> PyResult<MemberPager> {
+        models::deprecated(py, "Client.iter_group_members() is deprecated: use Client.members()")?;
+        self.members(py, group_id, options)
     }
 
     /// The muted members of a group, or of one topic of a community (`get_group_muted_account`).
-    #[pyo3(signature = (group_id, *, topic_id = None))]
+    #[pyo3(signature = (group_id, **fields))]
     fn get_group_muted_account(
         &self,
         py: Python<'_>,
         group_id: Text,
-        topic_id: Option<Text>,
-    ) -> PyResult<models::GroupMutedAccount> {
-        let request = GetGroupMutedAccountRequest { group_id: group_id.into(), topic_id: topic_id.map(Into::into) };
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<models::GetGroupMutedAccountResponse> {
+        let request = requests::muted_account(py, group_id, fields)?;
         let core = self.core(py)?;
-        let response = run(py, &core, |c| async move { c.get_group_muted_account(&request).await })?;
-        Ok(response.into())
+        Ok(run(py, &core, |c| async move { c.get_group_muted_account(&request).await })?.into())
     }
 
-    /// Changes a group's profile; only the arguments given change (`modify_group_base_info`).
+    /// Changes a group's profile; only the fields given change (`modify_group_base_info`).
     /// In `app_defined_data`, a value of `None` deletes that key.
-    #[pyo3(signature = (group_id, *, name = None, introduction = None, notification = None, face_url = None,
-        max_member_num = None, apply_join_option = None, shut_up_all_member = None, app_defined_data = None))]
-    #[allow(clippy::too_many_arguments)]
-    fn modify_group_base_info(
-        &self,
-        py: Python<'_>,
-        group_id: Text,
-        name: Option<Text>,
-        introduction: Option<Text>,
-        notification: Option<Text>,
-        face_url: Option<Text>,
-        max_member_num: Option<i128>,
-        apply_join_option: Option<Text>,
-        shut_up_all_member: Option<bool>,
-        app_defined_data: Option<Bound<'_, PyDict>>,
-    ) -> PyResult<()> {
-        let request = modify_request(
-            py,
-            group_id,
-            name,
-            introduction,
-            notification,
-            face_url,
-            max_member_num,
-            apply_join_option,
-            shut_up_all_member,
-            app_defined_data,
-        )?;
+    #[pyo3(signature = (group_id, **fields))]
+    fn modify_group_base_info(&self, py: Python<'_>, group_id: Text, fields: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
+        let request = requests::modify_base_info(py, group_id, fields)?;
         let core = self.core(py)?;
         run(py, &core, |c| async move { c.modify_group_base_info(&request).await })
     }
 }
 
-/// Builds a `get_group_member_info` request from Python arguments.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn member_info_request(
-    py: Python<'_>,
-    group_id: Text,
-    member_info_filter: Option<&Bound<'_, PyAny>>,
-    member_role_filter: Option<&Bound<'_, PyAny>>,
-    app_defined_data_filter_group_member: Option<&Bound<'_, PyAny>>,
-    limit: Option<i128>,
-    offset: Option<i128>,
-    next: Option<Text>,
-) -> PyResult<GetGroupMemberInfoRequest> {
-    Ok(GetGroupMemberInfoRequest {
-        group_id: group_id.into(),
-        member_info_filter: args::str_list(py, "member_info_filter", member_info_filter)?,
-        member_role_filter: args::str_list(py, "member_role_filter", member_role_filter)?,
-        app_defined_data_filter_group_member: args::str_list(
-            py,
-            "app_defined_data_filter_group_member",
-            app_defined_data_filter_group_member,
-        )?,
-        limit: args::opt_u32(py, "limit", limit)?,
-        offset: args::opt_u64(py, "offset", offset)?,
-        next: next.map(Into::into),
-    })
-}
-
-/// Builds the pager options from Python arguments.
-pub(crate) fn page_options(
-    py: Python<'_>,
-    page_size: i128,
-    member_info_filter: Option<&Bound<'_, PyAny>>,
-    member_role_filter: Option<&Bound<'_, PyAny>>,
-    app_defined_data_filter_group_member: Option<&Bound<'_, PyAny>>,
-) -> PyResult<PageOptions> {
-    Ok(PageOptions {
-        page_size: args::to_u32(py, "page_size", page_size)?,
-        member_info_filter: args::str_list(py, "member_info_filter", member_info_filter)?,
-        member_role_filter: args::str_list(py, "member_role_filter", member_role_filter)?,
-        app_defined_data_filter_group_member: args::str_list(
-            py,
-            "app_defined_data_filter_group_member",
-            app_defined_data_filter_group_member,
-        )?,
-    })
-}
-
-/// Builds a `modify_group_base_info` request from Python arguments.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn modify_request(
-    py: Python<'_>,
-    group_id: Text,
-    name: Option<Text>,
-    introduction: Option<Text>,
-    notification: Option<Text>,
-    face_url: Option<Text>,
-    max_member_num: Option<i128>,
-    apply_join_option: Option<Text>,
-    shut_up_all_member: Option<bool>,
-    app_defined_data: Option<Bound<'_, PyDict>>,
-) -> PyResult<ModifyGroupBaseInfoRequest> {
-    let apply_join_option = apply_join_option
-        .map(|s| s.0.parse::<timadmin::ApplyJoinOption>())
-        .transpose()
-        .map_err(|e| to_py(py, e))?;
-    Ok(ModifyGroupBaseInfoRequest {
-        group_id: group_id.into(),
-        name: name.map(Into::into),
-        introduction: introduction.map(Into::into),
-        notification: notification.map(Into::into),
-        face_url: face_url.map(Into::into),
-        max_member_num: args::opt_u32(py, "max_member_num", max_member_num)?,
-        apply_join_option,
-        shut_up_all_member,
-        app_defined_data: args::app_defined_data(py, app_defined_data.as_ref())?,
-    })
-}
-
-struct IterState {
-    /// `None` while a page is being fetched (by the thread that took it).
-    pager: Option<MemberPager>,
-    buffer: VecDeque<GroupMember>,
-    done: bool,
-}
-
-/// Iterator over a group's members returned by `Client.iter_group_members`; holds one page.
+/// Iterator over a group's members returned by `Client.members`; holds one page. Made in one
+/// process, it refuses to run in a child forked from it.
 #[pyclass(frozen, module = "timadmin")]
-pub struct GroupMemberIterator {
+pub struct MemberPager {
     client: Arc<BlockingClient>,
-    state: Mutex<IterState>,
+    /// The cursor is `None` while a page is being fetched (by the thread that took it out).
+    cursor: PerProcess<Mutex<Option<MemberCursor>>>,
 }
+
+impl MemberPager {
+    /// Runs `f` on the cursor's slot, under its lock.
+    fn with_slot<T>(&self, py: Python<'_>, f: impl FnOnce(&mut Option<MemberCursor>) -> PyResult<T>) -> PyResult<T> {
+        let cursor = self.cursor.get().ok_or_else(|| tim_error(py, FORKED_ITERATOR))?;
+        let mut slot = cursor.lock().map_err(|_| tim_error(py, "iterator state poisoned"))?;
+        f(&mut slot)
+    }
+}
+
+/// What one `__next__` does after looking at the buffered page.
+enum Step {
+    Member(timadmin::GroupMember),
+    Fetch(Option<MemberCursor>),
+    End,
+}
+
+/// Why an iterator made before a `fork()` refuses to run in the child.
+pub(crate) const FORKED_ITERATOR: &str = "this iterator was created in another process (before fork); start a new one";
 
 #[pymethods]
-impl GroupMemberIterator {
+impl MemberPager {
     /// The iterator itself.
     fn __iter__(slf: Py<Self>) -> Py<Self> {
         slf
@@ -396,45 +228,38 @@ impl GroupMemberIterator {
 
     /// The next member, fetching the next page when the current one is used up.
     fn __next__(&self, py: Python<'_>) -> PyResult<Option<models::GroupMember>> {
-        loop {
-            let mut pager = {
-                let mut st = self.state.lock().map_err(|_| tim_error(py, "iterator state poisoned"))?;
-                if let Some(m) = st.buffer.pop_front() {
-                    return Ok(Some(m.into()));
-                }
-                if st.done {
-                    return Ok(None);
-                }
-                match st.pager.take() {
-                    Some(p) => p,
-                    None => return Err(tim_error(py, "this iterator is already fetching a page in another thread")),
-                }
+        let step = self.with_slot(py, |slot| {
+            let Some(cursor) = slot.as_mut() else {
+                return Err(tim_error(py, "this iterator is already fetching a page in another thread"));
             };
-            // The pager leaves the lock while the page is fetched with the GIL released.
-            let result = run(py, &self.client, |_| {
-                let pager = &mut pager;
-                async move { pager.next_page().await }
-            });
-            let mut st = self.state.lock().map_err(|_| tim_error(py, "iterator state poisoned"))?;
-            st.pager = Some(pager);
-            match result {
-                Ok(Some(page)) => st.buffer.extend(page.members),
-                Ok(None) => st.done = true,
-                Err(e) => {
-                    // A failed page ends the iteration, except Ctrl-C, after which the same page
-                    // can be asked for again.
-                    if !e.is_instance_of::<pyo3::exceptions::PyKeyboardInterrupt>(py) {
-                        st.done = true;
-                    }
-                    return Err(e);
-                }
-            }
-        }
+            Ok(match cursor.next_buffered() {
+                Some(member) => Step::Member(member),
+                None if cursor.is_done() => Step::End,
+                None => Step::Fetch(slot.take()),
+            })
+        })?;
+        let mut cursor = match step {
+            Step::Member(member) => return Ok(Some(member.into())),
+            Step::Fetch(Some(cursor)) => cursor,
+            Step::Fetch(None) | Step::End => return Ok(None),
+        };
+        // The cursor leaves the lock while the page is fetched with the GIL released. Ctrl-C
+        // drops the fetch, after which the same page can be asked for again.
+        let result = run(py, &self.client, |_| {
+            let cursor = &mut cursor;
+            async move { cursor.next_member().await }
+        });
+        self.with_slot(py, |slot| {
+            *slot = Some(cursor);
+            Ok(())
+        })?;
+        Ok(result?.map(Into::into))
     }
 
     /// The group's member count, known after the first page.
     #[getter]
-    fn member_num(&self) -> Option<u64> {
-        self.state.lock().ok().and_then(|st| st.pager.as_ref().and_then(|p| p.member_num()))
+    fn member_num(&self, py: Python<'_>) -> PyResult<Option<u64>> {
+        self.with_slot(py, |slot| Ok(slot.as_ref().and_then(|c| c.pager().member_num())))
     }
+
 }

@@ -30,7 +30,7 @@ pub struct Emulator {
     control: Control,
     base_url: String,
     sdkappid: u64,
-    key: String,
+    secret_key: String,
     identifier: String,
 }
 
@@ -38,15 +38,15 @@ pub struct Emulator {
 impl Emulator {
     /// Starts an emulator on `127.0.0.1:<free port>`.
     #[new]
-    #[pyo3(signature = (*, sdkappid = None, key = None, admins = None, rate_limit = Some(200),
+    #[pyo3(signature = (*, sdkappid = None, secret_key = None, admins = None, rate_limit = Some(200),
         seed_file = None, seed_json = None, community_members = None, usersig_log = None),
-        text_signature = "(*, sdkappid=None, key=None, admins=None, rate_limit=200, seed_file=None, \
+        text_signature = "(*, sdkappid=None, secret_key=None, admins=None, rate_limit=200, seed_file=None, \
             seed_json=None, community_members=None, usersig_log=None)")]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         sdkappid: Option<u64>,
-        key: Option<String>,
+        secret_key: Option<String>,
         admins: Option<Vec<String>>,
         rate_limit: Option<u32>,
         seed_file: Option<PathBuf>,
@@ -58,7 +58,7 @@ impl Emulator {
         if let Some(s) = sdkappid {
             config.sdkappid = s;
         }
-        if let Some(k) = key {
+        if let Some(k) = secret_key {
             config.key = k;
         }
         if let Some(a) = admins {
@@ -74,7 +74,7 @@ impl Emulator {
             control: server.control(),
             base_url: server.base_url(),
             sdkappid: server.sdkappid(),
-            key: server.key().to_owned(),
+            secret_key: server.key().to_owned(),
             identifier: server.admin_identifier().to_owned(),
             server: Mutex::new(Some(server)),
         })
@@ -94,8 +94,8 @@ impl Emulator {
 
     /// The secret key UserSigs must be signed with (a test key).
     #[getter]
-    fn key(&self) -> &str {
-        &self.key
+    fn secret_key(&self) -> &str {
+        &self.secret_key
     }
 
     /// The app admin identifier.

@@ -13,6 +13,7 @@ mod blocking;
 mod emulator;
 mod errors;
 mod models;
+mod requests;
 mod runtime;
 mod usersig;
 
@@ -56,17 +57,17 @@ fn _timadmin(m: &Bound<'_, PyModule>) -> PyResult<()> {
     install_logging(m.py());
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     add_defaults(m)?;
-    m.add_function(wrap_pyfunction!(usersig::gen_usersig, m)?)?;
+    m.add_function(wrap_pyfunction!(usersig::generate_usersig, m)?)?;
     m.add_function(wrap_pyfunction!(usersig::verify_usersig, m)?)?;
-    m.add_class::<usersig::UserSigClaims>()?;
+    m.add_class::<usersig::Claims>()?;
     m.add_class::<models::GroupMember>()?;
-    m.add_class::<models::GroupMemberInfo>()?;
+    m.add_class::<models::GetGroupMemberInfoResponse>()?;
     m.add_class::<models::MutedAccount>()?;
-    m.add_class::<models::GroupMutedAccount>()?;
+    m.add_class::<models::GetGroupMutedAccountResponse>()?;
     m.add_class::<blocking::Client>()?;
-    m.add_class::<blocking::GroupMemberIterator>()?;
+    m.add_class::<blocking::MemberPager>()?;
     m.add_class::<aio::AsyncClient>()?;
-    m.add_class::<aio::AsyncGroupMemberIterator>()?;
+    m.add_class::<aio::AsyncMemberPager>()?;
     m.add_class::<emulator::Emulator>()?;
     m.add("_DEMO_FIXTURE_JSON", emulator::DEMO_FIXTURE_JSON)?;
     Ok(())

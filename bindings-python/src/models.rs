@@ -163,18 +163,18 @@ impl GroupMember {
 /// community groups' `Next` cursor (`""` when done; `None` for other groups).
 #[pyclass(frozen, eq, module = "timadmin")]
 #[derive(Clone, PartialEq)]
-pub struct GroupMemberInfo {
+pub struct GetGroupMemberInfoResponse {
     pub(crate) inner: timadmin::GetGroupMemberInfoResponse,
 }
 
-impl From<timadmin::GetGroupMemberInfoResponse> for GroupMemberInfo {
+impl From<timadmin::GetGroupMemberInfoResponse> for GetGroupMemberInfoResponse {
     fn from(inner: timadmin::GetGroupMemberInfoResponse) -> Self {
-        GroupMemberInfo { inner }
+        GetGroupMemberInfoResponse { inner }
     }
 }
 
 #[pymethods]
-impl GroupMemberInfo {
+impl GetGroupMemberInfoResponse {
     /// Total members in the group (`MemberNum`).
     #[getter]
     fn member_num(&self) -> u64 {
@@ -202,7 +202,7 @@ impl GroupMemberInfo {
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         repr(
             py,
-            "GroupMemberInfo",
+            "GetGroupMemberInfoResponse",
             vec![
                 ("member_num", self.member_num().into_bound_py_any(py)?),
                 ("member_list", self.member_list(py)?.into_any()),
@@ -254,18 +254,18 @@ impl MutedAccount {
 /// One `get_group_muted_account` answer.
 #[pyclass(frozen, eq, module = "timadmin")]
 #[derive(Clone, PartialEq)]
-pub struct GroupMutedAccount {
+pub struct GetGroupMutedAccountResponse {
     pub(crate) inner: timadmin::GetGroupMutedAccountResponse,
 }
 
-impl From<timadmin::GetGroupMutedAccountResponse> for GroupMutedAccount {
+impl From<timadmin::GetGroupMutedAccountResponse> for GetGroupMutedAccountResponse {
     fn from(inner: timadmin::GetGroupMutedAccountResponse) -> Self {
-        GroupMutedAccount { inner }
+        GetGroupMutedAccountResponse { inner }
     }
 }
 
 #[pymethods]
-impl GroupMutedAccount {
+impl GetGroupMutedAccountResponse {
     /// The group asked about (`GroupId`).
     #[getter]
     fn group_id(&self) -> &str {
@@ -290,11 +290,18 @@ impl GroupMutedAccount {
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         repr(
             py,
-            "GroupMutedAccount",
+            "GetGroupMutedAccountResponse",
             vec![
                 ("group_id", self.group_id().into_bound_py_any(py)?),
                 ("muted_account_list", self.muted_account_list(py)?.into_any()),
             ],
         )
     }
+}
+
+/// Issues a `DeprecationWarning` pointing at the caller's line (for the old names kept for a
+/// while: `iter_group_members`, `key=`, `gen_usersig`).
+pub(crate) fn deprecated(py: Python<'_>, message: &str) -> PyResult<()> {
+    let message = std::ffi::CString::new(message).unwrap_or_default();
+    PyErr::warn(py, &py.get_type::<pyo3::exceptions::PyDeprecationWarning>(), &message, 1)
 }

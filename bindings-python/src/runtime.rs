@@ -1,46 +1,37 @@
 //! The one tokio runtime shared by every `AsyncClient` of a process, plugged into
 //! pyo3-async-runtimes' generic API. Unlike `pyo3_async_runtimes::tokio`'s global runtime it is
 //! rebuilt after `fork()`: the parent's worker threads do not exist in a child, so reusing its
-//! runtime would hang; the stale one is leaked, never torn down.
+//! runtime would hang; the stale one is leaked, never torn down (`timadmin::PerProcess`).
 
 use std::cell::OnceCell;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Mutex;
+use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3_async_runtimes::generic::{ContextExt, Runtime as GenericRuntime};
 use pyo3_async_runtimes::TaskLocals;
+use timadmin::PerProcess;
 use tokio::runtime::Runtime;
 
-/// (pid that built it, runtime).
-static RUNTIME: Mutex<Option<(u32, &'static Runtime)>> = Mutex::new(None);
+/// The runtime of the current process (rebuilt after a fork).
+static RUNTIME: PerProcess<Runtime> = PerProcess::new();
 
 tokio::task_local! {
     static TASK_LOCALS: OnceCell<TaskLocals>;
 }
 
-fn build() -> std::io::Result<&'static Runtime> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
+fn build() -> std::io::Result<Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("timadmin-async")
         .enable_all()
-        .build()?;
-    Ok(Box::leak(Box::new(rt)))
+        .build()
 }
 
 /// The runtime of the current process, built on first use (and again after a fork).
-pub(crate) fn get() -> std::io::Result<&'static Runtime> {
-    let mut slot = RUNTIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let pid = std::process::id();
-    match *slot {
-        Some((owner, rt)) if owner == pid => Ok(rt),
-        _ => {
-            let rt = build()?;
-            *slot = Some((pid, rt));
-            Ok(rt)
-        }
-    }
+fn get() -> std::io::Result<Arc<Runtime>> {
+    RUNTIME.get_or_try_init(build)
 }
 
 /// Makes sure the runtime exists for this process; call before handing futures to Python.
@@ -53,17 +44,11 @@ pub(crate) fn ensure() -> PyResult<()> {
 /// The runtime to spawn on. `ensure()` ran before any future was handed over, so building
 /// cannot be needed here except after a fork in the middle of a call; if it then fails there is
 /// no error channel, and the runtime of the parent is the only option left.
-fn current() -> &'static Runtime {
+fn current() -> Arc<Runtime> {
     match get() {
         Ok(rt) => rt,
-        Err(_) => {
-            let slot = RUNTIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            match *slot {
-                Some((_, rt)) => rt,
-                // Unreachable: `ensure()` stored a runtime before any spawn.
-                None => panic!("timadmin: no tokio runtime available"),
-            }
-        }
+        // Unreachable without a value: `ensure()` stored a runtime before any spawn.
+        Err(e) => RUNTIME.any().unwrap_or_else(|| panic!("timadmin: no tokio runtime available: {e}")),
     }
 }
 

@@ -1,4 +1,5 @@
-//! `gen_usersig` / `verify_usersig`: the core's TLSSigAPIv2 signing, and the claims object.
+//! `generate_usersig` / `verify_usersig`: the core's TLSSigAPIv2 signing (`timadmin::usersig`),
+//! and its `Claims`.
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
@@ -11,12 +12,12 @@ use crate::errors::usersig_error;
 /// The fields of a verified UserSig.
 #[pyclass(frozen, eq, module = "timadmin")]
 #[derive(Clone, PartialEq)]
-pub struct UserSigClaims {
+pub struct Claims {
     inner: usersig::Claims,
 }
 
 #[pymethods]
-impl UserSigClaims {
+impl Claims {
     /// The user the token was issued for.
     #[getter]
     fn identifier(&self) -> &str {
@@ -63,7 +64,7 @@ impl UserSigClaims {
     /// A readable representation; never shows a secret.
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!(
-            "UserSigClaims(identifier={}, sdkappid={}, time={}, expire={}, userbuf={})",
+            "Claims(identifier={}, sdkappid={}, time={}, expire={}, userbuf={})",
             self.identifier().into_bound_py_any(py)?.repr()?,
             self.inner.sdkappid,
             self.inner.time,
@@ -73,18 +74,19 @@ impl UserSigClaims {
     }
 }
 
-/// Signs a UserSig (TLSSigAPIv2) for `identifier`, valid `expire` seconds from now.
+/// Signs a UserSig (TLSSigAPIv2) for `identifier`, valid `expire` seconds from now (default
+/// `DEFAULT_USERSIG_LIFETIME`).
 #[pyfunction]
-#[pyo3(signature = (sdkappid, key, identifier, expire = 86400, userbuf = None))]
-pub fn gen_usersig(
+#[pyo3(signature = (sdkappid, secret_key, identifier, expire = i128::from(timadmin::options::DEFAULT_USERSIG_LIFETIME.as_secs()), userbuf = None))]
+pub fn generate_usersig(
     py: Python<'_>,
     sdkappid: i128,
-    key: Text,
+    secret_key: Text,
     identifier: Text,
     expire: i128,
     userbuf: Option<&[u8]>,
 ) -> PyResult<String> {
-    let (key, identifier) = (key.0.as_str(), identifier.0.as_str());
+    let (key, identifier) = (secret_key.0.as_str(), identifier.0.as_str());
     let sdkappid = to_u64(py, "sdkappid", sdkappid)?;
     let expire = to_u64(py, "expire", expire)?;
     let result = match userbuf {
@@ -96,20 +98,20 @@ pub fn gen_usersig(
 
 /// Verifies a UserSig and returns its claims; raises `UserSigError` saying what failed.
 #[pyfunction]
-#[pyo3(signature = (sdkappid, key, identifier, usersig, userbuf = None))]
+#[pyo3(signature = (sdkappid, secret_key, identifier, usersig, userbuf = None))]
 pub fn verify_usersig(
     py: Python<'_>,
     sdkappid: i128,
-    key: Text,
+    secret_key: Text,
     identifier: Text,
     usersig: Text,
     userbuf: Option<&[u8]>,
-) -> PyResult<UserSigClaims> {
-    let (key, identifier, usersig) = (key.0.as_str(), identifier.0.as_str(), usersig.0.as_str());
+) -> PyResult<Claims> {
+    let (key, identifier, usersig) = (secret_key.0.as_str(), identifier.0.as_str(), usersig.0.as_str());
     let sdkappid = to_u64(py, "sdkappid", sdkappid)?;
     let result = match userbuf {
         Some(buf) => usersig::verify_with_userbuf(sdkappid, key, identifier, usersig, buf),
         None => usersig::verify(sdkappid, key, identifier, usersig),
     };
-    result.map(|inner| UserSigClaims { inner }).map_err(|e| usersig_error(py, e))
+    result.map(|inner| Claims { inner }).map_err(|e| usersig_error(py, e))
 }

@@ -39,7 +39,7 @@ def emu() -> Iterator[Emulator]:
     with Emulator(
         seed_json=DEMO_FIXTURE_JSON,
         rate_limit=None,
-        key=os.environ.get("TIMADMIN_CANARY_KEY"),
+        secret_key=os.environ.get("TIMADMIN_CANARY_KEY"),
         usersig_log=os.environ.get("TIMADMIN_EMULATOR_USERSIG_LOG"),
     ) as e:
         yield e

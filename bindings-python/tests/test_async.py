@@ -53,7 +53,7 @@ def test_every_method(emu: Emulator, aclient: timadmin.AsyncClient) -> None:
 @pytest.mark.parametrize("group_id", [BIG_COMMUNITY, BIG_PUBLIC])
 def test_async_iteration_each_member_once(aclient: timadmin.AsyncClient, group_id: str) -> None:
     async def main() -> List[str]:
-        it = aclient.iter_group_members(group_id, page_size=100)
+        it = aclient.members(group_id, page_size=100)
         out = [m.member_account async for m in it]
         assert it.member_num == BIG_MEMBERS
         return out
@@ -69,9 +69,9 @@ def test_gather_many_calls(emu: Emulator) -> None:
                 *(client.get_group_member_info(PUBLIC, limit=1, offset=i % 5) for i in range(200)),
                 *(client.get_group_muted_account(PUBLIC) for _ in range(50)),
             )
-            accounts = [r.member_list[0].member_account for r in results[:200] if isinstance(r, timadmin.GroupMemberInfo)]
+            accounts = [r.member_list[0].member_account for r in results[:200] if isinstance(r, timadmin.GetGroupMemberInfoResponse)]
             assert Counter(accounts) == {a: 40 for a in ["bob", "alice", "peter", "tommy", "carol"]}
-            assert all(isinstance(r, timadmin.GroupMutedAccount) for r in results[200:])
+            assert all(isinstance(r, timadmin.GetGroupMutedAccountResponse) for r in results[200:])
         assert client.closed
 
     from collections import Counter
@@ -118,7 +118,7 @@ def test_async_errors(emu: Emulator, aclient: timadmin.AsyncClient) -> None:
         emu.inject_fault("http_status", status=503)
         with pytest.raises(timadmin.HttpStatusError):
             await aclient.get_group_muted_account(PUBLIC)
-        it = aclient.iter_group_members(BIG_PUBLIC)
+        it = aclient.members(BIG_PUBLIC)
         assert (await it.__anext__()).member_account
         for _ in range(99):
             await it.__anext__()
@@ -129,13 +129,26 @@ def test_async_errors(emu: Emulator, aclient: timadmin.AsyncClient) -> None:
             await it.__anext__()
 
     asyncio.run(main())
-    # Argument errors are raised at call time, before any awaitable exists.
+    # Wrong types and pager options are refused at call time, before any awaitable exists...
+    with pytest.raises(TypeError):
+        aclient.get_group_member_info(PUBLIC, limit="10")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        aclient.get_group_member_info(PUBLIC, bogus=1)  # type: ignore[call-arg]
     with pytest.raises(timadmin.InvalidArgumentError):
-        aclient.get_group_member_info("")
-    with pytest.raises(timadmin.InvalidArgumentError):
-        aclient.iter_group_members(PUBLIC, page_size=0)
-    with pytest.raises(timadmin.InvalidArgumentError):
-        aclient.modify_group_base_info(PUBLIC, name="x" * 31)
+        aclient.members(PUBLIC, page_size=0)
+
+    # ...bad values when awaited, by the core's one check, still before any request is sent.
+    async def refused() -> None:
+        emu.clear_calls()
+        with pytest.raises(timadmin.InvalidArgumentError) as e:
+            await aclient.get_group_member_info("")
+        assert e.value.field == "group_id"
+        with pytest.raises(timadmin.InvalidArgumentError) as e:
+            await aclient.modify_group_base_info(PUBLIC, name="x" * 31)
+        assert e.value.field == "name"
+        assert emu.calls() == []
+
+    asyncio.run(refused())
 
 
 def test_async_provider(emu: Emulator) -> None:
@@ -143,7 +156,7 @@ def test_async_provider(emu: Emulator) -> None:
 
     def provider() -> str:
         calls.append(1)
-        return timadmin.gen_usersig(emu.sdkappid, emu.key, emu.identifier)
+        return timadmin.generate_usersig(emu.sdkappid, emu.secret_key, emu.identifier)
 
     async def main() -> None:
         client = emu.async_client(usersig_provider=provider)
@@ -163,7 +176,7 @@ def test_closed_async_client(emu: Emulator) -> None:
 
 def test_async_from_env(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TIM_SDKAPPID", str(emu.sdkappid))
-    monkeypatch.setenv("TIM_SECRET_KEY", emu.key)
+    monkeypatch.setenv("TIM_SECRET_KEY", emu.secret_key)
     monkeypatch.setenv("TIM_BASE_URL", emu.base_url)
 
     async def main() -> int:

@@ -29,7 +29,7 @@ def last_body(emu: Emulator, command: str) -> Dict[str, Any]:
 
 def test_get_group_member_info_all_fields(client: timadmin.Client, emu: Emulator) -> None:
     info = client.get_group_member_info(PUBLIC)
-    assert isinstance(info, timadmin.GroupMemberInfo)
+    assert isinstance(info, timadmin.GetGroupMemberInfoResponse)
     assert info.member_num == 5
     assert info.next is None
     accounts = [m.member_account for m in info.member_list]
@@ -97,12 +97,12 @@ def test_a_single_community_call_needs_no_next(client: timadmin.Client, emu: Emu
     assert cursor.value.field == "next"
 
 
-# --- iter_group_members: both paging modes ----------------------------------------------------
+# --- members: both paging modes ----------------------------------------------------
 
 
 @pytest.mark.parametrize("group_id", [BIG_COMMUNITY, BIG_PUBLIC])
-def test_iter_group_members_each_member_exactly_once(client: timadmin.Client, emu: Emulator, group_id: str) -> None:
-    it = client.iter_group_members(group_id, page_size=100)
+def test_members_each_member_exactly_once(client: timadmin.Client, emu: Emulator, group_id: str) -> None:
+    it = client.members(group_id, page_size=100)
     assert it.member_num is None
     members = list(it)
     assert it.member_num == BIG_MEMBERS
@@ -118,9 +118,9 @@ def test_iter_group_members_each_member_exactly_once(client: timadmin.Client, em
         assert [b["Offset"] for b in bodies] == [i * 100 for i in range(len(bodies))]
 
 
-def test_iter_group_members_filters_and_page_size(client: timadmin.Client, emu: Emulator) -> None:
+def test_members_filters_and_page_size(client: timadmin.Client, emu: Emulator) -> None:
     members = list(
-        client.iter_group_members(
+        client.members(
             PUBLIC,
             page_size=2,
             member_info_filter=["Role"],
@@ -137,7 +137,7 @@ def test_iter_group_members_filters_and_page_size(client: timadmin.Client, emu: 
 
 
 def test_iter_is_lazy_and_halves_on_10018(client: timadmin.Client, emu: Emulator) -> None:
-    it = client.iter_group_members(BIG_PUBLIC, page_size=6000)
+    it = client.members(BIG_PUBLIC, page_size=6000)
     assert emu.calls() == []  # nothing fetched before the first next()
     emu.inject_fault("error_code", code=10018, info="response too large")
     first = next(it)
@@ -152,7 +152,7 @@ def test_iter_is_lazy_and_halves_on_10018(client: timadmin.Client, emu: Emulator
 
 def test_get_group_muted_account(client: timadmin.Client, emu: Emulator) -> None:
     muted = client.get_group_muted_account(PUBLIC)
-    assert isinstance(muted, timadmin.GroupMutedAccount)
+    assert isinstance(muted, timadmin.GetGroupMutedAccountResponse)
     assert muted.group_id == PUBLIC
     assert [(m.member_account, m.muted_until) for m in muted.muted_account_list] == [
         ("peter", 4294967295),
@@ -255,7 +255,7 @@ def test_repr_and_to_dict(client: timadmin.Client) -> None:
     info = client.get_group_member_info(PUBLIC, limit=1)
     bob = info.member_list[0]
     assert repr(bob).startswith("GroupMember(member_account='bob', role='Owner', join_time=1425976500")
-    assert repr(info).startswith("GroupMemberInfo(member_num=5, member_list=[GroupMember(")
+    assert repr(info).startswith("GetGroupMemberInfoResponse(member_num=5, member_list=[GroupMember(")
     assert info.to_dict() == {
         "MemberNum": 5,
         "MemberList": [bob.to_dict()],
@@ -288,7 +288,7 @@ def test_context_manager_and_close(emu: Emulator) -> None:
     with emu.client() as c:
         assert not c.closed
         assert c.get_group_member_info(PUBLIC).member_num == 5
-        assert "1400000000" in repr(c) and emu.key not in repr(c)
+        assert "1400000000" in repr(c) and emu.secret_key not in repr(c)
     assert c.closed
     with pytest.raises(timadmin.TimError, match="closed"):
         c.get_group_member_info(PUBLIC)
@@ -297,7 +297,7 @@ def test_context_manager_and_close(emu: Emulator) -> None:
 
 def test_from_env(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TIM_SDKAPPID", str(emu.sdkappid))
-    monkeypatch.setenv("TIM_SECRET_KEY", emu.key)
+    monkeypatch.setenv("TIM_SECRET_KEY", emu.secret_key)
     monkeypatch.setenv("TIM_IDENTIFIER", emu.identifier)
     monkeypatch.setenv("TIM_BASE_URL", emu.base_url)
     monkeypatch.delenv("TIM_USERSIG", raising=False)
@@ -312,7 +312,7 @@ def test_from_env(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_constructor_arguments(emu: Emulator) -> None:
     with timadmin.Client(
         emu.sdkappid,
-        key=emu.key,
+        secret_key=emu.secret_key,
         identifier=emu.identifier,
         base_url=emu.base_url,
         timeout=5.0,
@@ -336,7 +336,7 @@ def test_defaults_are_the_core_constants() -> None:
     # ... and explicitly passing them builds the same client as leaving them out.
     timadmin.Client(
         1400000000,
-        key="k",
+        secret_key="k",
         identifier=timadmin.DEFAULT_IDENTIFIER,
         region=timadmin.DEFAULT_REGION,
         timeout=timadmin.DEFAULT_TIMEOUT,
@@ -347,9 +347,9 @@ def test_defaults_are_the_core_constants() -> None:
 
 def test_unset_arguments_take_the_defaults(emu: Emulator) -> None:
     # Only what the emulator can observe: the identifier, the page size and the retries.
-    with timadmin.Client(emu.sdkappid, key=emu.key, base_url=emu.base_url) as c:
+    with timadmin.Client(emu.sdkappid, secret_key=emu.secret_key, base_url=emu.base_url) as c:
         assert timadmin.DEFAULT_IDENTIFIER in repr(c)
-        assert next(c.iter_group_members(PUBLIC)).member_account
+        assert next(c.members(PUBLIC)).member_account
         assert last_body(emu, "get_group_member_info")["Limit"] == timadmin.DEFAULT_PAGE_SIZE
         assert emu.calls()[-1]["identifier"] == timadmin.DEFAULT_IDENTIFIER
         emu.clear_calls()
@@ -362,11 +362,11 @@ def test_unset_arguments_take_the_defaults(emu: Emulator) -> None:
 def test_region_without_base_url_builds_a_client() -> None:
     # Only constructed: no call is made, so nothing leaves the machine.
     for region in ["china", "singapore", "seoul", "frankfurt", "mumbai", "silicon-valley", "jakarta", "tokyo"]:
-        timadmin.Client(1400000000, key="k", region=region).close()
+        timadmin.Client(1400000000, secret_key="k", region=region).close()
 
 
 def test_usersig_credentials(emu: Emulator) -> None:
-    sig = timadmin.gen_usersig(emu.sdkappid, emu.key, emu.identifier)
+    sig = timadmin.generate_usersig(emu.sdkappid, emu.secret_key, emu.identifier)
     with emu.client(usersig=sig) as c:
         assert c.get_group_muted_account(PUBLIC).group_id == PUBLIC
 
@@ -379,7 +379,7 @@ def test_usersig_provider_is_called_when_needed(emu: Emulator) -> None:
 
     def provider() -> str:
         calls.append(1)
-        return timadmin.gen_usersig(emu.sdkappid, emu.key, emu.identifier)
+        return timadmin.generate_usersig(emu.sdkappid, emu.secret_key, emu.identifier)
 
     with emu.client(usersig_provider=provider, max_retries=0) as c:
         assert calls == []  # not called before it is needed
@@ -421,7 +421,7 @@ def test_eight_threads_share_one_client(client: timadmin.Client, emu: Emulator) 
         try:
             barrier.wait()
             if i % 2:
-                results[i] = [m.member_account for m in client.iter_group_members(BIG_COMMUNITY)]
+                results[i] = [m.member_account for m in client.members(BIG_COMMUNITY)]
             else:
                 got: List[str] = []
                 for _ in range(20):
@@ -480,4 +480,4 @@ def test_core_events_reach_python_logging(
     records = [r for r in caplog.records if r.name.startswith("timadmin")]
     assert records, "no record from the Rust core reached logging"
     assert any(r.name.startswith("timadmin.") and r.levelno == logging.DEBUG for r in records)
-    assert all(emu.key not in r.getMessage() for r in records)
+    assert all(emu.secret_key not in r.getMessage() for r in records)

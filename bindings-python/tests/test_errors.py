@@ -85,7 +85,7 @@ def test_rate_limited(emu: Emulator, client: timadmin.Client) -> None:
 
 
 def test_auth_error_wrong_key(emu: Emulator) -> None:
-    with emu.client(key="wrong-key", max_retries=0) as c:
+    with emu.client(secret_key="wrong-key", max_retries=0) as c:
         with pytest.raises(timadmin.AuthError) as e:
             c.get_group_member_info(PUBLIC)
     assert e.value.code == 70009
@@ -126,7 +126,7 @@ def test_transport_error_nothing_listening() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    with timadmin.Client(1400000000, key="k", base_url=f"http://127.0.0.1:{port}", max_retries=0) as c:
+    with timadmin.Client(1400000000, secret_key="k", base_url=f"http://127.0.0.1:{port}", max_retries=0) as c:
         with pytest.raises(timadmin.TransportError):
             c.get_group_member_info(PUBLIC)
 
@@ -154,7 +154,7 @@ def test_decode_error(client: timadmin.Client, emu: Emulator) -> None:
 
 
 def test_error_in_iteration_stops_it(client: timadmin.Client, emu: Emulator) -> None:
-    it = client.iter_group_members(BIG_PUBLIC)
+    it = client.members(BIG_PUBLIC)
     assert next(it).member_account
     for _ in range(99):
         next(it)
@@ -183,7 +183,7 @@ BAD_CALLS: list[tuple[str, Callable[[timadmin.Client], Any], str]] = [
     ("offset with next", lambda c: c.get_group_member_info("@TGS#_x", offset=1, next=""), "offset"),
     ("bad role", lambda c: c.get_group_member_info(PUBLIC, member_role_filter=["Boss"]), "member_role_filter"),
     ("empty filter item", lambda c: c.get_group_member_info(PUBLIC, member_info_filter=[""]), "member_info_filter"),
-    ("page size 0", lambda c: c.iter_group_members(PUBLIC, page_size=0), "page_size"),
+    ("page size 0", lambda c: c.members(PUBLIC, page_size=0), "page_size"),
     ("empty topic", lambda c: c.get_group_muted_account(PUBLIC, topic_id=""), "topic_id"),
     ("long name", lambda c: c.modify_group_base_info(PUBLIC, name="x" * 31), "name"),
     ("long introduction", lambda c: c.modify_group_base_info(PUBLIC, introduction="x" * 241), "introduction"),
@@ -210,22 +210,22 @@ def test_invalid_arguments_fail_before_sending(
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
-        # Credential problems name the core's setting behind ``key``: "secret_key".
-        ({"key": None}, "secret_key"),
-        ({"key": "k", "usersig": "s"}, "secret_key"),
-        ({"key": "k", "usersig_provider": lambda: "s"}, "secret_key"),
-        ({"key": ""}, "secret_key"),
+        # Credential problems name the setting "secret_key".
+        ({"secret_key": None}, "secret_key"),
+        ({"secret_key": "k", "usersig": "s"}, "secret_key"),
+        ({"secret_key": "k", "usersig_provider": lambda: "s"}, "secret_key"),
+        ({"secret_key": ""}, "secret_key"),
         ({"usersig": ""}, "usersig"),
-        ({"key": "k", "identifier": " "}, "identifier"),
-        ({"key": "k", "region": "mars"}, "region"),
-        ({"key": "k", "base_url": "ftp://x"}, "base_url"),
-        ({"key": "k", "region": "tokyo", "base_url": "http://127.0.0.1:9"}, "base_url"),
-        ({"key": "k", "timeout": 0.0}, "timeout"),
-        ({"key": "k", "timeout": -1.0}, "timeout"),
-        ({"key": "k", "timeout": float("nan")}, "timeout"),
-        ({"key": "k", "rate_limit": 0.0}, "rate_limit"),
-        ({"key": "k", "max_retries": -1}, "max_retries"),
-        ({"key": "k", "max_retries": 2**32}, "max_retries"),
+        ({"secret_key": "k", "identifier": " "}, "identifier"),
+        ({"secret_key": "k", "region": "mars"}, "region"),
+        ({"secret_key": "k", "base_url": "ftp://x"}, "base_url"),
+        ({"secret_key": "k", "region": "tokyo", "base_url": "http://127.0.0.1:9"}, "base_url"),
+        ({"secret_key": "k", "timeout": 0.0}, "timeout"),
+        ({"secret_key": "k", "timeout": -1.0}, "timeout"),
+        ({"secret_key": "k", "timeout": float("nan")}, "timeout"),
+        ({"secret_key": "k", "rate_limit": 0.0}, "rate_limit"),
+        ({"secret_key": "k", "max_retries": -1}, "max_retries"),
+        ({"secret_key": "k", "max_retries": 2**32}, "max_retries"),
     ],
 )
 def test_invalid_client_configuration(kwargs: dict[str, Any], field: str) -> None:
@@ -239,15 +239,15 @@ def test_invalid_client_configuration(kwargs: dict[str, Any], field: str) -> Non
 def test_sdkappid_is_a_32_bit_app_id(sdkappid: int) -> None:
     for cls in (timadmin.Client, timadmin.AsyncClient):
         with pytest.raises(timadmin.InvalidArgumentError) as e:
-            cls(sdkappid, key="k")
+            cls(sdkappid, secret_key="k")
         assert e.value.field == "sdkappid", (cls, sdkappid)
-    timadmin.Client(2**32 - 1, key="k").close()
+    timadmin.Client(2**32 - 1, secret_key="k").close()
 
 
 def test_region_and_base_url_together_are_refused() -> None:
     # base_url used to win silently; now giving both is an error, as in every front end.
     with pytest.raises(timadmin.InvalidArgumentError, match="not both") as e:
-        timadmin.Client(1400000000, key="k", region="singapore", base_url="http://127.0.0.1:9")
+        timadmin.Client(1400000000, secret_key="k", region="singapore", base_url="http://127.0.0.1:9")
     assert e.value.field == "base_url"
 
 

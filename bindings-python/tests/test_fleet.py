@@ -86,7 +86,7 @@ def test_constants() -> None:
 def test_sync_client_shares_through_redis(emu: Emulator, redis_port: int) -> None:
     before = scripts_run(redis_port)
     with emu.client(rate_limit_redis_url=url(redis_port), fleet_size=3, redis_fallback="fail") as c:
-        members = list(c.iter_group_members(BIG_COMMUNITY))
+        members = list(c.members(BIG_COMMUNITY))
         assert PASSWORD not in repr(c)
     assert len(members) == BIG_MEMBERS
     pages = len(emu.calls())
@@ -109,7 +109,7 @@ def test_async_client_shares_through_redis(emu: Emulator, redis_port: int) -> No
 
 def test_environment(emu: Emulator, redis_port: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TIM_SDKAPPID", str(emu.sdkappid))
-    monkeypatch.setenv("TIM_SECRET_KEY", emu.key)
+    monkeypatch.setenv("TIM_SECRET_KEY", emu.secret_key)
     monkeypatch.setenv("TIM_BASE_URL", emu.base_url)
     monkeypatch.delenv("TIM_USERSIG", raising=False)
     monkeypatch.setenv("TIM_RATE_LIMIT_REDIS_URL", url(redis_port))
@@ -170,6 +170,6 @@ def test_unreachable_redis_falls_back_to_the_local_share_and_logs_once(
 def test_bad_fleet_settings(kwargs: dict[str, object], field: str) -> None:
     for cls in (timadmin.Client, timadmin.AsyncClient):
         with pytest.raises(timadmin.InvalidArgumentError) as e:
-            cls(1400000000, key="k", **kwargs)  # type: ignore[arg-type]
+            cls(1400000000, secret_key="k", **kwargs)  # type: ignore[arg-type]
         assert e.value.field == field
         assert PASSWORD not in str(e.value)

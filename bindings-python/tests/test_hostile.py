@@ -89,7 +89,7 @@ def test_bad_values_are_refused_before_the_network(emu: Emulator, client: timadm
             client.get_group_member_info,
             client.get_group_muted_account,
             lambda g: client.modify_group_base_info(g, name="x"),
-            client.iter_group_members,
+            client.members,
         ]
         for call in calls:
             with pytest.raises(timadmin.InvalidArgumentError) as e:
@@ -100,7 +100,7 @@ def test_bad_values_are_refused_before_the_network(emu: Emulator, client: timadm
             emu.client(identifier=identifier)
         assert e.value.field == "identifier"
     with pytest.raises(timadmin.InvalidArgumentError) as e:
-        timadmin.Client(4294967296, key="k", base_url=emu.base_url)
+        timadmin.Client(4294967296, secret_key="k", base_url=emu.base_url)
     assert e.value.field == "sdkappid"
     assert emu.calls() == []
 
@@ -118,7 +118,7 @@ SURROGATE = "\ud800"
         (lambda c: c.modify_group_base_info(PUBLIC, name=SURROGATE), "name"),
         (lambda c: c.modify_group_base_info(PUBLIC, app_defined_data={SURROGATE: "v"}), "app_defined_data"),
         (lambda c: c.modify_group_base_info(PUBLIC, app_defined_data={"k": SURROGATE}), "app_defined_data"),
-        (lambda c: c.iter_group_members(SURROGATE), "group_id"),
+        (lambda c: c.members(SURROGATE), "group_id"),
     ],
 )
 def test_a_lone_surrogate_is_an_invalid_argument(
@@ -139,7 +139,7 @@ def test_a_lone_surrogate_in_the_async_client_and_elsewhere(emu: Emulator) -> No
     assert e.value.field == "group_id"
     c.close()
     for kwargs, field in [
-        ({"key": SURROGATE}, "key"),
+        ({"secret_key": SURROGATE}, "secret_key"),
         ({"identifier": "a" + SURROGATE}, "identifier"),
         ({"base_url": SURROGATE}, "base_url"),
         ({"region": SURROGATE}, "region"),
@@ -150,17 +150,17 @@ def test_a_lone_surrogate_in_the_async_client_and_elsewhere(emu: Emulator) -> No
                 make(**kwargs)
             assert e.value.field == field
     with pytest.raises(timadmin.InvalidArgumentError) as e:
-        timadmin.gen_usersig(1400000000, "k", SURROGATE)
+        timadmin.generate_usersig(1400000000, "k", SURROGATE)
     assert e.value.field == "identifier"
     with pytest.raises(timadmin.InvalidArgumentError) as e:
         timadmin.verify_usersig(1400000000, "k", "a", SURROGATE)
     assert e.value.field == "usersig"
     # os.fsdecode of undecodable bytes gives such strings.
     with pytest.raises(timadmin.InvalidArgumentError):
-        emu.client(key=os.fsdecode(b"\xff\xfe"))
+        emu.client(secret_key=os.fsdecode(b"\xff\xfe"))
     # Not a str at all stays a TypeError.
     with pytest.raises(TypeError):
-        emu.client(key=b"bytes")
+        emu.client(secret_key=b"bytes")
 
 
 def test_clear_text_http_is_refused_unless_allowed() -> None:
@@ -168,11 +168,11 @@ def test_clear_text_http_is_refused_unless_allowed() -> None:
     for url in ["http://203.0.113.7", "http://10.0.0.1:8080"]:
         for cls in [timadmin.Client, timadmin.AsyncClient]:
             with pytest.raises(timadmin.InvalidArgumentError) as e:
-                cls(1400000000, key="k", base_url=url)
+                cls(1400000000, secret_key="k", base_url=url)
             assert e.value.field == "base_url"
             assert "allow_insecure_http" in str(e.value)
-        timadmin.Client(1400000000, key="k", base_url=url, allow_insecure_http=True).close()
-    timadmin.Client(1400000000, key="k", base_url="http://localhost:9").close()
+        timadmin.Client(1400000000, secret_key="k", base_url=url, allow_insecure_http=True).close()
+    timadmin.Client(1400000000, secret_key="k", base_url="http://localhost:9").close()
 
 
 def test_redirects_are_not_followed(emu: Emulator, client: timadmin.Client) -> None:
@@ -216,7 +216,7 @@ def test_calls_in_flight_are_capped(emu: Emulator) -> None:
 
 def test_echoed_fragments_of_the_usersig_are_redacted(emu: Emulator, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level("DEBUG", logger="timadmin")
-    usersig = timadmin.gen_usersig(emu.sdkappid, emu.key, emu.identifier)
+    usersig = timadmin.generate_usersig(emu.sdkappid, emu.secret_key, emu.identifier)
     shown: List[str] = []
     with emu.client(usersig=usersig, max_retries=1) as c:
         for status, body in [
@@ -233,4 +233,4 @@ def test_echoed_fragments_of_the_usersig_are_redacted(emu: Emulator, caplog: pyt
     assert "[redacted]" in text
     assert "retrying" in caplog.text
     assert_no_fragment(text, usersig)
-    assert_no_fragment(text, emu.key)
+    assert_no_fragment(text, emu.secret_key)

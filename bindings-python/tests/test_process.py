@@ -42,7 +42,7 @@ def test_ctrl_c_interrupts_a_blocking_call(client: timadmin.Client, emu: Emulato
 
 
 def test_ctrl_c_interrupts_iteration_and_it_can_resume(client: timadmin.Client, emu: Emulator) -> None:
-    it = client.iter_group_members(BIG_PUBLIC, page_size=100)
+    it = client.members(BIG_PUBLIC, page_size=100)
     first_page: List[str] = [next(it).member_account for _ in range(100)]
     emu.clear_calls()
     emu.inject_fault("delay", delay=30.0, command="get_group_member_info")

@@ -1,4 +1,4 @@
-"""gen_usersig / verify_usersig over the core's TLSSigAPIv2 implementation."""
+"""generate_usersig / verify_usersig over the core's TLSSigAPIv2 implementation."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ APP = 1400000000
 
 def test_round_trip_with_defaults() -> None:
     before = int(time.time())
-    sig = timadmin.gen_usersig(APP, KEY, "administrator")
+    sig = timadmin.generate_usersig(APP, KEY, "administrator")
     assert isinstance(sig, str) and sig
     claims = timadmin.verify_usersig(APP, KEY, "administrator", sig)
     assert claims.identifier == "administrator"
@@ -32,7 +32,7 @@ def test_round_trip_with_defaults() -> None:
 
 
 def test_userbuf_and_expire() -> None:
-    sig = timadmin.gen_usersig(APP, KEY, "alice", expire=600, userbuf=b"\x00room-42")
+    sig = timadmin.generate_usersig(APP, KEY, "alice", expire=600, userbuf=b"\x00room-42")
     claims = timadmin.verify_usersig(APP, KEY, "alice", sig, userbuf=b"\x00room-42")
     assert claims.expire == 600
     assert claims.userbuf == b"\x00room-42"
@@ -52,7 +52,7 @@ def test_userbuf_and_expire() -> None:
     ],
 )
 def test_verify_failures_say_why(key: str, identifier: str, app: int, reason: str) -> None:
-    sig = timadmin.gen_usersig(APP, KEY, "alice")
+    sig = timadmin.generate_usersig(APP, KEY, "alice")
     with pytest.raises(timadmin.UserSigError) as e:
         timadmin.verify_usersig(app, key, identifier, sig)
     assert e.value.reason == reason
@@ -61,7 +61,7 @@ def test_verify_failures_say_why(key: str, identifier: str, app: int, reason: st
 
 
 def test_expired_and_malformed() -> None:
-    sig = timadmin.gen_usersig(APP, KEY, "alice", expire=0)
+    sig = timadmin.generate_usersig(APP, KEY, "alice", expire=0)
     time.sleep(1.1)
     with pytest.raises(timadmin.UserSigError) as e:
         timadmin.verify_usersig(APP, KEY, "alice", sig)
@@ -73,17 +73,17 @@ def test_expired_and_malformed() -> None:
 
 def test_bad_inputs() -> None:
     with pytest.raises(timadmin.UserSigError) as e:
-        timadmin.gen_usersig(APP, "", "alice")
+        timadmin.generate_usersig(APP, "", "alice")
     assert e.value.reason == "invalid_input"
     with pytest.raises(timadmin.UserSigError):
-        timadmin.gen_usersig(APP, KEY, "")
+        timadmin.generate_usersig(APP, KEY, "")
     with pytest.raises(timadmin.InvalidArgumentError) as ia:
-        timadmin.gen_usersig(-1, KEY, "alice")
+        timadmin.generate_usersig(-1, KEY, "alice")
     assert ia.value.field == "sdkappid"
     with pytest.raises(timadmin.InvalidArgumentError):
-        timadmin.gen_usersig(APP, KEY, "alice", expire=-5)
+        timadmin.generate_usersig(APP, KEY, "alice", expire=-5)
     with pytest.raises(TypeError):
-        timadmin.gen_usersig(APP, KEY, "alice", userbuf="text")  # type: ignore[arg-type]
+        timadmin.generate_usersig(APP, KEY, "alice", userbuf="text")  # type: ignore[arg-type]
 
 
 def test_signature_accepted_by_emulator() -> None:
@@ -91,6 +91,6 @@ def test_signature_accepted_by_emulator() -> None:
 
     with Emulator() as emu:
         emu.generate_group("Public", "@TGS#2SIGNED", 3)
-        sig = timadmin.gen_usersig(emu.sdkappid, emu.key, emu.identifier)
+        sig = timadmin.generate_usersig(emu.sdkappid, emu.secret_key, emu.identifier)
         with timadmin.Client(emu.sdkappid, usersig=sig, base_url=emu.base_url) as c:
             assert c.get_group_member_info("@TGS#2SIGNED").member_num == 3

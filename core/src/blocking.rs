@@ -2,9 +2,8 @@
 //! synchronous client, scripts). Safe to share across threads; survives `fork()`: a child
 //! process gets a fresh runtime and client on its first call.
 
-use std::collections::VecDeque;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use crate::client::Client;
 use crate::config::Config;
@@ -13,14 +12,14 @@ use crate::model::{
     GetGroupMemberInfoRequest, GetGroupMemberInfoResponse, GetGroupMutedAccountRequest, GetGroupMutedAccountResponse,
     GroupMember, ModifyGroupBaseInfoRequest,
 };
-use crate::paging::{MemberPage, MemberPager, PageOptions, PagingMode};
+use crate::paging::{MemberCursor, MemberPage, PageOptions, PagingMode};
+use crate::process::PerProcess;
 
 /// How long dropping a client waits for its worker threads.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The runtime and client of one process.
 struct Engine {
-    pid: u32,
     /// Always `Some` until dropped.
     runtime: Option<tokio::runtime::Runtime>,
     client: Client,
@@ -53,7 +52,7 @@ impl Drop for Engine {
 /// threads may call at once (they share the connection pool, UserSig cache and rate limiter).
 pub struct BlockingClient {
     config: Config,
-    engine: Mutex<Arc<Engine>>,
+    engine: PerProcess<Engine>,
 }
 
 impl std::fmt::Debug for BlockingClient {
@@ -70,7 +69,6 @@ fn build_engine(config: &Config) -> Result<Engine> {
         .build()
         .map_err(|e| Error::Runtime(format!("cannot start the tokio runtime: {e}")))?;
     Ok(Engine {
-        pid: std::process::id(),
         runtime: Some(runtime),
         client: Client::new(config.clone())?,
     })
@@ -81,10 +79,7 @@ impl BlockingClient {
     pub fn new(config: Config) -> Result<Self> {
         config.validate()?;
         let engine = build_engine(&config)?;
-        Ok(BlockingClient {
-            config,
-            engine: Mutex::new(Arc::new(engine)),
-        })
+        Ok(BlockingClient { config, engine: PerProcess::with(engine) })
     }
 
     /// A blocking client from the `TIM_*` environment variables.
@@ -92,20 +87,9 @@ impl BlockingClient {
         Self::new(Config::from_env()?)
     }
 
-    /// The engine of this process, rebuilt after a fork (the parent's runtime threads do not
-    /// exist in the child; its runtime is leaked rather than torn down).
+    /// The engine of this process, rebuilt after a fork.
     fn engine(&self) -> Result<Arc<Engine>> {
-        let mut guard = self
-            .engine
-            .lock()
-            .map_err(|_| Error::Runtime("client state poisoned by an earlier panic".into()))?;
-        if guard.pid != std::process::id() {
-            let fresh = Arc::new(build_engine(&self.config)?);
-            let stale = std::mem::replace(&mut *guard, fresh);
-            std::mem::forget(stale);
-            tracing::debug!("rebuilt the runtime after fork");
-        }
-        Ok(Arc::clone(&guard))
+        self.engine.get_or_try_init(|| build_engine(&self.config))
     }
 
     /// Runs a future on this client's runtime, blocking the calling thread.
@@ -142,50 +126,43 @@ impl BlockingClient {
     /// A blocking pager over every member of `group_id`; also an `Iterator` of members.
     pub fn members(&self, group_id: impl Into<String>, options: PageOptions) -> Result<BlockingMemberPager<'_>> {
         let pager = self.client()?.members(group_id, options)?;
-        Ok(BlockingMemberPager {
-            client: self,
-            pager,
-            buffer: VecDeque::new(),
-            failed: false,
-        })
+        Ok(BlockingMemberPager { client: self, cursor: MemberCursor::new(pager) })
     }
 }
 
-/// Blocking counterpart of [`MemberPager`]: call [`BlockingMemberPager::next_page`] or iterate
-/// members. Holds at most one page.
+/// Blocking counterpart of [`MemberPager`](crate::MemberPager): call
+/// [`BlockingMemberPager::next_page`] or iterate members. Holds at most one page.
 #[derive(Debug)]
 pub struct BlockingMemberPager<'a> {
     client: &'a BlockingClient,
-    pager: MemberPager,
-    buffer: VecDeque<GroupMember>,
-    failed: bool,
+    cursor: MemberCursor,
 }
 
 impl BlockingMemberPager<'_> {
     /// The next page, or `None` when the group is exhausted.
     pub fn next_page(&mut self) -> Result<Option<MemberPage>> {
-        let pager = &mut self.pager;
+        let pager = self.cursor.pager_mut();
         self.client.block_on(|_| pager.next_page())?
     }
 
     /// The group's member count, known after the first page.
     pub fn member_num(&self) -> Option<u64> {
-        self.pager.member_num()
+        self.cursor.pager().member_num()
     }
 
     /// Members fetched so far.
     pub fn fetched(&self) -> u64 {
-        self.pager.fetched()
+        self.cursor.pager().fetched()
     }
 
     /// The paging mode in use.
     pub fn mode(&self) -> PagingMode {
-        self.pager.mode()
+        self.cursor.pager().mode()
     }
 
     /// The current page size.
     pub fn page_size(&self) -> u32 {
-        self.pager.page_size()
+        self.cursor.pager().page_size()
     }
 }
 
@@ -194,21 +171,10 @@ impl Iterator for BlockingMemberPager<'_> {
 
     /// Yields members; after an error it yields `None`.
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(m) = self.buffer.pop_front() {
-                return Some(Ok(m));
-            }
-            if self.failed {
-                return None;
-            }
-            match self.next_page() {
-                Ok(Some(page)) => self.buffer.extend(page.members),
-                Ok(None) => return None,
-                Err(e) => {
-                    self.failed = true;
-                    return Some(Err(e));
-                }
-            }
+        if let Some(member) = self.cursor.next_buffered() {
+            return Some(Ok(member));
         }
+        let cursor = &mut self.cursor;
+        self.client.block_on(|_| cursor.next_member()).and_then(|r| r).transpose()
     }
 }

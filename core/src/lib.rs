@@ -42,6 +42,7 @@ pub mod error;
 pub mod model;
 pub mod options;
 pub mod paging;
+pub mod process;
 mod ratelimit;
 pub mod region;
 pub mod transport;
@@ -60,6 +61,7 @@ pub use model::{
     MutedAccount, Role,
 };
 pub use options::{ClientOptions, RateLimit};
-pub use paging::{MemberPage, MemberPager, PageOptions, PagingMode};
+pub use paging::{MemberCursor, MemberPage, MemberPager, PageOptions, PagingMode};
+pub use process::PerProcess;
 pub use region::{Endpoint, Region};
 pub use transport::Command;

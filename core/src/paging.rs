@@ -5,7 +5,7 @@
 //! stops exactly when the group is exhausted, halves the page size on 10018 (response over
 //! 1 MB), and fails instead of looping when the server repeats a cursor or makes no progress.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 
 use futures::stream::{self, Stream, TryStreamExt};
 
@@ -257,5 +257,64 @@ impl MemberPager {
         self.pages()
             .map_ok(|page| stream::iter(page.members.into_iter().map(Ok)))
             .try_flatten()
+    }
+}
+
+/// Members one at a time over a [`MemberPager`], holding at most one page: the one engine behind
+/// every member-by-member iterator (the blocking iterator, Python's sync and async iterators).
+/// After it has returned an error it is finished. Dropping [`MemberCursor::next_member`]'s
+/// future mid-page (a cancelled call, Ctrl-C) loses nothing: the same page is asked for again.
+#[derive(Debug)]
+pub struct MemberCursor {
+    pager: MemberPager,
+    buffer: VecDeque<GroupMember>,
+    failed: bool,
+}
+
+impl MemberCursor {
+    /// A cursor at the start of `pager`.
+    pub fn new(pager: MemberPager) -> Self {
+        MemberCursor { pager, buffer: VecDeque::new(), failed: false }
+    }
+
+    /// The next member already fetched, without any call.
+    pub fn next_buffered(&mut self) -> Option<GroupMember> {
+        self.buffer.pop_front()
+    }
+
+    /// The next member, fetching the next page when the current one is used up; `None` after
+    /// the last member, and after an error has been returned once.
+    pub async fn next_member(&mut self) -> Result<Option<GroupMember>> {
+        loop {
+            if let Some(member) = self.buffer.pop_front() {
+                return Ok(Some(member));
+            }
+            if self.failed {
+                return Ok(None);
+            }
+            match self.pager.next_page().await {
+                Ok(Some(page)) => self.buffer.extend(page.members),
+                Ok(None) => return Ok(None),
+                Err(e) => {
+                    self.failed = true;
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    /// Whether every member has been handed out (or an error ended the cursor).
+    pub fn is_done(&self) -> bool {
+        self.buffer.is_empty() && (self.failed || self.pager.is_done())
+    }
+
+    /// The pager underneath (member count, mode, page size, members fetched).
+    pub fn pager(&self) -> &MemberPager {
+        &self.pager
+    }
+
+    /// The pager underneath, to fetch whole pages.
+    pub fn pager_mut(&mut self) -> &mut MemberPager {
+        &mut self.pager
     }
 }

@@ -225,6 +225,37 @@ async fn pages_a_community_group_by_cursor() {
 }
 
 #[tokio::test]
+async fn member_cursor_survives_a_cancelled_page_and_stops_after_an_error() {
+    let emu = emulator().await;
+    emu.control().generate_group(timadmin_emulator::GroupType::Public, "@TGS#cur", 30).unwrap();
+    let c = Client::new(config(&emu).with_retry(fast_retries(0))).unwrap();
+    let options = PageOptions { page_size: 10, ..Default::default() };
+    let mut cursor = timadmin::MemberCursor::new(c.members("@TGS#cur", options).unwrap());
+    assert!(cursor.next_buffered().is_none(), "nothing is fetched before the first call");
+
+    // A page abandoned mid-call (the caller's future dropped) is asked for again, not skipped.
+    emu.control().inject_fault(Fault::new(FaultKind::Delay(Duration::from_millis(500))).times(1));
+    let abandoned = tokio::time::timeout(Duration::from_millis(50), cursor.next_member()).await;
+    assert!(abandoned.is_err(), "the delayed page was still in flight");
+    let mut seen = Vec::new();
+    for _ in 0..15 {
+        seen.push(cursor.next_member().await.unwrap().unwrap().member_account);
+    }
+    assert_eq!(cursor.pager().fetched(), 20, "two pages of 10, the abandoned one counted once");
+
+    // An error ends the cursor: the next call is `None`, not a retry from the middle.
+    emu.control().inject_fault(Fault::new(FaultKind::HttpStatus(502)).times(1));
+    for _ in 0..5 {
+        seen.push(cursor.next_member().await.unwrap().unwrap().member_account);
+    }
+    assert!(cursor.next_member().await.is_err());
+    assert!(cursor.next_member().await.unwrap().is_none());
+    assert!(cursor.is_done());
+    let unique: HashSet<_> = seen.iter().collect();
+    assert_eq!((seen.len(), unique.len()), (20, 20));
+}
+
+#[tokio::test]
 async fn pages_an_ordinary_group_by_offset() {
     let emu = emulator().await;
     emu.control().generate_group(timadmin_emulator::GroupType::Public, "@TGS#big", 1_000).unwrap();

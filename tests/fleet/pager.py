@@ -17,7 +17,7 @@ def main() -> int:
     page_size = int(sys.argv[2]) if len(sys.argv) > 2 else timadmin.DEFAULT_PAGE_SIZE
     seen = 0
     with timadmin.Client.from_env() as client:
-        for _ in client.iter_group_members(group, page_size=page_size):
+        for _ in client.members(group, page_size=page_size):
             seen += 1
     print(seen)
     return 0

@@ -23,7 +23,7 @@ def rss_kib() -> int:
 def main() -> int:
     base_url, sdkappid, key = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     calls = int(sys.argv[4]) if len(sys.argv) > 4 else 100_000
-    with timadmin.Client(sdkappid, key=key, base_url=base_url, rate_limit=None, max_retries=0) as client:
+    with timadmin.Client(sdkappid, secret_key=key, base_url=base_url, rate_limit=None, max_retries=0) as client:
 
         def one(i: int) -> None:
             # A mix: a page of full member profiles, the muted list, and a service error.

@@ -5,11 +5,14 @@ endpoints ``get_group_member_info``, ``get_group_muted_account`` and
 ``modify_group_base_info``, paging over whole groups, retries, failover and rate limiting.
 
 >>> import timadmin
->>> with timadmin.Client(1400000000, key="...") as client:       # doctest: +SKIP
-...     for member in client.iter_group_members("@TGS#_community"):
+>>> with timadmin.Client(1400000000, secret_key="...") as client:       # doctest: +SKIP
+...     for member in client.members("@TGS#_community"):
 ...         print(member.member_account)
 
-Arguments left unset take the core's defaults, exported as ``DEFAULT_IDENTIFIER``,
+The words are the core's in every host (see the README's table of names): endpoint methods
+are the REST command words, arguments and attributes the REST field names in snake case, and
+types the core's type names (``GetGroupMemberInfoResponse``, ``MemberPager``, ``Claims``,
+``ClientOptions``, ``PageOptions``). Options left unset take the core's defaults, exported as ``DEFAULT_IDENTIFIER``,
 ``DEFAULT_REGION``, ``DEFAULT_TIMEOUT``, ``DEFAULT_MAX_RETRIES``, ``DEFAULT_RATE_LIMIT``,
 ``DEFAULT_PAGE_SIZE``, ``DEFAULT_USERSIG_LIFETIME``, ``DEFAULT_MAX_RESPONSE_BYTES``,
 ``DEFAULT_MAX_IN_FLIGHT``, ``DEFAULT_FLEET_SIZE`` and ``DEFAULT_REDIS_FALLBACK``.
@@ -56,18 +59,19 @@ from ._timadmin import (
     DEFAULT_TIMEOUT,
     DEFAULT_USERSIG_LIFETIME,
     AsyncClient,
-    AsyncGroupMemberIterator,
+    AsyncMemberPager,
+    Claims,
     Client,
+    GetGroupMemberInfoResponse,
+    GetGroupMutedAccountResponse,
     GroupMember,
-    GroupMemberInfo,
-    GroupMemberIterator,
-    GroupMutedAccount,
+    MemberPager,
     MutedAccount,
-    UserSigClaims,
     __version__,
-    gen_usersig,
+    generate_usersig,
     verify_usersig,
 )
+from ._options import ClientOptions, PageOptions
 
 __all__ = [
     "__version__",
@@ -82,17 +86,19 @@ __all__ = [
     "DEFAULT_MAX_IN_FLIGHT",
     "DEFAULT_FLEET_SIZE",
     "DEFAULT_REDIS_FALLBACK",
-    "gen_usersig",
+    "generate_usersig",
     "verify_usersig",
-    "UserSigClaims",
+    "Claims",
+    "ClientOptions",
+    "PageOptions",
     "Client",
     "AsyncClient",
+    "GetGroupMemberInfoResponse",
+    "GetGroupMutedAccountResponse",
     "GroupMember",
-    "GroupMemberInfo",
-    "GroupMemberIterator",
-    "AsyncGroupMemberIterator",
-    "GroupMutedAccount",
     "MutedAccount",
+    "MemberPager",
+    "AsyncMemberPager",
     "TimError",
     "ApiError",
     "GroupNotFoundError",
@@ -112,3 +118,25 @@ __all__ = [
     "PagingError",
     "RateLimiterUnavailableError",
 ]
+
+
+#: Names of earlier releases → the current ones; using an old name warns (``DeprecationWarning``).
+_RENAMED = {
+    "gen_usersig": "generate_usersig",
+    "UserSigClaims": "Claims",
+    "GroupMemberInfo": "GetGroupMemberInfoResponse",
+    "GroupMutedAccount": "GetGroupMutedAccountResponse",
+    "GroupMemberIterator": "MemberPager",
+    "AsyncGroupMemberIterator": "AsyncMemberPager",
+}
+
+
+def __getattr__(name: str) -> object:
+    """The deprecated names of ``_RENAMED``, with a ``DeprecationWarning``."""
+    new = _RENAMED.get(name)
+    if new is None:
+        raise AttributeError(f"module 'timadmin' has no attribute {name!r}")
+    import warnings
+
+    warnings.warn(f"timadmin.{name} is deprecated: use timadmin.{new}", DeprecationWarning, stacklevel=2)
+    return globals()[new]

@@ -7,7 +7,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterat
 from types import TracebackType
 from typing import Any, ClassVar, Final, final
 
-from typing_extensions import Self
+from typing_extensions import Self, Unpack
+
+from ._options import ClientOptions, PageOptions
 
 __version__: str
 _DEMO_FIXTURE_JSON: str
@@ -24,9 +26,10 @@ DEFAULT_MAX_RETRIES: Final[int]
 DEFAULT_RATE_LIMIT: Final[float]
 """Client-side calls per second per endpoint (``rate_limit``)."""
 DEFAULT_PAGE_SIZE: Final[int]
-"""Members fetched per call by ``iter_group_members`` (``page_size``)."""
+"""Members fetched per call by ``members`` (``page_size``)."""
 DEFAULT_USERSIG_LIFETIME: Final[int]
-"""Lifetime, in seconds, of the admin UserSigs a client signs for itself with ``key``."""
+"""Lifetime, in seconds, of the admin UserSigs a client signs for itself with ``secret_key``
+(and the default ``expire`` of ``generate_usersig``)."""
 DEFAULT_MAX_RESPONSE_BYTES: Final[int]
 """Largest response body a client reads, in bytes (``max_response_bytes``)."""
 DEFAULT_MAX_IN_FLIGHT: Final[int]
@@ -36,18 +39,19 @@ DEFAULT_FLEET_SIZE: Final[int]
 DEFAULT_REDIS_FALLBACK: Final[str]
 """What calls do while the shared limiter's Redis is unreachable (``redis_fallback``): ``"local-share"``."""
 
-def gen_usersig(
-    sdkappid: int, key: str, identifier: str, expire: int = 86400, userbuf: bytes | None = None
+def generate_usersig(
+    sdkappid: int, secret_key: str, identifier: str, expire: int = ..., userbuf: bytes | None = None
 ) -> str:
-    """Signs a UserSig (TLSSigAPIv2) for ``identifier``, valid ``expire`` seconds from now."""
+    """Signs a UserSig (TLSSigAPIv2) for ``identifier``, valid ``expire`` seconds from now (default
+    ``DEFAULT_USERSIG_LIFETIME``)."""
 
 def verify_usersig(
-    sdkappid: int, key: str, identifier: str, usersig: str, userbuf: bytes | None = None
-) -> UserSigClaims:
+    sdkappid: int, secret_key: str, identifier: str, usersig: str, userbuf: bytes | None = None
+) -> Claims:
     """Verifies a UserSig and returns its claims; raises ``UserSigError`` saying what failed."""
 
 @final
-class UserSigClaims:
+class Claims:
     """The fields of a verified UserSig."""
 
     __hash__: ClassVar[None]  # type: ignore[assignment]
@@ -91,7 +95,7 @@ class GroupMember:
         """The REST object, with the REST field names."""
 
 @final
-class GroupMemberInfo:
+class GetGroupMemberInfoResponse:
     """One ``get_group_member_info`` answer."""
 
     __hash__: ClassVar[None]  # type: ignore[assignment]
@@ -117,7 +121,7 @@ class MutedAccount:
         """The REST object, with the REST field names."""
 
 @final
-class GroupMutedAccount:
+class GetGroupMutedAccountResponse:
     """One ``get_group_muted_account`` answer."""
 
     __hash__: ClassVar[None]  # type: ignore[assignment]
@@ -129,7 +133,7 @@ class GroupMutedAccount:
         """The REST object, with the REST field names."""
 
 @final
-class GroupMemberIterator(Iterator[GroupMember]):
+class MemberPager(Iterator[GroupMember]):
     """Iterator over a group's members (one page in memory at a time)."""
 
     def __iter__(self) -> Self: ...
@@ -139,7 +143,7 @@ class GroupMemberIterator(Iterator[GroupMember]):
         """The group's member count, known after the first page."""
 
 @final
-class AsyncGroupMemberIterator(AsyncIterator[GroupMember]):
+class AsyncMemberPager(AsyncIterator[GroupMember]):
     """Async iterator over a group's members (one page in memory at a time)."""
 
     def __aiter__(self) -> Self: ...
@@ -152,44 +156,20 @@ class AsyncGroupMemberIterator(AsyncIterator[GroupMember]):
 class Client:
     """Synchronous client; thread-safe, releases the GIL during calls."""
 
-    def __new__(
-        cls,
-        sdkappid: int,
-        *,
-        key: str | None = None,
-        usersig: str | None = None,
-        usersig_provider: Callable[[], str] | None = None,
-        identifier: str | None = None,
-        region: str | None = None,
-        base_url: str | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        rate_limit: float | None = ...,
-        max_response_bytes: int = ...,
-        allow_insecure_http: bool = False,
-        max_in_flight: int = ...,
-        rate_limit_redis_url: str | None = None,
-        fleet_size: int | None = None,
-        redis_fallback: str | None = None,
-    ) -> Self:
-        """A client for app ``sdkappid``. Give exactly one of ``key`` (the console secret key: the client signs,
-        caches and renews its admin UserSig), ``usersig`` (pre-signed) or ``usersig_provider`` (a callable
-        returning a fresh UserSig); a missing, empty or second credential raises ``InvalidArgumentError`` with
-        ``.field == "secret_key"`` (the core's name of the setting behind ``key``). ``region`` is one of the
-        documented regions and ``base_url`` an explicit URL (emulator, proxy): give at most one (both raise
-        ``InvalidArgumentError``, ``.field == "base_url"``). ``timeout`` is per attempt in seconds. Arguments
-        left at ``None`` take the defaults ``DEFAULT_IDENTIFIER``, ``DEFAULT_REGION``, ``DEFAULT_TIMEOUT`` and
-        ``DEFAULT_MAX_RETRIES``. ``rate_limit`` is calls/s per endpoint, ``DEFAULT_RATE_LIMIT`` unless given;
-        ``None`` disables it. ``max_response_bytes`` (default ``DEFAULT_MAX_RESPONSE_BYTES``) caps the body of an
-        answer (a larger one raises ``BodyTooLargeError``); ``max_in_flight`` (default ``DEFAULT_MAX_IN_FLIGHT``)
-        caps the calls one client has on the wire at once, the rest wait. A plain ``http://`` ``base_url`` must
-        name a loopback host (127.0.0.0/8, ::1, localhost) unless ``allow_insecure_http=True``: every request
-        carries the UserSig in its URL. ``rate_limit_redis_url`` (``redis://[:password@]host:port/db``; never
-        shown) shares ``rate_limit`` with every process of the app using the same Redis; while Redis is
-        unreachable each process keeps to ``rate_limit / fleet_size`` (``redis_fallback="local-share"``, the
-        default) or calls raise ``RateLimiterUnavailableError`` (``"fail"``). Any ``str`` argument holding a
-        lone surrogate raises ``InvalidArgumentError``. Raises ``InvalidArgumentError`` for a bad configuration;
-        makes no call."""
+    def __new__(cls, sdkappid: int, **options: Unpack[ClientOptions]) -> Self:
+        """A client for app ``sdkappid`` (options: ``ClientOptions``; no call is made). Give exactly one of
+        ``secret_key`` (the client signs, caches and renews its admin UserSig), ``usersig`` (pre-signed) or
+        ``usersig_provider`` (a callable returning a fresh UserSig); a missing, empty or second credential raises
+        ``InvalidArgumentError`` with ``.field == "secret_key"``. ``region`` is one of the documented regions
+        and ``base_url`` an explicit URL (emulator, proxy): give at most one (both raise ``InvalidArgumentError``,
+        ``.field == "base_url"``). Options left out take the core's defaults (``DEFAULT_*``); ``rate_limit=None``
+        disables the client-side limiter. A plain ``http://`` ``base_url`` must name a loopback host unless
+        ``allow_insecure_http=True``: every request carries the UserSig in its URL. ``rate_limit_redis_url``
+        (never shown) shares ``rate_limit`` with every process of the app using the same Redis; while it is
+        unreachable each process keeps to ``rate_limit / fleet_size`` (``redis_fallback="local-share"``) or
+        calls raise ``RateLimiterUnavailableError`` (``"fail"``). A ``str`` holding a lone surrogate raises
+        ``InvalidArgumentError``; an unknown option ``TypeError``. ``key=`` is the deprecated name of
+        ``secret_key``."""
     @classmethod
     def from_env(cls) -> Client:
         """A client configured from ``TIM_SDKAPPID``, ``TIM_SECRET_KEY`` or ``TIM_USERSIG``, ``TIM_IDENTIFIER``,
@@ -202,7 +182,7 @@ class Client:
         """Whether ``close()`` was called."""
     def __enter__(self) -> Self:
         """Returns the client itself, for ``with``."""
-    def __exit__(self, *_exc: object) -> bool:
+    def __exit__(self, *_exc: object) -> None:
         """Closes the client."""
     def get_group_member_info(
         self,
@@ -214,22 +194,16 @@ class Client:
         limit: int | None = None,
         offset: int | None = None,
         next: str | None = None,
-    ) -> GroupMemberInfo:
+    ) -> GetGroupMemberInfoResponse:
         """One ``get_group_member_info`` call: member profiles of ``group_id``. Use ``limit``/``offset``
         for ordinary groups, ``limit`` (at most 100)/``next`` (``""`` first) for community groups. Arguments are
         validated before any call (``InvalidArgumentError``)."""
-    def iter_group_members(
-        self,
-        group_id: str,
-        *,
-        page_size: int = ...,
-        member_info_filter: Iterable[str] | None = None,
-        member_role_filter: Iterable[str] | None = None,
-        app_defined_data_filter_group_member: Iterable[str] | None = None,
-    ) -> GroupMemberIterator:
+    def members(self, group_id: str, **options: Unpack[PageOptions]) -> MemberPager:
         """Every member of ``group_id``, fetched lazily ``page_size`` (default ``DEFAULT_PAGE_SIZE``) at a time
-        (Offset for ordinary groups, the ``Next`` cursor for community groups), each member once."""
-    def get_group_muted_account(self, group_id: str, *, topic_id: str | None = None) -> GroupMutedAccount:
+        (Offset for ordinary groups, the ``Next`` cursor for community groups), each member once. Options: ``PageOptions``."""
+    def iter_group_members(self, group_id: str, **options: Unpack[PageOptions]) -> MemberPager:
+        """Deprecated name of ``members``."""
+    def get_group_muted_account(self, group_id: str, *, topic_id: str | None = None) -> GetGroupMutedAccountResponse:
         """The muted members of ``group_id`` (or of its topic ``topic_id``)."""
     def modify_group_base_info(
         self,
@@ -251,44 +225,8 @@ class Client:
 class AsyncClient:
     """asyncio client: the same methods as ``Client``, as coroutines."""
 
-    def __new__(
-        cls,
-        sdkappid: int,
-        *,
-        key: str | None = None,
-        usersig: str | None = None,
-        usersig_provider: Callable[[], str] | None = None,
-        identifier: str | None = None,
-        region: str | None = None,
-        base_url: str | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        rate_limit: float | None = ...,
-        max_response_bytes: int = ...,
-        allow_insecure_http: bool = False,
-        max_in_flight: int = ...,
-        rate_limit_redis_url: str | None = None,
-        fleet_size: int | None = None,
-        redis_fallback: str | None = None,
-    ) -> Self:
-        """A client for app ``sdkappid``. Give exactly one of ``key`` (the console secret key: the client signs,
-        caches and renews its admin UserSig), ``usersig`` (pre-signed) or ``usersig_provider`` (a callable
-        returning a fresh UserSig); a missing, empty or second credential raises ``InvalidArgumentError`` with
-        ``.field == "secret_key"`` (the core's name of the setting behind ``key``). ``region`` is one of the
-        documented regions and ``base_url`` an explicit URL (emulator, proxy): give at most one (both raise
-        ``InvalidArgumentError``, ``.field == "base_url"``). ``timeout`` is per attempt in seconds. Arguments
-        left at ``None`` take the defaults ``DEFAULT_IDENTIFIER``, ``DEFAULT_REGION``, ``DEFAULT_TIMEOUT`` and
-        ``DEFAULT_MAX_RETRIES``. ``rate_limit`` is calls/s per endpoint, ``DEFAULT_RATE_LIMIT`` unless given;
-        ``None`` disables it. ``max_response_bytes`` (default ``DEFAULT_MAX_RESPONSE_BYTES``) caps the body of an
-        answer (a larger one raises ``BodyTooLargeError``); ``max_in_flight`` (default ``DEFAULT_MAX_IN_FLIGHT``)
-        caps the calls one client has on the wire at once, the rest wait. A plain ``http://`` ``base_url`` must
-        name a loopback host (127.0.0.0/8, ::1, localhost) unless ``allow_insecure_http=True``: every request
-        carries the UserSig in its URL. ``rate_limit_redis_url`` (``redis://[:password@]host:port/db``; never
-        shown) shares ``rate_limit`` with every process of the app using the same Redis; while Redis is
-        unreachable each process keeps to ``rate_limit / fleet_size`` (``redis_fallback="local-share"``, the
-        default) or calls raise ``RateLimiterUnavailableError`` (``"fail"``). Any ``str`` argument holding a
-        lone surrogate raises ``InvalidArgumentError``. Raises ``InvalidArgumentError`` for a bad configuration;
-        makes no call."""
+    def __new__(cls, sdkappid: int, **options: Unpack[ClientOptions]) -> Self:
+        """A client for app ``sdkappid``: the same options (``ClientOptions``) and checks as ``Client``."""
     @classmethod
     def from_env(cls) -> AsyncClient:
         """A client configured from ``TIM_SDKAPPID``, ``TIM_SECRET_KEY`` or ``TIM_USERSIG``, ``TIM_IDENTIFIER``,
@@ -301,7 +239,7 @@ class AsyncClient:
         """Whether ``close()`` was called."""
     def __aenter__(self) -> Awaitable[Self]:
         """Returns the client itself, for ``async with``."""
-    def __aexit__(self, *_exc: object) -> Awaitable[bool]:
+    def __aexit__(self, *_exc: object) -> Awaitable[None]:
         """Closes the client."""
     def get_group_member_info(
         self,
@@ -313,25 +251,19 @@ class AsyncClient:
         limit: int | None = None,
         offset: int | None = None,
         next: str | None = None,
-    ) -> Awaitable[GroupMemberInfo]:
+    ) -> Awaitable[GetGroupMemberInfoResponse]:
         """Coroutine: one ``get_group_member_info`` call: member profiles of ``group_id``. Use ``limit``/``offset``
         for ordinary groups, ``limit`` (at most 100)/``next`` (``""`` first) for community groups. Arguments are
         validated before any call (``InvalidArgumentError``)."""
-    def iter_group_members(
-        self,
-        group_id: str,
-        *,
-        page_size: int = ...,
-        member_info_filter: Iterable[str] | None = None,
-        member_role_filter: Iterable[str] | None = None,
-        app_defined_data_filter_group_member: Iterable[str] | None = None,
-    ) -> AsyncGroupMemberIterator:
+    def members(self, group_id: str, **options: Unpack[PageOptions]) -> AsyncMemberPager:
         """Async iterator over every member of ``group_id``, fetched lazily ``page_size`` (default
         ``DEFAULT_PAGE_SIZE``) at a time (Offset for ordinary groups, the ``Next`` cursor for community groups),
-        each member once."""
+        each member once. Options: ``PageOptions``."""
+    def iter_group_members(self, group_id: str, **options: Unpack[PageOptions]) -> AsyncMemberPager:
+        """Deprecated name of ``members``."""
     def get_group_muted_account(
         self, group_id: str, *, topic_id: str | None = None
-    ) -> Awaitable[GroupMutedAccount]:
+    ) -> Awaitable[GetGroupMutedAccountResponse]:
         """Coroutine: the muted members of ``group_id`` (or of its topic ``topic_id``)."""
     def modify_group_base_info(
         self,
@@ -355,7 +287,7 @@ class _Emulator:
         cls,
         *,
         sdkappid: int | None = None,
-        key: str | None = None,
+        secret_key: str | None = None,
         admins: list[str] | None = None,
         rate_limit: int | None = 200,
         seed_file: str | os.PathLike[str] | None = None,
@@ -368,7 +300,7 @@ class _Emulator:
     @property
     def sdkappid(self) -> int: ...
     @property
-    def key(self) -> str: ...
+    def secret_key(self) -> str: ...
     @property
     def identifier(self) -> str: ...
     @property
@@ -415,17 +347,17 @@ __all__ = [
     "DEFAULT_MAX_IN_FLIGHT",
     "DEFAULT_FLEET_SIZE",
     "DEFAULT_REDIS_FALLBACK",
-    "gen_usersig",
+    "generate_usersig",
     "verify_usersig",
-    "UserSigClaims",
+    "Claims",
     "GroupMember",
-    "GroupMemberInfo",
+    "GetGroupMemberInfoResponse",
     "MutedAccount",
-    "GroupMutedAccount",
+    "GetGroupMutedAccountResponse",
     "Client",
-    "GroupMemberIterator",
+    "MemberPager",
     "AsyncClient",
-    "AsyncGroupMemberIterator",
+    "AsyncMemberPager",
     "_Emulator",
     "_DEMO_FIXTURE_JSON",
 ]

@@ -9,7 +9,7 @@ UserSig, the request fields and pages like the service) listening on a free loop
         with Emulator() as emu:
             emu.generate_community_group("@TGS#_big", 5000)
             with emu.client() as client:
-                assert sum(1 for _ in client.iter_group_members("@TGS#_big")) == 5000
+                assert sum(1 for _ in client.members("@TGS#_big")) == 5000
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class Emulator:
         self,
         *,
         sdkappid: Optional[int] = None,
-        key: Optional[str] = None,
+        secret_key: Optional[str] = None,
         admins: Optional[Sequence[str]] = None,
         rate_limit: Optional[int] = 200,
         seed_file: Union[str, "os.PathLike[str]", None] = None,
@@ -53,7 +53,7 @@ class Emulator:
         to that file, so a sweep can look for them in what a test run printed."""
         self._emu = _Emulator(
             sdkappid=sdkappid,
-            key=key,
+            secret_key=secret_key,
             admins=list(admins) if admins is not None else None,
             rate_limit=rate_limit,
             seed_file=os.fspath(seed_file) if seed_file is not None else None,
@@ -73,9 +73,17 @@ class Emulator:
         return self._emu.sdkappid
 
     @property
-    def key(self) -> str:
+    def secret_key(self) -> str:
         """The (test) secret key UserSigs must be signed with."""
-        return self._emu.key
+        return self._emu.secret_key
+
+    @property
+    def key(self) -> str:
+        """Deprecated name of ``secret_key``."""
+        import warnings
+
+        warnings.warn("Emulator.key is deprecated: use Emulator.secret_key", DeprecationWarning, stacklevel=2)
+        return self._emu.secret_key
 
     @property
     def identifier(self) -> str:
@@ -89,19 +97,20 @@ class Emulator:
 
     def client(self, **kwargs: Any) -> Client:
         """A ``Client`` for this emulator; keyword arguments override the defaults."""
-        options: Dict[str, Any] = {"key": self.key, "identifier": self.identifier, "base_url": self.base_url}
-        if "usersig" in kwargs or "usersig_provider" in kwargs:
-            del options["key"]
-        options.update(kwargs)
-        return Client(self.sdkappid, **options)
+        return Client(self.sdkappid, **self._client_options(kwargs))
 
     def async_client(self, **kwargs: Any) -> AsyncClient:
         """An ``AsyncClient`` for this emulator; keyword arguments override the defaults."""
-        options: Dict[str, Any] = {"key": self.key, "identifier": self.identifier, "base_url": self.base_url}
-        if "usersig" in kwargs or "usersig_provider" in kwargs:
-            del options["key"]
-        options.update(kwargs)
-        return AsyncClient(self.sdkappid, **options)
+        return AsyncClient(self.sdkappid, **self._client_options(kwargs))
+
+    def _client_options(self, overrides: Dict[str, Any]) -> Dict[str, Any]:
+        """This emulator's credentials and URL, with ``overrides`` applied (another credential
+        replaces the secret key)."""
+        options: Dict[str, Any] = {"secret_key": self.secret_key, "identifier": self.identifier, "base_url": self.base_url}
+        if overrides.keys() & {"usersig", "usersig_provider", "key"}:
+            del options["secret_key"]
+        options.update(overrides)
+        return options
 
     def seed_json(self, document: Union[str, Mapping[str, Any]]) -> None:
         """Loads a fixture document (JSON text or a dict ``{"Groups": [...]}``)."""

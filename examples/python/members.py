@@ -1,4 +1,4 @@
-"""iter_group_members: every member of a group, paged lazily by the core (Limit/Offset for
+"""members: every member of a group, paged lazily by the core (Limit/Offset for
 ordinary groups, the Next cursor for community groups ``@TGS#_...``). Ctrl-C stops it.
 """
 
@@ -13,7 +13,7 @@ def main() -> None:
     with open_client() as client:
         gid = group_id(DEMO_COMMUNITY)
         roles: Counter[str] = Counter()
-        members = client.iter_group_members(gid, page_size=100, member_info_filter=["Role"])
+        members = client.members(gid, page_size=100, member_info_filter=["Role"])
         for member in members:
             roles[member.role or "?"] += 1
         print(f"{gid}: {sum(roles.values())} members (server says {members.member_num})")
