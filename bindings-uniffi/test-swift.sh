@@ -27,7 +27,7 @@ check() { # check NAME PATTERN (extended regex that must match the generated Swi
 }
 echo "== Swift API check ($SWIFT)"
 check "TimAdminClient class" '^open class TimAdminClient\b'
-check "TimAdminClient(config:) throws" 'public convenience init\(config: ClientConfig\) *throws'
+check "TimAdminClient(options:) throws" 'public convenience init\(options: ClientOptions\) *throws'
 check "getGroupMemberInfo async throws" 'func getGroupMemberInfo\(request: GetGroupMemberInfoRequest\) async throws *-> *GetGroupMemberInfoResponse'
 check "getGroupMutedAccount async throws" 'func getGroupMutedAccount\(request: GetGroupMutedAccountRequest\) async throws *-> *GetGroupMutedAccountResponse'
 check "modifyGroupBaseInfo async throws" 'func modifyGroupBaseInfo\(request: ModifyGroupBaseInfoRequest\) async throws'

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::config::ClientConfig;
+use crate::config::ClientOptions;
 use crate::error::TimAdminError;
 use crate::model::{
     self, GetGroupMemberInfoRequest, GetGroupMemberInfoResponse, GetGroupMutedAccountRequest,
@@ -22,11 +22,11 @@ pub struct TimAdminClient {
 
 #[uniffi::export]
 impl TimAdminClient {
-    /// A client for `config`; throws `InvalidArgument` naming the setting when the
-    /// configuration is not usable. Makes no network call.
+    /// A client for `options`; throws `InvalidArgument` naming the setting when the
+    /// options are not usable. Makes no network call.
     #[uniffi::constructor]
-    pub fn new(config: ClientConfig) -> Result<Arc<Self>, TimAdminError> {
-        let config = config.into_options().build()?;
+    pub fn new(options: ClientOptions) -> Result<Arc<Self>, TimAdminError> {
+        let config = options.into_options().build()?;
         let _runtime = runtime::handle()?.enter();
         Ok(Arc::new(TimAdminClient {
             inner: timadmin::Client::new(config)?,

@@ -1,4 +1,4 @@
-//! The client's configuration as a UniFFI record (`ClientConfig`): the core's `ClientOptions`
+//! The client's configuration as a UniFFI record (`ClientOptions`): the core's `ClientOptions`
 //! field for field, every setting optional, so that Kotlin and Swift get exactly the rules and
 //! defaults of every other host. And the `UserSigProvider` an app implements to hand the client
 //! UserSigs from its own back end: a mobile app must never hold the secret key.
@@ -63,7 +63,7 @@ pub enum RedisFallback {
 /// bodies, 64 calls in flight, clear-text HTTP only to loopback, no shared rate limit (fleet
 /// size 1 and the `LocalShare` fallback when one is set).
 #[derive(uniffi::Record)]
-pub struct ClientConfig {
+pub struct ClientOptions {
     /// The app's SDKAppID (1..=4294967295).
     pub sdkappid: u64,
     /// The console secret key (servers and tools only, never in an app).
@@ -122,7 +122,7 @@ pub struct ClientConfig {
     pub redis_fallback: Option<RedisFallback>,
 }
 
-impl ClientConfig {
+impl ClientOptions {
     /// The core's options, field for field; the core checks them.
     pub(crate) fn into_options(self) -> timadmin::ClientOptions {
         timadmin::ClientOptions {
@@ -156,9 +156,9 @@ impl ClientConfig {
     }
 }
 
-impl std::fmt::Debug for ClientConfig {
+impl std::fmt::Debug for ClientOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientConfig")
+        f.debug_struct("ClientOptions")
             .field("sdkappid", &self.sdkappid)
             .field("identifier", &self.identifier)
             .field("region", &self.region)

@@ -2,7 +2,7 @@
 //! UniFFI proc-macros. A thin translator: records in, records out, errors mapped; every rule,
 //! default, retry and paging step lives in the core crate `timadmin`.
 //!
-//! The API: `TimAdminClient(ClientConfig)` with `getGroupMemberInfo`, `getGroupMutedAccount`,
+//! The API: `TimAdminClient(ClientOptions)` with `getGroupMemberInfo`, `getGroupMutedAccount`,
 //! `modifyGroupBaseInfo` (Kotlin `suspend`, Swift `async throws`) and `members(groupId, options)`
 //! returning a `MemberPager` (`nextPage()`); `generateUserSig` / `verifyUserSig`; the
 //! `UserSigProvider` interface apps implement; one error type `TimAdminError`
@@ -18,7 +18,7 @@ mod runtime;
 mod usersig;
 
 pub use client::{MemberPager, TimAdminClient};
-pub use config::{ClientConfig, RateLimit, RedisFallback, UserSigProvider};
+pub use config::{ClientOptions, RateLimit, RedisFallback, UserSigProvider};
 pub use error::TimAdminError;
 pub use model::{
     AppDefinedDataUpdate, ApplyJoinOption, Claims, GetGroupMemberInfoRequest, GetGroupMemberInfoResponse,

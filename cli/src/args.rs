@@ -41,9 +41,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "TIM_SDKAPPID", value_name = "ID")]
     pub sdkappid: Option<u64>,
     /// The app's secret key; the client signs its own admin UserSig with it.
-    #[arg(long, global = true, env = "TIM_SECRET_KEY", hide_env_values = true, value_name = "KEY")]
-    pub key: Option<String>,
-    /// A pre-signed admin UserSig, used instead of --key.
+    /// (`--key` is its earlier name.)
+    #[arg(long, alias = "key", global = true, env = "TIM_SECRET_KEY", hide_env_values = true, value_name = "KEY")]
+    pub secret_key: Option<String>,
+    /// A pre-signed admin UserSig, used instead of --secret-key.
     #[arg(long, global = true, env = "TIM_USERSIG", hide_env_values = true, value_name = "USERSIG")]
     pub usersig: Option<String>,
     /// The app admin account calls are made as (for `usersig`: the user the token is for).
@@ -105,15 +106,18 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Sign or verify a UserSig (TLSSigAPIv2) with the app's secret key.
     Usersig {
-        /// gen or verify.
+        /// generate or verify.
         #[command(subcommand)]
         command: UsersigCommand,
     },
     /// List a group's members (get_group_member_info): one page, or the whole group with --all.
+    #[command(visible_alias = "get-group-member-info")]
     Members(MembersArgs),
     /// List a group's muted accounts and when their mute ends (get_group_muted_account).
+    #[command(visible_alias = "get-group-muted-account")]
     Muted(MutedArgs),
     /// Change a group's profile (modify_group_base_info); only the options given are changed.
+    #[command(visible_alias = "modify-group-base-info")]
     Modify(ModifyArgs),
     /// Run the local emulator in the foreground; prints one JSON line with its base URL,
     /// sdkappid, key and admin identifier, then serves until interrupted.
@@ -123,8 +127,9 @@ pub enum Command {
 /// `usersig` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum UsersigCommand {
-    /// Print a UserSig for --identifier, signed with --key.
-    Gen {
+    /// Print a UserSig for --identifier, signed with --secret-key (`gen` for short).
+    #[command(visible_alias = "gen")]
+    Generate {
         /// Lifetime in seconds.
         #[arg(long, default_value_t = DEFAULT_USERSIG_EXPIRE, value_name = "SECS")]
         expire: u64,
@@ -132,7 +137,7 @@ pub enum UsersigCommand {
         #[arg(long, value_parser = parse_base64, value_name = "B64")]
         userbuf_base64: Option<Userbuf>,
     },
-    /// Verify a UserSig for --identifier against --key and print its claims as JSON;
+    /// Verify a UserSig for --identifier against --secret-key and print its claims as JSON;
     /// exit 1 with the reason when it does not verify.
     Verify {
         /// Also require the token to carry exactly these bytes (standard base64).
@@ -331,14 +336,23 @@ mod tests {
 
     #[test]
     fn emulator_options_share_names_with_global_ones_without_clashing() {
-        // The emulator's own --key/--sdkappid/--rate-limit shadow the global options there.
+        // The emulator's own --secret-key/--sdkappid/--rate-limit shadow the global options
+        // there; --key stays an alias of --secret-key in both.
+        for key_flag in ["--secret-key", "--key"] {
+            let cli = Cli::try_parse_from([
+                "timadmin", "emulator", "--port", "0", key_flag, "k", "--sdkappid", "7", "--rate-limit", "5",
+            ])
+            .unwrap();
+            let Command::Emulator(serve) = cli.command else { panic!("not parsed as emulator") };
+            assert_eq!(serve.secret_key, "k");
+        }
         let cli = Cli::try_parse_from([
-            "timadmin", "emulator", "--port", "0", "--key", "k", "--sdkappid", "7", "--rate-limit", "5",
+            "timadmin", "emulator", "--port", "0", "--secret-key", "k", "--sdkappid", "7", "--rate-limit", "5",
         ])
         .unwrap();
         match cli.command {
             Command::Emulator(serve) => {
-                assert_eq!(serve.key, "k");
+                assert_eq!(serve.secret_key, "k");
                 assert_eq!(serve.sdkappid, 7);
                 assert_eq!(serve.rate_limit, 5);
             }

@@ -67,8 +67,8 @@ impl Context<'_> {
 
     /// The secret key, for the `usersig` commands (which cannot work from a UserSig).
     fn secret_key(&self) -> Result<&str, CliError> {
-        non_empty(&self.global.key)
-            .ok_or_else(|| CliError::Usage("--key (or TIM_SECRET_KEY) is required to sign or verify UserSigs".into()))
+        non_empty(&self.global.secret_key)
+            .ok_or_else(|| CliError::Usage("--secret-key (or TIM_SECRET_KEY) is required to sign or verify UserSigs".into()))
     }
 
     /// The core configuration the global options describe. Makes no network call. The CLI only
@@ -76,7 +76,7 @@ impl Context<'_> {
     /// conflict); the core's `ClientOptions::build` checks them and fills in the defaults.
     pub fn config(&self) -> Result<Config, CliError> {
         let g = self.global;
-        let (secret_key, usersig) = match self.pick(("key", non_empty(&g.key)), ("usersig", non_empty(&g.usersig)))? {
+        let (secret_key, usersig) = match self.pick(("secret_key", non_empty(&g.secret_key)), ("usersig", non_empty(&g.usersig)))? {
             Pick::A(key) => (Some(key), None),
             Pick::B(sig) => (None, Some(sig)),
             Pick::Neither => (None, None),
@@ -114,7 +114,7 @@ impl Context<'_> {
                 CliError::Usage(SDKAPPID_REQUIRED.into())
             }
             timadmin::Error::InvalidArgument { field, .. } if field == "secret_key" && missing_credentials => CliError::Usage(
-                "credentials are required: --key (or TIM_SECRET_KEY) or --usersig (or TIM_USERSIG)".into(),
+                "credentials are required: --secret-key (or TIM_SECRET_KEY) or --usersig (or TIM_USERSIG)".into(),
             ),
             other => other.into(),
         })
@@ -155,7 +155,7 @@ pub fn usersig(ctx: &Context<'_>, command: &UsersigCommand) -> Result<(), CliErr
     let identifier = ctx.global.identifier.as_str();
     let mut out = stdout();
     match command {
-        UsersigCommand::Gen { expire, userbuf_base64 } => {
+        UsersigCommand::Generate { expire, userbuf_base64 } => {
             let token = match userbuf_base64 {
                 Some(Userbuf(buf)) => usersig::generate_with_userbuf(sdkappid, key, identifier, *expire, buf),
                 None => usersig::generate(sdkappid, key, identifier, *expire),
@@ -166,7 +166,7 @@ pub fn usersig(ctx: &Context<'_>, command: &UsersigCommand) -> Result<(), CliErr
         UsersigCommand::Verify { userbuf_base64, token } => {
             // Inputs that cannot verify anything are usage errors; a token that fails is exit 1.
             if identifier.is_empty() || key.is_empty() || sdkappid == 0 {
-                return Err(CliError::Usage("verify needs a non-empty --identifier and --key and a non-zero --sdkappid".into()));
+                return Err(CliError::Usage("verify needs a non-empty --identifier and --secret-key and a non-zero --sdkappid".into()));
             }
             let claims = match userbuf_base64 {
                 Some(Userbuf(buf)) => usersig::verify_with_userbuf(sdkappid, key, identifier, token, buf),

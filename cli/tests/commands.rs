@@ -97,6 +97,24 @@ fn modify_changes_only_what_is_given() {
 }
 
 #[test]
+fn the_rest_command_words_and_earlier_names_are_accepted() {
+    let emu = emulator();
+    // Each endpoint's REST command word names the same subcommand as its short name.
+    let short = tim_run(&emu, &["muted", PUB]).ok().ndjson();
+    assert_eq!(tim_run(&emu, &["get-group-muted-account", PUB]).ok().ndjson(), short);
+    let members = tim_run(&emu, &["get-group-member-info", PUB]).ok().ndjson();
+    assert_eq!(members.len(), 5);
+    tim_run(&emu, &["modify-group-base-info", PUB, "--name", "Renamed"]).ok();
+    // `usersig generate` (`gen` for short), and `--key` as the earlier name of `--secret-key`.
+    let long = run(tim(&emu).args(["usersig", "generate", "--identifier", "bob"])).ok();
+    let token = long.lines()[0].to_owned();
+    let c = timadmin::usersig::verify(DEFAULT_SDKAPPID, DEFAULT_KEY, "bob", &token).unwrap();
+    assert_eq!(c.identifier, "bob");
+    let old = run(bare().args(["--sdkappid", &DEFAULT_SDKAPPID.to_string(), "--key", DEFAULT_KEY, "usersig", "gen"])).ok();
+    assert!(timadmin::usersig::verify(DEFAULT_SDKAPPID, DEFAULT_KEY, "administrator", old.lines()[0]).is_ok());
+}
+
+#[test]
 fn usersig_gen_then_verify() {
     let emu = emulator();
     let gen = run(tim(&emu).args(["usersig", "gen", "--identifier", "alice", "--expire", "3600"])).ok();
@@ -137,7 +155,7 @@ fn usersig_verify_fails_with_the_reason() {
     let cases: [(&[&str], &str); 4] = [
         (&["--identifier", "bob"], "identifier mismatch"),
         (&["--identifier", "alice", "--sdkappid", "1400000001"], "sdkappid mismatch"),
-        (&["--identifier", "alice", "--key", "not-the-key"], "signature mismatch"),
+        (&["--identifier", "alice", "--secret-key", "not-the-key"], "signature mismatch"),
         (&["--identifier", "alice"], "malformed"),
     ];
     for (i, (args, reason)) in cases.iter().enumerate() {
@@ -177,10 +195,10 @@ fn a_generated_usersig_is_accepted_by_the_service() {
 #[test]
 fn usersig_needs_the_key() {
     let r = run(bare().args(["--sdkappid", "1400000000", "usersig", "gen"])).expect_code(2);
-    assert!(r.stderr.contains("--key"), "{}", r.stderr);
-    let r = run(bare().args(["--key", "k", "usersig", "gen"])).expect_code(2);
+    assert!(r.stderr.contains("--secret-key"), "{}", r.stderr);
+    let r = run(bare().args(["--secret-key", "k", "usersig", "gen"])).expect_code(2);
     assert!(r.stderr.contains("--sdkappid"), "{}", r.stderr);
-    let r = run(bare().args(["--key", "k", "--sdkappid", "1", "usersig", "gen", "--userbuf-base64", "*"])).expect_code(2);
+    let r = run(bare().args(["--secret-key", "k", "--sdkappid", "1", "usersig", "gen", "--userbuf-base64", "*"])).expect_code(2);
     assert!(r.stderr.contains("base64"), "{}", r.stderr);
 }
 
@@ -265,7 +283,7 @@ fn all_on_a_terminal_shows_a_progress_bar_and_defaults_to_a_table() {
     std::fs::create_dir_all(&dir).unwrap();
     let out_file = dir.join("members.ndjson");
     let base = [
-        env!("CARGO_BIN_EXE_timadmin"), "--sdkappid", &emu.sdkappid().to_string(), "--key", emu.key(),
+        env!("CARGO_BIN_EXE_timadmin"), "--sdkappid", &emu.sdkappid().to_string(), "--secret-key", emu.key(),
         "--base-url", &emu.base_url(),
     ]
     .map(sh_quote)

@@ -26,7 +26,7 @@ fn service_errors_exit_1_with_code_info_and_meaning() {
     }
     // A wrong key: the service refuses the signature (after one fresh attempt by the core).
     let r = run(bare().args([
-        "--sdkappid", "1400000000", "--key", "wrong-key", "--base-url", &emu.base_url(), "members", PUB,
+        "--sdkappid", "1400000000", "--secret-key", "wrong-key", "--base-url", &emu.base_url(), "members", PUB,
     ]))
     .expect_code(1);
     assert!(r.stderr.contains("service error 7000"), "{}", r.stderr);
@@ -71,7 +71,7 @@ fn bad_arguments_exit_2_before_any_call() {
         (vec!["modify", PUB], "nothing to modify"),
         (vec!["members", PUB, "--timeout", "0"], "must be more than 0"),
         (vec!["members", PUB, "--region", "mars"], "unknown region"),
-        (vec!["members", PUB, "--usersig", "sig"], "--key and --usersig cannot be used together"),
+        (vec!["members", PUB, "--usersig", "sig"], "--secret-key and --usersig cannot be used together"),
         (vec!["members", PUB, "--region", "tokyo"], "--base-url and --region cannot be used together"),
         (vec!["members", PUB, "--identifier", " "], "invalid argument identifier"),
         (vec!["frobnicate"], "unrecognized subcommand"),
@@ -88,13 +88,13 @@ fn missing_settings_exit_2() {
     assert!(r.stderr.contains("--sdkappid (or TIM_SDKAPPID) is required"), "{}", r.stderr);
     let r = run(bare().args(["--sdkappid", "1400000000", "members", PUB])).expect_code(2);
     assert!(r.stderr.contains("credentials are required"), "{}", r.stderr);
-    let r = run(bare().args(["--sdkappid", "abc", "--key", "k", "members", PUB])).expect_code(2);
+    let r = run(bare().args(["--sdkappid", "abc", "--secret-key", "k", "members", PUB])).expect_code(2);
     assert!(r.stderr.contains("invalid value 'abc'"), "{}", r.stderr);
-    let r = run(bare().env("TIM_SDKAPPID", "abc").args(["--key", "k", "members", PUB])).expect_code(2);
+    let r = run(bare().env("TIM_SDKAPPID", "abc").args(["--secret-key", "k", "members", PUB])).expect_code(2);
     assert!(r.stderr.contains("invalid value 'abc'"), "{}", r.stderr);
-    let r = run(bare().args(["--sdkappid", "4294967296", "--key", "k", "members", PUB])).expect_code(2);
+    let r = run(bare().args(["--sdkappid", "4294967296", "--secret-key", "k", "members", PUB])).expect_code(2);
     assert!(r.stderr.contains("invalid argument sdkappid"), "{}", r.stderr);
-    let r = run(bare().args(["--sdkappid", "1", "--key", "k", "--base-url", "ftp://x", "members", PUB])).expect_code(2);
+    let r = run(bare().args(["--sdkappid", "1", "--secret-key", "k", "--base-url", "ftp://x", "members", PUB])).expect_code(2);
     assert!(r.stderr.contains("invalid argument"), "{}", r.stderr);
     r.assert_never_shows("--key k");
 }
@@ -102,7 +102,7 @@ fn missing_settings_exit_2() {
 #[test]
 fn transport_failures_exit_3() {
     let r = run(bare().args([
-        "--sdkappid", "1400000000", "--key", "some-key", "--base-url", "http://127.0.0.1:9", "--max-retries", "0",
+        "--sdkappid", "1400000000", "--secret-key", "some-key", "--base-url", "http://127.0.0.1:9", "--max-retries", "0",
         "--timeout", "2", "members", PUB,
     ]))
     .expect_code(3);
@@ -180,7 +180,7 @@ fn flags_win_over_the_environment() {
         .env("TIM_IDENTIFIER", "nobody")
         .env("TIM_MAX_RETRIES", "0")
         .args(["members", PUB, "--identifier", "administrator"])
-        .args(["--sdkappid", &emu.sdkappid().to_string(), "--key", emu.key(), "--base-url", &emu.base_url()]))
+        .args(["--sdkappid", &emu.sdkappid().to_string(), "--secret-key", emu.key(), "--base-url", &emu.base_url()]))
     .ok();
     assert_eq!(r.ndjson().len(), 5);
     // A --usersig flag beats TIM_SECRET_KEY; a --region flag beats TIM_BASE_URL (then the
@@ -267,7 +267,7 @@ fn quiet_silences_notes_but_not_errors() {
 fn hostile_servers_and_input_are_refused_with_typed_errors() {
     // Clear text to a non-loopback host: refused before any connection (exit 2).
     for url in ["http://203.0.113.7", "http://10.0.0.1:8080"] {
-        let r = run(bare().args(["--sdkappid", "1400000000", "--key", "some-key", "--base-url", url, "members", PUB]))
+        let r = run(bare().args(["--sdkappid", "1400000000", "--secret-key", "some-key", "--base-url", url, "members", PUB]))
             .expect_code(2);
         assert!(r.stderr.contains("clear text") && r.stderr.contains("allow_insecure_http"), "{}", r.stderr);
         r.assert_never_shows("some-key");
@@ -276,7 +276,7 @@ fn hostile_servers_and_input_are_refused_with_typed_errors() {
     // A group ID with a control character, a 32-bit SDKAppID: refused before the network.
     let r = tim_run(&emu, &["members", "@TGS#\u{1}x"]).expect_code(2);
     assert!(r.stderr.contains("GroupId"), "{}", r.stderr);
-    let r = run(bare().args(["--sdkappid", "4294967296", "--key", "k", "--base-url", &emu.base_url(), "muted", PUB]))
+    let r = run(bare().args(["--sdkappid", "4294967296", "--secret-key", "k", "--base-url", &emu.base_url(), "muted", PUB]))
         .expect_code(2);
     assert!(r.stderr.contains("sdkappid"), "{}", r.stderr);
     assert!(emu.control().calls().is_empty());

@@ -26,9 +26,9 @@ pub struct ServeArgs {
     /// SDKAppID to accept.
     #[arg(long, default_value_t = DEFAULT_SDKAPPID, env = "TIMADMIN_EMULATOR_SDKAPPID")]
     pub sdkappid: u64,
-    /// Secret key UserSigs must be signed with.
-    #[arg(long, default_value = DEFAULT_KEY, env = "TIMADMIN_EMULATOR_KEY", hide_env_values = true)]
-    pub key: String,
+    /// Secret key UserSigs must be signed with (`--key` is its earlier name).
+    #[arg(long, alias = "key", default_value = DEFAULT_KEY, env = "TIMADMIN_EMULATOR_KEY", hide_env_values = true)]
+    pub secret_key: String,
     /// App admin identifier(s); repeat for several. Default: administrator.
     #[arg(long = "admin", value_name = "IDENTIFIER")]
     pub admins: Vec<String>,
@@ -48,7 +48,7 @@ impl ServeArgs {
     pub fn to_config(&self) -> EmulatorConfig {
         EmulatorConfig {
             sdkappid: self.sdkappid,
-            key: self.key.clone(),
+            key: self.secret_key.clone(),
             admins: if self.admins.is_empty() { vec![DEFAULT_ADMIN.to_owned()] } else { self.admins.clone() },
             rate_limit_per_sec: if self.no_rate_limit { None } else { Some(self.rate_limit) },
             seed_file: self.seed.clone(),
@@ -65,11 +65,13 @@ impl ServeArgs {
 }
 
 /// The JSON line printed on stdout once the server listens:
-/// `{"base_url":"http://127.0.0.1:PORT","sdkappid":N,"key":"...","identifier":"administrator"}`.
+/// `{"base_url":"http://127.0.0.1:PORT","sdkappid":N,"secret_key":"...","key":"...","identifier":"administrator"}`
+/// (`key` repeats `secret_key` for readers written before the rename).
 pub fn ready_line(emu: &Emulator) -> String {
     serde_json::json!({
         "base_url": emu.base_url(),
         "sdkappid": emu.sdkappid(),
+        "secret_key": emu.key(),
         "key": emu.key(),
         "identifier": emu.admin_identifier(),
     })

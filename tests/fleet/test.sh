@@ -94,7 +94,7 @@ REDIS_URL="redis://:$PASSWORD@127.0.0.1:$REDIS_PORT/0"
 curl -fsS -X DELETE "$BASE_URL/__emulator/calls" >/dev/null
 
 echo "== three processes share 200 calls/s"
-"$TIM" -v --sdkappid "$SDKAPPID" --key "$KEY" --base-url "$BASE_URL" --identifier fleet-cli-flags \
+"$TIM" -v --sdkappid "$SDKAPPID" --secret-key "$KEY" --base-url "$BASE_URL" --identifier fleet-cli-flags \
     --rate-limit-redis-url "$REDIS_URL" --fleet-size 3 \
     members "$GROUP" --all --limit "$PAGE" >"$WORK/cli-flags.out" 2>"$WORK/cli-flags.err" &
 P1=$!

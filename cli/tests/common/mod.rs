@@ -83,10 +83,10 @@ pub fn bare() -> Command {
     cmd
 }
 
-/// The binary pointed at `emu` with flags (`--sdkappid`, `--key`, `--base-url`).
+/// The binary pointed at `emu` with flags (`--sdkappid`, `--secret-key`, `--base-url`).
 pub fn tim(emu: &Emulator) -> Command {
     let mut cmd = bare();
-    cmd.args(["--sdkappid", &emu.sdkappid().to_string(), "--key", emu.key(), "--base-url", &emu.base_url()]);
+    cmd.args(["--sdkappid", &emu.sdkappid().to_string(), "--secret-key", emu.key(), "--base-url", &emu.base_url()]);
     cmd
 }
 

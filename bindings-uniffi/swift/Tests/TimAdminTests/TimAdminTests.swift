@@ -40,8 +40,8 @@ final class Emulator {
 
     deinit { process.terminate() }
 
-    func config(maxRetries: UInt32? = nil, timeout: TimeInterval? = nil) -> ClientConfig {
-        ClientConfig(sdkappid: sdkappid, secretKey: key, baseUrl: baseUrl, timeout: timeout, maxRetries: maxRetries)
+    func config(maxRetries: UInt32? = nil, timeout: TimeInterval? = nil) -> ClientOptions {
+        ClientOptions(sdkappid: sdkappid, secretKey: key, baseUrl: baseUrl, timeout: timeout, maxRetries: maxRetries)
     }
 
     @discardableResult
@@ -107,16 +107,16 @@ final class TimAdminTests: XCTestCase {
 
     override func tearDown() { emulator = nil }
 
-    func client(_ config: ClientConfig? = nil) throws -> TimAdminClient {
-        try TimAdminClient(config: config ?? emulator.config())
+    func client(_ config: ClientOptions? = nil) throws -> TimAdminClient {
+        try TimAdminClient(options: config ?? emulator.config())
     }
 
     func muted(_ c: TimAdminClient) async throws -> GetGroupMutedAccountResponse {
         try await c.getGroupMutedAccount(request: GetGroupMutedAccountRequest(groupId: Self.publicGroup))
     }
 
-    func field(of config: ClientConfig) -> String? {
-        do { _ = try TimAdminClient(config: config); return nil } catch TimAdminError.InvalidArgument(let field, _) { return field } catch { return "\(error)" }
+    func field(of config: ClientOptions) -> String? {
+        do { _ = try TimAdminClient(options: config); return nil } catch TimAdminError.InvalidArgument(let field, _) { return field } catch { return "\(error)" }
     }
 
     // ---- configuration ----

@@ -33,7 +33,7 @@ while true {
 let info = try JSONSerialization.jsonObject(with: line) as? [String: Any] ?? [:]
 let sdkappid = (info["sdkappid"] as? NSNumber)?.uint64Value ?? 0
 
-let client = try TimAdminClient(config: ClientConfig(
+let client = try TimAdminClient(options: ClientOptions(
     sdkappid: sdkappid,
     usersigProvider: BackEndUserSigProvider(sdkappid: sdkappid, serverSideKey: info["key"] as? String ?? ""),
     baseUrl: info["base_url"] as? String

@@ -46,7 +46,7 @@ class Emulator private constructor(
     fun config(
         maxRetries: UInt? = null,
         timeout: java.time.Duration? = null,
-    ): ClientConfig = ClientConfig(
+    ): ClientOptions = ClientOptions(
         sdkappid = sdkappid,
         secretKey = key,
         baseUrl = baseUrl,

@@ -55,7 +55,7 @@ class HostileServerTest {
     // Unit on purpose: JUnit 5 silently skips @Test methods that return a value.
     private fun run(block: suspend CoroutineScope.() -> Unit): Unit = runBlocking { withTimeout(60_000) { block() } }
 
-    private fun noRetries(): ClientConfig = emulator.config(maxRetries = 0u)
+    private fun noRetries(): ClientOptions = emulator.config(maxRetries = 0u)
 
     private suspend fun muted(c: TimAdminClient) = c.getGroupMutedAccount(GetGroupMutedAccountRequest(PUBLIC))
 
@@ -106,7 +106,7 @@ class HostileServerTest {
                 assertEquals("GroupId", e.field)
             }
         }
-        fun field(config: ClientConfig): String =
+        fun field(config: ClientOptions): String =
             expectError<TimAdminException.InvalidArgument> { TimAdminClient(config) }.field
         assertEquals("identifier", field(noRetries().copy(identifier = "admin\nistrator")))
         assertEquals("identifier", field(noRetries().copy(identifier = "admin\u0000")))
@@ -156,7 +156,7 @@ class HostileServerTest {
     @Test
     fun echoedFragmentsOfTheUserSigAreRedacted() = run {
         val usersig = generateUserSig(emulator.sdkappid, emulator.key, emulator.identifier, 3600uL)
-        val config = ClientConfig(sdkappid = emulator.sdkappid, usersig = usersig, baseUrl = emulator.baseUrl, maxRetries = 0u)
+        val config = ClientOptions(sdkappid = emulator.sdkappid, usersig = usersig, baseUrl = emulator.baseUrl, maxRetries = 0u)
         val shown = StringBuilder()
         TimAdminClient(config).use { c ->
             for (fault in listOf(

@@ -62,7 +62,7 @@ class TimAdminClientTest {
     // Unit on purpose: JUnit 5 silently skips @Test methods that return a value.
     private fun run(block: suspend CoroutineScope.() -> Unit): Unit = runBlocking { withTimeout(60_000) { block() } }
 
-    private fun client(config: ClientConfig = emulator.config()): TimAdminClient = TimAdminClient(config)
+    private fun client(config: ClientOptions = emulator.config()): TimAdminClient = TimAdminClient(config)
 
     // ---- configuration ----
 
@@ -77,7 +77,7 @@ class TimAdminClientTest {
 
     @Test
     fun badConfigurationsAreRefusedWithTheSetting() {
-        fun field(config: ClientConfig): String =
+        fun field(config: ClientOptions): String =
             assertThrows<TimAdminException.InvalidArgument> { TimAdminClient(config) }.field
         val ok = emulator.config()
         assertEquals("secret_key", field(ok.copy(secretKey = null)))
@@ -106,14 +106,14 @@ class TimAdminClientTest {
         client(emulator.config().copy(rateLimit = RateLimit.PerSecond(50.0))).use { c ->
             c.getGroupMutedAccount(GetGroupMutedAccountRequest(PUBLIC))
         }
-        TimAdminClient(ClientConfig(sdkappid = 1400000000uL, secretKey = "k", region = "singapore")).close()
+        TimAdminClient(ClientOptions(sdkappid = 1400000000uL, secretKey = "k", region = "singapore")).close()
     }
 
     // ---- a rate limit shared by a fleet (Redis) ----
 
     @Test
     fun fleetSettingsAreCheckedAndNeverShowThePassword() {
-        fun invalid(config: ClientConfig): TimAdminException.InvalidArgument =
+        fun invalid(config: ClientOptions): TimAdminException.InvalidArgument =
             assertThrows<TimAdminException.InvalidArgument> { TimAdminClient(config) }
         val ok = emulator.config()
         for ((config, setting) in listOf(

@@ -3,7 +3,7 @@
 // whole community group paged as a Flow. Runs against a local emulator: `make example-kotlin`.
 package io.timadmin.examples
 
-import io.timadmin.ClientConfig
+import io.timadmin.ClientOptions
 import io.timadmin.GetGroupMutedAccountRequest
 import io.timadmin.ModifyGroupBaseInfoRequest
 import io.timadmin.PageOptions
@@ -50,7 +50,7 @@ fun main() = runBlocking {
     try {
         val sdkappid = info.getValue("sdkappid").toULong()
         val provider = BackEndUserSigProvider(sdkappid, info.getValue("key"))
-        val config = ClientConfig(sdkappid = sdkappid, usersigProvider = provider, baseUrl = info.getValue("base_url"))
+        val config = ClientOptions(sdkappid = sdkappid, usersigProvider = provider, baseUrl = info.getValue("base_url"))
         TimAdminClient(config).use { client ->
             val muted = client.getGroupMutedAccount(GetGroupMutedAccountRequest(groupId = "@TGS#2DEMOPUB"))
             println("muted in ${muted.groupId}: ${muted.mutedAccountList.joinToString { it.memberAccount }}")
