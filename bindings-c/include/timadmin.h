@@ -10,6 +10,10 @@
  *   `error_out`, unless it is NULL; the caller frees it with timadmin_error_free.
  * - Objects come from constructors (or out-parameters) and are freed with the matching
  *   *_free function; freeing NULL is a no-op, freeing twice is undefined behaviour.
+ * - Responses (timadmin_get_group_member_info_response, timadmin_get_group_muted_account_response,
+ *   timadmin_member_page, timadmin_claims) are read-only structs handed out by pointer: each owns
+ *   the strings and arrays it points to and is freed with its own *_free (never with free(), never
+ *   through a copy of the struct).
  * - Pointer arguments must not be NULL unless documented as optional
  *   (TIMADMIN_STATUS_NULL_PARAMETER otherwise).
  * - Strings in are NUL-terminated UTF-8 (invalid UTF-8: TIMADMIN_STATUS_INVALID_ARGUMENT) and

@@ -184,11 +184,11 @@ proptest! {
         prop_assert!(matches!(status, timadmin_status::InvalidArgument | timadmin_status::NullParameter | timadmin_status::Transport), "{:?}", status);
 
         let muted = timadmin_get_group_muted_account_request { group_id: ptr_of(&group_id), topic_id: ptr_of(&texts[0]) };
-        let mut muted_result = ptr::null_mut();
+        let mut muted_response = ptr::null_mut();
         let mut err = ptr::null_mut();
         // SAFETY: as above.
-        let status = unsafe { timadmin_client_get_group_muted_account(client, &muted, &mut muted_result, &mut err) };
-        prop_assert!(muted_result.is_null());
+        let status = unsafe { timadmin_client_get_group_muted_account(client, &muted, &mut muted_response, &mut err) };
+        prop_assert!(muted_response.is_null());
         typed_failure(status, err)?;
 
         let updates: Vec<timadmin_app_data_update> = data.iter().map(|(k, v)| timadmin_app_data_update { key: k.as_ptr(), value: ptr_of(v) }).collect();
