@@ -30,7 +30,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     double seconds = atof(argv[2]);
-    timadmin_config cfg;
+    timadmin_client_options cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.sdkappid = 1400000000;
     cfg.secret_key = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
@@ -51,13 +51,13 @@ int main(int argc, char **argv) {
     double *samples = malloc(cap * sizeof *samples);
     double start = now_us(), warm = start + seconds * 1e6 / 4, end = warm + seconds * 1e6;
     for (;;) {
-        timadmin_get_group_muted_account_result *result = NULL;
+        timadmin_get_group_muted_account_response *result = NULL;
         double t0 = now_us();
         if (timadmin_client_get_group_muted_account(client, &req, &result, &err) != TIMADMIN_STATUS_OK) {
             fprintf(stderr, "call: %s\n", timadmin_error_message(err));
             return 1;
         }
-        timadmin_get_group_muted_account_result_free(result);
+        timadmin_get_group_muted_account_response_free(result);
         double t1 = now_us();
         if (t1 > end) break;
         if (t0 >= warm && n < cap) samples[n++] = t1 - t0;

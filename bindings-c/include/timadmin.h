@@ -10,6 +10,10 @@
  *   `error_out`, unless it is NULL; the caller frees it with timadmin_error_free.
  * - Objects come from constructors (or out-parameters) and are freed with the matching
  *   *_free function; freeing NULL is a no-op, freeing twice is undefined behaviour.
+ * - Responses (timadmin_get_group_member_info_response, timadmin_get_group_muted_account_response,
+ *   timadmin_member_page, timadmin_claims) are read-only structs handed out by pointer: each owns
+ *   the strings and arrays it points to and is freed with its own *_free (never with free(), never
+ *   through a copy of the struct).
  * - Pointer arguments must not be NULL unless documented as optional
  *   (TIMADMIN_STATUS_NULL_PARAMETER otherwise).
  * - Strings in are NUL-terminated UTF-8 (invalid UTF-8: TIMADMIN_STATUS_INVALID_ARGUMENT) and
@@ -172,8 +176,8 @@ typedef enum timadmin_apply_join_option {
 } timadmin_apply_join_option;
 
 /**
- * What calls do while the Redis behind a shared rate limit (`timadmin_config.rate_limit_redis_url`)
- * cannot be reached. Used as an `int` in `timadmin_config` so that a zeroed struct means "the
+ * What calls do while the Redis behind a shared rate limit (`timadmin_client_options.rate_limit_redis_url`)
+ * cannot be reached. Used as an `int` in `timadmin_client_options` so that a zeroed struct means "the
  * default".
  */
 typedef enum timadmin_redis_fallback {
@@ -215,32 +219,12 @@ typedef struct timadmin_client timadmin_client;
 typedef struct timadmin_error timadmin_error;
 
 /**
- * The result of a successful `timadmin_client_get_group_member_info`: owns the response and
- * every string and array it points to. Free with
- * `timadmin_get_group_member_info_result_free`. Immutable: may be read from any thread.
- */
-typedef struct timadmin_get_group_member_info_result timadmin_get_group_member_info_result;
-
-/**
- * The result of a successful `timadmin_client_get_group_muted_account`: owns the response and
- * every string and array it points to. Free with
- * `timadmin_get_group_muted_account_result_free`. Immutable: may be read from any thread.
- */
-typedef struct timadmin_get_group_muted_account_result timadmin_get_group_muted_account_result;
-
-/**
  * A pager over every member of one group, one page at a time (see
  * `timadmin_client_members`). Holds at most one page; keeps the client's runtime alive, so it
  * may outlive `timadmin_client_free`. Not thread-safe: use it from one thread at a time.
  * Free with `timadmin_member_pager_free`.
  */
 typedef struct timadmin_member_pager timadmin_member_pager;
-
-/**
- * One page returned by `timadmin_member_pager_next_page`: owns its members and every string
- * they point to. Free with `timadmin_page_free`. Immutable: may be read from any thread.
- */
-typedef struct timadmin_page timadmin_page;
 
 /**
  * A string produced by the library (e.g. a generated UserSig). Owns its bytes; free it with
@@ -255,12 +239,6 @@ typedef struct timadmin_string timadmin_string;
 typedef struct timadmin_usersig_sink timadmin_usersig_sink;
 
 /**
- * A successfully verified UserSig: owns its claims. Free with `timadmin_verified_usersig_free`.
- * Immutable: may be read from any thread.
- */
-typedef struct timadmin_verified_usersig timadmin_verified_usersig;
-
-/**
  * Supplies a fresh UserSig when the client needs one (for apps that must not hold the secret
  * key): call `timadmin_usersig_sink_set(sink, usersig)` and return true, or return false on
  * failure. It is called again when the service says the UserSig in use expired or is invalid.
@@ -273,8 +251,9 @@ typedef bool (*timadmin_usersig_provider_callback)(void *userdata,
                                                    struct timadmin_usersig_sink *sink);
 
 /**
- * How to build a client. Zero it (`timadmin_config cfg = {0};`), then set `sdkappid`, exactly
- * one of `secret_key`, `usersig` or `usersig_provider`, and any optional field. Unset optional
+ * How to build a client (core: `ClientOptions`). Zero it
+ * (`timadmin_client_options options = {0};`), then set `sdkappid`, exactly one of
+ * `secret_key`, `usersig` or `usersig_provider`, and any optional field. Unset optional
  * fields take the core's defaults: identifier `administrator`, region China, 10 s timeout,
  * 3 retries, 200 calls/s per endpoint, 24 h UserSig lifetime, 4 MiB response bodies, 64
  * calls in flight, clear-text HTTP only to loopback, no shared rate limit (fleet size 1 and the
@@ -284,7 +263,7 @@ typedef bool (*timadmin_usersig_provider_callback)(void *userdata,
  * Read only during `timadmin_client_new`; the caller keeps ownership of every string (the
  * client copies what it needs).
  */
-typedef struct timadmin_config {
+typedef struct timadmin_client_options {
     /**
      * The app's SDKAppID (required, non-zero).
      */
@@ -399,7 +378,7 @@ typedef struct timadmin_config {
      * A `timadmin_redis_fallback` value: what calls do while Redis is unreachable. 0 = unset.
      */
     int redis_fallback;
-} timadmin_config;
+} timadmin_client_options;
 
 /**
  * The fields of a `get_group_member_info` call. All optional fields are unset when the struct
@@ -461,6 +440,125 @@ typedef struct timadmin_get_group_member_info_request {
 } timadmin_get_group_member_info_request;
 
 /**
+ * One custom-data entry (`{"Key": ..., "Value": ...}`) of a response.
+ *
+ * Both strings are owned by the response that holds this entry and live as long as it.
+ */
+typedef struct timadmin_key_value {
+    /**
+     * `Key` (never NULL).
+     */
+    const char *key;
+    /**
+     * `Value` (never NULL; may be empty).
+     */
+    const char *value;
+} timadmin_key_value;
+
+/**
+ * One group member (`MemberList` item). Fields the service did not return (because the
+ * request's `member_info_filter` did not ask for them) are NULL or have `has_*` false.
+ *
+ * Every pointer is owned by the response or page that holds this member (or, in a callback, by
+ * the library for the duration of the callback) and lives as long as it.
+ */
+typedef struct timadmin_group_member {
+    /**
+     * `Member_Account` (never NULL).
+     */
+    const char *member_account;
+    /**
+     * `Role` as the REST spelling (`"Owner"`, `"Admin"`, `"Member"`, or an unknown value
+     * verbatim, trimmed); NULL when not returned.
+     */
+    const char *role;
+    /**
+     * `Role` as an enumeration; `TIMADMIN_ROLE_UNSET` when not returned.
+     */
+    enum timadmin_role role_kind;
+    /**
+     * Whether `join_time` was returned.
+     */
+    bool has_join_time;
+    /**
+     * `JoinTime`: when the member joined (Unix seconds).
+     */
+    uint64_t join_time;
+    /**
+     * Whether `msg_seq` was returned.
+     */
+    bool has_msg_seq;
+    /**
+     * `MsgSeq`: sequence number of the member's last read message.
+     */
+    uint64_t msg_seq;
+    /**
+     * `MsgFlag` (`"AcceptAndNotify"`, ...); NULL when not returned.
+     */
+    const char *msg_flag;
+    /**
+     * Whether `last_send_msg_time` was returned.
+     */
+    bool has_last_send_msg_time;
+    /**
+     * `LastSendMsgTime`: when the member last sent a message (Unix seconds).
+     */
+    uint64_t last_send_msg_time;
+    /**
+     * Whether `mute_until` was returned.
+     */
+    bool has_mute_until;
+    /**
+     * `MuteUntil`: muted until this Unix second; 0 = not muted; 4294967295 = for good.
+     */
+    uint64_t mute_until;
+    /**
+     * `NameCard`; NULL when not returned.
+     */
+    const char *name_card;
+    /**
+     * Whether `AppMemberDefinedData` was returned (it may be returned and empty).
+     */
+    bool has_app_member_defined_data;
+    /**
+     * `AppMemberDefinedData`: array of `app_member_defined_data_len` entries (NULL when empty).
+     */
+    const struct timadmin_key_value *app_member_defined_data;
+    /**
+     * Number of entries in `app_member_defined_data`.
+     */
+    size_t app_member_defined_data_len;
+} timadmin_group_member;
+
+/**
+ * The answer of a `get_group_member_info` call (core: `GetGroupMemberInfoResponse`), handed
+ * out by `timadmin_client_get_group_member_info`.
+ *
+ * Read-only: it owns every string and array it points to, in one allocation with it; free it
+ * (and them) with `timadmin_get_group_member_info_response_free`, never with `free()`, and
+ * never free a copy of the struct. May be read from any thread.
+ */
+typedef struct timadmin_get_group_member_info_response {
+    /**
+     * `MemberNum`: total members in the group.
+     */
+    uint64_t member_num;
+    /**
+     * `MemberList`: array of `member_list_len` members (NULL when empty).
+     */
+    const struct timadmin_group_member *member_list;
+    /**
+     * Number of members in `member_list`.
+     */
+    size_t member_list_len;
+    /**
+     * `Next`: community groups' cursor for the next call (`""` when done); NULL when the
+     * service sent none (ordinary groups).
+     */
+    const char *next;
+} timadmin_get_group_member_info_response;
+
+/**
  * The fields of a `get_group_muted_account` call; zeroed = all optional fields unset. Read
  * only during the call; the caller keeps ownership.
  */
@@ -474,6 +572,43 @@ typedef struct timadmin_get_group_muted_account_request {
      */
     const char *topic_id;
 } timadmin_get_group_muted_account_request;
+
+/**
+ * A muted member (`MutedAccountList` item). Owned by its response.
+ */
+typedef struct timadmin_muted_account {
+    /**
+     * `Member_Account` (never NULL).
+     */
+    const char *member_account;
+    /**
+     * `MutedUntil`: muted until this Unix second (4294967295 = for good).
+     */
+    uint64_t muted_until;
+} timadmin_muted_account;
+
+/**
+ * The answer of a `get_group_muted_account` call (core: `GetGroupMutedAccountResponse`),
+ * handed out by `timadmin_client_get_group_muted_account`.
+ *
+ * Read-only: it owns every string and array it points to, in one allocation with it; free it
+ * (and them) with `timadmin_get_group_muted_account_response_free`, never with `free()`, and
+ * never free a copy of the struct. May be read from any thread.
+ */
+typedef struct timadmin_get_group_muted_account_response {
+    /**
+     * `GroupId` (never NULL).
+     */
+    const char *group_id;
+    /**
+     * `MutedAccountList`: array of `muted_account_list_len` entries (NULL when empty).
+     */
+    const struct timadmin_muted_account *muted_account_list;
+    /**
+     * Number of entries in `muted_account_list`.
+     */
+    size_t muted_account_list_len;
+} timadmin_get_group_muted_account_response;
 
 /**
  * A change to one group custom-data key (`AppDefinedData` item): `value` NULL deletes the key.
@@ -547,154 +682,6 @@ typedef struct timadmin_modify_group_base_info_request {
 } timadmin_modify_group_base_info_request;
 
 /**
- * One custom-data entry (`{"Key": ..., "Value": ...}`) of a result.
- *
- * Both strings are owned by the result object that holds this entry and live as long as it.
- */
-typedef struct timadmin_key_value {
-    /**
-     * `Key` (never NULL).
-     */
-    const char *key;
-    /**
-     * `Value` (never NULL; may be empty).
-     */
-    const char *value;
-} timadmin_key_value;
-
-/**
- * One group member (`MemberList` item). Fields the service did not return (because the
- * request's `member_info_filter` did not ask for them) are NULL or have `has_*` false.
- *
- * Every pointer is owned by the result object (or, in a callback, by the library for the
- * duration of the callback) and lives as long as it.
- */
-typedef struct timadmin_group_member {
-    /**
-     * `Member_Account` (never NULL).
-     */
-    const char *member_account;
-    /**
-     * `Role` as the REST spelling (`"Owner"`, `"Admin"`, `"Member"`, or an unknown value
-     * verbatim, trimmed); NULL when not returned.
-     */
-    const char *role;
-    /**
-     * `Role` as an enumeration; `TIMADMIN_ROLE_UNSET` when not returned.
-     */
-    enum timadmin_role role_kind;
-    /**
-     * Whether `join_time` was returned.
-     */
-    bool has_join_time;
-    /**
-     * `JoinTime`: when the member joined (Unix seconds).
-     */
-    uint64_t join_time;
-    /**
-     * Whether `msg_seq` was returned.
-     */
-    bool has_msg_seq;
-    /**
-     * `MsgSeq`: sequence number of the member's last read message.
-     */
-    uint64_t msg_seq;
-    /**
-     * `MsgFlag` (`"AcceptAndNotify"`, ...); NULL when not returned.
-     */
-    const char *msg_flag;
-    /**
-     * Whether `last_send_msg_time` was returned.
-     */
-    bool has_last_send_msg_time;
-    /**
-     * `LastSendMsgTime`: when the member last sent a message (Unix seconds).
-     */
-    uint64_t last_send_msg_time;
-    /**
-     * Whether `mute_until` was returned.
-     */
-    bool has_mute_until;
-    /**
-     * `MuteUntil`: muted until this Unix second; 0 = not muted; 4294967295 = for good.
-     */
-    uint64_t mute_until;
-    /**
-     * `NameCard`; NULL when not returned.
-     */
-    const char *name_card;
-    /**
-     * Whether `AppMemberDefinedData` was returned (it may be returned and empty).
-     */
-    bool has_app_member_defined_data;
-    /**
-     * `AppMemberDefinedData`: array of `app_member_defined_data_len` entries (NULL when empty).
-     */
-    const struct timadmin_key_value *app_member_defined_data;
-    /**
-     * Number of entries in `app_member_defined_data`.
-     */
-    size_t app_member_defined_data_len;
-} timadmin_group_member;
-
-/**
- * The answer of a `get_group_member_info` call, viewed through
- * `timadmin_get_group_member_info_result_get`. Owned by its result object.
- */
-typedef struct timadmin_get_group_member_info_response {
-    /**
-     * `MemberNum`: total members in the group.
-     */
-    uint64_t member_num;
-    /**
-     * `MemberList`: array of `member_list_len` members (NULL when empty).
-     */
-    const struct timadmin_group_member *member_list;
-    /**
-     * Number of members in `member_list`.
-     */
-    size_t member_list_len;
-    /**
-     * `Next`: community groups' cursor for the next call (`""` when done); NULL when the
-     * service sent none (ordinary groups).
-     */
-    const char *next;
-} timadmin_get_group_member_info_response;
-
-/**
- * A muted member (`MutedAccountList` item). Owned by its result object.
- */
-typedef struct timadmin_muted_account {
-    /**
-     * `Member_Account` (never NULL).
-     */
-    const char *member_account;
-    /**
-     * `MutedUntil`: muted until this Unix second (4294967295 = for good).
-     */
-    uint64_t muted_until;
-} timadmin_muted_account;
-
-/**
- * The answer of a `get_group_muted_account` call, viewed through
- * `timadmin_get_group_muted_account_result_get`. Owned by its result object.
- */
-typedef struct timadmin_get_group_muted_account_response {
-    /**
-     * `GroupId` (never NULL).
-     */
-    const char *group_id;
-    /**
-     * `MutedAccountList`: array of `muted_account_list_len` entries (NULL when empty).
-     */
-    const struct timadmin_muted_account *muted_account_list;
-    /**
-     * Number of entries in `muted_account_list`.
-     */
-    size_t muted_account_list_len;
-} timadmin_get_group_muted_account_response;
-
-/**
  * What to fetch while paging through a group. Zeroed (or a NULL pointer) = defaults: 100
  * members per call, every field, every role. Read only during the call that takes it; the
  * caller keeps ownership.
@@ -744,7 +731,11 @@ typedef bool (*timadmin_member_callback)(void *userdata,
                                          const struct timadmin_group_member *member);
 
 /**
- * One page of members, viewed through `timadmin_page_get`. Owned by its page object.
+ * One page of members (core: `MemberPage`), handed out by `timadmin_member_pager_next_page`.
+ *
+ * Read-only: it owns its members and every string they point to, in one allocation with it;
+ * free it (and them) with `timadmin_member_page_free`, never with `free()`, and never free a
+ * copy of the struct. May be read from any thread.
  */
 typedef struct timadmin_member_page {
     /**
@@ -762,10 +753,14 @@ typedef struct timadmin_member_page {
 } timadmin_member_page;
 
 /**
- * The claims of a verified UserSig, viewed through `timadmin_verified_usersig_get`. Owned by
- * its `timadmin_verified_usersig`.
+ * The claims of a verified UserSig (core: `usersig::Claims`), handed out by
+ * `timadmin_verify_usersig`.
+ *
+ * Read-only: it owns the strings and bytes it points to, in one allocation with it; free it
+ * (and them) with `timadmin_claims_free`, never with `free()`, and never free a copy of the
+ * struct. May be read from any thread.
  */
-typedef struct timadmin_usersig_claims {
+typedef struct timadmin_claims {
     /**
      * `TLS.identifier`: the user the token was issued for (never NULL).
      */
@@ -798,7 +793,7 @@ typedef struct timadmin_usersig_claims {
      * Number of bytes in `userbuf`.
      */
     size_t userbuf_len;
-} timadmin_usersig_claims;
+} timadmin_claims;
 
 #ifdef __cplusplus
 extern "C" {
@@ -818,21 +813,31 @@ const char *timadmin_version(void);
  * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`sink` or `usersig` NULL),
  * `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8). On failure a new error is written to
  * `*error_out` when `error_out` is not NULL (the caller frees it).
+ *
+ * # Safety
+ *
+ * `sink` is NULL or the sink passed to the running callback; `usersig` is NULL or a
+ * NUL-terminated string; `error_out` is NULL or writable.
  */
 enum timadmin_status timadmin_usersig_sink_set(struct timadmin_usersig_sink *sink,
                                                const char *usersig,
                                                struct timadmin_error **error_out);
 
 /**
- * Builds a client from `config`. Makes no network call.
+ * Builds a client from `options`. Makes no network call.
  *
  * On success writes a new client to `*client_out`; the caller owns it and frees it with
- * `timadmin_client_free`. Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`config`, `client_out`),
+ * `timadmin_client_free`. Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`options`, `client_out`),
  * `TIMADMIN_STATUS_INVALID_ARGUMENT` (bad or conflicting settings, non-UTF-8 strings),
  * `TIMADMIN_STATUS_RUNTIME`. On failure a new error is written to `*error_out` when
  * `error_out` is not NULL (the caller frees it), and `*client_out` is left untouched.
+ *
+ * # Safety
+ *
+ * `options` is NULL or points to options whose strings are NULL or NUL-terminated;
+ * `client_out` and `error_out` are NULL or writable.
  */
-enum timadmin_status timadmin_client_new(const struct timadmin_config *config,
+enum timadmin_status timadmin_client_new(const struct timadmin_client_options *options,
                                          struct timadmin_client **client_out,
                                          struct timadmin_error **error_out);
 
@@ -844,6 +849,10 @@ enum timadmin_status timadmin_client_new(const struct timadmin_config *config,
  * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`client_out`), `TIMADMIN_STATUS_INVALID_ARGUMENT`
  * (a variable missing or malformed; `timadmin_error_field` names it). On failure a new error
  * is written to `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `client_out` and `error_out` are NULL or writable.
  */
 enum timadmin_status timadmin_client_new_from_env(struct timadmin_client **client_out,
                                                   struct timadmin_error **error_out);
@@ -853,57 +862,106 @@ enum timadmin_status timadmin_client_new_from_env(struct timadmin_client **clien
  * another thread is still using the client, is undefined behaviour. Must not be called from
  * inside a callback the client is running (`timadmin_client_for_each_member` callbacks are
  * fine: they run on the caller's thread).
+ *
+ * # Safety
+ *
+ * `client` is NULL or a client from `timadmin_client_new*` not freed yet and no longer used
+ * by any thread.
  */
 void timadmin_client_free(struct timadmin_client *client);
 
 /**
  * The SDKAppID `client` calls as; 0 when `client` is NULL.
+ *
+ * # Safety
+ *
+ * `client` is NULL or a live client.
  */
 uint64_t timadmin_client_sdkappid(const struct timadmin_client *client);
 
 /**
  * The admin identifier `client` calls as. Owned by `client`: valid until
  * `timadmin_client_free(client)`. NULL when `client` is NULL.
+ *
+ * # Safety
+ *
+ * `client` is NULL or a live client.
  */
 const char *timadmin_client_identifier(const struct timadmin_client *client);
 
 /**
  * Calls `get_group_member_info` once (one page; see `timadmin_client_for_each_member` and
- * `timadmin_client_members` for whole groups). Blocks until done; retries per the config.
+ * `timadmin_client_members` for whole groups). Blocks until done; retries per the client's
+ * options.
  *
- * `request` is only read during the call. On success writes a new result to `*result_out`
- * (free it with `timadmin_get_group_member_info_result_free`). Errors:
+ * `request` is only read during the call. On success writes a new response to
+ * `*response_out` (free it with `timadmin_get_group_member_info_response_free`). Errors:
  * `TIMADMIN_STATUS_NULL_PARAMETER`, `TIMADMIN_STATUS_INVALID_ARGUMENT` (checked before any
  * network call), `TIMADMIN_STATUS_SERVICE_ERROR` (e.g. ErrorCode 10010: no such group),
  * transport/timeout/HTTP/decode errors. On failure a new error is written to `*error_out`
- * when `error_out` is not NULL, and `*result_out` is left untouched.
+ * when `error_out` is not NULL, and `*response_out` is left untouched.
+ *
+ * # Safety
+ *
+ * `client` is NULL or a live client; `request` is NULL or a request whose pointers are valid
+ * as documented; `response_out` and `error_out` are NULL or writable.
  */
 enum timadmin_status timadmin_client_get_group_member_info(const struct timadmin_client *client,
                                                            const struct timadmin_get_group_member_info_request *request,
-                                                           struct timadmin_get_group_member_info_result **result_out,
+                                                           struct timadmin_get_group_member_info_response **response_out,
                                                            struct timadmin_error **error_out);
 
 /**
- * Calls `get_group_muted_account`. Blocks until done; retries per the config.
+ * Frees a response returned by `timadmin_client_get_group_member_info`, and every string and
+ * array it points to. NULL is a no-op.
  *
- * `request` is only read during the call. On success writes a new result to `*result_out`
- * (free it with `timadmin_get_group_muted_account_result_free`). Errors as for
- * `timadmin_client_get_group_member_info`. On failure a new error is written to `*error_out`
- * when `error_out` is not NULL.
+ * # Safety
+ *
+ * `response` is NULL or a pointer `timadmin_client_get_group_member_info` wrote (not a copy
+ * of the struct) that has not been freed yet; nothing uses it afterwards.
+ */
+void timadmin_get_group_member_info_response_free(struct timadmin_get_group_member_info_response *response);
+
+/**
+ * Calls `get_group_muted_account`. Blocks until done; retries per the client's options.
+ *
+ * `request` is only read during the call. On success writes a new response to
+ * `*response_out` (free it with `timadmin_get_group_muted_account_response_free`). Errors as
+ * for `timadmin_client_get_group_member_info`. On failure a new error is written to
+ * `*error_out` when `error_out` is not NULL, and `*response_out` is left untouched.
+ *
+ * # Safety
+ *
+ * As for `timadmin_client_get_group_member_info`.
  */
 enum timadmin_status timadmin_client_get_group_muted_account(const struct timadmin_client *client,
                                                              const struct timadmin_get_group_muted_account_request *request,
-                                                             struct timadmin_get_group_muted_account_result **result_out,
+                                                             struct timadmin_get_group_muted_account_response **response_out,
                                                              struct timadmin_error **error_out);
 
 /**
+ * Frees a response returned by `timadmin_client_get_group_muted_account`, and every string and
+ * array it points to. NULL is a no-op.
+ *
+ * # Safety
+ *
+ * `response` is NULL or a pointer `timadmin_client_get_group_muted_account` wrote (not a copy
+ * of the struct) that has not been freed yet; nothing uses it afterwards.
+ */
+void timadmin_get_group_muted_account_response_free(struct timadmin_get_group_muted_account_response *response);
+
+/**
  * Calls `modify_group_base_info`: changes the fields of `request` that are set. Blocks until
- * done; retries per the config.
+ * done; retries per the client's options.
  *
  * `request` is only read during the call. Returns `TIMADMIN_STATUS_OK` when the service
  * accepted the change. Errors as for `timadmin_client_get_group_member_info` (e.g.
  * `TIMADMIN_STATUS_INVALID_ARGUMENT` for a `Name` over 30 bytes, before any network call). On
  * failure a new error is written to `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * As for `timadmin_client_get_group_member_info`.
  */
 enum timadmin_status timadmin_client_modify_group_base_info(const struct timadmin_client *client,
                                                             const struct timadmin_modify_group_base_info_request *request,
@@ -919,6 +977,10 @@ const char *timadmin_status_description(int status);
 
 /**
  * The status of `error` (`TIMADMIN_STATUS_OK` when `error` is NULL).
+ *
+ * # Safety
+ *
+ * `error` is NULL or an error not freed yet.
  */
 enum timadmin_status timadmin_error_status(const struct timadmin_error *error);
 
@@ -927,12 +989,20 @@ enum timadmin_status timadmin_error_status(const struct timadmin_error *error);
  * UserSig.
  *
  * Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
+ *
+ * # Safety
+ *
+ * `error` is NULL or an error not freed yet.
  */
 const char *timadmin_error_message(const struct timadmin_error *error);
 
 /**
  * The service's ErrorCode for `TIMADMIN_STATUS_SERVICE_ERROR` (e.g. 10010: group not found);
  * 0 for any other failure or when `error` is NULL.
+ *
+ * # Safety
+ *
+ * `error` is NULL or an error not freed yet.
  */
 int64_t timadmin_error_service_code(const struct timadmin_error *error);
 
@@ -940,6 +1010,10 @@ int64_t timadmin_error_service_code(const struct timadmin_error *error);
  * The service's ErrorInfo for `TIMADMIN_STATUS_SERVICE_ERROR`; `""` for any other failure.
  *
  * Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
+ *
+ * # Safety
+ *
+ * `error` is NULL or an error not freed yet.
  */
 const char *timadmin_error_service_info(const struct timadmin_error *error);
 
@@ -949,6 +1023,10 @@ const char *timadmin_error_service_info(const struct timadmin_error *error);
  * `""` for any other failure.
  *
  * Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
+ *
+ * # Safety
+ *
+ * `error` is NULL or an error not freed yet.
  */
 const char *timadmin_error_service_kind(const struct timadmin_error *error);
 
@@ -957,6 +1035,10 @@ const char *timadmin_error_service_kind(const struct timadmin_error *error);
  * deleted") for `TIMADMIN_STATUS_SERVICE_ERROR`; `""` for any other failure.
  *
  * Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
+ *
+ * # Safety
+ *
+ * `error` is NULL or an error not freed yet.
  */
 const char *timadmin_error_service_description(const struct timadmin_error *error);
 
@@ -966,6 +1048,10 @@ const char *timadmin_error_service_description(const struct timadmin_error *erro
  * "malformed", "invalid_input"); `""` for any other failure.
  *
  * Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
+ *
+ * # Safety
+ *
+ * `error` is NULL or an error not freed yet.
  */
 const char *timadmin_error_usersig_reason(const struct timadmin_error *error);
 
@@ -975,11 +1061,19 @@ const char *timadmin_error_usersig_reason(const struct timadmin_error *error);
  * "group_id"); `""` otherwise.
  *
  * Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
+ *
+ * # Safety
+ *
+ * `error` is NULL or an error not freed yet.
  */
 const char *timadmin_error_field(const struct timadmin_error *error);
 
 /**
  * The HTTP status for `TIMADMIN_STATUS_HTTP_STATUS`; 0 otherwise or when `error` is NULL.
+ *
+ * # Safety
+ *
+ * `error` is NULL or an error not freed yet.
  */
 uint16_t timadmin_error_http_status(const struct timadmin_error *error);
 
@@ -987,42 +1081,23 @@ uint16_t timadmin_error_http_status(const struct timadmin_error *error);
  * Whether trying the same call again later may succeed (transport errors, timeouts, 5xx,
  * the service's "try again" codes). The client already retried per its configuration.
  * False when `error` is NULL.
+ *
+ * # Safety
+ *
+ * `error` is NULL or an error not freed yet.
  */
 bool timadmin_error_is_retryable(const struct timadmin_error *error);
 
 /**
  * Frees an error returned through an `error_out` parameter, and every string it handed out.
- * NULL is a no-op; freeing twice is undefined behaviour.
+ * NULL is a no-op.
+ *
+ * # Safety
+ *
+ * `error` is NULL or an error written through an `error_out` parameter and not freed yet;
+ * nothing uses it (or a string it handed out) afterwards.
  */
 void timadmin_error_free(struct timadmin_error *error);
-
-/**
- * The response held by `result`; NULL when `result` is NULL.
- *
- * Owned by `result`: valid (with everything it points to) until
- * `timadmin_get_group_member_info_result_free(result)`.
- */
-const struct timadmin_get_group_member_info_response *timadmin_get_group_member_info_result_get(const struct timadmin_get_group_member_info_result *result);
-
-/**
- * Frees a `get_group_member_info` result and everything it owns. NULL is a no-op; freeing
- * twice is undefined behaviour.
- */
-void timadmin_get_group_member_info_result_free(struct timadmin_get_group_member_info_result *result);
-
-/**
- * The response held by `result`; NULL when `result` is NULL.
- *
- * Owned by `result`: valid (with everything it points to) until
- * `timadmin_get_group_muted_account_result_free(result)`.
- */
-const struct timadmin_get_group_muted_account_response *timadmin_get_group_muted_account_result_get(const struct timadmin_get_group_muted_account_result *result);
-
-/**
- * Frees a `get_group_muted_account` result and everything it owns. NULL is a no-op; freeing
- * twice is undefined behaviour.
- */
-void timadmin_get_group_muted_account_result_free(struct timadmin_get_group_muted_account_result *result);
 
 /**
  * Pages through every member of `group_id` (Limit/Offset for ordinary groups, the `Next`
@@ -1036,6 +1111,12 @@ void timadmin_get_group_muted_account_result_free(struct timadmin_get_group_mute
  * `TIMADMIN_STATUS_INVALID_ARGUMENT` (before any network call), service, transport and
  * paging errors (members delivered before the error stay delivered). On failure a new error
  * is written to `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `client` is NULL or a live client; `group_id` is NULL or NUL-terminated; `options` is NULL
+ * or valid as documented; `callback` (with `userdata`) meets `timadmin_member_callback`'s
+ * contract; `error_out` is NULL or writable.
  */
 enum timadmin_status timadmin_client_for_each_member(const struct timadmin_client *client,
                                                      const char *group_id,
@@ -1052,6 +1133,11 @@ enum timadmin_status timadmin_client_for_each_member(const struct timadmin_clien
  * with `timadmin_member_pager_free`). Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`client`,
  * `group_id`, `pager_out`), `TIMADMIN_STATUS_INVALID_ARGUMENT`. On failure a new error is
  * written to `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `client` is NULL or a live client; `group_id` is NULL or NUL-terminated; `options` is NULL
+ * or valid as documented; `pager_out` and `error_out` are NULL or writable.
  */
 enum timadmin_status timadmin_client_members(const struct timadmin_client *client,
                                              const char *group_id,
@@ -1062,77 +1148,120 @@ enum timadmin_status timadmin_client_members(const struct timadmin_client *clien
 /**
  * Fetches the next page. Blocks until done; retries per the client's config.
  *
- * On success writes to `*page_out` either a new page (free it with `timadmin_page_free`) or
- * NULL when the group is exhausted. After an error the pager's position is unchanged, so
- * calling again retries the same page. Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`pager`,
- * `page_out`), service, transport and paging errors. On failure a new error is written to
- * `*error_out` when `error_out` is not NULL, and `*page_out` is left untouched.
+ * On success writes to `*page_out` either a new page (free it with
+ * `timadmin_member_page_free`) or NULL when the group is exhausted. After an error the
+ * pager's position is unchanged, so calling again retries the same page. Errors:
+ * `TIMADMIN_STATUS_NULL_PARAMETER` (`pager`, `page_out`), service, transport and paging
+ * errors. On failure a new error is written to `*error_out` when `error_out` is not NULL, and
+ * `*page_out` is left untouched.
+ *
+ * # Safety
+ *
+ * `pager` is NULL or a live pager no other thread is using; `page_out` and `error_out` are
+ * NULL or writable.
  */
 enum timadmin_status timadmin_member_pager_next_page(struct timadmin_member_pager *pager,
-                                                     struct timadmin_page **page_out,
+                                                     struct timadmin_member_page **page_out,
                                                      struct timadmin_error **error_out);
 
 /**
  * Writes the group's member count (`MemberNum`) to `*member_num_out` and returns true once
  * known (after the first page); returns false and writes nothing before that or when a
  * pointer is NULL.
+ *
+ * # Safety
+ *
+ * `pager` is NULL or a live pager; `member_num_out` is NULL or writable.
  */
 bool timadmin_member_pager_member_num(const struct timadmin_member_pager *pager,
                                       uint64_t *member_num_out);
 
 /**
  * Members fetched so far; 0 when `pager` is NULL.
+ *
+ * # Safety
+ *
+ * `pager` is NULL or a live pager.
  */
 uint64_t timadmin_member_pager_fetched(const struct timadmin_member_pager *pager);
 
 /**
  * The current page size (the core halves it when the service says a response would be over
  * 1 MB); 0 when `pager` is NULL.
+ *
+ * # Safety
+ *
+ * `pager` is NULL or a live pager.
  */
 uint32_t timadmin_member_pager_page_size(const struct timadmin_member_pager *pager);
 
 /**
  * The paging mode in use; `TIMADMIN_PAGING_MODE_OFFSET` when `pager` is NULL.
+ *
+ * # Safety
+ *
+ * `pager` is NULL or a live pager.
  */
 enum timadmin_paging_mode timadmin_member_pager_mode(const struct timadmin_member_pager *pager);
 
 /**
  * Whether the group is exhausted (the next `timadmin_member_pager_next_page` yields NULL);
  * true when `pager` is NULL.
+ *
+ * # Safety
+ *
+ * `pager` is NULL or a live pager.
  */
 bool timadmin_member_pager_is_done(const struct timadmin_member_pager *pager);
 
 /**
- * Frees a pager. Pages it returned stay valid (they are owned separately). NULL is a no-op;
- * freeing twice is undefined behaviour.
+ * Frees a pager. Pages it returned stay valid (they are owned separately). NULL is a no-op.
+ *
+ * # Safety
+ *
+ * `pager` is NULL or a pager from `timadmin_client_members` not freed yet; nothing uses it
+ * afterwards.
  */
 void timadmin_member_pager_free(struct timadmin_member_pager *pager);
 
 /**
- * The members of `page`; NULL when `page` is NULL. Owned by `page`: valid (with everything it
- * points to) until `timadmin_page_free(page)`.
+ * Frees a page returned by `timadmin_member_pager_next_page`, and everything it points to.
+ * NULL is a no-op.
+ *
+ * # Safety
+ *
+ * `page` is NULL or a pointer `timadmin_member_pager_next_page` wrote (not a copy of the
+ * struct) that has not been freed yet; nothing uses it afterwards.
  */
-const struct timadmin_member_page *timadmin_page_get(const struct timadmin_page *page);
-
-/**
- * Frees a page and everything it owns. NULL is a no-op; freeing twice is undefined behaviour.
- */
-void timadmin_page_free(struct timadmin_page *page);
+void timadmin_member_page_free(struct timadmin_member_page *page);
 
 /**
  * The NUL-terminated UTF-8 text of `string`; NULL when `string` is NULL. Owned by `string`:
  * valid until `timadmin_string_free(string)`.
+ *
+ * # Safety
+ *
+ * `string` is NULL or a string not freed yet.
  */
 const char *timadmin_string_get(const struct timadmin_string *string);
 
 /**
  * The length in bytes of the text of `string`, without the terminating NUL; 0 when `string`
  * is NULL.
+ *
+ * # Safety
+ *
+ * `string` is NULL or a string not freed yet.
  */
 size_t timadmin_string_len(const struct timadmin_string *string);
 
 /**
- * Wipes and frees a string. NULL is a no-op; freeing twice is undefined behaviour.
+ * Wipes and frees a string. NULL is a no-op.
+ *
+ * # Safety
+ *
+ * `string` is NULL or a string the library wrote through an out-parameter and not freed yet;
+ * nothing uses it (or its text) afterwards.
  */
 void timadmin_string_free(struct timadmin_string *string);
 
@@ -1147,8 +1276,13 @@ void timadmin_string_free(struct timadmin_string *string);
  * `TIMADMIN_STATUS_USERSIG` (e.g. empty key or identifier, zero sdkappid). On failure a new
  * error is written to `*error_out` when `error_out` is not NULL. The key never appears in an
  * error.
+ *
+ * # Safety
+ *
+ * `key` and `identifier` are NULL or NUL-terminated; `userbuf` is NULL or points to
+ * `userbuf_len` readable bytes; `usersig_out` and `error_out` are NULL or writable.
  */
-enum timadmin_status timadmin_usersig_generate(uint64_t sdkappid,
+enum timadmin_status timadmin_generate_usersig(uint64_t sdkappid,
                                                const char *key,
                                                const char *identifier,
                                                uint64_t expire_secs,
@@ -1163,33 +1297,37 @@ enum timadmin_status timadmin_usersig_generate(uint64_t sdkappid,
  * `userbuf_len` bytes; when it is NULL (and `userbuf_len` is 0) its user buffer is not checked
  * (the claims report it).
  *
- * On success writes a new verified UserSig to `*claims_out` (free it with
- * `timadmin_verified_usersig_free`). Errors: `TIMADMIN_STATUS_NULL_PARAMETER`,
+ * On success writes the token's claims to `*claims_out` (free them with
+ * `timadmin_claims_free`). Errors: `TIMADMIN_STATUS_NULL_PARAMETER`,
  * `TIMADMIN_STATUS_INVALID_ARGUMENT` (non-UTF-8 strings), `TIMADMIN_STATUS_USERSIG` (the
  * message says exactly what failed: malformed, signature mismatch, expired, identifier or
  * sdkappid mismatch, userbuf mismatch). On failure a new error is written to `*error_out` when
  * `error_out` is not NULL. Neither the key nor the token appears in an error.
+ *
+ * # Safety
+ *
+ * `key`, `identifier` and `usersig` are NULL or NUL-terminated; `userbuf` is NULL or points
+ * to `userbuf_len` readable bytes; `claims_out` and `error_out` are NULL or writable.
  */
-enum timadmin_status timadmin_usersig_verify(uint64_t sdkappid,
+enum timadmin_status timadmin_verify_usersig(uint64_t sdkappid,
                                              const char *key,
                                              const char *identifier,
                                              const char *usersig,
                                              const uint8_t *userbuf,
                                              size_t userbuf_len,
-                                             struct timadmin_verified_usersig **claims_out,
+                                             struct timadmin_claims **claims_out,
                                              struct timadmin_error **error_out);
 
 /**
- * The claims of `verified`; NULL when `verified` is NULL. Owned by `verified`: valid until
- * `timadmin_verified_usersig_free(verified)`.
+ * Frees claims returned by `timadmin_verify_usersig`, and everything they point to. NULL is a
+ * no-op.
+ *
+ * # Safety
+ *
+ * `claims` is NULL or a pointer `timadmin_verify_usersig` wrote (not a copy of the struct)
+ * that has not been freed yet; nothing uses it afterwards.
  */
-const struct timadmin_usersig_claims *timadmin_verified_usersig_get(const struct timadmin_verified_usersig *verified);
-
-/**
- * Frees a verified UserSig and its claims. NULL is a no-op; freeing twice is undefined
- * behaviour.
- */
-void timadmin_verified_usersig_free(struct timadmin_verified_usersig *verified);
+void timadmin_claims_free(struct timadmin_claims *claims);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -7,6 +7,7 @@ use std::ffi::{c_char, CString};
 use std::ptr;
 
 use crate::error::timadmin_error;
+use crate::ownership::{free_box, to_boxed_mut_ptr};
 
 /// Owner of the strings and arrays of one result.
 #[derive(Default)]
@@ -64,6 +65,50 @@ impl Arena {
     }
 }
 
+/// A C view (a `#[repr(C)]` struct of plain fields and pointers) together with the arena its
+/// pointers point into, handed to C as one allocation. The view is the first field of this
+/// `#[repr(C)]` struct, so a pointer to the whole is a pointer to the view: C sees only the
+/// view, and its `_free` function casts back to free the arena with it.
+#[repr(C)]
+#[derive(Debug)]
+pub(crate) struct ViewWithArena<V> {
+    view: V,
+    arena: Arena,
+}
+
+impl<V> ViewWithArena<V> {
+    /// Joins `view` with the `arena` that owns what it points to.
+    pub(crate) fn new(view: V, arena: Arena) -> Self {
+        ViewWithArena { view, arena }
+    }
+
+    /// The view, for reading in Rust.
+    #[cfg(test)]
+    pub(crate) fn view(&self) -> &V {
+        &self.view
+    }
+
+    /// Moves it to the heap and hands out the pointer to the view (never NULL). The owner (C)
+    /// frees it with [`ViewWithArena::free`] for the same `V`.
+    pub(crate) fn into_view_ptr(self) -> *mut V {
+        // The view is at offset 0 of a `#[repr(C)]` struct: the cast keeps the pointer to the
+        // whole allocation, which `free` casts back.
+        to_boxed_mut_ptr(self).cast::<V>()
+    }
+
+    /// Frees the view and its arena. NULL is a no-op.
+    ///
+    /// # Safety
+    ///
+    /// `view` is NULL or was returned by [`ViewWithArena::into_view_ptr`] of a
+    /// `ViewWithArena<V>` (the same `V`) and has not been freed yet.
+    pub(crate) unsafe fn free(view: *mut V) {
+        // SAFETY: per this function's contract `view` is NULL or the pointer `into_view_ptr`
+        // made from `to_boxed_mut_ptr::<Self>`; casting back restores that pointer.
+        unsafe { free_box(view.cast::<Self>()) }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,5 +127,24 @@ mod tests {
         assert!(moved.string("a\0b", "f").is_err());
         let mut empty = Arena::default();
         assert!(empty.array(Vec::<u8>::new()).0.is_null());
+    }
+
+    #[test]
+    fn a_view_with_its_arena_round_trips_through_the_view_pointer() {
+        #[derive(Debug)]
+        struct View {
+            text: *const c_char,
+        }
+        let mut arena = Arena::default();
+        let text = arena.string("kept", "f").unwrap();
+        let owned = ViewWithArena::new(View { text }, arena);
+        assert_eq!(owned.view().text, text);
+        let p = owned.into_view_ptr();
+        // SAFETY: `p` points to the view at offset 0 of the live allocation; freed once, below.
+        unsafe {
+            assert_eq!(std::ffi::CStr::from_ptr((*p).text).to_str().unwrap(), "kept");
+            ViewWithArena::<View>::free(p);
+            ViewWithArena::<View>::free(std::ptr::null_mut());
+        }
     }
 }

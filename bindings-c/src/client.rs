@@ -6,13 +6,16 @@ use std::time::Duration;
 
 use timadmin::{BlockingClient, ClientOptions, Config, RateLimit, RedisFallback, UserSigProvider};
 
+use crate::arena::ViewWithArena;
 use crate::error::{guard, guard_value, timadmin_error, timadmin_status};
 use crate::ffi::{arg, arg_mut, opt_str, out, req_str};
+use crate::lower;
 use crate::model::{
-    timadmin_get_group_member_info_request, timadmin_get_group_member_info_result,
-    timadmin_get_group_muted_account_request, timadmin_get_group_muted_account_result,
+    timadmin_get_group_member_info_request, timadmin_get_group_member_info_response,
+    timadmin_get_group_muted_account_request, timadmin_get_group_muted_account_response,
     timadmin_modify_group_base_info_request,
 };
+use crate::ownership::{free_box, to_boxed_mut_ptr, try_ref, OutParam};
 
 /// Where a UserSig provider callback puts the UserSig it supplies (see
 /// `timadmin_usersig_provider_callback`). Owned by the library; valid only during the callback.
@@ -37,15 +40,22 @@ pub type timadmin_usersig_provider_callback =
 /// Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`sink` or `usersig` NULL),
 /// `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8). On failure a new error is written to
 /// `*error_out` when `error_out` is not NULL (the caller frees it).
+///
+/// # Safety
+///
+/// `sink` is NULL or the sink passed to the running callback; `usersig` is NULL or a
+/// NUL-terminated string; `error_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_usersig_sink_set(
     sink: *mut timadmin_usersig_sink,
     usersig: *const c_char,
     error_out: *mut *mut timadmin_error,
 ) -> timadmin_status {
+    // SAFETY: `error_out` is NULL or writable (this function's contract).
+    let error_out = unsafe { OutParam::new(error_out) };
     guard(error_out, || {
-        let sink = arg_mut(sink, "sink")?;
-        let usersig = req_str(usersig, "usersig")?;
+        // SAFETY: `sink` and `usersig` are NULL or valid (this function's contract).
+        let (sink, usersig) = unsafe { (arg_mut(sink, "sink")?, req_str(usersig, "usersig")?) };
         sink.usersig = Some(usersig.to_owned());
         Ok(())
     })
@@ -67,7 +77,8 @@ unsafe impl Sync for Provider {}
 impl Provider {
     fn call(&self) -> Result<String, String> {
         let mut sink = timadmin_usersig_sink::default();
-        // SAFETY: the caller supplied a valid callback; `sink` outlives the call.
+        // SAFETY: the caller supplied a valid, thread-safe callback and userdata that outlive
+        // the client (`timadmin_usersig_provider_callback`); `sink` outlives the call.
         let ok = unsafe { (self.callback)(self.userdata, &mut sink) };
         match (ok, sink.usersig) {
             (true, Some(sig)) => Ok(sig),
@@ -77,8 +88,8 @@ impl Provider {
     }
 }
 
-/// What calls do while the Redis behind a shared rate limit (`timadmin_config.rate_limit_redis_url`)
-/// cannot be reached. Used as an `int` in `timadmin_config` so that a zeroed struct means "the
+/// What calls do while the Redis behind a shared rate limit (`timadmin_client_options.rate_limit_redis_url`)
+/// cannot be reached. Used as an `int` in `timadmin_client_options` so that a zeroed struct means "the
 /// default".
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,8 +103,9 @@ pub enum timadmin_redis_fallback {
     Fail = 2,
 }
 
-/// How to build a client. Zero it (`timadmin_config cfg = {0};`), then set `sdkappid`, exactly
-/// one of `secret_key`, `usersig` or `usersig_provider`, and any optional field. Unset optional
+/// How to build a client (core: `ClientOptions`). Zero it
+/// (`timadmin_client_options options = {0};`), then set `sdkappid`, exactly one of
+/// `secret_key`, `usersig` or `usersig_provider`, and any optional field. Unset optional
 /// fields take the core's defaults: identifier `administrator`, region China, 10 s timeout,
 /// 3 retries, 200 calls/s per endpoint, 24 h UserSig lifetime, 4 MiB response bodies, 64
 /// calls in flight, clear-text HTTP only to loopback, no shared rate limit (fleet size 1 and the
@@ -104,7 +116,7 @@ pub enum timadmin_redis_fallback {
 /// client copies what it needs).
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
-pub struct timadmin_config {
+pub struct timadmin_client_options {
     /// The app's SDKAppID (required, non-zero).
     pub sdkappid: u64,
     /// The console secret key: the client signs and renews its own admin UserSig. NULL = unset.
@@ -169,12 +181,19 @@ pub struct timadmin_config {
     pub redis_fallback: c_int,
 }
 
-impl timadmin_config {
+impl timadmin_client_options {
     /// The C fields as the core's [`ClientOptions`], which checks them and fills in the
     /// defaults. Only what is specific to C is decided here: NULL or `has_*` false means unset,
     /// strings must be UTF-8, and `disable_rate_limit` is the C spelling of `RateLimit::Off`.
+    ///
+    /// # Safety
+    ///
+    /// Every string field is NULL or a live NUL-terminated string for the duration of the
+    /// call; `usersig_provider` and its userdata meet `timadmin_usersig_provider_callback`'s
+    /// contract.
     unsafe fn read(&self) -> Result<Config, timadmin_error> {
-        let owned = |ptr: *const c_char, name: &str| opt_str(ptr, name).map(|s| s.map(str::to_owned));
+        // SAFETY: every string field is NULL or live (this function's contract).
+        let owned = |ptr: *const c_char, name: &str| unsafe { opt_str(ptr, name) }.map(|s| s.map(str::to_owned));
         let usersig_provider = self.usersig_provider.map(|callback| {
             let provider = Provider {
                 callback,
@@ -250,24 +269,33 @@ impl timadmin_client {
     }
 }
 
-/// Builds a client from `config`. Makes no network call.
+/// Builds a client from `options`. Makes no network call.
 ///
 /// On success writes a new client to `*client_out`; the caller owns it and frees it with
-/// `timadmin_client_free`. Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`config`, `client_out`),
+/// `timadmin_client_free`. Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`options`, `client_out`),
 /// `TIMADMIN_STATUS_INVALID_ARGUMENT` (bad or conflicting settings, non-UTF-8 strings),
 /// `TIMADMIN_STATUS_RUNTIME`. On failure a new error is written to `*error_out` when
 /// `error_out` is not NULL (the caller frees it), and `*client_out` is left untouched.
+///
+/// # Safety
+///
+/// `options` is NULL or points to options whose strings are NULL or NUL-terminated;
+/// `client_out` and `error_out` are NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_client_new(
-    config: *const timadmin_config,
+    options: *const timadmin_client_options,
     client_out: *mut *mut timadmin_client,
     error_out: *mut *mut timadmin_error,
 ) -> timadmin_status {
+    // SAFETY: `error_out` is NULL or writable (this function's contract).
+    let error_out = unsafe { OutParam::new(error_out) };
     guard(error_out, || {
-        let config = arg(config, "config")?;
-        let client_out = out(client_out, "client_out")?;
-        let client = timadmin_client::wrap(BlockingClient::new(config.read()?)?)?;
-        client_out.write(Box::into_raw(Box::new(client)));
+        // SAFETY: the pointers are NULL or valid (this function's contract).
+        let (options, client_out) = unsafe { (arg(options, "options")?, out(client_out, "client_out")?) };
+        // SAFETY: the strings of `options` are NULL or NUL-terminated (this function's contract).
+        let config = unsafe { options.read() }?;
+        let client = timadmin_client::wrap(BlockingClient::new(config)?)?;
+        client_out.write(to_boxed_mut_ptr(client));
         Ok(())
     })
 }
@@ -279,15 +307,22 @@ pub unsafe extern "C" fn timadmin_client_new(
 /// Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`client_out`), `TIMADMIN_STATUS_INVALID_ARGUMENT`
 /// (a variable missing or malformed; `timadmin_error_field` names it). On failure a new error
 /// is written to `*error_out` when `error_out` is not NULL.
+///
+/// # Safety
+///
+/// `client_out` and `error_out` are NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_client_new_from_env(
     client_out: *mut *mut timadmin_client,
     error_out: *mut *mut timadmin_error,
 ) -> timadmin_status {
+    // SAFETY: `error_out` is NULL or writable (this function's contract).
+    let error_out = unsafe { OutParam::new(error_out) };
     guard(error_out, || {
-        let client_out = out(client_out, "client_out")?;
+        // SAFETY: `client_out` is NULL or writable (this function's contract).
+        let client_out = unsafe { out(client_out, "client_out") }?;
         let client = timadmin_client::wrap(BlockingClient::from_env()?)?;
-        client_out.write(Box::into_raw(Box::new(client)));
+        client_out.write(to_boxed_mut_ptr(client));
         Ok(())
     })
 }
@@ -296,95 +331,160 @@ pub unsafe extern "C" fn timadmin_client_new_from_env(
 /// another thread is still using the client, is undefined behaviour. Must not be called from
 /// inside a callback the client is running (`timadmin_client_for_each_member` callbacks are
 /// fine: they run on the caller's thread).
+///
+/// # Safety
+///
+/// `client` is NULL or a client from `timadmin_client_new*` not freed yet and no longer used
+/// by any thread.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_client_free(client: *mut timadmin_client) {
-    if !client.is_null() {
-        guard_value((), || drop(Box::from_raw(client)));
-    }
+    // SAFETY: per this function's contract `client` is NULL or owned by the caller, who gives
+    // it up here.
+    guard_value((), || unsafe { free_box(client) });
 }
 
 /// The SDKAppID `client` calls as; 0 when `client` is NULL.
+///
+/// # Safety
+///
+/// `client` is NULL or a live client.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_client_sdkappid(client: *const timadmin_client) -> u64 {
-    client
-        .as_ref()
-        .map_or(0, |c| guard_value(0, || c.inner.client().map_or(0, |inner| inner.sdkappid())))
+    // SAFETY: `client` is NULL or live (this function's contract).
+    let client = unsafe { try_ref(client) };
+    client.map_or(0, |c| guard_value(0, || c.inner.client().map_or(0, |inner| inner.sdkappid())))
 }
 
 /// The admin identifier `client` calls as. Owned by `client`: valid until
 /// `timadmin_client_free(client)`. NULL when `client` is NULL.
+///
+/// # Safety
+///
+/// `client` is NULL or a live client.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_client_identifier(client: *const timadmin_client) -> *const c_char {
-    client.as_ref().map_or(std::ptr::null(), |c| c.identifier.as_ptr())
+    // SAFETY: `client` is NULL or live (this function's contract).
+    let client = unsafe { try_ref(client) };
+    client.map_or(std::ptr::null(), |c| c.identifier.as_ptr())
 }
 
 /// Calls `get_group_member_info` once (one page; see `timadmin_client_for_each_member` and
-/// `timadmin_client_members` for whole groups). Blocks until done; retries per the config.
+/// `timadmin_client_members` for whole groups). Blocks until done; retries per the client's
+/// options.
 ///
-/// `request` is only read during the call. On success writes a new result to `*result_out`
-/// (free it with `timadmin_get_group_member_info_result_free`). Errors:
+/// `request` is only read during the call. On success writes a new response to
+/// `*response_out` (free it with `timadmin_get_group_member_info_response_free`). Errors:
 /// `TIMADMIN_STATUS_NULL_PARAMETER`, `TIMADMIN_STATUS_INVALID_ARGUMENT` (checked before any
 /// network call), `TIMADMIN_STATUS_SERVICE_ERROR` (e.g. ErrorCode 10010: no such group),
 /// transport/timeout/HTTP/decode errors. On failure a new error is written to `*error_out`
-/// when `error_out` is not NULL, and `*result_out` is left untouched.
+/// when `error_out` is not NULL, and `*response_out` is left untouched.
+///
+/// # Safety
+///
+/// `client` is NULL or a live client; `request` is NULL or a request whose pointers are valid
+/// as documented; `response_out` and `error_out` are NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_client_get_group_member_info(
     client: *const timadmin_client,
     request: *const timadmin_get_group_member_info_request,
-    result_out: *mut *mut timadmin_get_group_member_info_result,
+    response_out: *mut *mut timadmin_get_group_member_info_response,
     error_out: *mut *mut timadmin_error,
 ) -> timadmin_status {
+    // SAFETY: `error_out` is NULL or writable (this function's contract).
+    let error_out = unsafe { OutParam::new(error_out) };
     guard(error_out, || {
-        let client = arg(client, "client")?;
-        let request = arg(request, "request")?.read()?;
-        let result_out = out(result_out, "result_out")?;
+        // SAFETY: the pointers are NULL or valid (this function's contract).
+        let (client, request, response_out) =
+            unsafe { (arg(client, "client")?, arg(request, "request")?.read()?, out(response_out, "response_out")?) };
         let response = client.inner.get_group_member_info(&request)?;
-        let result = timadmin_get_group_member_info_result::from_core(&response)?;
-        result_out.write(Box::into_raw(Box::new(result)));
+        response_out.write(lower::get_group_member_info_response(&response)?.into_view_ptr());
         Ok(())
     })
 }
 
-/// Calls `get_group_muted_account`. Blocks until done; retries per the config.
+/// Frees a response returned by `timadmin_client_get_group_member_info`, and every string and
+/// array it points to. NULL is a no-op.
 ///
-/// `request` is only read during the call. On success writes a new result to `*result_out`
-/// (free it with `timadmin_get_group_muted_account_result_free`). Errors as for
-/// `timadmin_client_get_group_member_info`. On failure a new error is written to `*error_out`
-/// when `error_out` is not NULL.
+/// # Safety
+///
+/// `response` is NULL or a pointer `timadmin_client_get_group_member_info` wrote (not a copy
+/// of the struct) that has not been freed yet; nothing uses it afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_get_group_member_info_response_free(
+    response: *mut timadmin_get_group_member_info_response,
+) {
+    // SAFETY: per this function's contract `response` is NULL or came from `into_view_ptr` of
+    // a `ViewWithArena<timadmin_get_group_member_info_response>`, not yet freed.
+    guard_value((), || unsafe { ViewWithArena::free(response) });
+}
+
+/// Calls `get_group_muted_account`. Blocks until done; retries per the client's options.
+///
+/// `request` is only read during the call. On success writes a new response to
+/// `*response_out` (free it with `timadmin_get_group_muted_account_response_free`). Errors as
+/// for `timadmin_client_get_group_member_info`. On failure a new error is written to
+/// `*error_out` when `error_out` is not NULL, and `*response_out` is left untouched.
+///
+/// # Safety
+///
+/// As for `timadmin_client_get_group_member_info`.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_client_get_group_muted_account(
     client: *const timadmin_client,
     request: *const timadmin_get_group_muted_account_request,
-    result_out: *mut *mut timadmin_get_group_muted_account_result,
+    response_out: *mut *mut timadmin_get_group_muted_account_response,
     error_out: *mut *mut timadmin_error,
 ) -> timadmin_status {
+    // SAFETY: `error_out` is NULL or writable (this function's contract).
+    let error_out = unsafe { OutParam::new(error_out) };
     guard(error_out, || {
-        let client = arg(client, "client")?;
-        let request = arg(request, "request")?.read()?;
-        let result_out = out(result_out, "result_out")?;
+        // SAFETY: the pointers are NULL or valid (this function's contract).
+        let (client, request, response_out) =
+            unsafe { (arg(client, "client")?, arg(request, "request")?.read()?, out(response_out, "response_out")?) };
         let response = client.inner.get_group_muted_account(&request)?;
-        let result = timadmin_get_group_muted_account_result::from_core(&response)?;
-        result_out.write(Box::into_raw(Box::new(result)));
+        response_out.write(lower::get_group_muted_account_response(&response)?.into_view_ptr());
         Ok(())
     })
 }
 
+/// Frees a response returned by `timadmin_client_get_group_muted_account`, and every string and
+/// array it points to. NULL is a no-op.
+///
+/// # Safety
+///
+/// `response` is NULL or a pointer `timadmin_client_get_group_muted_account` wrote (not a copy
+/// of the struct) that has not been freed yet; nothing uses it afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_get_group_muted_account_response_free(
+    response: *mut timadmin_get_group_muted_account_response,
+) {
+    // SAFETY: per this function's contract `response` is NULL or came from `into_view_ptr` of
+    // a `ViewWithArena<timadmin_get_group_muted_account_response>`, not yet freed.
+    guard_value((), || unsafe { ViewWithArena::free(response) });
+}
+
 /// Calls `modify_group_base_info`: changes the fields of `request` that are set. Blocks until
-/// done; retries per the config.
+/// done; retries per the client's options.
 ///
 /// `request` is only read during the call. Returns `TIMADMIN_STATUS_OK` when the service
 /// accepted the change. Errors as for `timadmin_client_get_group_member_info` (e.g.
 /// `TIMADMIN_STATUS_INVALID_ARGUMENT` for a `Name` over 30 bytes, before any network call). On
 /// failure a new error is written to `*error_out` when `error_out` is not NULL.
+///
+/// # Safety
+///
+/// As for `timadmin_client_get_group_member_info`.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_client_modify_group_base_info(
     client: *const timadmin_client,
     request: *const timadmin_modify_group_base_info_request,
     error_out: *mut *mut timadmin_error,
 ) -> timadmin_status {
+    // SAFETY: `error_out` is NULL or writable (this function's contract).
+    let error_out = unsafe { OutParam::new(error_out) };
     guard(error_out, || {
-        let client = arg(client, "client")?;
-        let request = arg(request, "request")?.read()?;
+        // SAFETY: the pointers are NULL or valid (this function's contract).
+        let (client, request) = unsafe { (arg(client, "client")?, arg(request, "request")?.read()?) };
         client.inner.modify_group_base_info(&request)?;
         Ok(())
     })

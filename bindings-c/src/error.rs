@@ -4,6 +4,8 @@ use std::any::Any;
 use std::ffi::{c_char, c_int, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use crate::ownership::{free_box, to_boxed_mut_ptr, try_ref, OutParam};
+
 /// The outcome of every fallible libtimadmin function. `TIMADMIN_STATUS_OK` (0) is success;
 /// every other value is a failure whose detail is in the `timadmin_error` written through the
 /// function's `error_out` parameter.
@@ -203,9 +205,9 @@ impl From<timadmin::usersig::UserSigError> for timadmin_error {
 }
 
 /// Runs the body of a fallible function: catches panics, returns the status, and on failure
-/// hands the error object to the caller through `error_out` (when it is not NULL).
+/// hands the error object to the caller through `error_out` (when the caller passed one).
 pub(crate) fn guard(
-    error_out: *mut *mut timadmin_error,
+    error_out: Option<OutParam<'_, *mut timadmin_error>>,
     body: impl FnOnce() -> Result<(), timadmin_error>,
 ) -> timadmin_status {
     let outcome = match catch_unwind(AssertUnwindSafe(body)) {
@@ -216,9 +218,8 @@ pub(crate) fn guard(
         Ok(()) => timadmin_status::Ok,
         Err(error) => {
             let status = error.status;
-            if !error_out.is_null() {
-                // SAFETY: the caller passes either NULL or a writable `timadmin_error *` slot.
-                unsafe { error_out.write(Box::into_raw(Box::new(error))) };
+            if let Some(error_out) = error_out {
+                error_out.write(to_boxed_mut_ptr(error));
             }
             status
         }
@@ -231,33 +232,53 @@ pub(crate) fn guard_value<T>(fallback: T, body: impl FnOnce() -> T) -> T {
 }
 
 /// The status of `error` (`TIMADMIN_STATUS_OK` when `error` is NULL).
+///
+/// # Safety
+///
+/// `error` is NULL or an error not freed yet.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_error_status(error: *const timadmin_error) -> timadmin_status {
-    error.as_ref().map_or(timadmin_status::Ok, |e| e.status)
+    // SAFETY: `error` is NULL or live (this function's contract).
+    unsafe { try_ref(error) }.map_or(timadmin_status::Ok, |e| e.status)
 }
 
 /// A human-readable message describing the failure; never contains the secret key or a
 /// UserSig.
 ///
 /// Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
+///
+/// # Safety
+///
+/// `error` is NULL or an error not freed yet.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_error_message(error: *const timadmin_error) -> *const c_char {
-    error.as_ref().map_or(std::ptr::null(), |e| e.message.as_ptr())
+    // SAFETY: `error` is NULL or live (this function's contract).
+    unsafe { try_ref(error) }.map_or(std::ptr::null(), |e| e.message.as_ptr())
 }
 
 /// The service's ErrorCode for `TIMADMIN_STATUS_SERVICE_ERROR` (e.g. 10010: group not found);
 /// 0 for any other failure or when `error` is NULL.
+///
+/// # Safety
+///
+/// `error` is NULL or an error not freed yet.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_error_service_code(error: *const timadmin_error) -> i64 {
-    error.as_ref().map_or(0, |e| e.service_code)
+    // SAFETY: `error` is NULL or live (this function's contract).
+    unsafe { try_ref(error) }.map_or(0, |e| e.service_code)
 }
 
 /// The service's ErrorInfo for `TIMADMIN_STATUS_SERVICE_ERROR`; `""` for any other failure.
 ///
 /// Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
+///
+/// # Safety
+///
+/// `error` is NULL or an error not freed yet.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_error_service_info(error: *const timadmin_error) -> *const c_char {
-    error.as_ref().map_or(std::ptr::null(), |e| e.service_info.as_ptr())
+    // SAFETY: `error` is NULL or live (this function's contract).
+    unsafe { try_ref(error) }.map_or(std::ptr::null(), |e| e.service_info.as_ptr())
 }
 
 /// The stable snake_case name of the service's ErrorCode for `TIMADMIN_STATUS_SERVICE_ERROR`
@@ -265,18 +286,28 @@ pub unsafe extern "C" fn timadmin_error_service_info(error: *const timadmin_erro
 /// `""` for any other failure.
 ///
 /// Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
+///
+/// # Safety
+///
+/// `error` is NULL or an error not freed yet.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_error_service_kind(error: *const timadmin_error) -> *const c_char {
-    error.as_ref().map_or(std::ptr::null(), |e| e.service_kind.as_ptr())
+    // SAFETY: `error` is NULL or live (this function's contract).
+    unsafe { try_ref(error) }.map_or(std::ptr::null(), |e| e.service_kind.as_ptr())
 }
 
 /// What the service's ErrorCode means in English (e.g. "the group does not exist or was
 /// deleted") for `TIMADMIN_STATUS_SERVICE_ERROR`; `""` for any other failure.
 ///
 /// Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
+///
+/// # Safety
+///
+/// `error` is NULL or an error not freed yet.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_error_service_description(error: *const timadmin_error) -> *const c_char {
-    error.as_ref().map_or(std::ptr::null(), |e| e.service_description.as_ptr())
+    // SAFETY: `error` is NULL or live (this function's contract).
+    unsafe { try_ref(error) }.map_or(std::ptr::null(), |e| e.service_description.as_ptr())
 }
 
 /// The stable snake_case reason of a UserSig failure for `TIMADMIN_STATUS_USERSIG` ("expired",
@@ -284,9 +315,14 @@ pub unsafe extern "C" fn timadmin_error_service_description(error: *const timadm
 /// "malformed", "invalid_input"); `""` for any other failure.
 ///
 /// Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
+///
+/// # Safety
+///
+/// `error` is NULL or an error not freed yet.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_error_usersig_reason(error: *const timadmin_error) -> *const c_char {
-    error.as_ref().map_or(std::ptr::null(), |e| e.usersig_reason.as_ptr())
+    // SAFETY: `error` is NULL or live (this function's contract).
+    unsafe { try_ref(error) }.map_or(std::ptr::null(), |e| e.usersig_reason.as_ptr())
 }
 
 /// The field or argument at fault for `TIMADMIN_STATUS_INVALID_ARGUMENT` and
@@ -294,32 +330,52 @@ pub unsafe extern "C" fn timadmin_error_usersig_reason(error: *const timadmin_er
 /// "group_id"); `""` otherwise.
 ///
 /// Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
+///
+/// # Safety
+///
+/// `error` is NULL or an error not freed yet.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_error_field(error: *const timadmin_error) -> *const c_char {
-    error.as_ref().map_or(std::ptr::null(), |e| e.field.as_ptr())
+    // SAFETY: `error` is NULL or live (this function's contract).
+    unsafe { try_ref(error) }.map_or(std::ptr::null(), |e| e.field.as_ptr())
 }
 
 /// The HTTP status for `TIMADMIN_STATUS_HTTP_STATUS`; 0 otherwise or when `error` is NULL.
+///
+/// # Safety
+///
+/// `error` is NULL or an error not freed yet.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_error_http_status(error: *const timadmin_error) -> u16 {
-    error.as_ref().map_or(0, |e| e.http_status)
+    // SAFETY: `error` is NULL or live (this function's contract).
+    unsafe { try_ref(error) }.map_or(0, |e| e.http_status)
 }
 
 /// Whether trying the same call again later may succeed (transport errors, timeouts, 5xx,
 /// the service's "try again" codes). The client already retried per its configuration.
 /// False when `error` is NULL.
+///
+/// # Safety
+///
+/// `error` is NULL or an error not freed yet.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_error_is_retryable(error: *const timadmin_error) -> bool {
-    error.as_ref().is_some_and(|e| e.retryable)
+    // SAFETY: `error` is NULL or live (this function's contract).
+    unsafe { try_ref(error) }.is_some_and(|e| e.retryable)
 }
 
 /// Frees an error returned through an `error_out` parameter, and every string it handed out.
-/// NULL is a no-op; freeing twice is undefined behaviour.
+/// NULL is a no-op.
+///
+/// # Safety
+///
+/// `error` is NULL or an error written through an `error_out` parameter and not freed yet;
+/// nothing uses it (or a string it handed out) afterwards.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_error_free(error: *mut timadmin_error) {
-    if !error.is_null() {
-        guard_value((), || drop(Box::from_raw(error)));
-    }
+    // SAFETY: per this function's contract `error` is NULL or owned by the caller (made by
+    // `to_boxed_mut_ptr` in `guard`), who gives it up here.
+    guard_value((), || unsafe { free_box(error) });
 }
 
 #[cfg(test)]
@@ -330,15 +386,17 @@ mod tests {
     #[test]
     fn a_panic_becomes_the_panic_status_with_an_error_object() {
         let mut err: *mut timadmin_error = std::ptr::null_mut();
-        let status = guard(&mut err, || panic!("boom"));
+        // SAFETY: `err` is a live local.
+        let status = guard(unsafe { OutParam::new(&mut err) }, || panic!("boom"));
         assert_eq!(status, timadmin_status::Panic);
         assert!(!err.is_null());
-        // SAFETY: `err` was just written by `guard`.
+        // SAFETY: `err` was just written by `guard`; it is freed once, below.
         let message = unsafe { CStr::from_ptr(timadmin_error_message(err)) }.to_string_lossy().into_owned();
         assert!(message.contains("boom"), "{message}");
+        // SAFETY: as above.
         unsafe { timadmin_error_free(err) };
         // error_out may be NULL
-        assert_eq!(guard(std::ptr::null_mut(), || panic!("again")), timadmin_status::Panic);
+        assert_eq!(guard(None, || panic!("again")), timadmin_status::Panic);
     }
 
     #[test]

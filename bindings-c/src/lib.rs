@@ -13,6 +13,11 @@
 //!   `timadmin_error_free`);
 //! - constructors end in `_new` (or return an object through an out-parameter), destructors in
 //!   `_free`; freeing NULL is a no-op, freeing twice is undefined behaviour;
+//! - responses are handed out as pointers to their read-only, core-named struct (e.g.
+//!   `timadmin_get_group_member_info_response`), which owns what it points to and is freed by
+//!   its own `_free` (e.g. `timadmin_get_group_member_info_response_free`);
+//! - every value handed to C and every C pointer read goes through `ownership` (boxes, references,
+//!   out-parameters) and `ffi` (strings, arrays);
 //! - every pointer argument is checked for NULL (`TIMADMIN_STATUS_NULL_PARAMETER`) unless its
 //!   documentation says NULL means "unset";
 //! - strings in are NUL-terminated UTF-8 (invalid UTF-8 is `TIMADMIN_STATUS_INVALID_ARGUMENT`);
@@ -21,9 +26,13 @@
 
 #![allow(non_camel_case_types)]
 // The pointer contract of every function (what may be NULL, who owns what, for how long) is in
-// its doc comment, which is also its documentation in the generated C header.
-#![allow(clippy::missing_safety_doc)]
+// its doc comment's `# Safety` section, which is also its documentation in the generated C
+// header. Every unsafe operation sits in an `unsafe {}` block whose `// SAFETY:` comment says
+// which part of that contract (or which invariant) makes it sound.
 #![deny(missing_docs)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::missing_safety_doc)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 mod arena;
 mod client;
@@ -31,6 +40,7 @@ mod error;
 mod ffi;
 mod lower;
 mod model;
+mod ownership;
 mod paging;
 #[cfg(test)]
 mod properties;

@@ -1,15 +1,14 @@
 //! Lowering: the core's results as C views (`timadmin_*` structs) whose strings and arrays
-//! live in an [`Arena`] owned by the result.
+//! live in an [`Arena`] handed out together with the view ([`ViewWithArena`]).
 
 use std::ptr;
 
 use timadmin::{GetGroupMemberInfoResponse, GetGroupMutedAccountResponse, GroupMember, Role};
 
-use crate::arena::{array_ptr, Arena};
+use crate::arena::{Arena, ViewWithArena};
 use crate::error::timadmin_error;
 use crate::model::{
-    timadmin_get_group_member_info_response, timadmin_get_group_member_info_result,
-    timadmin_get_group_muted_account_response, timadmin_get_group_muted_account_result,
+    timadmin_get_group_member_info_response, timadmin_get_group_muted_account_response,
     timadmin_group_member, timadmin_key_value, timadmin_muted_account, timadmin_role,
 };
 
@@ -74,50 +73,46 @@ pub(crate) fn members(
     members.iter().map(|m| member(arena, m)).collect()
 }
 
-impl timadmin_get_group_member_info_result {
-    pub(crate) fn from_core(r: &GetGroupMemberInfoResponse) -> Result<Self, timadmin_error> {
-        let mut arena = Arena::default();
-        let members = members(&mut arena, &r.member_list)?;
-        let next = match &r.next {
-            None => ptr::null(),
-            Some(n) => arena.string(n, "Next")?,
-        };
-        Ok(timadmin_get_group_member_info_result {
-            view: timadmin_get_group_member_info_response {
-                member_num: r.member_num,
-                member_list: array_ptr(&members),
-                member_list_len: members.len(),
-                next,
-            },
-            _members: members,
-            _arena: arena,
-        })
-    }
+/// The C view of a `get_group_member_info` answer, with the arena that owns what it points to.
+pub(crate) fn get_group_member_info_response(
+    r: &GetGroupMemberInfoResponse,
+) -> Result<ViewWithArena<timadmin_get_group_member_info_response>, timadmin_error> {
+    let mut arena = Arena::default();
+    let list = members(&mut arena, &r.member_list)?;
+    let (member_list, member_list_len) = arena.array(list);
+    let next = arena.opt_string(r.next.as_deref(), "Next")?;
+    let view = timadmin_get_group_member_info_response {
+        member_num: r.member_num,
+        member_list,
+        member_list_len,
+        next,
+    };
+    Ok(ViewWithArena::new(view, arena))
 }
 
-impl timadmin_get_group_muted_account_result {
-    pub(crate) fn from_core(r: &GetGroupMutedAccountResponse) -> Result<Self, timadmin_error> {
-        let mut arena = Arena::default();
-        let accounts = r
-            .muted_account_list
-            .iter()
-            .map(|a| {
-                Ok(timadmin_muted_account {
-                    member_account: arena.string(&a.member_account, "Member_Account")?,
-                    muted_until: a.muted_until,
-                })
+/// The C view of a `get_group_muted_account` answer, with the arena that owns what it points
+/// to.
+pub(crate) fn get_group_muted_account_response(
+    r: &GetGroupMutedAccountResponse,
+) -> Result<ViewWithArena<timadmin_get_group_muted_account_response>, timadmin_error> {
+    let mut arena = Arena::default();
+    let accounts = r
+        .muted_account_list
+        .iter()
+        .map(|a| {
+            Ok(timadmin_muted_account {
+                member_account: arena.string(&a.member_account, "Member_Account")?,
+                muted_until: a.muted_until,
             })
-            .collect::<Result<Vec<_>, timadmin_error>>()?;
-        Ok(timadmin_get_group_muted_account_result {
-            view: timadmin_get_group_muted_account_response {
-                group_id: arena.string(&r.group_id, "GroupId")?,
-                muted_account_list: array_ptr(&accounts),
-                muted_account_list_len: accounts.len(),
-            },
-            _accounts: accounts,
-            _arena: arena,
         })
-    }
+        .collect::<Result<Vec<_>, timadmin_error>>()?;
+    let (muted_account_list, muted_account_list_len) = arena.array(accounts);
+    let view = timadmin_get_group_muted_account_response {
+        group_id: arena.string(&r.group_id, "GroupId")?,
+        muted_account_list,
+        muted_account_list_len,
+    };
+    Ok(ViewWithArena::new(view, arena))
 }
 
 #[cfg(test)]

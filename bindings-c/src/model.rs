@@ -1,4 +1,5 @@
-//! Requests (C structs the caller fills) and results (opaque objects owning plain C views).
+//! Requests (C structs the caller fills) and responses (read-only C structs the library hands
+//! out, each freed with its own `_free`).
 
 use std::ffi::{c_char, c_int};
 
@@ -7,7 +8,6 @@ use timadmin::{
     ModifyGroupBaseInfoRequest,
 };
 
-use crate::arena::Arena;
 use crate::error::timadmin_error;
 use crate::ffi::{opt_slice, opt_str, opt_str_list, req_str};
 
@@ -42,9 +42,9 @@ pub enum timadmin_apply_join_option {
     DisableApply = 3,
 }
 
-/// One custom-data entry (`{"Key": ..., "Value": ...}`) of a result.
+/// One custom-data entry (`{"Key": ..., "Value": ...}`) of a response.
 ///
-/// Both strings are owned by the result object that holds this entry and live as long as it.
+/// Both strings are owned by the response that holds this entry and live as long as it.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct timadmin_key_value {
@@ -57,8 +57,8 @@ pub struct timadmin_key_value {
 /// One group member (`MemberList` item). Fields the service did not return (because the
 /// request's `member_info_filter` did not ask for them) are NULL or have `has_*` false.
 ///
-/// Every pointer is owned by the result object (or, in a callback, by the library for the
-/// duration of the callback) and lives as long as it.
+/// Every pointer is owned by the response or page that holds this member (or, in a callback, by
+/// the library for the duration of the callback) and lives as long as it.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct timadmin_group_member {
@@ -133,25 +133,39 @@ pub struct timadmin_get_group_member_info_request {
 }
 
 impl timadmin_get_group_member_info_request {
+    /// The request as the core's [`GetGroupMemberInfoRequest`] (which checks the values).
+    ///
+    /// # Safety
+    ///
+    /// Every pointer field is NULL or valid as its documentation says (a live string, or an
+    /// array of its `_len` live strings) for the duration of the call.
     pub(crate) unsafe fn read(&self) -> Result<GetGroupMemberInfoRequest, timadmin_error> {
-        Ok(GetGroupMemberInfoRequest {
-            group_id: req_str(self.group_id, "group_id")?.to_owned(),
-            member_info_filter: opt_str_list(self.member_info_filter, self.member_info_filter_len, "member_info_filter")?,
-            member_role_filter: opt_str_list(self.member_role_filter, self.member_role_filter_len, "member_role_filter")?,
-            app_defined_data_filter_group_member: opt_str_list(
-                self.app_defined_data_filter_group_member,
-                self.app_defined_data_filter_group_member_len,
-                "app_defined_data_filter_group_member",
-            )?,
-            limit: self.has_limit.then_some(self.limit),
-            offset: self.has_offset.then_some(self.offset),
-            next: opt_str(self.next, "next")?.map(str::to_owned),
-        })
+        // SAFETY: every pointer read below is a field of `self`, NULL or valid per this
+        // function's contract.
+        unsafe {
+            Ok(GetGroupMemberInfoRequest {
+                group_id: req_str(self.group_id, "group_id")?.to_owned(),
+                member_info_filter: opt_str_list(self.member_info_filter, self.member_info_filter_len, "member_info_filter")?,
+                member_role_filter: opt_str_list(self.member_role_filter, self.member_role_filter_len, "member_role_filter")?,
+                app_defined_data_filter_group_member: opt_str_list(
+                    self.app_defined_data_filter_group_member,
+                    self.app_defined_data_filter_group_member_len,
+                    "app_defined_data_filter_group_member",
+                )?,
+                limit: self.has_limit.then_some(self.limit),
+                offset: self.has_offset.then_some(self.offset),
+                next: opt_str(self.next, "next")?.map(str::to_owned),
+            })
+        }
     }
 }
 
-/// The answer of a `get_group_member_info` call, viewed through
-/// `timadmin_get_group_member_info_result_get`. Owned by its result object.
+/// The answer of a `get_group_member_info` call (core: `GetGroupMemberInfoResponse`), handed
+/// out by `timadmin_client_get_group_member_info`.
+///
+/// Read-only: it owns every string and array it points to, in one allocation with it; free it
+/// (and them) with `timadmin_get_group_member_info_response_free`, never with `free()`, and
+/// never free a copy of the struct. May be read from any thread.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct timadmin_get_group_member_info_response {
@@ -178,15 +192,23 @@ pub struct timadmin_get_group_muted_account_request {
 }
 
 impl timadmin_get_group_muted_account_request {
+    /// The request as the core's [`GetGroupMutedAccountRequest`].
+    ///
+    /// # Safety
+    ///
+    /// `group_id` and `topic_id` are NULL or live NUL-terminated strings for the duration of
+    /// the call.
     pub(crate) unsafe fn read(&self) -> Result<GetGroupMutedAccountRequest, timadmin_error> {
+        // SAFETY: both strings are NULL or live, per this function's contract.
+        let (group_id, topic_id) = unsafe { (req_str(self.group_id, "group_id"), opt_str(self.topic_id, "topic_id")) };
         Ok(GetGroupMutedAccountRequest {
-            group_id: req_str(self.group_id, "group_id")?.to_owned(),
-            topic_id: opt_str(self.topic_id, "topic_id")?.map(str::to_owned),
+            group_id: group_id?.to_owned(),
+            topic_id: topic_id?.map(str::to_owned),
         })
     }
 }
 
-/// A muted member (`MutedAccountList` item). Owned by its result object.
+/// A muted member (`MutedAccountList` item). Owned by its response.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct timadmin_muted_account {
@@ -196,8 +218,12 @@ pub struct timadmin_muted_account {
     pub muted_until: u64,
 }
 
-/// The answer of a `get_group_muted_account` call, viewed through
-/// `timadmin_get_group_muted_account_result_get`. Owned by its result object.
+/// The answer of a `get_group_muted_account` call (core: `GetGroupMutedAccountResponse`),
+/// handed out by `timadmin_client_get_group_muted_account`.
+///
+/// Read-only: it owns every string and array it points to, in one allocation with it; free it
+/// (and them) with `timadmin_get_group_muted_account_response_free`, never with `free()`, and
+/// never free a copy of the struct. May be read from any thread.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct timadmin_get_group_muted_account_response {
@@ -253,6 +279,13 @@ pub struct timadmin_modify_group_base_info_request {
 }
 
 impl timadmin_modify_group_base_info_request {
+    /// The request as the core's [`ModifyGroupBaseInfoRequest`] (which checks the values).
+    ///
+    /// # Safety
+    ///
+    /// Every pointer field is NULL or valid as its documentation says (a live string, or an
+    /// array of `app_defined_data_len` live updates whose strings are NULL or live) for the
+    /// duration of the call.
     pub(crate) unsafe fn read(&self) -> Result<ModifyGroupBaseInfoRequest, timadmin_error> {
         let apply_join_option = match self.apply_join_option {
             0 => None,
@@ -266,91 +299,45 @@ impl timadmin_modify_group_base_info_request {
                 ))
             }
         };
-        let app_defined_data = match opt_slice(self.app_defined_data, self.app_defined_data_len, "app_defined_data")? {
+        // SAFETY: the array is NULL or holds `app_defined_data_len` live updates, per this
+        // function's contract.
+        let app_defined_data = match unsafe { opt_slice(self.app_defined_data, self.app_defined_data_len, "app_defined_data") }? {
             None => None,
             Some(items) => Some(
                 items
                     .iter()
                     .enumerate()
                     .map(|(i, item)| {
+                        // SAFETY: an update's strings are NULL or live, per this function's
+                        // contract.
+                        let (key, value) = unsafe {
+                            (
+                                req_str(item.key, &format!("app_defined_data[{i}].key")),
+                                opt_str(item.value, &format!("app_defined_data[{i}].value")),
+                            )
+                        };
                         Ok(AppDefinedDataUpdate {
-                            key: req_str(item.key, &format!("app_defined_data[{i}].key"))?.to_owned(),
-                            value: opt_str(item.value, &format!("app_defined_data[{i}].value"))?.map(str::to_owned),
+                            key: key?.to_owned(),
+                            value: value?.map(str::to_owned),
                         })
                     })
                     .collect::<Result<Vec<_>, timadmin_error>>()?,
             ),
         };
+        // SAFETY: each string is NULL or live, per this function's contract.
+        let text = |ptr, name| unsafe { opt_str(ptr, name) }.map(|s| s.map(str::to_owned));
+        // SAFETY: as above.
+        let group_id = unsafe { req_str(self.group_id, "group_id") }?.to_owned();
         Ok(ModifyGroupBaseInfoRequest {
-            group_id: req_str(self.group_id, "group_id")?.to_owned(),
-            name: opt_str(self.name, "name")?.map(str::to_owned),
-            introduction: opt_str(self.introduction, "introduction")?.map(str::to_owned),
-            notification: opt_str(self.notification, "notification")?.map(str::to_owned),
-            face_url: opt_str(self.face_url, "face_url")?.map(str::to_owned),
+            group_id,
+            name: text(self.name, "name")?,
+            introduction: text(self.introduction, "introduction")?,
+            notification: text(self.notification, "notification")?,
+            face_url: text(self.face_url, "face_url")?,
             max_member_num: self.has_max_member_num.then_some(self.max_member_num),
             apply_join_option,
             shut_up_all_member: self.has_shut_up_all_member.then_some(self.shut_up_all_member),
             app_defined_data,
         })
-    }
-}
-
-/// The result of a successful `timadmin_client_get_group_member_info`: owns the response and
-/// every string and array it points to. Free with
-/// `timadmin_get_group_member_info_result_free`. Immutable: may be read from any thread.
-#[derive(Debug)]
-pub struct timadmin_get_group_member_info_result {
-    pub(crate) view: timadmin_get_group_member_info_response,
-    pub(crate) _members: Vec<timadmin_group_member>,
-    pub(crate) _arena: Arena,
-}
-
-/// The response held by `result`; NULL when `result` is NULL.
-///
-/// Owned by `result`: valid (with everything it points to) until
-/// `timadmin_get_group_member_info_result_free(result)`.
-#[no_mangle]
-pub unsafe extern "C" fn timadmin_get_group_member_info_result_get(
-    result: *const timadmin_get_group_member_info_result,
-) -> *const timadmin_get_group_member_info_response {
-    result.as_ref().map_or(std::ptr::null(), |r| &r.view)
-}
-
-/// Frees a `get_group_member_info` result and everything it owns. NULL is a no-op; freeing
-/// twice is undefined behaviour.
-#[no_mangle]
-pub unsafe extern "C" fn timadmin_get_group_member_info_result_free(result: *mut timadmin_get_group_member_info_result) {
-    if !result.is_null() {
-        crate::error::guard_value((), || drop(Box::from_raw(result)));
-    }
-}
-
-/// The result of a successful `timadmin_client_get_group_muted_account`: owns the response and
-/// every string and array it points to. Free with
-/// `timadmin_get_group_muted_account_result_free`. Immutable: may be read from any thread.
-#[derive(Debug)]
-pub struct timadmin_get_group_muted_account_result {
-    pub(crate) view: timadmin_get_group_muted_account_response,
-    pub(crate) _accounts: Vec<timadmin_muted_account>,
-    pub(crate) _arena: Arena,
-}
-
-/// The response held by `result`; NULL when `result` is NULL.
-///
-/// Owned by `result`: valid (with everything it points to) until
-/// `timadmin_get_group_muted_account_result_free(result)`.
-#[no_mangle]
-pub unsafe extern "C" fn timadmin_get_group_muted_account_result_get(
-    result: *const timadmin_get_group_muted_account_result,
-) -> *const timadmin_get_group_muted_account_response {
-    result.as_ref().map_or(std::ptr::null(), |r| &r.view)
-}
-
-/// Frees a `get_group_muted_account` result and everything it owns. NULL is a no-op; freeing
-/// twice is undefined behaviour.
-#[no_mangle]
-pub unsafe extern "C" fn timadmin_get_group_muted_account_result_free(result: *mut timadmin_get_group_muted_account_result) {
-    if !result.is_null() {
-        crate::error::guard_value((), || drop(Box::from_raw(result)));
     }
 }

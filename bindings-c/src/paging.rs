@@ -5,12 +5,13 @@ use std::sync::Arc;
 
 use timadmin::{BlockingClient, MemberPage, MemberPager, PageOptions, PagingMode};
 
-use crate::arena::{array_ptr, Arena};
-use crate::lower;
+use crate::arena::{Arena, ViewWithArena};
 use crate::client::timadmin_client;
 use crate::error::{guard, guard_value, timadmin_error, timadmin_status};
 use crate::ffi::{arg, arg_mut, opt_str_list, out, req_str};
+use crate::lower;
 use crate::model::timadmin_group_member;
+use crate::ownership::{free_box, to_boxed_mut_ptr, try_ref, OutParam};
 
 /// What to fetch while paging through a group. Zeroed (or a NULL pointer) = defaults: 100
 /// members per call, every field, every role. Read only during the call that takes it; the
@@ -36,21 +37,31 @@ pub struct timadmin_page_options {
     pub app_defined_data_filter_group_member_len: usize,
 }
 
+/// `options` (NULL = defaults) as the core's [`PageOptions`].
+///
+/// # Safety
+///
+/// `options` is NULL or points to options whose arrays are NULL or hold their `_len` live
+/// strings, for the duration of the call.
 unsafe fn page_options(options: *const timadmin_page_options) -> Result<PageOptions, timadmin_error> {
     let mut core = PageOptions::default();
-    let Some(o) = options.as_ref() else {
+    // SAFETY: `options` is NULL or live (this function's contract).
+    let Some(o) = (unsafe { try_ref(options) }) else {
         return Ok(core);
     };
     if o.has_page_size {
         core.page_size = o.page_size;
     }
-    core.member_info_filter = opt_str_list(o.member_info_filter, o.member_info_filter_len, "member_info_filter")?;
-    core.member_role_filter = opt_str_list(o.member_role_filter, o.member_role_filter_len, "member_role_filter")?;
-    core.app_defined_data_filter_group_member = opt_str_list(
-        o.app_defined_data_filter_group_member,
-        o.app_defined_data_filter_group_member_len,
-        "app_defined_data_filter_group_member",
-    )?;
+    // SAFETY: each array is NULL or holds its `_len` live strings (this function's contract).
+    unsafe {
+        core.member_info_filter = opt_str_list(o.member_info_filter, o.member_info_filter_len, "member_info_filter")?;
+        core.member_role_filter = opt_str_list(o.member_role_filter, o.member_role_filter_len, "member_role_filter")?;
+        core.app_defined_data_filter_group_member = opt_str_list(
+            o.app_defined_data_filter_group_member,
+            o.app_defined_data_filter_group_member_len,
+            "app_defined_data_filter_group_member",
+        )?;
+    }
     Ok(core)
 }
 
@@ -72,6 +83,12 @@ pub type timadmin_member_callback =
 /// `TIMADMIN_STATUS_INVALID_ARGUMENT` (before any network call), service, transport and
 /// paging errors (members delivered before the error stay delivered). On failure a new error
 /// is written to `*error_out` when `error_out` is not NULL.
+///
+/// # Safety
+///
+/// `client` is NULL or a live client; `group_id` is NULL or NUL-terminated; `options` is NULL
+/// or valid as documented; `callback` (with `userdata`) meets `timadmin_member_callback`'s
+/// contract; `error_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_client_for_each_member(
     client: *const timadmin_client,
@@ -81,16 +98,20 @@ pub unsafe extern "C" fn timadmin_client_for_each_member(
     userdata: *mut c_void,
     error_out: *mut *mut timadmin_error,
 ) -> timadmin_status {
+    // SAFETY: `error_out` is NULL or writable (this function's contract).
+    let error_out = unsafe { OutParam::new(error_out) };
     guard(error_out, || {
-        let client = arg(client, "client")?;
-        let group_id = req_str(group_id, "group_id")?;
-        let options = page_options(options)?;
+        // SAFETY: the pointers are NULL or valid (this function's contract).
+        let (client, group_id, options) =
+            unsafe { (arg(client, "client")?, req_str(group_id, "group_id")?, page_options(options)?) };
         let callback = callback.ok_or_else(|| timadmin_error::null("callback"))?;
         for member in client.inner.members(group_id, options)? {
             let member = member?;
             let mut arena = Arena::default();
             let view = lower::member(&mut arena, &member)?;
-            if !callback(userdata, &view) {
+            // SAFETY: the caller's callback meets `timadmin_member_callback`'s contract; `view`
+            // and `arena` (what it points to) outlive the call.
+            if !unsafe { callback(userdata, &view) } {
                 break;
             }
         }
@@ -125,6 +146,11 @@ pub struct timadmin_member_pager {
 /// with `timadmin_member_pager_free`). Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`client`,
 /// `group_id`, `pager_out`), `TIMADMIN_STATUS_INVALID_ARGUMENT`. On failure a new error is
 /// written to `*error_out` when `error_out` is not NULL.
+///
+/// # Safety
+///
+/// `client` is NULL or a live client; `group_id` is NULL or NUL-terminated; `options` is NULL
+/// or valid as documented; `pager_out` and `error_out` are NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_client_members(
     client: *const timadmin_client,
@@ -133,41 +159,57 @@ pub unsafe extern "C" fn timadmin_client_members(
     pager_out: *mut *mut timadmin_member_pager,
     error_out: *mut *mut timadmin_error,
 ) -> timadmin_status {
+    // SAFETY: `error_out` is NULL or writable (this function's contract).
+    let error_out = unsafe { OutParam::new(error_out) };
     guard(error_out, || {
-        let client = arg(client, "client")?;
-        let group_id = req_str(group_id, "group_id")?;
-        let options = page_options(options)?;
-        let pager_out = out(pager_out, "pager_out")?;
+        // SAFETY: the pointers are NULL or valid (this function's contract).
+        let (client, group_id, options, pager_out) = unsafe {
+            (
+                arg(client, "client")?,
+                req_str(group_id, "group_id")?,
+                page_options(options)?,
+                out(pager_out, "pager_out")?,
+            )
+        };
         let pager = client.inner.client()?.members(group_id, options)?;
-        pager_out.write(Box::into_raw(Box::new(timadmin_member_pager {
+        pager_out.write(to_boxed_mut_ptr(timadmin_member_pager {
             client: Arc::clone(&client.inner),
             pager,
-        })));
+        }));
         Ok(())
     })
 }
 
 /// Fetches the next page. Blocks until done; retries per the client's config.
 ///
-/// On success writes to `*page_out` either a new page (free it with `timadmin_page_free`) or
-/// NULL when the group is exhausted. After an error the pager's position is unchanged, so
-/// calling again retries the same page. Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`pager`,
-/// `page_out`), service, transport and paging errors. On failure a new error is written to
-/// `*error_out` when `error_out` is not NULL, and `*page_out` is left untouched.
+/// On success writes to `*page_out` either a new page (free it with
+/// `timadmin_member_page_free`) or NULL when the group is exhausted. After an error the
+/// pager's position is unchanged, so calling again retries the same page. Errors:
+/// `TIMADMIN_STATUS_NULL_PARAMETER` (`pager`, `page_out`), service, transport and paging
+/// errors. On failure a new error is written to `*error_out` when `error_out` is not NULL, and
+/// `*page_out` is left untouched.
+///
+/// # Safety
+///
+/// `pager` is NULL or a live pager no other thread is using; `page_out` and `error_out` are
+/// NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_member_pager_next_page(
     pager: *mut timadmin_member_pager,
-    page_out: *mut *mut timadmin_page,
+    page_out: *mut *mut timadmin_member_page,
     error_out: *mut *mut timadmin_error,
 ) -> timadmin_status {
+    // SAFETY: `error_out` is NULL or writable (this function's contract).
+    let error_out = unsafe { OutParam::new(error_out) };
     guard(error_out, || {
-        let pager = arg_mut(pager, "pager")?;
-        let page_out = out(page_out, "page_out")?;
+        // SAFETY: the pointers are NULL or valid, and the pager is not shared (this function's
+        // contract).
+        let (pager, page_out) = unsafe { (arg_mut(pager, "pager")?, out(page_out, "page_out")?) };
         let inner = &mut pager.pager;
         let page = pager.client.block_on(|_| inner.next_page())??;
         let page = match page {
             None => std::ptr::null_mut(),
-            Some(page) => Box::into_raw(Box::new(timadmin_page::from_core(&page)?)),
+            Some(page) => member_page(&page)?.into_view_ptr(),
         };
         page_out.write(page);
         Ok(())
@@ -177,14 +219,20 @@ pub unsafe extern "C" fn timadmin_member_pager_next_page(
 /// Writes the group's member count (`MemberNum`) to `*member_num_out` and returns true once
 /// known (after the first page); returns false and writes nothing before that or when a
 /// pointer is NULL.
+///
+/// # Safety
+///
+/// `pager` is NULL or a live pager; `member_num_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_member_pager_member_num(
     pager: *const timadmin_member_pager,
     member_num_out: *mut u64,
 ) -> bool {
-    match (pager.as_ref().and_then(|p| p.pager.member_num()), member_num_out.is_null()) {
-        (Some(n), false) => {
-            member_num_out.write(n);
+    // SAFETY: the pointers are NULL or valid (this function's contract).
+    let (pager, member_num_out) = unsafe { (try_ref(pager), OutParam::new(member_num_out)) };
+    match (pager.and_then(|p| p.pager.member_num()), member_num_out) {
+        (Some(n), Some(slot)) => {
+            slot.write(n);
             true
         }
         _ => false,
@@ -192,22 +240,37 @@ pub unsafe extern "C" fn timadmin_member_pager_member_num(
 }
 
 /// Members fetched so far; 0 when `pager` is NULL.
+///
+/// # Safety
+///
+/// `pager` is NULL or a live pager.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_member_pager_fetched(pager: *const timadmin_member_pager) -> u64 {
-    pager.as_ref().map_or(0, |p| p.pager.fetched())
+    // SAFETY: `pager` is NULL or live (this function's contract).
+    unsafe { try_ref(pager) }.map_or(0, |p| p.pager.fetched())
 }
 
 /// The current page size (the core halves it when the service says a response would be over
 /// 1 MB); 0 when `pager` is NULL.
+///
+/// # Safety
+///
+/// `pager` is NULL or a live pager.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_member_pager_page_size(pager: *const timadmin_member_pager) -> u32 {
-    pager.as_ref().map_or(0, |p| p.pager.page_size())
+    // SAFETY: `pager` is NULL or live (this function's contract).
+    unsafe { try_ref(pager) }.map_or(0, |p| p.pager.page_size())
 }
 
 /// The paging mode in use; `TIMADMIN_PAGING_MODE_OFFSET` when `pager` is NULL.
+///
+/// # Safety
+///
+/// `pager` is NULL or a live pager.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_member_pager_mode(pager: *const timadmin_member_pager) -> timadmin_paging_mode {
-    match pager.as_ref().map(|p| p.pager.mode()) {
+    // SAFETY: `pager` is NULL or live (this function's contract).
+    match unsafe { try_ref(pager) }.map(|p| p.pager.mode()) {
         Some(PagingMode::Cursor) => timadmin_paging_mode::Cursor,
         _ => timadmin_paging_mode::Offset,
     }
@@ -215,21 +278,34 @@ pub unsafe extern "C" fn timadmin_member_pager_mode(pager: *const timadmin_membe
 
 /// Whether the group is exhausted (the next `timadmin_member_pager_next_page` yields NULL);
 /// true when `pager` is NULL.
+///
+/// # Safety
+///
+/// `pager` is NULL or a live pager.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_member_pager_is_done(pager: *const timadmin_member_pager) -> bool {
-    pager.as_ref().is_none_or(|p| p.pager.is_done())
+    // SAFETY: `pager` is NULL or live (this function's contract).
+    unsafe { try_ref(pager) }.is_none_or(|p| p.pager.is_done())
 }
 
-/// Frees a pager. Pages it returned stay valid (they are owned separately). NULL is a no-op;
-/// freeing twice is undefined behaviour.
+/// Frees a pager. Pages it returned stay valid (they are owned separately). NULL is a no-op.
+///
+/// # Safety
+///
+/// `pager` is NULL or a pager from `timadmin_client_members` not freed yet; nothing uses it
+/// afterwards.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_member_pager_free(pager: *mut timadmin_member_pager) {
-    if !pager.is_null() {
-        guard_value((), || drop(Box::from_raw(pager)));
-    }
+    // SAFETY: per this function's contract `pager` is NULL or owned by the caller (made by
+    // `to_boxed_mut_ptr`), who gives it up here.
+    guard_value((), || unsafe { free_box(pager) });
 }
 
-/// One page of members, viewed through `timadmin_page_get`. Owned by its page object.
+/// One page of members (core: `MemberPage`), handed out by `timadmin_member_pager_next_page`.
+///
+/// Read-only: it owns its members and every string they point to, in one allocation with it;
+/// free it (and them) with `timadmin_member_page_free`, never with `free()`, and never free a
+/// copy of the struct. May be read from any thread.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct timadmin_member_page {
@@ -241,42 +317,29 @@ pub struct timadmin_member_page {
     pub member_num: u64,
 }
 
-/// One page returned by `timadmin_member_pager_next_page`: owns its members and every string
-/// they point to. Free with `timadmin_page_free`. Immutable: may be read from any thread.
-#[derive(Debug)]
-pub struct timadmin_page {
-    view: timadmin_member_page,
-    _members: Vec<timadmin_group_member>,
-    _arena: Arena,
+/// The C view of `page`, with the arena that owns what it points to.
+fn member_page(page: &MemberPage) -> Result<ViewWithArena<timadmin_member_page>, timadmin_error> {
+    let mut arena = Arena::default();
+    let list = lower::members(&mut arena, &page.members)?;
+    let (members, members_len) = arena.array(list);
+    let view = timadmin_member_page {
+        members,
+        members_len,
+        member_num: page.member_num,
+    };
+    Ok(ViewWithArena::new(view, arena))
 }
 
-impl timadmin_page {
-    fn from_core(page: &MemberPage) -> Result<Self, timadmin_error> {
-        let mut arena = Arena::default();
-        let members = lower::members(&mut arena, &page.members)?;
-        Ok(timadmin_page {
-            view: timadmin_member_page {
-                members: array_ptr(&members),
-                members_len: members.len(),
-                member_num: page.member_num,
-            },
-            _members: members,
-            _arena: arena,
-        })
-    }
-}
-
-/// The members of `page`; NULL when `page` is NULL. Owned by `page`: valid (with everything it
-/// points to) until `timadmin_page_free(page)`.
+/// Frees a page returned by `timadmin_member_pager_next_page`, and everything it points to.
+/// NULL is a no-op.
+///
+/// # Safety
+///
+/// `page` is NULL or a pointer `timadmin_member_pager_next_page` wrote (not a copy of the
+/// struct) that has not been freed yet; nothing uses it afterwards.
 #[no_mangle]
-pub unsafe extern "C" fn timadmin_page_get(page: *const timadmin_page) -> *const timadmin_member_page {
-    page.as_ref().map_or(std::ptr::null(), |p| &p.view)
-}
-
-/// Frees a page and everything it owns. NULL is a no-op; freeing twice is undefined behaviour.
-#[no_mangle]
-pub unsafe extern "C" fn timadmin_page_free(page: *mut timadmin_page) {
-    if !page.is_null() {
-        guard_value((), || drop(Box::from_raw(page)));
-    }
+pub unsafe extern "C" fn timadmin_member_page_free(page: *mut timadmin_member_page) {
+    // SAFETY: per this function's contract `page` is NULL or came from `into_view_ptr` of a
+    // `ViewWithArena<timadmin_member_page>`, not yet freed.
+    guard_value((), || unsafe { ViewWithArena::free(page) });
 }

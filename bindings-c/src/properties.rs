@@ -1,5 +1,5 @@
 //! Property tests of the C ABI's inputs: arbitrary strings (invalid UTF-8, control characters,
-//! any length), arbitrary numbers and flags in `timadmin_config` and the request structs, and
+//! any length), arbitrary numbers and flags in `timadmin_client_options` and the request structs, and
 //! NULL where a pointer may or may not be NULL. Every call returns a typed status with an error
 //! object, never `TIMADMIN_STATUS_PANIC` or `TIMADMIN_STATUS_UNKNOWN`, and never reaches the
 //! network with a request the core refuses (the client points at a closed loopback port).
@@ -47,7 +47,7 @@ fn typed_failure(status: timadmin_status, err: *mut timadmin_error) -> Result<ti
 fn dead_end_client() -> *mut timadmin_client {
     let base_url = c"http://127.0.0.1:9";
     let key = c"k";
-    let cfg = timadmin_config {
+    let cfg = timadmin_client_options {
         sdkappid: 1400000000,
         secret_key: key.as_ptr(),
         usersig: ptr::null(),
@@ -83,7 +83,7 @@ fn dead_end_client() -> *mut timadmin_client {
 }
 
 proptest! {
-    /// Any `timadmin_config` builds a client or fails with a typed status; never a panic.
+    /// Any `timadmin_client_options` builds a client or fails with a typed status; never a panic.
     #[test]
     fn config_from_arbitrary_fields(
         sdkappid in prop_oneof![any::<u64>(), 1u64..=u64::from(u32::MAX)],
@@ -97,7 +97,7 @@ proptest! {
         max_in_flight in any::<u32>(),
         (fleet_size, redis_fallback) in (any::<u32>(), prop_oneof![0..=3, any::<i32>()]),
     ) {
-        let cfg = timadmin_config {
+        let cfg = timadmin_client_options {
             sdkappid,
             secret_key: ptr_of(&strings[0]),
             usersig: ptr_of(&strings[1]),
@@ -184,11 +184,11 @@ proptest! {
         prop_assert!(matches!(status, timadmin_status::InvalidArgument | timadmin_status::NullParameter | timadmin_status::Transport), "{:?}", status);
 
         let muted = timadmin_get_group_muted_account_request { group_id: ptr_of(&group_id), topic_id: ptr_of(&texts[0]) };
-        let mut muted_result = ptr::null_mut();
+        let mut muted_response = ptr::null_mut();
         let mut err = ptr::null_mut();
         // SAFETY: as above.
-        let status = unsafe { timadmin_client_get_group_muted_account(client, &muted, &mut muted_result, &mut err) };
-        prop_assert!(muted_result.is_null());
+        let status = unsafe { timadmin_client_get_group_muted_account(client, &muted, &mut muted_response, &mut err) };
+        prop_assert!(muted_response.is_null());
         typed_failure(status, err)?;
 
         let updates: Vec<timadmin_app_data_update> = data.iter().map(|(k, v)| timadmin_app_data_update { key: k.as_ptr(), value: ptr_of(v) }).collect();
@@ -228,21 +228,21 @@ proptest! {
         let mut verified = ptr::null_mut();
         let mut err = ptr::null_mut();
         // SAFETY: live C strings and buffer.
-        let status = unsafe { timadmin_usersig_verify(sdkappid, key.as_ptr(), identifier.as_ptr(), token.as_ptr(), buf, len, &mut verified, &mut err) };
+        let status = unsafe { timadmin_verify_usersig(sdkappid, key.as_ptr(), identifier.as_ptr(), token.as_ptr(), buf, len, &mut verified, &mut err) };
         prop_assert!(verified.is_null());
         typed_failure(status, err)?;
 
         let mut sig = ptr::null_mut();
         let mut err = ptr::null_mut();
         // SAFETY: as above.
-        let status = unsafe { timadmin_usersig_generate(sdkappid, key.as_ptr(), identifier.as_ptr(), expire.clamp(3600, 1 << 40), buf, len, &mut sig, &mut err) };
+        let status = unsafe { timadmin_generate_usersig(sdkappid, key.as_ptr(), identifier.as_ptr(), expire.clamp(3600, 1 << 40), buf, len, &mut sig, &mut err) };
         if status == timadmin_status::Ok {
             let mut verified = ptr::null_mut();
             // SAFETY: the string just made; the claims object is freed below.
             unsafe {
-                let status = timadmin_usersig_verify(sdkappid, key.as_ptr(), identifier.as_ptr(), timadmin_string_get(sig), buf, len, &mut verified, ptr::null_mut());
+                let status = timadmin_verify_usersig(sdkappid, key.as_ptr(), identifier.as_ptr(), timadmin_string_get(sig), buf, len, &mut verified, ptr::null_mut());
                 prop_assert_eq!(status, timadmin_status::Ok);
-                timadmin_verified_usersig_free(verified);
+                timadmin_claims_free(verified);
                 timadmin_string_free(sig);
             }
         } else {

@@ -4,9 +4,10 @@ use std::ffi::{c_char, CString};
 
 use timadmin::usersig::{self, Claims};
 
-use crate::arena::array_ptr;
+use crate::arena::{Arena, ViewWithArena};
 use crate::error::{guard, guard_value, timadmin_error, timadmin_status};
 use crate::ffi::{opt_slice, out, req_str};
+use crate::ownership::{free_box, to_boxed_mut_ptr, try_ref, OutParam};
 
 /// A string produced by the library (e.g. a generated UserSig). Owns its bytes; free it with
 /// `timadmin_string_free`, which also wipes them. Immutable: may be read from any thread.
@@ -33,24 +34,39 @@ impl Drop for timadmin_string {
 
 /// The NUL-terminated UTF-8 text of `string`; NULL when `string` is NULL. Owned by `string`:
 /// valid until `timadmin_string_free(string)`.
+///
+/// # Safety
+///
+/// `string` is NULL or a string not freed yet.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_string_get(string: *const timadmin_string) -> *const c_char {
-    string.as_ref().map_or(std::ptr::null(), |s| s.text.as_ptr())
+    // SAFETY: `string` is NULL or live (this function's contract).
+    unsafe { try_ref(string) }.map_or(std::ptr::null(), |s| s.text.as_ptr())
 }
 
 /// The length in bytes of the text of `string`, without the terminating NUL; 0 when `string`
 /// is NULL.
+///
+/// # Safety
+///
+/// `string` is NULL or a string not freed yet.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_string_len(string: *const timadmin_string) -> usize {
-    string.as_ref().map_or(0, |s| s.text.as_bytes().len())
+    // SAFETY: `string` is NULL or live (this function's contract).
+    unsafe { try_ref(string) }.map_or(0, |s| s.text.as_bytes().len())
 }
 
-/// Wipes and frees a string. NULL is a no-op; freeing twice is undefined behaviour.
+/// Wipes and frees a string. NULL is a no-op.
+///
+/// # Safety
+///
+/// `string` is NULL or a string the library wrote through an out-parameter and not freed yet;
+/// nothing uses it (or its text) afterwards.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_string_free(string: *mut timadmin_string) {
-    if !string.is_null() {
-        guard_value((), || drop(Box::from_raw(string)));
-    }
+    // SAFETY: per this function's contract `string` is NULL or owned by the caller (made by
+    // `to_boxed_mut_ptr`), who gives it up here.
+    guard_value((), || unsafe { free_box(string) });
 }
 
 /// Signs a UserSig (TLSSigAPIv2) for `identifier` of app `sdkappid` with the console secret
@@ -63,8 +79,13 @@ pub unsafe extern "C" fn timadmin_string_free(string: *mut timadmin_string) {
 /// `TIMADMIN_STATUS_USERSIG` (e.g. empty key or identifier, zero sdkappid). On failure a new
 /// error is written to `*error_out` when `error_out` is not NULL. The key never appears in an
 /// error.
+///
+/// # Safety
+///
+/// `key` and `identifier` are NULL or NUL-terminated; `userbuf` is NULL or points to
+/// `userbuf_len` readable bytes; `usersig_out` and `error_out` are NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn timadmin_usersig_generate(
+pub unsafe extern "C" fn timadmin_generate_usersig(
     sdkappid: u64,
     key: *const c_char,
     identifier: *const c_char,
@@ -74,26 +95,37 @@ pub unsafe extern "C" fn timadmin_usersig_generate(
     usersig_out: *mut *mut timadmin_string,
     error_out: *mut *mut timadmin_error,
 ) -> timadmin_status {
+    // SAFETY: `error_out` is NULL or writable (this function's contract).
+    let error_out = unsafe { OutParam::new(error_out) };
     guard(error_out, || {
-        let key = req_str(key, "key")?;
-        let identifier = req_str(identifier, "identifier")?;
-        let userbuf = opt_slice(userbuf, userbuf_len, "userbuf")?;
-        let usersig_out = out(usersig_out, "usersig_out")?;
+        // SAFETY: the pointers are NULL or valid (this function's contract).
+        let (key, identifier, userbuf, usersig_out) = unsafe {
+            (
+                req_str(key, "key")?,
+                req_str(identifier, "identifier")?,
+                opt_slice(userbuf, userbuf_len, "userbuf")?,
+                out(usersig_out, "usersig_out")?,
+            )
+        };
         let sig = match userbuf {
             None => usersig::generate(sdkappid, key, identifier, expire_secs)?,
             Some(buf) => usersig::generate_with_userbuf(sdkappid, key, identifier, expire_secs, buf)?,
         };
         let text = CString::new(sig).map_err(|_| timadmin_error::nul_in_output("UserSig"))?;
-        usersig_out.write(Box::into_raw(Box::new(timadmin_string { text })));
+        usersig_out.write(to_boxed_mut_ptr(timadmin_string { text }));
         Ok(())
     })
 }
 
-/// The claims of a verified UserSig, viewed through `timadmin_verified_usersig_get`. Owned by
-/// its `timadmin_verified_usersig`.
+/// The claims of a verified UserSig (core: `usersig::Claims`), handed out by
+/// `timadmin_verify_usersig`.
+///
+/// Read-only: it owns the strings and bytes it points to, in one allocation with it; free it
+/// (and them) with `timadmin_claims_free`, never with `free()`, and never free a copy of the
+/// struct. May be read from any thread.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
-pub struct timadmin_usersig_claims {
+pub struct timadmin_claims {
     /// `TLS.identifier`: the user the token was issued for (never NULL).
     pub identifier: *const c_char,
     /// `TLS.sdkappid`: the app that issued it.
@@ -112,36 +144,22 @@ pub struct timadmin_usersig_claims {
     pub userbuf_len: usize,
 }
 
-/// A successfully verified UserSig: owns its claims. Free with `timadmin_verified_usersig_free`.
-/// Immutable: may be read from any thread.
-#[derive(Debug)]
-pub struct timadmin_verified_usersig {
-    view: timadmin_usersig_claims,
-    _identifier: CString,
-    _userbuf: Vec<u8>,
-}
-
-impl timadmin_verified_usersig {
-    fn from_core(claims: Claims) -> Result<Self, timadmin_error> {
-        let identifier =
-            CString::new(claims.identifier.as_str()).map_err(|_| timadmin_error::nul_in_output("TLS.identifier"))?;
-        let has_userbuf = claims.userbuf.is_some();
-        let userbuf = claims.userbuf.clone().unwrap_or_default();
-        Ok(timadmin_verified_usersig {
-            view: timadmin_usersig_claims {
-                identifier: identifier.as_ptr(),
-                sdkappid: claims.sdkappid,
-                time: claims.time,
-                expire: claims.expire,
-                expires_at: claims.expires_at(),
-                has_userbuf,
-                userbuf: array_ptr(&userbuf),
-                userbuf_len: userbuf.len(),
-            },
-            _identifier: identifier,
-            _userbuf: userbuf,
-        })
-    }
+/// The C view of `claims`, with the arena that owns what it points to.
+fn claims_view(claims: &Claims) -> Result<ViewWithArena<timadmin_claims>, timadmin_error> {
+    let mut arena = Arena::default();
+    let identifier = arena.string(&claims.identifier, "TLS.identifier")?;
+    let (userbuf, userbuf_len) = arena.array(claims.userbuf.clone().unwrap_or_default());
+    let view = timadmin_claims {
+        identifier,
+        sdkappid: claims.sdkappid,
+        time: claims.time,
+        expire: claims.expire,
+        expires_at: claims.expires_at(),
+        has_userbuf: claims.userbuf.is_some(),
+        userbuf,
+        userbuf_len,
+    };
+    Ok(ViewWithArena::new(view, arena))
 }
 
 /// Verifies `usersig` for `identifier` of app `sdkappid` against the secret `key`: signature,
@@ -149,52 +167,60 @@ impl timadmin_verified_usersig {
 /// `userbuf_len` bytes; when it is NULL (and `userbuf_len` is 0) its user buffer is not checked
 /// (the claims report it).
 ///
-/// On success writes a new verified UserSig to `*claims_out` (free it with
-/// `timadmin_verified_usersig_free`). Errors: `TIMADMIN_STATUS_NULL_PARAMETER`,
+/// On success writes the token's claims to `*claims_out` (free them with
+/// `timadmin_claims_free`). Errors: `TIMADMIN_STATUS_NULL_PARAMETER`,
 /// `TIMADMIN_STATUS_INVALID_ARGUMENT` (non-UTF-8 strings), `TIMADMIN_STATUS_USERSIG` (the
 /// message says exactly what failed: malformed, signature mismatch, expired, identifier or
 /// sdkappid mismatch, userbuf mismatch). On failure a new error is written to `*error_out` when
 /// `error_out` is not NULL. Neither the key nor the token appears in an error.
+///
+/// # Safety
+///
+/// `key`, `identifier` and `usersig` are NULL or NUL-terminated; `userbuf` is NULL or points
+/// to `userbuf_len` readable bytes; `claims_out` and `error_out` are NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn timadmin_usersig_verify(
+pub unsafe extern "C" fn timadmin_verify_usersig(
     sdkappid: u64,
     key: *const c_char,
     identifier: *const c_char,
     usersig: *const c_char,
     userbuf: *const u8,
     userbuf_len: usize,
-    claims_out: *mut *mut timadmin_verified_usersig,
+    claims_out: *mut *mut timadmin_claims,
     error_out: *mut *mut timadmin_error,
 ) -> timadmin_status {
+    // SAFETY: `error_out` is NULL or writable (this function's contract).
+    let error_out = unsafe { OutParam::new(error_out) };
     guard(error_out, || {
-        let key = req_str(key, "key")?;
-        let identifier = req_str(identifier, "identifier")?;
-        let usersig = req_str(usersig, "usersig")?;
-        let userbuf = opt_slice(userbuf, userbuf_len, "userbuf")?;
-        let claims_out = out(claims_out, "claims_out")?;
+        // SAFETY: the pointers are NULL or valid (this function's contract).
+        let (key, identifier, usersig, userbuf, claims_out) = unsafe {
+            (
+                req_str(key, "key")?,
+                req_str(identifier, "identifier")?,
+                req_str(usersig, "usersig")?,
+                opt_slice(userbuf, userbuf_len, "userbuf")?,
+                out(claims_out, "claims_out")?,
+            )
+        };
         let claims = match userbuf {
             None => usersig::verify(sdkappid, key, identifier, usersig)?,
             Some(buf) => usersig::verify_with_userbuf(sdkappid, key, identifier, usersig, buf)?,
         };
-        claims_out.write(Box::into_raw(Box::new(timadmin_verified_usersig::from_core(claims)?)));
+        claims_out.write(claims_view(&claims)?.into_view_ptr());
         Ok(())
     })
 }
 
-/// The claims of `verified`; NULL when `verified` is NULL. Owned by `verified`: valid until
-/// `timadmin_verified_usersig_free(verified)`.
+/// Frees claims returned by `timadmin_verify_usersig`, and everything they point to. NULL is a
+/// no-op.
+///
+/// # Safety
+///
+/// `claims` is NULL or a pointer `timadmin_verify_usersig` wrote (not a copy of the struct)
+/// that has not been freed yet; nothing uses it afterwards.
 #[no_mangle]
-pub unsafe extern "C" fn timadmin_verified_usersig_get(
-    verified: *const timadmin_verified_usersig,
-) -> *const timadmin_usersig_claims {
-    verified.as_ref().map_or(std::ptr::null(), |v| &v.view)
-}
-
-/// Frees a verified UserSig and its claims. NULL is a no-op; freeing twice is undefined
-/// behaviour.
-#[no_mangle]
-pub unsafe extern "C" fn timadmin_verified_usersig_free(verified: *mut timadmin_verified_usersig) {
-    if !verified.is_null() {
-        guard_value((), || drop(Box::from_raw(verified)));
-    }
+pub unsafe extern "C" fn timadmin_claims_free(claims: *mut timadmin_claims) {
+    // SAFETY: per this function's contract `claims` is NULL or came from `into_view_ptr` of a
+    // `ViewWithArena<timadmin_claims>`, not yet freed.
+    guard_value((), || unsafe { ViewWithArena::free(claims) });
 }

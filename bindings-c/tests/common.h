@@ -67,8 +67,8 @@ static inline const char *test_base_url(void) { return test_env("TIMADMIN_TEST_B
 static inline const char *test_identifier(void) { return test_env("TIMADMIN_TEST_IDENTIFIER"); }
 
 /* A config for the emulator: secret key, explicit base URL, no client-side rate limit. */
-static inline timadmin_config test_config(void) {
-    timadmin_config cfg;
+static inline timadmin_client_options test_client_options(void) {
+    timadmin_client_options cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.sdkappid = test_sdkappid();
     cfg.secret_key = test_key();
@@ -80,7 +80,7 @@ static inline timadmin_config test_config(void) {
 
 /* A client for the emulator; exits when it cannot be built. */
 static inline timadmin_client *test_client(void) {
-    timadmin_config cfg = test_config();
+    timadmin_client_options cfg = test_client_options();
     timadmin_client *client = NULL;
     timadmin_error *err = NULL;
     if (timadmin_client_new(&cfg, &client, &err) != TIMADMIN_STATUS_OK) {

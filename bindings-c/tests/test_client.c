@@ -17,7 +17,7 @@ static bool good_provider(void *userdata, timadmin_usersig_sink *sink) {
     reset_error(&e);
     CHECK_STATUS(timadmin_usersig_sink_set(sink, INVALID_UTF8, &e), TIMADMIN_STATUS_INVALID_ARGUMENT, e);
     reset_error(&e);
-    if (timadmin_usersig_generate(test_sdkappid(), test_key(), identifier, 3600, NULL, 0, &sig, NULL) !=
+    if (timadmin_generate_usersig(test_sdkappid(), test_key(), identifier, 3600, NULL, 0, &sig, NULL) !=
         TIMADMIN_STATUS_OK) {
         return false;
     }
@@ -41,18 +41,18 @@ static bool silent_provider(void *userdata, timadmin_usersig_sink *sink) {
 /* One get_group_member_info call on the demo public group; returns its status. */
 static timadmin_status probe(const timadmin_client *client, timadmin_error **err) {
     timadmin_get_group_member_info_request req = {0};
-    timadmin_get_group_member_info_result *result = NULL;
+    timadmin_get_group_member_info_response *result = NULL;
     req.group_id = "@TGS#2DEMOPUB";
     timadmin_status st = timadmin_client_get_group_member_info(client, &req, &result, err);
     if (st == TIMADMIN_STATUS_OK) {
-        CHECK(timadmin_get_group_member_info_result_get(result)->member_num == 5);
+        CHECK(result->member_num == 5);
     }
-    timadmin_get_group_member_info_result_free(result);
+    timadmin_get_group_member_info_response_free(result);
     return st;
 }
 
 /* Expects timadmin_client_new(cfg) to fail with `expected`, naming `field` (when not NULL). */
-static void expect_config_error(const timadmin_config *cfg, timadmin_status expected, const char *field) {
+static void expect_options_error(const timadmin_client_options *cfg, timadmin_status expected, const char *field) {
     timadmin_client *client = NULL;
     timadmin_error *err = NULL;
     CHECK_STATUS(timadmin_client_new(cfg, &client, &err), expected, err);
@@ -76,7 +76,7 @@ int main(void) {
 
     /* secret key */
     {
-        timadmin_config cfg = test_config();
+        timadmin_client_options cfg = test_client_options();
         CHECK_STATUS(timadmin_client_new(&cfg, &client, &err), TIMADMIN_STATUS_OK, err);
         CHECK(timadmin_client_sdkappid(client) == test_sdkappid());
         CHECK_STREQ(timadmin_client_identifier(client), test_identifier());
@@ -86,7 +86,7 @@ int main(void) {
     }
     /* every optional setting given explicitly */
     {
-        timadmin_config cfg = test_config();
+        timadmin_client_options cfg = test_client_options();
         cfg.disable_rate_limit = false;
         cfg.has_rate_limit = true;
         cfg.rate_limit = 1000.0;
@@ -104,10 +104,10 @@ int main(void) {
     /* pre-signed UserSig */
     {
         timadmin_string *sig = NULL;
-        CHECK_STATUS(timadmin_usersig_generate(test_sdkappid(), test_key(), test_identifier(), 3600, NULL, 0,
+        CHECK_STATUS(timadmin_generate_usersig(test_sdkappid(), test_key(), test_identifier(), 3600, NULL, 0,
                                                &sig, &err),
                      TIMADMIN_STATUS_OK, err);
-        timadmin_config cfg = test_config();
+        timadmin_client_options cfg = test_client_options();
         cfg.secret_key = NULL;
         cfg.usersig = timadmin_string_get(sig);
         CHECK_STATUS(timadmin_client_new(&cfg, &client, &err), TIMADMIN_STATUS_OK, err);
@@ -119,10 +119,10 @@ int main(void) {
     /* a UserSig signed with the wrong key: the service refuses it (70009 or similar) */
     {
         timadmin_string *sig = NULL;
-        CHECK_STATUS(timadmin_usersig_generate(test_sdkappid(), "wrong-key", test_identifier(), 3600, NULL, 0,
+        CHECK_STATUS(timadmin_generate_usersig(test_sdkappid(), "wrong-key", test_identifier(), 3600, NULL, 0,
                                                &sig, &err),
                      TIMADMIN_STATUS_OK, err);
-        timadmin_config cfg = test_config();
+        timadmin_client_options cfg = test_client_options();
         cfg.secret_key = NULL;
         cfg.usersig = timadmin_string_get(sig);
         cfg.has_max_retries = true;
@@ -139,7 +139,7 @@ int main(void) {
     }
     /* provider callback */
     {
-        timadmin_config cfg = test_config();
+        timadmin_client_options cfg = test_client_options();
         cfg.secret_key = NULL;
         cfg.usersig_provider = good_provider;
         cfg.usersig_provider_userdata = (void *)test_identifier();
@@ -200,7 +200,7 @@ int main(void) {
 
     /* a region is accepted (no network call at construction) */
     {
-        timadmin_config cfg = test_config();
+        timadmin_client_options cfg = test_client_options();
         cfg.base_url = NULL;
         cfg.region = "singapore";
         CHECK_STATUS(timadmin_client_new(&cfg, &client, &err), TIMADMIN_STATUS_OK, err);
@@ -210,53 +210,53 @@ int main(void) {
 
     /* invalid configurations, each rejected before any network call */
     {
-        timadmin_config cfg;
-        cfg = test_config(); cfg.sdkappid = 0;
-        expect_config_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "sdkappid");
-        cfg = test_config(); cfg.secret_key = NULL;
-        expect_config_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "secret_key");
-        cfg = test_config(); cfg.usersig = "also-a-usersig";
-        expect_config_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "secret_key");
-        cfg = test_config(); cfg.sdkappid = 4294967296ULL; /* SDKAppIDs are 32-bit */
-        expect_config_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "sdkappid");
-        cfg = test_config(); cfg.secret_key = "";
-        expect_config_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "secret_key");
-        cfg = test_config(); cfg.region = "tokyo";
-        expect_config_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "base_url");
-        cfg = test_config(); cfg.base_url = NULL; cfg.region = "mars";
-        expect_config_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "region");
-        cfg = test_config(); cfg.base_url = "ftp://127.0.0.1/";
-        expect_config_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "base_url");
-        cfg = test_config(); cfg.base_url = "not a url";
-        expect_config_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "base_url");
-        cfg = test_config(); cfg.has_timeout_ms = true; cfg.timeout_ms = 0;
-        expect_config_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "timeout");
-        cfg = test_config(); cfg.disable_rate_limit = false; cfg.has_rate_limit = true; cfg.rate_limit = -1.0;
-        expect_config_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "rate_limit");
-        cfg = test_config(); cfg.has_rate_limit = true; cfg.rate_limit = 10.0; /* and disable_rate_limit */
-        expect_config_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "rate_limit");
-        cfg = test_config(); cfg.has_usersig_lifetime_secs = true; cfg.usersig_lifetime_secs = 5;
-        expect_config_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "usersig_lifetime");
-        cfg = test_config(); cfg.identifier = " ";
-        expect_config_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "identifier");
+        timadmin_client_options cfg;
+        cfg = test_client_options(); cfg.sdkappid = 0;
+        expect_options_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "sdkappid");
+        cfg = test_client_options(); cfg.secret_key = NULL;
+        expect_options_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "secret_key");
+        cfg = test_client_options(); cfg.usersig = "also-a-usersig";
+        expect_options_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "secret_key");
+        cfg = test_client_options(); cfg.sdkappid = 4294967296ULL; /* SDKAppIDs are 32-bit */
+        expect_options_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "sdkappid");
+        cfg = test_client_options(); cfg.secret_key = "";
+        expect_options_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "secret_key");
+        cfg = test_client_options(); cfg.region = "tokyo";
+        expect_options_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "base_url");
+        cfg = test_client_options(); cfg.base_url = NULL; cfg.region = "mars";
+        expect_options_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "region");
+        cfg = test_client_options(); cfg.base_url = "ftp://127.0.0.1/";
+        expect_options_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "base_url");
+        cfg = test_client_options(); cfg.base_url = "not a url";
+        expect_options_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "base_url");
+        cfg = test_client_options(); cfg.has_timeout_ms = true; cfg.timeout_ms = 0;
+        expect_options_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "timeout");
+        cfg = test_client_options(); cfg.disable_rate_limit = false; cfg.has_rate_limit = true; cfg.rate_limit = -1.0;
+        expect_options_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "rate_limit");
+        cfg = test_client_options(); cfg.has_rate_limit = true; cfg.rate_limit = 10.0; /* and disable_rate_limit */
+        expect_options_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "rate_limit");
+        cfg = test_client_options(); cfg.has_usersig_lifetime_secs = true; cfg.usersig_lifetime_secs = 5;
+        expect_options_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "usersig_lifetime");
+        cfg = test_client_options(); cfg.identifier = " ";
+        expect_options_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "identifier");
         /* invalid UTF-8 in every string field */
-        cfg = test_config(); cfg.identifier = INVALID_UTF8;
-        expect_config_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "identifier");
-        cfg = test_config(); cfg.secret_key = INVALID_UTF8;
-        expect_config_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "secret_key");
-        cfg = test_config(); cfg.secret_key = NULL; cfg.usersig = INVALID_UTF8;
-        expect_config_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "usersig");
-        cfg = test_config(); cfg.base_url = INVALID_UTF8;
-        expect_config_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "base_url");
-        cfg = test_config(); cfg.base_url = NULL; cfg.region = INVALID_UTF8;
-        expect_config_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "region");
+        cfg = test_client_options(); cfg.identifier = INVALID_UTF8;
+        expect_options_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "identifier");
+        cfg = test_client_options(); cfg.secret_key = INVALID_UTF8;
+        expect_options_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "secret_key");
+        cfg = test_client_options(); cfg.secret_key = NULL; cfg.usersig = INVALID_UTF8;
+        expect_options_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "usersig");
+        cfg = test_client_options(); cfg.base_url = INVALID_UTF8;
+        expect_options_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "base_url");
+        cfg = test_client_options(); cfg.base_url = NULL; cfg.region = INVALID_UTF8;
+        expect_options_error(&cfg, TIMADMIN_STATUS_INVALID_ARGUMENT, "region");
     }
 
     /* NULL arguments */
     {
-        timadmin_config cfg = test_config();
+        timadmin_client_options cfg = test_client_options();
         CHECK_STATUS(timadmin_client_new(NULL, &client, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
-        CHECK_STREQ(timadmin_error_field(err), "config");
+        CHECK_STREQ(timadmin_error_field(err), "options");
         reset_error(&err);
         CHECK_STATUS(timadmin_client_new(&cfg, NULL, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
         CHECK_STREQ(timadmin_error_field(err), "client_out");
@@ -270,7 +270,7 @@ int main(void) {
 
     /* nothing listens on the discard port: a transport error, after the configured retries */
     {
-        timadmin_config cfg = test_config();
+        timadmin_client_options cfg = test_client_options();
         cfg.base_url = "http://127.0.0.1:9";
         cfg.has_max_retries = true;
         cfg.max_retries = 0;

@@ -14,13 +14,13 @@ static const timadmin_group_member *find_member(const timadmin_get_group_member_
 
 static void test_member_info(const timadmin_client *client) {
     timadmin_error *err = NULL;
-    timadmin_get_group_member_info_result *result = NULL;
+    timadmin_get_group_member_info_response *result = NULL;
 
     /* all fields */
     timadmin_get_group_member_info_request req = {0};
     req.group_id = "@TGS#2DEMOPUB";
     CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err), TIMADMIN_STATUS_OK, err);
-    const timadmin_get_group_member_info_response *r = timadmin_get_group_member_info_result_get(result);
+    const timadmin_get_group_member_info_response *r = result;
     CHECK(r != NULL && r->member_num == 5 && r->member_list_len == 5);
     CHECK(r != NULL && r->next == NULL);
     const timadmin_group_member *bob = r ? find_member(r, "bob") : NULL;
@@ -46,7 +46,7 @@ static void test_member_info(const timadmin_client *client) {
     CHECK(peter != NULL && peter->mute_until == 4294967295u);
     const timadmin_group_member *alice = r ? find_member(r, "alice") : NULL;
     CHECK(alice != NULL && alice->role_kind == TIMADMIN_ROLE_ADMIN);
-    timadmin_get_group_member_info_result_free(result);
+    timadmin_get_group_member_info_response_free(result);
     result = NULL;
 
     /* MemberInfoFilter / MemberRoleFilter / AppDefinedDataFilter_GroupMember, Limit, Offset */
@@ -62,14 +62,14 @@ static void test_member_info(const timadmin_client *client) {
     req.app_defined_data_filter_group_member = keys;
     req.app_defined_data_filter_group_member_len = 1;
     CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err), TIMADMIN_STATUS_OK, err);
-    r = timadmin_get_group_member_info_result_get(result);
+    r = result;
     CHECK(r != NULL && r->member_list_len == 3);
     for (size_t i = 0; r != NULL && i < r->member_list_len; i++) {
         const timadmin_group_member *m = &r->member_list[i];
         CHECK(m->role_kind == TIMADMIN_ROLE_MEMBER);
         CHECK(!m->has_join_time && !m->has_msg_seq && m->msg_flag == NULL);
     }
-    timadmin_get_group_member_info_result_free(result);
+    timadmin_get_group_member_info_response_free(result);
     result = NULL;
 
     memset(&req, 0, sizeof req);
@@ -79,9 +79,9 @@ static void test_member_info(const timadmin_client *client) {
     req.has_offset = true;
     req.offset = 4;
     CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err), TIMADMIN_STATUS_OK, err);
-    r = timadmin_get_group_member_info_result_get(result);
+    r = result;
     CHECK(r != NULL && r->member_num == 5 && r->member_list_len == 1);
-    timadmin_get_group_member_info_result_free(result);
+    timadmin_get_group_member_info_response_free(result);
     result = NULL;
 
     /* community group: Next cursor */
@@ -91,10 +91,10 @@ static void test_member_info(const timadmin_client *client) {
     req.limit = 2;
     req.next = "";
     CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err), TIMADMIN_STATUS_OK, err);
-    r = timadmin_get_group_member_info_result_get(result);
+    r = result;
     CHECK(r != NULL && r->member_list_len == 2 && r->member_num == 5);
     CHECK(r != NULL && r->next != NULL && strlen(r->next) > 0);
-    timadmin_get_group_member_info_result_free(result);
+    timadmin_get_group_member_info_response_free(result);
     result = NULL;
 
     /* community group, first page without a cursor: the core sends Next "" */
@@ -103,9 +103,9 @@ static void test_member_info(const timadmin_client *client) {
     req.has_limit = true;
     req.limit = 3;
     CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err), TIMADMIN_STATUS_OK, err);
-    r = timadmin_get_group_member_info_result_get(result);
+    r = result;
     CHECK(r != NULL && r->member_list_len == 3 && r->next != NULL && strlen(r->next) > 0);
-    timadmin_get_group_member_info_result_free(result);
+    timadmin_get_group_member_info_response_free(result);
     result = NULL;
 
     /* a cursor on an ordinary group is refused before anything is sent */
@@ -204,7 +204,7 @@ static void test_member_info(const timadmin_client *client) {
     reset_error(&err);
     CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, NULL, &err),
                  TIMADMIN_STATUS_NULL_PARAMETER, err);
-    CHECK_STREQ(timadmin_error_field(err), "result_out");
+    CHECK_STREQ(timadmin_error_field(err), "response_out");
     reset_error(&err);
     req.group_id = NULL;
     CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err),
@@ -239,8 +239,7 @@ static void test_member_info(const timadmin_client *client) {
     CHECK_STREQ(timadmin_error_field(err), "app_defined_data_filter_group_member");
     reset_error(&err);
     CHECK(result == NULL);
-    CHECK(timadmin_get_group_member_info_result_get(NULL) == NULL);
-    timadmin_get_group_member_info_result_free(NULL);
+    timadmin_get_group_member_info_response_free(NULL);
 }
 
 static bool has_account(const timadmin_get_group_muted_account_response *r, const char *account) {
@@ -254,12 +253,12 @@ static bool has_account(const timadmin_get_group_muted_account_response *r, cons
 
 static void test_muted_account(const timadmin_client *client) {
     timadmin_error *err = NULL;
-    timadmin_get_group_muted_account_result *result = NULL;
+    timadmin_get_group_muted_account_response *result = NULL;
     timadmin_get_group_muted_account_request req = {0};
 
     req.group_id = "@TGS#2DEMOPUB";
     CHECK_STATUS(timadmin_client_get_group_muted_account(client, &req, &result, &err), TIMADMIN_STATUS_OK, err);
-    const timadmin_get_group_muted_account_response *r = timadmin_get_group_muted_account_result_get(result);
+    const timadmin_get_group_muted_account_response *r = result;
     CHECK(r != NULL);
     if (r != NULL) {
         CHECK_STREQ(r->group_id, "@TGS#2DEMOPUB");
@@ -271,25 +270,25 @@ static void test_muted_account(const timadmin_client *client) {
             }
         }
     }
-    timadmin_get_group_muted_account_result_free(result);
+    timadmin_get_group_muted_account_response_free(result);
     result = NULL;
 
     /* a topic of a community */
     req.group_id = "@TGS#_demo";
     req.topic_id = "@TGS#_demo@TOPIC#_news";
     CHECK_STATUS(timadmin_client_get_group_muted_account(client, &req, &result, &err), TIMADMIN_STATUS_OK, err);
-    r = timadmin_get_group_muted_account_result_get(result);
+    r = result;
     CHECK(r != NULL && has_account(r, "m1") && !has_account(r, "m3"));
-    timadmin_get_group_muted_account_result_free(result);
+    timadmin_get_group_muted_account_response_free(result);
     result = NULL;
 
     /* a group nobody is muted in: empty list, NULL array */
     req.group_id = "@TGS#1DEMOWORK";
     req.topic_id = NULL;
     CHECK_STATUS(timadmin_client_get_group_muted_account(client, &req, &result, &err), TIMADMIN_STATUS_OK, err);
-    r = timadmin_get_group_muted_account_result_get(result);
+    r = result;
     CHECK(r != NULL && r->muted_account_list_len == 0 && r->muted_account_list == NULL);
-    timadmin_get_group_muted_account_result_free(result);
+    timadmin_get_group_muted_account_response_free(result);
     result = NULL;
 
     /* errors */
@@ -329,11 +328,10 @@ static void test_muted_account(const timadmin_client *client) {
     reset_error(&err);
     CHECK_STATUS(timadmin_client_get_group_muted_account(client, &req, NULL, &err),
                  TIMADMIN_STATUS_NULL_PARAMETER, err);
-    CHECK_STREQ(timadmin_error_field(err), "result_out");
+    CHECK_STREQ(timadmin_error_field(err), "response_out");
     reset_error(&err);
     CHECK(result == NULL);
-    CHECK(timadmin_get_group_muted_account_result_get(NULL) == NULL);
-    timadmin_get_group_muted_account_result_free(NULL);
+    timadmin_get_group_muted_account_response_free(NULL);
 }
 
 static void test_modify(const timadmin_client *client) {

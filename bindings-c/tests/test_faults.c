@@ -6,7 +6,7 @@
 #include "control.h"
 
 static timadmin_client *client_with(uint32_t retries, uint64_t timeout_ms) {
-    timadmin_config cfg = test_config();
+    timadmin_client_options cfg = test_client_options();
     timadmin_client *client = NULL;
     timadmin_error *err = NULL;
     cfg.has_max_retries = true;
@@ -21,11 +21,11 @@ static timadmin_client *client_with(uint32_t retries, uint64_t timeout_ms) {
 
 static timadmin_status member_info(const timadmin_client *client, timadmin_error **err) {
     timadmin_get_group_member_info_request req = {0};
-    timadmin_get_group_member_info_result *result = NULL;
+    timadmin_get_group_member_info_response *result = NULL;
     req.group_id = "@TGS#2DEMOPUB";
     timadmin_status st = timadmin_client_get_group_member_info(client, &req, &result, err);
     CHECK((st == TIMADMIN_STATUS_OK) == (result != NULL));
-    timadmin_get_group_member_info_result_free(result);
+    timadmin_get_group_member_info_response_free(result);
     return st;
 }
 
@@ -77,13 +77,13 @@ int main(void) {
     client = client_with(0, 0);
     {
         timadmin_member_pager *pager = NULL;
-        timadmin_page *page = NULL;
+        timadmin_member_page *page = NULL;
         timadmin_page_options opts = {0};
         opts.has_page_size = true;
         opts.page_size = 100;
         CHECK_STATUS(timadmin_client_members(client, "@TGS#_big", &opts, &pager, &err), TIMADMIN_STATUS_OK, err);
         CHECK_STATUS(timadmin_member_pager_next_page(pager, &page, &err), TIMADMIN_STATUS_OK, err);
-        timadmin_page_free(page);
+        timadmin_member_page_free(page);
         page = NULL;
         inject("{\"kind\":\"error_code\",\"code\":70169,\"command\":\"get_group_member_info\"}");
         CHECK_STATUS(timadmin_member_pager_next_page(pager, &page, &err), TIMADMIN_STATUS_SERVICE_ERROR, err);
@@ -93,12 +93,12 @@ int main(void) {
         CHECK(timadmin_member_pager_fetched(pager) == 100);
         uint64_t total = 100;
         while (timadmin_member_pager_next_page(pager, &page, &err) == TIMADMIN_STATUS_OK && page != NULL) {
-            const timadmin_member_page *p = timadmin_page_get(page);
+            const timadmin_member_page *p = page;
             if (total == 100) {
                 CHECK(p->members_len > 0 && strcmp(p->members[0].member_account, "user0100") == 0);
             }
             total += p->members_len;
-            timadmin_page_free(page);
+            timadmin_member_page_free(page);
             page = NULL;
         }
         CHECK(err == NULL);

@@ -21,7 +21,7 @@ static void shown_reset(timadmin_error **err) {
     reset_error(err);
 }
 
-static timadmin_client *client_from(timadmin_config *cfg) {
+static timadmin_client *client_from(timadmin_client_options *cfg) {
     timadmin_client *client = NULL;
     timadmin_error *err = NULL;
     CHECK_STATUS(timadmin_client_new(cfg, &client, &err), TIMADMIN_STATUS_OK, err);
@@ -29,7 +29,7 @@ static timadmin_client *client_from(timadmin_config *cfg) {
 }
 
 static timadmin_client *plain_client(void) {
-    timadmin_config cfg = test_config();
+    timadmin_client_options cfg = test_client_options();
     cfg.has_max_retries = true;
     cfg.max_retries = 0;
     return client_from(&cfg);
@@ -37,19 +37,19 @@ static timadmin_client *plain_client(void) {
 
 static timadmin_status muted(const timadmin_client *client, const char *group_id, timadmin_error **err) {
     timadmin_get_group_muted_account_request req = {0};
-    timadmin_get_group_muted_account_result *result = NULL;
+    timadmin_get_group_muted_account_response *result = NULL;
     req.group_id = group_id;
     timadmin_status st = timadmin_client_get_group_muted_account(client, &req, &result, err);
-    timadmin_get_group_muted_account_result_free(result);
+    timadmin_get_group_muted_account_response_free(result);
     return st;
 }
 
 static timadmin_status member_info(const timadmin_client *client, const char *group_id, timadmin_error **err) {
     timadmin_get_group_member_info_request req = {0};
-    timadmin_get_group_member_info_result *result = NULL;
+    timadmin_get_group_member_info_response *result = NULL;
     req.group_id = group_id;
     timadmin_status st = timadmin_client_get_group_member_info(client, &req, &result, err);
-    timadmin_get_group_member_info_result_free(result);
+    timadmin_get_group_member_info_response_free(result);
     return st;
 }
 
@@ -90,7 +90,7 @@ static void body_limit(void) {
     shown_reset(&err);
     timadmin_client_free(client);
 
-    timadmin_config cfg = test_config();
+    timadmin_client_options cfg = test_client_options();
     cfg.has_max_response_bytes = true;
     cfg.max_response_bytes = 1024;
     client = client_from(&cfg);
@@ -146,17 +146,17 @@ static void bad_values(void) {
     timadmin_client_free(client);
 
     timadmin_client *none = NULL;
-    timadmin_config cfg = test_config();
+    timadmin_client_options cfg = test_client_options();
     cfg.identifier = "admin\nistrator";
     CHECK_STATUS(timadmin_client_new(&cfg, &none, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
     CHECK_STREQ(timadmin_error_field(err), "identifier");
     shown_reset(&err);
-    cfg = test_config();
+    cfg = test_client_options();
     cfg.sdkappid = 4294967296ULL;
     CHECK_STATUS(timadmin_client_new(&cfg, &none, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
     CHECK_STREQ(timadmin_error_field(err), "sdkappid");
     shown_reset(&err);
-    cfg = test_config();
+    cfg = test_client_options();
     cfg.has_max_in_flight = true;
     cfg.max_in_flight = 0;
     CHECK_STATUS(timadmin_client_new(&cfg, &none, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
@@ -172,7 +172,7 @@ static void clear_text_http(void) {
     for (size_t i = 0; i < 2; i++) {
         timadmin_error *err = NULL;
         timadmin_client *client = NULL;
-        timadmin_config cfg = test_config();
+        timadmin_client_options cfg = test_client_options();
         cfg.base_url = urls[i];
         CHECK_STATUS(timadmin_client_new(&cfg, &client, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
         CHECK_STREQ(timadmin_error_field(err), "base_url");
@@ -228,7 +228,7 @@ static double now_seconds(void) {
 
 static void in_flight_cap(void) {
     /* Four threads, each answer delayed 250 ms, one call on the wire at a time: >= 1 s. */
-    timadmin_config cfg = test_config();
+    timadmin_client_options cfg = test_client_options();
     cfg.has_max_in_flight = true;
     cfg.max_in_flight = 1;
     timadmin_client *client = client_from(&cfg);
@@ -252,9 +252,9 @@ static void in_flight_cap(void) {
 static void echoed_usersig(void) {
     timadmin_error *err = NULL;
     timadmin_string *sig = NULL;
-    CHECK_STATUS(timadmin_usersig_generate(test_sdkappid(), test_key(), test_identifier(), 3600, NULL, 0, &sig, &err),
+    CHECK_STATUS(timadmin_generate_usersig(test_sdkappid(), test_key(), test_identifier(), 3600, NULL, 0, &sig, &err),
                  TIMADMIN_STATUS_OK, err);
-    timadmin_config cfg = test_config();
+    timadmin_client_options cfg = test_client_options();
     cfg.secret_key = NULL;
     cfg.usersig = timadmin_string_get(sig);
     cfg.has_max_retries = true;

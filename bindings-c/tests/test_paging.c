@@ -142,12 +142,12 @@ static int drain(timadmin_member_pager *pager, uint32_t page_size, int start, in
     int total = 0;
     *pages = 0;
     for (;;) {
-        timadmin_page *page = NULL;
+        timadmin_member_page *page = NULL;
         CHECK_STATUS(timadmin_member_pager_next_page(pager, &page, &err), TIMADMIN_STATUS_OK, err);
         if (page == NULL) {
             break;
         }
-        const timadmin_member_page *p = timadmin_page_get(page);
+        const timadmin_member_page *p = page;
         CHECK(p->members_len <= page_size);
         CHECK(p->member_num == 250);
         for (size_t i = 0; i < p->members_len; i++) {
@@ -157,7 +157,7 @@ static int drain(timadmin_member_pager *pager, uint32_t page_size, int start, in
         }
         total += (int)p->members_len;
         (*pages)++;
-        timadmin_page_free(page);
+        timadmin_member_page_free(page);
         if (*pages > 1000) {
             break;
         }
@@ -203,21 +203,21 @@ static void test_pager(timadmin_client *client) {
         timadmin_client *other = test_client();
         opts.page_size = 60;
         CHECK_STATUS(timadmin_client_members(other, "@TGS#_big", &opts, &pager, &err), TIMADMIN_STATUS_OK, err);
-        timadmin_page *page = NULL;
+        timadmin_member_page *page = NULL;
         CHECK_STATUS(timadmin_member_pager_next_page(pager, &page, &err), TIMADMIN_STATUS_OK, err);
-        CHECK(page != NULL && timadmin_page_get(page)->members_len == 60);
+        CHECK(page != NULL && page->members_len == 60);
         timadmin_client_free(other);
         int rest_pages = 0;
         CHECK(drain(pager, 60, 60, &rest_pages) == 190);
         CHECK(rest_pages == 4);
-        timadmin_page_free(page);
+        timadmin_member_page_free(page);
         timadmin_member_pager_free(pager);
         pager = NULL;
     }
 
     /* errors: unknown group (on the first page), position unchanged so retrying fails again */
     CHECK_STATUS(timadmin_client_members(client, "@TGS#2NOSUCHGROUP", NULL, &pager, &err), TIMADMIN_STATUS_OK, err);
-    timadmin_page *page = NULL;
+    timadmin_member_page *page = NULL;
     CHECK_STATUS(timadmin_member_pager_next_page(pager, &page, &err), TIMADMIN_STATUS_SERVICE_ERROR, err);
     CHECK(timadmin_error_service_code(err) == 10010);
     reset_error(&err);
@@ -262,7 +262,7 @@ static void test_pager(timadmin_client *client) {
     CHECK_STATUS(timadmin_member_pager_next_page(pager, &page, &err), TIMADMIN_STATUS_OK, err);
     CHECK(!timadmin_member_pager_member_num(pager, NULL));
     CHECK(timadmin_member_pager_member_num(pager, &member_num) && member_num == 5);
-    timadmin_page_free(page);
+    timadmin_member_page_free(page);
     page = NULL;
     timadmin_member_pager_free(pager);
     pager = NULL;
@@ -270,9 +270,8 @@ static void test_pager(timadmin_client *client) {
     CHECK(timadmin_member_pager_page_size(NULL) == 0);
     CHECK(timadmin_member_pager_mode(NULL) == TIMADMIN_PAGING_MODE_OFFSET);
     CHECK(timadmin_member_pager_is_done(NULL));
-    CHECK(timadmin_page_get(NULL) == NULL);
     timadmin_member_pager_free(NULL);
-    timadmin_page_free(NULL);
+    timadmin_member_page_free(NULL);
 }
 
 int main(void) {

@@ -28,7 +28,7 @@ static void *worker(void *arg) {
     timadmin_error *err = NULL;
     for (int round = 0; round < ROUNDS; round++) {
         timadmin_get_group_member_info_request req = {0};
-        timadmin_get_group_member_info_result *result = NULL;
+        timadmin_get_group_member_info_response *result = NULL;
         req.group_id = (j->index % 2) ? "@TGS#2DEMOPUB" : "@TGS#2BIGPUBLIC";
         req.has_limit = true;
         req.limit = 3;
@@ -38,21 +38,21 @@ static void *worker(void *arg) {
             j->failures++;
             continue;
         }
-        const timadmin_get_group_member_info_response *r = timadmin_get_group_member_info_result_get(result);
+        const timadmin_get_group_member_info_response *r = result;
         if (r->member_list_len != 3 || r->member_num != ((j->index % 2) ? 5u : 250u)) {
             j->failures++;
         }
-        timadmin_get_group_member_info_result_free(result);
+        timadmin_get_group_member_info_response_free(result);
 
         timadmin_get_group_muted_account_request mreq = {0};
-        timadmin_get_group_muted_account_result *muted = NULL;
+        timadmin_get_group_muted_account_response *muted = NULL;
         mreq.group_id = "@TGS#2DEMOPUB";
         if (timadmin_client_get_group_muted_account(j->client, &mreq, &muted, &err) != TIMADMIN_STATUS_OK ||
-            timadmin_get_group_muted_account_result_get(muted)->muted_account_list_len != 2) {
+            muted->muted_account_list_len != 2) {
             reset_error(&err);
             j->failures++;
         }
-        timadmin_get_group_muted_account_result_free(muted);
+        timadmin_get_group_muted_account_response_free(muted);
 
         /* errors are per call: another thread's failure never leaks into this one */
         req.group_id = "@TGS#2NOSUCHGROUP";
@@ -70,10 +70,10 @@ static void *worker(void *arg) {
     }
     timadmin_member_pager *pager = NULL;
     if (timadmin_client_members(j->client, "@TGS#2BIGPUBLIC", NULL, &pager, &err) == TIMADMIN_STATUS_OK) {
-        timadmin_page *page = NULL;
+        timadmin_member_page *page = NULL;
         while (timadmin_member_pager_next_page(pager, &page, &err) == TIMADMIN_STATUS_OK && page != NULL) {
-            j->members_seen += (int)timadmin_page_get(page)->members_len;
-            timadmin_page_free(page);
+            j->members_seen += (int)page->members_len;
+            timadmin_member_page_free(page);
             page = NULL;
         }
         if (err != NULL || !timadmin_member_pager_is_done(pager)) {

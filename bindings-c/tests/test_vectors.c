@@ -11,13 +11,13 @@ int main(void) {
     size_t i;
     for (i = 0; i < N_VALID_VECTORS; i++) {
         const usersig_vector *v = &VALID_VECTORS[i];
-        timadmin_verified_usersig *verified = NULL;
+        timadmin_claims *verified = NULL;
         timadmin_error *err = NULL;
-        CHECK_STATUS(timadmin_usersig_verify(v->sdkappid, v->key, v->identifier, v->usersig, v->userbuf,
+        CHECK_STATUS(timadmin_verify_usersig(v->sdkappid, v->key, v->identifier, v->usersig, v->userbuf,
                                              v->userbuf_len, &verified, &err),
                      TIMADMIN_STATUS_OK, err);
         if (verified != NULL) {
-            const timadmin_usersig_claims *c = timadmin_verified_usersig_get(verified);
+            const timadmin_claims *c = verified;
             CHECK_STREQ(c->identifier, v->identifier);
             CHECK(c->sdkappid == v->sdkappid);
             CHECK(c->time == v->time);
@@ -25,18 +25,18 @@ int main(void) {
             CHECK(c->has_userbuf == (v->userbuf != NULL));
             CHECK(c->userbuf_len == v->userbuf_len);
             CHECK(v->userbuf_len == 0 || memcmp(c->userbuf, v->userbuf, v->userbuf_len) == 0);
-            timadmin_verified_usersig_free(verified);
+            timadmin_claims_free(verified);
         } else {
             fprintf(stderr, "vector %s did not verify\n", v->name);
         }
     }
     for (i = 0; i < N_INVALID_VECTORS; i++) {
         const usersig_vector *v = &INVALID_VECTORS[i];
-        timadmin_verified_usersig *verified = NULL;
+        timadmin_claims *verified = NULL;
         timadmin_error *err = NULL;
         char reason[64];
         size_t j;
-        CHECK_STATUS(timadmin_usersig_verify(v->sdkappid, v->key, v->identifier, v->usersig, v->userbuf,
+        CHECK_STATUS(timadmin_verify_usersig(v->sdkappid, v->key, v->identifier, v->usersig, v->userbuf,
                                              v->userbuf_len, &verified, &err),
                      TIMADMIN_STATUS_USERSIG, err);
         CHECK(verified == NULL);

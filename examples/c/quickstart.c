@@ -60,19 +60,19 @@ int main(int argc, char **argv) {
     /* 2. Its muted members. */
     timadmin_get_group_muted_account_request muted_req = {0};
     muted_req.group_id = group_id;
-    timadmin_get_group_muted_account_result *muted = NULL;
+    timadmin_get_group_muted_account_response *muted = NULL;
     st = timadmin_client_get_group_muted_account(client, &muted_req, &muted, &err);
     if (st != TIMADMIN_STATUS_OK) {
         timadmin_client_free(client);
         return report("timadmin_client_get_group_muted_account", st, err);
     }
-    const timadmin_get_group_muted_account_response *r = timadmin_get_group_muted_account_result_get(muted);
+    const timadmin_get_group_muted_account_response *r = muted;
     printf("muted members of %s: %zu\n", r->group_id, r->muted_account_list_len);
     for (size_t i = 0; i < r->muted_account_list_len; i++) {
         printf("  %s until %" PRIu64 "\n", r->muted_account_list[i].member_account,
                r->muted_account_list[i].muted_until);
     }
-    timadmin_get_group_muted_account_result_free(muted);
+    timadmin_get_group_muted_account_response_free(muted);
 
     /* 3. Change its introduction (only the fields that are set are sent). */
     timadmin_modify_group_base_info_request modify = {0};

@@ -109,8 +109,8 @@ int main() {
         // UserSig helpers.
         const char *key = std::getenv("TIM_SECRET_KEY");
         if (key != nullptr) {
-            std::string sig = timadmin::usersig_generate(client.sdkappid(), key, "alice", 3600);
-            auto claims = timadmin::usersig_verify(client.sdkappid(), key, "alice", sig);
+            std::string sig = timadmin::generate_usersig(client.sdkappid(), key, "alice", 3600);
+            auto claims = timadmin::verify_usersig(client.sdkappid(), key, "alice", sig);
             expect(claims.first == "alice", "UserSig verifies");
         }
     } catch (const timadmin::Error &e) {

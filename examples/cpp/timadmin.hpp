@@ -98,12 +98,12 @@ struct MutedAccount {
     std::uint64_t muted_until = 0;
 };
 
-// A UserSig made by usersig_generate; wiped by the library when destroyed.
-inline std::string usersig_generate(std::uint64_t sdkappid, const std::string &key, const std::string &identifier,
+// A UserSig made by generate_usersig; wiped by the library when destroyed.
+inline std::string generate_usersig(std::uint64_t sdkappid, const std::string &key, const std::string &identifier,
                                     std::uint64_t expire_secs) {
     timadmin_string *raw = nullptr;
     detail::call([&](timadmin_error **e) {
-        return timadmin_usersig_generate(sdkappid, key.c_str(), identifier.c_str(), expire_secs, nullptr, 0, &raw,
+        return timadmin_generate_usersig(sdkappid, key.c_str(), identifier.c_str(), expire_secs, nullptr, 0, &raw,
                                          e);
     });
     detail::Owned<timadmin_string, timadmin_string_free> sig(raw);
@@ -111,16 +111,16 @@ inline std::string usersig_generate(std::uint64_t sdkappid, const std::string &k
 }
 
 // The identifier of a verified UserSig and when it expires; throws when it does not verify.
-inline std::pair<std::string, std::uint64_t> usersig_verify(std::uint64_t sdkappid, const std::string &key,
+inline std::pair<std::string, std::uint64_t> verify_usersig(std::uint64_t sdkappid, const std::string &key,
                                                             const std::string &identifier,
                                                             const std::string &usersig) {
-    timadmin_verified_usersig *raw = nullptr;
+    timadmin_claims *raw = nullptr;
     detail::call([&](timadmin_error **e) {
-        return timadmin_usersig_verify(sdkappid, key.c_str(), identifier.c_str(), usersig.c_str(), nullptr, 0, &raw,
+        return timadmin_verify_usersig(sdkappid, key.c_str(), identifier.c_str(), usersig.c_str(), nullptr, 0, &raw,
                                        e);
     });
-    detail::Owned<timadmin_verified_usersig, timadmin_verified_usersig_free> verified(raw);
-    const timadmin_usersig_claims *c = timadmin_verified_usersig_get(verified.get());
+    detail::Owned<timadmin_claims, timadmin_claims_free> claims(raw);
+    const timadmin_claims *c = claims.get();
     return {detail::str(c->identifier), c->expires_at};
 }
 
@@ -130,13 +130,13 @@ public:
     explicit Pager(timadmin_member_pager *p) : pager_(p) {}
 
     std::optional<std::vector<Member>> next_page() {
-        timadmin_page *raw = nullptr;
+        timadmin_member_page *raw = nullptr;
         detail::call([&](timadmin_error **e) { return timadmin_member_pager_next_page(pager_.get(), &raw, e); });
         if (raw == nullptr) {
             return std::nullopt;
         }
-        detail::Owned<timadmin_page, timadmin_page_free> page(raw);
-        const timadmin_member_page *p = timadmin_page_get(page.get());
+        detail::Owned<timadmin_member_page, timadmin_member_page_free> page(raw);
+        const timadmin_member_page *p = page.get();
         std::vector<Member> members;
         members.reserve(p->members_len);
         for (std::size_t i = 0; i < p->members_len; i++) {
@@ -162,10 +162,10 @@ public:
         return Client(raw);
     }
 
-    // From a config struct (the caller's strings are copied).
-    explicit Client(const timadmin_config &config) {
+    // From a timadmin_client_options struct (the caller's strings are copied).
+    explicit Client(const timadmin_client_options &options) {
         timadmin_client *raw = nullptr;
-        detail::call([&](timadmin_error **e) { return timadmin_client_new(&config, &raw, e); });
+        detail::call([&](timadmin_error **e) { return timadmin_client_new(&options, &raw, e); });
         client_.reset(raw);
     }
 
@@ -179,12 +179,13 @@ public:
             req.has_limit = true;
             req.limit = *limit;
         }
-        timadmin_get_group_member_info_result *raw = nullptr;
+        timadmin_get_group_member_info_response *raw = nullptr;
         detail::call([&](timadmin_error **e) {
             return timadmin_client_get_group_member_info(client_.get(), &req, &raw, e);
         });
-        detail::Owned<timadmin_get_group_member_info_result, timadmin_get_group_member_info_result_free> result(raw);
-        const timadmin_get_group_member_info_response *r = timadmin_get_group_member_info_result_get(result.get());
+        detail::Owned<timadmin_get_group_member_info_response, timadmin_get_group_member_info_response_free> response(
+            raw);
+        const timadmin_get_group_member_info_response *r = response.get();
         std::vector<Member> out;
         for (std::size_t i = 0; i < r->member_list_len; i++) {
             out.push_back(Member::from(r->member_list[i]));
@@ -195,13 +196,13 @@ public:
     std::vector<MutedAccount> get_group_muted_account(const std::string &group_id) {
         timadmin_get_group_muted_account_request req{};
         req.group_id = group_id.c_str();
-        timadmin_get_group_muted_account_result *raw = nullptr;
+        timadmin_get_group_muted_account_response *raw = nullptr;
         detail::call([&](timadmin_error **e) {
             return timadmin_client_get_group_muted_account(client_.get(), &req, &raw, e);
         });
-        detail::Owned<timadmin_get_group_muted_account_result, timadmin_get_group_muted_account_result_free> result(
+        detail::Owned<timadmin_get_group_muted_account_response, timadmin_get_group_muted_account_response_free> response(
             raw);
-        const timadmin_get_group_muted_account_response *r = timadmin_get_group_muted_account_result_get(result.get());
+        const timadmin_get_group_muted_account_response *r = response.get();
         std::vector<MutedAccount> out;
         for (std::size_t i = 0; i < r->muted_account_list_len; i++) {
             out.push_back({detail::str(r->muted_account_list[i].member_account), r->muted_account_list[i].muted_until});

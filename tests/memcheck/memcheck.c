@@ -29,7 +29,7 @@ static int one(const timadmin_client *client, long i) {
     timadmin_status st;
     if (i % 10 == 9) { /* a service error: the error object is made and freed */
         timadmin_get_group_member_info_request req = {0};
-        timadmin_get_group_member_info_result *result = NULL;
+        timadmin_get_group_member_info_response *result = NULL;
         req.group_id = "@TGS#2NOSUCH";
         st = timadmin_client_get_group_member_info(client, &req, &result, &err);
         timadmin_error_free(err);
@@ -37,20 +37,20 @@ static int one(const timadmin_client *client, long i) {
     }
     if (i % 2 == 0) {
         timadmin_get_group_member_info_request req = {0};
-        timadmin_get_group_member_info_result *result = NULL;
+        timadmin_get_group_member_info_response *result = NULL;
         req.group_id = "@TGS#2DEMOPUB";
         st = timadmin_client_get_group_member_info(client, &req, &result, &err);
-        int ok = st == TIMADMIN_STATUS_OK && timadmin_get_group_member_info_result_get(result)->member_list_len == 5;
-        timadmin_get_group_member_info_result_free(result);
+        int ok = st == TIMADMIN_STATUS_OK && result->member_list_len == 5;
+        timadmin_get_group_member_info_response_free(result);
         timadmin_error_free(err);
         return ok ? 0 : 1;
     }
     timadmin_get_group_muted_account_request req = {0};
-    timadmin_get_group_muted_account_result *result = NULL;
+    timadmin_get_group_muted_account_response *result = NULL;
     req.group_id = "@TGS#2DEMOPUB";
     st = timadmin_client_get_group_muted_account(client, &req, &result, &err);
-    int ok = st == TIMADMIN_STATUS_OK && timadmin_get_group_muted_account_result_get(result)->muted_account_list_len == 2;
-    timadmin_get_group_muted_account_result_free(result);
+    int ok = st == TIMADMIN_STATUS_OK && result->muted_account_list_len == 2;
+    timadmin_get_group_muted_account_response_free(result);
     timadmin_error_free(err);
     return ok ? 0 : 1;
 }
@@ -61,7 +61,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     long calls = argc > 4 ? strtol(argv[4], NULL, 10) : 100000;
-    timadmin_config cfg;
+    timadmin_client_options cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.base_url = argv[1];
     cfg.sdkappid = strtoull(argv[2], NULL, 10);
