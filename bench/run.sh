@@ -25,13 +25,8 @@ else
     SECONDS_PER_RUN=3; LIMITER_CALLS=1000; BIG_GROUP=100000; SMALL_GROUP=1000; PROFILE=release; PROFILE_DIR=release
 fi
 
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO="sudo"
-if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
-    echo "== installing nginx (the fixed-response server)"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nginx-light >/dev/null
-fi
+. "$ROOT/tests/need.sh"
+need nginx nginx-light   # the fixed-response server
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/timadmin-bench.XXXXXX")"

@@ -20,16 +20,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 cd "$ROOT"
 
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO="sudo"
-APT_UPDATED=0
-need() { # need COMMAND PACKAGE
-    if ! command -v "$1" >/dev/null 2>&1; then
-        echo "== installing $2"
-        if [ "$APT_UPDATED" = 0 ]; then $SUDO apt-get update -qq; APT_UPDATED=1; fi
-        $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-    fi
-}
+. "$ROOT/tests/need.sh"
 need valgrind valgrind
 need pkg-config pkg-config
 need cmake cmake

@@ -23,12 +23,9 @@ step() { printf '\n== %s\n' "$*"; }
 # shellcheck source=bindings-python/venv.sh
 . "$HERE/venv.sh"
 
-if ! command -v redis-server >/dev/null 2>&1; then
-    # tests/test_fleet.py runs a real redis-server (the shared rate limit of a fleet).
-    step "installing redis-server"
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    $SUDO apt-get update -q && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server
-fi
+# tests/test_fleet.py runs a real redis-server (the shared rate limit of a fleet).
+. "$ROOT/tests/need.sh"
+need redis-server redis-server
 
 step "building the wheel (maturin, dev profile, shared target dir, manylinux audit) and installing it"
 # The same abi3 manylinux wheel as `make wheel` builds, in the fast dev profile.

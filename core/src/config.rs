@@ -488,12 +488,7 @@ impl Config {
     /// Checks every setting; the same rules as [`crate::ClientOptions::build`], so a `Config`
     /// made with [`Config::new`] and the `with_*` methods cannot bypass them.
     pub fn validate(&self) -> Result<()> {
-        if self.sdkappid == 0 || self.sdkappid > crate::options::MAX_SDKAPPID {
-            return Err(Error::invalid(
-                "sdkappid",
-                format!("{} is not an SDKAppID (1..={})", self.sdkappid, crate::options::MAX_SDKAPPID),
-            ));
-        }
+        crate::validate::sdkappid(self.sdkappid)?;
         crate::validate::identifier("identifier", &self.identifier)?;
         self.endpoint.check_transport_security(self.allow_insecure_http)?;
         if !(MIN_MAX_RESPONSE_BYTES..=MAX_MAX_RESPONSE_BYTES).contains(&self.max_response_bytes) {

@@ -48,8 +48,7 @@ pub use crate::config::{
 pub use crate::paging::DEFAULT_PAGE_SIZE;
 /// The region calls go to when neither a region nor a base URL is configured.
 pub const DEFAULT_REGION: Region = Region::China;
-/// The largest SDKAppID (they are 32-bit unsigned integers).
-pub const MAX_SDKAPPID: u64 = u32::MAX as u64;
+pub use crate::validate::MAX_SDKAPPID;
 
 /// The client-side rate limit setting.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -236,12 +235,7 @@ impl ClientOptions {
     /// in. Errors are [`Error::InvalidArgument`] naming the setting.
     pub fn build(self) -> Result<Config> {
         let sdkappid = self.sdkappid.ok_or_else(|| Error::invalid("sdkappid", "is required"))?;
-        if sdkappid == 0 || sdkappid > MAX_SDKAPPID {
-            return Err(Error::invalid(
-                "sdkappid",
-                format!("{sdkappid} is not an SDKAppID (1..={MAX_SDKAPPID})"),
-            ));
-        }
+        crate::validate::sdkappid(sdkappid)?;
         let credentials = self.credentials()?;
         let mut config = Config::new(sdkappid, credentials);
         if let Some(identifier) = self.identifier {

@@ -31,7 +31,18 @@ pub const MAX_IDENTIFIER_BYTES: usize = 32;
 /// Byte limit of a `Next` cursor sent back to the service (the service's are ~18 digits).
 pub const MAX_CURSOR_BYTES: usize = 256;
 
+/// The largest SDKAppID (they are 32-bit unsigned integers).
+pub const MAX_SDKAPPID: u64 = u32::MAX as u64;
+
 const ROLES: [&str; 3] = ["Owner", "Admin", "Member"];
+
+/// Checks an SDKAppID: 1..=[`MAX_SDKAPPID`].
+pub fn sdkappid(value: u64) -> Result<()> {
+    if value == 0 || value > MAX_SDKAPPID {
+        return Err(Error::invalid("sdkappid", format!("{value} is not an SDKAppID (1..={MAX_SDKAPPID})")));
+    }
+    Ok(())
+}
 
 /// Rejects control characters (NUL, newline, DEL, C1 controls...): no ID, identifier or key
 /// the service issues contains them, and in a URL or a log line they only do harm.

@@ -3,9 +3,5 @@
 # tests of the shared (fleet) rate limit start their own throwaway servers; nothing is enabled
 # as a system service.
 set -euo pipefail
-if ! command -v redis-server >/dev/null 2>&1; then
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    echo "== installing redis-server"
-    $SUDO apt-get update -qq
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
-fi
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/need.sh"
+need redis-server redis-server
