@@ -55,7 +55,7 @@ def main() -> None:
     ratio("Rust BlockingClient vs bare reqwest, 1 in flight", "rust-blocking-c1", "reqwest-c1", "calls_per_sec", 0.85)
     ratio("C through the ABI vs Rust async Client, 1 in flight", "c-sync-c1", "rust-async-c1", "calls_per_sec", 0.9)
     ratio("Python asyncio (16 in flight) vs Python sync", "python-async-c16", "python-sync-c1", "calls_per_sec", 3)
-    ratio("gen_usersig from Python vs official TLSSigAPIv2", "python-sign-timadmin", "python-sign-official", "per_sec", 20, "tokens/s")
+    ratio("generate_usersig from Python vs official TLSSigAPIv2", "python-sign-timadmin", "python-sign-official", "per_sec", 20, "tokens/s")
     ratio("core Signer::sign vs fresh encoder at zlib default", "rust-sign-core", "rust-sign-naive-level6", "per_sec", 1, "tokens/s")
 
     sign = med(runs, "rust-sign-core", "per_sec")
