@@ -1,10 +1,13 @@
 //! End-to-end tests: the core speaking HTTP over loopback to the emulator (and, where the
 //! emulator cannot misbehave the needed way, to a tiny scripted server).
 
+#[path = "support/captured_logs.rs"]
+mod captured_logs;
+
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::TryStreamExt;
@@ -14,6 +17,7 @@ use timadmin::{
     GetGroupMemberInfoRequest, GetGroupMutedAccountRequest, ModifyGroupBaseInfoRequest, PageOptions, PagingMode,
     RetryPolicy, Role,
 };
+use captured_logs::CapturedLogs;
 use timadmin_emulator::{Emulator, EmulatorConfig, Fault, FaultKind};
 
 const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
@@ -588,30 +592,13 @@ async fn pager_switches_to_cursor_mode_when_the_server_sends_next() {
 #[tokio::test]
 async fn log_lines_carry_no_secret() {
     // Capture this thread's tracing output while a call fails over, retries and renews.
-    #[derive(Clone, Default)]
-    struct Buf(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Buf {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(b);
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let buf = Buf::default();
-    let writer = buf.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let logs = CapturedLogs::start(tracing::Level::TRACE);
     let emu = emulator().await;
     let endpoint = Endpoint::base_urls("http://127.0.0.1:9", &emu.base_url()).unwrap();
     let c = Client::new(config(&emu).with_endpoint(endpoint)).unwrap();
     emu.control().inject_fault(Fault::new(FaultKind::ErrorCode { code: 10002, info: "busy".into() }));
     c.get_group_muted_account(&GetGroupMutedAccountRequest::new("@TGS#2DEMOPUB")).await.unwrap();
-    let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    let text = logs.text();
     assert!(text.contains("retrying") && text.contains("backup"), "expected log lines, got: {text}");
     assert!(!text.contains(KEY) && !text.contains("usersig="), "secret in logs: {text}");
 }

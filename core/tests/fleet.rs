@@ -2,13 +2,14 @@
 //! `redis-server` and the emulator over loopback. (The multi-process run with the CLI and Python
 //! is tests/fleet/test.sh.)
 
+#[path = "support/captured_logs.rs"]
+mod captured_logs;
 #[path = "support/redis_server.rs"]
 mod redis_server;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use captured_logs::CapturedLogs;
 use redis_server::RedisServer;
 use timadmin::options::REDIS_RETRY_INTERVAL;
 use timadmin::{
@@ -107,36 +108,9 @@ async fn clients_sharing_redis_stay_under_the_service_limit_where_local_limits_d
     assert!(scripts_run(&server) >= 120, "the permits came from Redis");
 }
 
-/// Collects what the client logs.
-#[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<u8>>>);
-
-impl Logs {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-impl Write for Logs {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn redis_down_falls_back_to_the_local_share_logs_once_and_recovers() {
-    let logs = Logs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::INFO)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let logs = CapturedLogs::start(tracing::Level::INFO);
 
     let emu = emulator(None).await;
     let mut server = RedisServer::start_with(&["--requirepass", "fleet-pw-123"]);

@@ -3,8 +3,11 @@
 //! 127.0.0.1; the non-loopback addresses below only appear in configurations refused at
 //! construction.
 
+#[path = "support/captured_logs.rs"]
+mod captured_logs;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use timadmin::error::MIN_REDACTED_FRAGMENT;
@@ -14,6 +17,7 @@ use timadmin::{
     BlockingClient, Client, ClientOptions, Config, Credentials, Error, GetGroupMemberInfoRequest,
     GetGroupMutedAccountRequest, ModifyGroupBaseInfoRequest, RetryPolicy,
 };
+use captured_logs::CapturedLogs;
 use timadmin_emulator::{Emulator, EmulatorConfig, Fault, FaultKind};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -400,30 +404,10 @@ async fn calls_in_flight_are_capped_per_client() {
 
 // 7. Partial UserSig in echoed text ----------------------------------------------------------
 
-/// A `Write` into a shared buffer, for capturing trace logs.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(data);
-        Ok(data.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn echoed_fragments_of_the_usersig_and_key_are_redacted() {
     init_logs();
-    let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let logs = CapturedLogs::start(tracing::Level::TRACE);
 
     let emu = emulator().await;
     let ctl = emu.control();
@@ -469,7 +453,7 @@ async fn echoed_fragments_of_the_usersig_and_key_are_redacted() {
     shown.push_str(&format!("{e}\n"));
 
     assert!(shown.contains("[redacted]"), "{shown}");
-    let logged = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    let logged = logs.text();
     assert!(logged.contains("retrying"), "the trace log was captured");
     for text in [&shown, &logged] {
         assert_no_fragment(text, &usersig);
