@@ -120,7 +120,7 @@ impl AsyncClient {
     /// Deprecated name of `members`.
     #[pyo3(signature = (group_id, **options))]
     fn iter_group_members(&self, py: Python<'_>, group_id: Text, options: Option<&Bound<'_, PyDict>>) -> PyResult<AsyncMemberPager> {
-        models::deprecated(py, "AsyncClient.iter_group_members() is deprecated: use AsyncClient.members()")?;
+        crate::deprecated(py, "AsyncClient.iter_group_members() is deprecated: use AsyncClient.members()")?;
         self.members(py, group_id, options)
     }
 

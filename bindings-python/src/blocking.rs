@@ -164,7 +164,7 @@ impl Client {
     /// Deprecated name of `members`.
     #[pyo3(signature = (group_id, **options))]
     fn iter_group_members(&self, py: Python<'_>, group_id: Text, options: Option<&Bound<'_, PyDict>>) -> PyResult<MemberPager> {
-        models::deprecated(py, "Client.iter_group_members() is deprecated: use Client.members()")?;
+        crate::deprecated(py, "Client.iter_group_members() is deprecated: use Client.members()")?;
         self.members(py, group_id, options)
     }
 

@@ -298,10 +298,3 @@ impl GetGroupMutedAccountResponse {
         )
     }
 }
-
-/// Issues a `DeprecationWarning` pointing at the caller's line (for the old names kept for a
-/// while: `iter_group_members`, `key=`, `gen_usersig`).
-pub(crate) fn deprecated(py: Python<'_>, message: &str) -> PyResult<()> {
-    let message = std::ffi::CString::new(message).unwrap_or_default();
-    PyErr::warn(py, &py.get_type::<pyo3::exceptions::PyDeprecationWarning>(), &message, 1)
-}
