@@ -2,7 +2,7 @@
 # `make bench` (and, with --smoke, `make bench-smoke`): every timadmin benchmark, each against a
 # baseline measured in the same run, then one summary table (bench/summary.py).
 #
-#   1. signing and verifying: criterion (core) and Python's gen_usersig vs the official
+#   1. signing and verifying: criterion (core) and Python's generate_usersig vs the official
 #      TLSSigAPIv2 package from PyPI (installed into the bench venv .bench-venv);
 #   2. calls over loopback against nginx serving canned JSON: the async client vs a bare
 #      reqwest loop at 1 and 16 in flight, the blocking client, C through the ABI, Python sync vs

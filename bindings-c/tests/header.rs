@@ -26,3 +26,25 @@ fn checked_in_header_is_up_to_date() {
          bindings-c/gen-header.sh and commit the result"
     );
 }
+
+/// Every C name in the README's table of names ("One name per concept") is in the header.
+#[test]
+fn the_readme_names_table_matches_the_header() {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(crate_dir.join("../README.md")).expect("read README.md");
+    let header = std::fs::read_to_string(crate_dir.join("include/timadmin.h")).expect("read the header");
+    let start = readme.find("| concept | Rust core | Python | C |").expect("the names table");
+    let table = readme[start..].split("\n\n").next().unwrap_or_default();
+    let mut checked = 0;
+    for row in table.lines().skip(2) {
+        let c_column = row.split('|').nth(4).unwrap_or_default();
+        for name in c_column.split('`').skip(1).step_by(2).filter(|n| n.starts_with("timadmin_")) {
+            let declared = header
+                .match_indices(name)
+                .any(|(at, _)| !header[at + name.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_'));
+            assert!(declared, "README names {name}, which include/timadmin.h does not declare");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 15, "only {checked} C names found in the README table");
+}
