@@ -1,9 +1,11 @@
 //! The synchronous `Client`: the core's `BlockingClient` with the GIL released during every
 //! call, so threads sharing one client run in parallel, and with Ctrl-C honoured while a call
-//! is in flight (see `signals.rs`: a pending `KeyboardInterrupt` cancels the request).
+//! is in flight (the signal check runs every 50 ms; a pending `KeyboardInterrupt` cancels the
+//! request).
 
 use std::future::Future;
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyType};
@@ -11,17 +13,46 @@ use timadmin::{BlockingClient, MemberCursor, PerProcess};
 
 use crate::args::{self, Text};
 use crate::errors::{tim_error, to_py};
-use crate::signals::{until_interrupted, Outcome};
 use crate::{models, requests};
 
-/// Runs `make(client)` on the client's runtime with the GIL released; Ctrl-C cancels it
-/// (see `signals.rs`).
+/// How often a blocked call looks for pending Python signals (Ctrl-C).
+const SIGNAL_POLL: Duration = Duration::from_millis(50);
+
+/// What a blocking call ended with.
+enum Outcome<T> {
+    Done(timadmin::Result<T>),
+    Interrupted(PyErr),
+}
+
+/// Runs `make(client)` on the client's runtime with the GIL released, checking for Python
+/// signals meanwhile. A signal handler that raises (Ctrl-C) cancels the call.
 pub(crate) fn run<T, F>(py: Python<'_>, client: &BlockingClient, make: impl FnOnce(timadmin::Client) -> F + Send) -> PyResult<T>
 where
     T: Send,
     F: Future<Output = timadmin::Result<T>>,
 {
-    let outcome = py.detach(|| client.block_on(|c| until_interrupted(make(c))));
+    let outcome = py.detach(|| {
+        client.block_on(|c| async move {
+            let call = make(c);
+            tokio::pin!(call);
+            // The first check is one period away: awaiting an interval's immediate first tick
+            // still waits for the timer wheel to turn (about 1 ms), which cost every call that
+            // much (profiled: p50 1.3 ms against 0.1 ms for the same call from Rust).
+            let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + SIGNAL_POLL, SIGNAL_POLL);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    biased;
+                    result = &mut call => return Outcome::Done(result),
+                    _ = ticks.tick() => {
+                        if let Err(e) = Python::attach(|py| py.check_signals()) {
+                            return Outcome::Interrupted(e);
+                        }
+                    }
+                }
+            }
+        })
+    });
     match outcome {
         Ok(Outcome::Done(Ok(v))) => Ok(v),
         Ok(Outcome::Done(Err(e))) | Err(e) => Err(to_py(py, e)),

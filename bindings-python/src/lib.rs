@@ -15,7 +15,6 @@ mod errors;
 mod models;
 mod requests;
 mod runtime;
-mod signals;
 mod usersig;
 
 /// Routes the `log` records of the core (its `tracing` events, via tracing's `log` feature) to
