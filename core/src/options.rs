@@ -35,20 +35,16 @@ use crate::config::{
     AsyncUserSigProvider, Config, Credentials, RedisUrl, RetryPolicy, SharedRateLimit, UserSigProvider,
 };
 use crate::error::{Error, Result};
-use crate::region::{Endpoint, Region};
+use crate::region::Endpoint;
 
-pub use crate::config::{
-    RedisFallback, DEFAULT_FLEET_SIZE, DEFAULT_IDENTIFIER, DEFAULT_MAX_RETRIES, DEFAULT_RATE_LIMIT,
-    DEFAULT_REDIS_FALLBACK, DEFAULT_TIMEOUT, DEFAULT_USERSIG_LIFETIME, REDIS_RETRY_INTERVAL, REDIS_TIMEOUT,
-};
-pub use crate::config::{
-    DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RESPONSE_BYTES, MAX_MAX_IN_FLIGHT, MAX_MAX_RESPONSE_BYTES, MAX_RATE_LIMIT,
-    MIN_MAX_RESPONSE_BYTES, MIN_RATE_LIMIT,
-};
+pub use crate::config::{RedisFallback, REDIS_RETRY_INTERVAL, REDIS_TIMEOUT};
 pub use crate::paging::DEFAULT_PAGE_SIZE;
-/// The region calls go to when neither a region nor a base URL is configured.
-pub const DEFAULT_REGION: Region = Region::China;
-pub use crate::validate::MAX_SDKAPPID;
+pub use crate::settings::{
+    DEFAULT_FLEET_SIZE, DEFAULT_IDENTIFIER, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
+    DEFAULT_RATE_LIMIT, DEFAULT_REDIS_FALLBACK, DEFAULT_REGION, DEFAULT_TIMEOUT, DEFAULT_USERSIG_LIFETIME,
+    MAX_MAX_IN_FLIGHT, MAX_MAX_RESPONSE_BYTES, MAX_RATE_LIMIT, MAX_SDKAPPID, MAX_TIMEOUT, MIN_MAX_RESPONSE_BYTES,
+    MIN_RATE_LIMIT, MIN_USERSIG_LIFETIME,
+};
 
 /// The client-side rate limit setting.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -145,72 +141,59 @@ impl ClientOptions {
         }
     }
 
-    /// Options from the `TIM_*` environment variables: `TIM_SDKAPPID`, `TIM_SECRET_KEY` or
-    /// `TIM_USERSIG`, `TIM_IDENTIFIER`, `TIM_REGION`, `TIM_BASE_URL`,
-    /// `TIM_ALLOW_INSECURE_HTTP` (`1`/`true`/`yes`/`on`, or `0`/`false`/`no`/`off`) beside a
-    /// clear-text `TIM_BASE_URL`, and for a fleet `TIM_RATE_LIMIT_REDIS_URL`, `TIM_FLEET_SIZE`,
-    /// `TIM_REDIS_FALLBACK` (`local-share` or `fail`). Empty variables count as unset. Errors
-    /// from [`ClientOptions::build`] then name the variable.
+    /// Options from the `TIM_*` environment variables: the variable of every setting of the
+    /// [settings table](crate::settings::SETTINGS) — `TIM_SDKAPPID`, `TIM_SECRET_KEY` or
+    /// `TIM_USERSIG` (the key wins when both are set), `TIM_IDENTIFIER`, `TIM_REGION` or
+    /// `TIM_BASE_URL` (the URL wins when both are set), `TIM_TIMEOUT`, `TIM_MAX_RETRIES`,
+    /// `TIM_RATE_LIMIT`, `TIM_USERSIG_LIFETIME`, `TIM_MAX_RESPONSE_BYTES`,
+    /// `TIM_ALLOW_INSECURE_HTTP`, `TIM_MAX_IN_FLIGHT`, and for a fleet
+    /// `TIM_RATE_LIMIT_REDIS_URL`, `TIM_FLEET_SIZE`, `TIM_REDIS_FALLBACK` — in the text form of
+    /// [`crate::settings`] (durations `10`, `2.5`, `500ms`; `TIM_RATE_LIMIT=off`; booleans
+    /// `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off`). Empty variables count as unset. Errors
+    /// name the variable; [`ClientOptions::config_from_lookup`] also names it for the rules of
+    /// [`ClientOptions::build`].
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        use crate::settings as s;
         let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-        let sdkappid = match get("TIM_SDKAPPID") {
-            Some(text) => Some(
-                text.parse::<u64>()
-                    .map_err(|_| Error::invalid("TIM_SDKAPPID", format!("{text:?} is not an unsigned integer")))?,
-            ),
-            None => None,
-        };
-        let secret_key = lookup("TIM_SECRET_KEY").filter(|v| !v.is_empty());
-        // The key wins over a UserSig when both are set, as documented for `from_env`.
-        let usersig = match secret_key {
-            Some(_) => None,
-            None => lookup("TIM_USERSIG").filter(|v| !v.is_empty()),
-        };
+        // Secrets are taken as written (a key may end in a space); empty still means unset.
+        let secret = |name: &str| lookup(name).filter(|v| !v.is_empty());
+        let secret_key = secret("TIM_SECRET_KEY");
+        // The key wins over a UserSig when both are set.
+        let usersig = if secret_key.is_some() { None } else { secret("TIM_USERSIG") };
         let base_url = get("TIM_BASE_URL");
         // TIM_BASE_URL overrides TIM_REGION (a proxy or emulator in front of a region).
-        let region = match base_url {
-            Some(_) => None,
-            None => get("TIM_REGION"),
-        };
-        let allow_insecure_http = match get("TIM_ALLOW_INSECURE_HTTP") {
-            None => None,
-            Some(text) => Some(match text.to_ascii_lowercase().as_str() {
-                "1" | "true" | "yes" | "on" => true,
-                "0" | "false" | "no" | "off" => false,
-                _ => {
-                    return Err(Error::invalid(
-                        "TIM_ALLOW_INSECURE_HTTP",
-                        format!("{text:?} is not one of 1, true, yes, on, 0, false, no, off"),
-                    ))
-                }
-            }),
-        };
-        let fleet_size = match get("TIM_FLEET_SIZE") {
-            Some(text) => Some(
-                text.parse::<u32>()
-                    .map_err(|_| Error::invalid("TIM_FLEET_SIZE", format!("{text:?} is not a whole number of processes")))?,
-            ),
-            None => None,
-        };
-        let redis_fallback = match get("TIM_REDIS_FALLBACK") {
-            Some(text) => Some(text.parse::<RedisFallback>().map_err(|e| match e {
-                Error::InvalidArgument { reason, .. } => Error::invalid("TIM_REDIS_FALLBACK", reason),
-                other => other,
-            })?),
-            None => None,
-        };
+        let region = if base_url.is_some() { None } else { get("TIM_REGION") };
+        let integer = |name: &'static str| get(name).map(|t| s::parse_integer::<u64>(name, &t)).transpose();
+        let small = |name: &'static str| get(name).map(|t| s::parse_integer::<u32>(name, &t)).transpose();
+        let duration = |name: &'static str| get(name).map(|t| s::parse_duration(name, &t)).transpose();
         Ok(ClientOptions {
-            sdkappid,
+            sdkappid: integer("TIM_SDKAPPID")?,
             secret_key,
             usersig,
+            usersig_provider: None,
+            async_usersig_provider: None,
             identifier: get("TIM_IDENTIFIER"),
             region,
             base_url,
-            allow_insecure_http,
+            timeout: duration("TIM_TIMEOUT")?,
+            max_retries: small("TIM_MAX_RETRIES")?,
+            rate_limit: get("TIM_RATE_LIMIT").map(|t| s::parse_rate_limit("TIM_RATE_LIMIT", &t)).transpose()?,
+            usersig_lifetime: duration("TIM_USERSIG_LIFETIME")?,
+            max_response_bytes: integer("TIM_MAX_RESPONSE_BYTES")?,
+            allow_insecure_http: get("TIM_ALLOW_INSECURE_HTTP")
+                .map(|t| s::parse_bool("TIM_ALLOW_INSECURE_HTTP", &t))
+                .transpose()?,
+            max_in_flight: small("TIM_MAX_IN_FLIGHT")?,
             rate_limit_redis_url: get("TIM_RATE_LIMIT_REDIS_URL"),
-            fleet_size,
-            redis_fallback,
-            ..Self::default()
+            fleet_size: small("TIM_FLEET_SIZE")?,
+            redis_fallback: get("TIM_REDIS_FALLBACK")
+                .map(|t| {
+                    t.parse::<RedisFallback>().map_err(|e| match e {
+                        Error::InvalidArgument { reason, .. } => Error::invalid("TIM_REDIS_FALLBACK", reason),
+                        other => other,
+                    })
+                })
+                .transpose()?,
         })
     }
 
@@ -337,25 +320,14 @@ fn redacted_url(text: &str) -> String {
 
 /// The environment variable behind a setting, for errors of [`ClientOptions::config_from_lookup`].
 fn env_name(field: &str) -> &str {
-    match field {
-        "sdkappid" => "TIM_SDKAPPID",
-        "secret_key" => "TIM_SECRET_KEY",
-        "usersig" => "TIM_USERSIG",
-        "identifier" => "TIM_IDENTIFIER",
-        "region" => "TIM_REGION",
-        "base_url" => "TIM_BASE_URL",
-        "allow_insecure_http" => "TIM_ALLOW_INSECURE_HTTP",
-        "rate_limit_redis_url" => "TIM_RATE_LIMIT_REDIS_URL",
-        "fleet_size" => "TIM_FLEET_SIZE",
-        "redis_fallback" => "TIM_REDIS_FALLBACK",
-        other => other,
-    }
+    crate::settings::env_var(field).unwrap_or(field)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashMap;
+    use crate::region::Region;
 
     fn key(sdkappid: u64) -> ClientOptions {
         ClientOptions {
