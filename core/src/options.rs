@@ -197,21 +197,106 @@ impl ClientOptions {
         })
     }
 
-    /// [`ClientOptions::from_lookup`] over the process environment, built into a [`Config`];
-    /// errors name the environment variable at fault.
-    pub fn config_from_env() -> Result<Config> {
+    /// The [`Config`] the `TIM_*` environment variables describe (see
+    /// [`ClientOptions::from_lookup`]); errors name the variable at fault.
+    pub fn from_env() -> Result<Config> {
         Self::config_from_lookup(|name| std::env::var(name).ok())
     }
 
-    /// [`ClientOptions::config_from_env`] with any variable source (tests, config files).
+    /// [`ClientOptions::from_env`] with any variable source (tests, config files).
     pub fn config_from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config> {
-        Self::from_lookup(lookup)?.build().map_err(|e| match e {
-            Error::InvalidArgument { field, reason } => Error::InvalidArgument {
-                field: env_name(&field).to_owned(),
-                reason,
-            },
+        ClientOptions::default().build_over_lookup(lookup)
+    }
+
+    /// `self` over `base`: each setting given in `self` wins. The credential (`secret_key`,
+    /// `usersig`, the providers) and the endpoint (`region`, `base_url`) are taken as a group:
+    /// a credential given in `self` replaces every credential of `base`, and so does a region or
+    /// base URL. This is how a host puts its explicit arguments over the environment.
+    pub fn or(self, base: ClientOptions) -> ClientOptions {
+        let own_credential = self.secret_key.is_some()
+            || self.usersig.is_some()
+            || self.usersig_provider.is_some()
+            || self.async_usersig_provider.is_some();
+        let own_endpoint = self.region.is_some() || self.base_url.is_some();
+        let (secret_key, usersig, usersig_provider, async_usersig_provider) = if own_credential {
+            (self.secret_key, self.usersig, self.usersig_provider, self.async_usersig_provider)
+        } else {
+            (base.secret_key, base.usersig, base.usersig_provider, base.async_usersig_provider)
+        };
+        let (region, base_url) = if own_endpoint { (self.region, self.base_url) } else { (base.region, base.base_url) };
+        ClientOptions {
+            sdkappid: self.sdkappid.or(base.sdkappid),
+            secret_key,
+            usersig,
+            usersig_provider,
+            async_usersig_provider,
+            identifier: self.identifier.or(base.identifier),
+            region,
+            base_url,
+            timeout: self.timeout.or(base.timeout),
+            max_retries: self.max_retries.or(base.max_retries),
+            rate_limit: self.rate_limit.or(base.rate_limit),
+            usersig_lifetime: self.usersig_lifetime.or(base.usersig_lifetime),
+            max_response_bytes: self.max_response_bytes.or(base.max_response_bytes),
+            allow_insecure_http: self.allow_insecure_http.or(base.allow_insecure_http),
+            max_in_flight: self.max_in_flight.or(base.max_in_flight),
+            rate_limit_redis_url: self.rate_limit_redis_url.or(base.rate_limit_redis_url),
+            fleet_size: self.fleet_size.or(base.fleet_size),
+            redis_fallback: self.redis_fallback.or(base.redis_fallback),
+        }
+    }
+
+    /// Builds `self` over the `TIM_*` variables of `lookup` ([`ClientOptions::or`]): the
+    /// explicit settings win. An error names the `TIM_*` variable when the value at fault came
+    /// from the environment, else the setting; a required setting given nowhere is named by its
+    /// variable when no setting was given explicitly (a pure environment configuration).
+    pub fn build_over_lookup(self, lookup: impl Fn(&str) -> Option<String>) -> Result<Config> {
+        let env = Self::from_lookup(lookup)?;
+        let explicit: Vec<&'static str> =
+            crate::settings::SETTINGS.iter().map(|s| s.name).filter(|name| self.is_given(name)).collect();
+        let from_env: Vec<&'static str> =
+            crate::settings::SETTINGS.iter().map(|s| s.name).filter(|name| env.is_given(name)).collect();
+        let credential_given = ["secret_key", "usersig", "usersig_provider", "async_usersig_provider"]
+            .iter()
+            .any(|n| explicit.contains(n));
+        let endpoint_given = ["region", "base_url"].iter().any(|n| explicit.contains(n));
+        self.or(env).build().map_err(|e| match e {
+            Error::InvalidArgument { field, reason } => {
+                let in_group = |group: &[&str], given: bool| group.contains(&field.as_str()) && given;
+                let explicit_fault = explicit.contains(&field.as_str())
+                    || in_group(&["secret_key", "usersig", "usersig_provider", "async_usersig_provider"], credential_given)
+                    || in_group(&["region", "base_url"], endpoint_given);
+                let env_fault = from_env.contains(&field.as_str()) || explicit.is_empty();
+                let field = if !explicit_fault && env_fault { env_name(&field).to_owned() } else { field };
+                Error::InvalidArgument { field, reason }
+            }
             other => other,
         })
+    }
+
+    /// Whether setting `name` is given (a name of [`crate::settings::SETTINGS`]).
+    fn is_given(&self, name: &str) -> bool {
+        match name {
+            "sdkappid" => self.sdkappid.is_some(),
+            "secret_key" => self.secret_key.is_some(),
+            "usersig" => self.usersig.is_some(),
+            "usersig_provider" => self.usersig_provider.is_some(),
+            "async_usersig_provider" => self.async_usersig_provider.is_some(),
+            "identifier" => self.identifier.is_some(),
+            "region" => self.region.is_some(),
+            "base_url" => self.base_url.is_some(),
+            "timeout" => self.timeout.is_some(),
+            "max_retries" => self.max_retries.is_some(),
+            "rate_limit" => self.rate_limit.is_some(),
+            "usersig_lifetime" => self.usersig_lifetime.is_some(),
+            "max_response_bytes" => self.max_response_bytes.is_some(),
+            "allow_insecure_http" => self.allow_insecure_http.is_some(),
+            "max_in_flight" => self.max_in_flight.is_some(),
+            "rate_limit_redis_url" => self.rate_limit_redis_url.is_some(),
+            "fleet_size" => self.fleet_size.is_some(),
+            "redis_fallback" => self.redis_fallback.is_some(),
+            _ => false,
+        }
     }
 
     /// Checks every setting and returns the [`Config`] they describe, with the defaults filled
@@ -304,7 +389,7 @@ impl Config {
     /// `TIM_BASE_URL`, and `TIM_RATE_LIMIT_REDIS_URL`, `TIM_FLEET_SIZE`, `TIM_REDIS_FALLBACK` for
     /// a fleet, from the environment (see [`ClientOptions::from_lookup`]).
     pub fn from_env() -> Result<Self> {
-        ClientOptions::config_from_env()
+        ClientOptions::from_env()
     }
 
     /// Same as [`Config::from_env`] with any variable source (tests, config files).
@@ -621,5 +706,35 @@ mod tests {
             let e = ClientOptions::config_from_lookup(env(pairs)).unwrap_err();
             assert_eq!(field_of(e), want);
         }
+    }
+
+    #[test]
+    fn explicit_settings_over_the_environment() {
+        let vars = env(&[("TIM_SDKAPPID", "1"), ("TIM_SECRET_KEY", "k"), ("TIM_REGION", "tokyo"), ("TIM_TIMEOUT", "0")]);
+        // The value at fault came from the environment: named by its variable.
+        let e = ClientOptions::default().build_over_lookup(&vars).unwrap_err();
+        assert_eq!(field_of(e), "TIM_TIMEOUT");
+        // An explicit value wins and is named by its setting.
+        let c = ClientOptions { timeout: Some(Duration::from_secs(2)), ..ClientOptions::default() }.build_over_lookup(&vars).unwrap();
+        assert_eq!(c.timeout, Duration::from_secs(2));
+        let e = ClientOptions { max_in_flight: Some(0), timeout: Some(Duration::from_secs(2)), ..ClientOptions::default() }
+            .build_over_lookup(&vars)
+            .unwrap_err();
+        assert_eq!(field_of(e), "max_in_flight");
+        // A credential or an endpoint replaces the environment's as a group.
+        let c = ClientOptions {
+            usersig: Some("sig".into()),
+            base_url: Some("http://127.0.0.1:9".into()),
+            timeout: Some(Duration::from_secs(2)),
+            ..ClientOptions::default()
+        }
+        .build_over_lookup(&vars)
+        .unwrap();
+        assert!(matches!(c.credentials, Credentials::UserSig(_)));
+        assert!(matches!(c.endpoint, Endpoint::BaseUrl { .. }));
+        // Required and given nowhere: the setting, unless everything came from the environment.
+        let e = ClientOptions { secret_key: Some("k".into()), ..ClientOptions::default() }.build_over_lookup(env(&[])).unwrap_err();
+        assert_eq!(field_of(e), "sdkappid");
+        assert_eq!(field_of(ClientOptions::default().build_over_lookup(env(&[])).unwrap_err()), "TIM_SDKAPPID");
     }
 }

@@ -12,8 +12,9 @@
 //!   `0`/`false`/`no`/`off`, in any case;
 //! - durations (`timeout`, `usersig_lifetime`): seconds (`10`, `2.5`) or a number with a unit
 //!   `ms`, `s`, `m`, `h` or `d` (`500ms`, `24h`);
-//! - `rate_limit`: calls per second (`200`, `0.5`), or `off` (`0` means off too, as the CLI has
-//!   always accepted) for no client-side limit;
+//! - `rate_limit`: calls per second (`200`, `0.5`), or `off` for no client-side limit (`0` is
+//!   refused like any rate outside the bounds, in every host: the CLI's old "0 means off" is
+//!   dropped);
 //! - `redis_fallback`: `local-share` or `fail`.
 //!
 //! Empty variables count as unset; values are trimmed except the secret key and the UserSig.
@@ -400,7 +401,7 @@ pub fn parse_duration(field: &str, text: &str) -> Result<Duration> {
         .map_err(|_| Error::invalid(field, format!("{text:?} is too long a duration")))
 }
 
-/// A rate limit from text: calls per second, or `off` (or `0`) for none.
+/// A rate limit from text: calls per second, or `off` for none.
 pub fn parse_rate_limit(field: &str, text: &str) -> Result<crate::RateLimit> {
     let t = text.trim();
     if t.eq_ignore_ascii_case("off") {
@@ -409,7 +410,7 @@ pub fn parse_rate_limit(field: &str, text: &str) -> Result<crate::RateLimit> {
     let rate: f64 = t
         .parse()
         .map_err(|_| Error::invalid(field, format!("{text:?} is not a number of calls per second or off")))?;
-    Ok(if rate == 0.0 { crate::RateLimit::Off } else { crate::RateLimit::PerSecond(rate) })
+    Ok(crate::RateLimit::PerSecond(rate))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -533,7 +534,7 @@ mod tests {
             assert!(parse_duration("t", bad).is_err(), "{bad}");
         }
         assert_eq!(parse_rate_limit("r", "off").unwrap(), crate::RateLimit::Off);
-        assert_eq!(parse_rate_limit("r", "0").unwrap(), crate::RateLimit::Off);
+        assert_eq!(parse_rate_limit("r", "0").unwrap(), crate::RateLimit::PerSecond(0.0));
         assert_eq!(parse_rate_limit("r", "0.5").unwrap(), crate::RateLimit::PerSecond(0.5));
         assert!(parse_rate_limit("r", "fast").is_err());
         assert!(parse_bool("b", "YES").unwrap());

@@ -18,7 +18,7 @@ DESCRIPTION = [
     "of calls per second, or \"off\" or null for no limit (an absent key means the default); allow_insecure_http a bool;",
     "redis_fallback \"local-share\" or \"fail\"; usersig_provider / async_usersig_provider a string: pass a callback returning it",
     "(it is never called: no case sends anything). Every other null means unset.",
-    "Env values use the text form of core/src/settings.rs: durations `2.5`, `500ms`, `1h`; TIM_RATE_LIMIT `off` (or `0`);",
+    "Env values use the text form of core/src/settings.rs: durations `2.5`, `500ms`, `1h`; TIM_RATE_LIMIT `off` (`0` is refused);",
     "booleans 1/true/yes/on, 0/false/no/off; empty means unset.",
     "Effective settings: every setting is a key; durations in seconds (integers when whole); rate_limit null when off;",
     "region null when a base URL is used; secrets (secret_key, usersig, the providers) \"***\" when in use, else null; the Redis URL",
@@ -216,7 +216,7 @@ env_ok("env timeout in seconds", env(TIMEOUT="2.5"), defaults(timeout=2.5))
 env_ok("env timeout with a unit", env(TIMEOUT="10s"), defaults(timeout=10))
 env_ok("env usersig_lifetime in days", env(USERSIG_LIFETIME="7d"), defaults(usersig_lifetime=604800))
 env_ok("env rate limit off", env(RATE_LIMIT="off"), defaults(rate_limit=None))
-env_ok("env rate limit 0 is off", env(RATE_LIMIT="0"), defaults(rate_limit=None))
+env_ok("env rate limit off in capitals", env(RATE_LIMIT="OFF"), defaults(rate_limit=None))
 env_ok("env rate limit", env(RATE_LIMIT="50"), defaults(rate_limit=50))
 env_ok("env insecure http allowed", env(BASE_URL="http://10.0.0.1:8080", ALLOW_INSECURE_HTTP="1"),
        defaults(region=None, base_url="http://10.0.0.1:8080/", allow_insecure_http=True))
@@ -240,6 +240,7 @@ env_bad("env timeout zero", env(TIMEOUT="0"), "TIM_TIMEOUT")
 env_bad("env timeout above a day", env(TIMEOUT="2d"), "TIM_TIMEOUT")
 env_bad("env max retries negative", env(MAX_RETRIES="-1"), "TIM_MAX_RETRIES")
 env_bad("env rate limit not a number", env(RATE_LIMIT="fast"), "TIM_RATE_LIMIT")
+env_bad("env rate limit zero (off is spelled off)", env(RATE_LIMIT="0"), "TIM_RATE_LIMIT")
 env_bad("env rate limit too fast", env(RATE_LIMIT="1e10"), "TIM_RATE_LIMIT")
 env_bad("env usersig lifetime under a minute", env(USERSIG_LIFETIME="59"), "TIM_USERSIG_LIFETIME")
 env_bad("env max response bytes too small", env(MAX_RESPONSE_BYTES="1023"), "TIM_MAX_RESPONSE_BYTES")
