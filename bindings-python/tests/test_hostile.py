@@ -5,9 +5,11 @@ The emulator's ``reply`` and ``large_body`` faults play the hostile server."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import threading
 import time
+import urllib.request
 from typing import Any, Callable, List
 
 import pytest
@@ -209,6 +211,11 @@ def test_calls_in_flight_are_capped(emu: Emulator) -> None:
         elapsed = time.monotonic() - started
     assert errors == []
     assert elapsed >= 1.1, elapsed
+    # From the server's side: never more than two requests in flight at once, and two at times.
+    with urllib.request.urlopen(emu.base_url + "/__emulator/stats", timeout=10) as r:
+        figures = json.load(r)
+    assert figures["calls"] == 8, figures
+    assert figures["peak_in_flight"] == 2, figures
     with pytest.raises(timadmin.InvalidArgumentError) as e:
         emu.client(max_in_flight=0)
     assert e.value.field == "max_in_flight"

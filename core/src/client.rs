@@ -124,25 +124,35 @@ impl Client {
     }
 
     /// Sends `request` as `command` with retries; the body is serialized once.
+    ///
+    /// Each HTTP attempt (the first, every retry, every failover to the backup domain) holds,
+    /// in this order: one of the client's `max_in_flight` slots, the UserSig, and then its own
+    /// rate permit, taken by the transport immediately before the request is sent. So a stall
+    /// of the service (slots held) or of the UserSig provider makes calls wait *before* they
+    /// count against the rate, and when it ends they leave at the rate, not all at once. The
+    /// slot is given back before a retry's backoff.
     async fn call<Req: Serialize, Resp: Answer>(&self, command: Command, request: &Req) -> Result<Resp> {
         let inner = &*self.inner;
         let body = serde_json::to_vec(request).map_err(|e| Error::invalid("request", e.to_string()))?;
         let mut retries = 0u32;
         let mut refreshed_credentials = false;
         loop {
+            let outcome = {
+                let _slot = inner.transport.slot().await?;
+                let (usersig, generation) = inner.auth.usersig().await?;
+                let secrets = inner.auth.secrets(&usersig);
+                let sent = inner.transport.post(command, &body, &secrets, &inner.limits).await;
+                (sent.and_then(|bytes| decode::<Resp>(&bytes, &secrets)), generation)
+            };
+            let (error, generation) = match outcome {
+                (Ok(response), _) => return Ok(response),
+                (Err(e), generation) => (e, generation),
+            };
             // A limiter that forbids the call (shared limiter down, fallback `Fail`) fails it at
             // once: the client's retries would only wait on the same state.
-            inner.limits.acquire(command).await?;
-            let (usersig, generation) = inner.auth.usersig().await?;
-            let secrets = inner.auth.secrets(&usersig);
-            let outcome = match inner.transport.post(command, &body, &secrets).await {
-                Ok(bytes) => decode::<Resp>(&bytes, &secrets),
-                Err(e) => Err(e),
-            };
-            let error = match outcome {
-                Ok(response) => return Ok(response),
-                Err(e) => e,
-            };
+            if matches!(error, Error::RateLimiterUnavailable(_)) {
+                return Err(error);
+            }
             let stale = error.api_kind().is_some_and(|k| k.is_stale_credential());
             if stale && !refreshed_credentials && inner.auth.invalidate(generation) {
                 tracing::info!(%command, code = error.code(), "UserSig rejected; asking for a fresh one");

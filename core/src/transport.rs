@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::error::{clip, echoed, excerpt, Error, Result};
 use crate::model::{Answer, Envelope};
+use crate::ratelimit::RateLimits;
 
 /// The REST command words timadmin speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -63,7 +64,7 @@ pub(crate) struct Transport {
     backup_until_ms: AtomicU64,
     /// Largest body read from an answer.
     max_response_bytes: u64,
-    /// One permit per HTTP attempt in flight, shared by every clone of the client.
+    /// One slot per HTTP attempt in flight, shared by every clone of the client.
     in_flight: tokio::sync::Semaphore,
 }
 
@@ -147,25 +148,35 @@ impl Transport {
         self.backup.is_some() && self.elapsed_ms() < self.backup_until_ms.load(Ordering::Relaxed)
     }
 
-    /// Sends one attempt, moving to the backup domain when the preferred one cannot be reached.
-    /// Returns the body of a 200 answer. Waits for one of the client's `max_in_flight` slots
-    /// first and holds it until the answer is read. `secrets[0]` is the UserSig to send; all of
-    /// `secrets` are scrubbed from error excerpts.
-    pub(crate) async fn post(&self, command: Command, body: &[u8], secrets: &[&str]) -> Result<Vec<u8>> {
-        let sig = secrets.first().copied().unwrap_or("");
-        let _slot = self
-            .in_flight
+    /// One of the client's `max_in_flight` slots, to hold for the whole of one HTTP attempt
+    /// (its credentials, its rate permit, the request and the reading of the answer).
+    pub(crate) async fn slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>> {
+        self.in_flight
             .acquire()
             .await
-            .map_err(|_| Error::Runtime("the client's in-flight limiter is closed".into()))?;
+            .map_err(|_| Error::Runtime("the client's in-flight limiter is closed".into()))
+    }
+
+    /// Sends one attempt, moving to the backup domain when the preferred one cannot be reached.
+    /// Returns the body of a 200 answer. The caller holds an in-flight [`slot`](Self::slot).
+    /// Each request sent (the first, and the one to the backup domain) takes its own permit
+    /// from `limits` right before it goes out and holds it until its answer is read or it
+    /// failed; a limiter's refusal is returned as is.
+    /// `secrets[0]` is the UserSig to send; all of `secrets` are scrubbed from error excerpts.
+    pub(crate) async fn post(&self, command: Command, body: &[u8], secrets: &[&str], limits: &RateLimits) -> Result<Vec<u8>> {
+        let sig = secrets.first().copied().unwrap_or("");
         let on_backup = self.backup_in_favour();
         let first = if on_backup { self.backup.as_ref().unwrap_or(&self.primary) } else { &self.primary };
-        match self.send(first, command, body, sig, secrets).await {
+        let permit = limits.permit(command).await?;
+        let sent = self.send(first, command, body, sig, secrets).await;
+        drop(permit);
+        match sent {
             Err(e) if unreachable(&e) && !on_backup && self.backup.is_some() => {
                 let backup = self.backup.as_ref().unwrap_or(&self.primary);
                 tracing::warn!(%command, host = backup.host_str().unwrap_or(""), error = %e, "primary domain unreachable; trying the backup domain");
                 self.backup_until_ms
                     .store(self.elapsed_ms() + FAILOVER_STICKINESS.as_millis() as u64, Ordering::Relaxed);
+                let _permit = limits.permit(command).await?;
                 self.send(backup, command, body, sig, secrets).await
             }
             other => other,

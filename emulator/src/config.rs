@@ -24,7 +24,8 @@ pub struct EmulatorConfig {
     pub key: String,
     /// Identifiers treated as app admins; any other (correctly signed) identifier gets 10007.
     pub admins: Vec<String>,
-    /// Calls per second allowed per command (burst equal to the rate); `None` or `Some(0)` disables limiting.
+    /// Calls accepted per command in any sliding one-second window (more get 60007); `None` or
+    /// `Some(0)` disables limiting.
     pub rate_limit_per_sec: Option<u32>,
     /// Replies larger than this fail with 10018 (default 1,000,000 bytes).
     pub max_response_bytes: usize,

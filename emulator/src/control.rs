@@ -169,12 +169,57 @@ impl Control {
         lock(&self.shared.calls).iter().cloned().collect()
     }
 
-    /// Empties the call log.
+    /// Empties the call log, and starts the arrival and in-flight figures afresh.
     pub fn clear_calls(&self) {
         lock(&self.shared.calls).clear();
+        let mut traffic = lock(&self.shared.traffic);
+        traffic.arrivals.clear();
+        traffic.peak_in_flight = traffic.in_flight;
     }
 
-    /// Sets calls per second per command (`None`/`Some(0)` disables); the buckets start full.
+    /// When each REST call of `command` arrived (Unix microseconds, oldest first), stamped as it
+    /// arrives, before an injected delay or anything else; includes calls whose client hung up
+    /// before the answer. Holds as many as the call log does.
+    pub fn arrivals(&self, command: &str) -> Vec<u64> {
+        let traffic = lock(&self.shared.traffic);
+        traffic.arrivals.iter().filter(|(c, _)| c == command).map(|&(_, t)| t).collect()
+    }
+
+    /// The most calls of `command` that arrived in any sliding one-second window (see
+    /// [`Control::arrivals`]).
+    pub fn busiest_second(&self, command: &str) -> usize {
+        let mut stamps = self.arrivals(command);
+        stamps.sort_unstable();
+        crate::shared::busiest_second(&stamps)
+    }
+
+    /// The most REST requests in flight at once (arrived, not yet answered or abandoned) since
+    /// the call log was cleared.
+    pub fn peak_in_flight(&self) -> usize {
+        lock(&self.shared.traffic).peak_in_flight
+    }
+
+    /// Arrival and concurrency figures (the `GET /__emulator/stats` document): `calls` (REST
+    /// arrivals counted), `in_flight`, `peak_in_flight`, and per command `busiest_second`.
+    pub fn stats(&self) -> serde_json::Value {
+        let (commands, calls, in_flight, peak) = {
+            let traffic = lock(&self.shared.traffic);
+            let mut commands: Vec<String> = traffic.arrivals.iter().map(|(c, _)| c.clone()).collect();
+            commands.sort_unstable();
+            commands.dedup();
+            (commands, traffic.arrivals.len(), traffic.in_flight, traffic.peak_in_flight)
+        };
+        let busiest: serde_json::Map<String, serde_json::Value> =
+            commands.into_iter().map(|c| { let n = self.busiest_second(&c); (c, n.into()) }).collect();
+        serde_json::json!({
+            "calls": calls,
+            "in_flight": in_flight,
+            "peak_in_flight": peak,
+            "busiest_second": busiest,
+        })
+    }
+
+    /// Sets calls per second per command (`None`/`Some(0)` disables) and forgets past calls.
     pub fn set_rate_limit(&self, per_sec: Option<u32>) {
         lock(&self.shared.rate).set(per_sec);
     }

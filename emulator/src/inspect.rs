@@ -4,7 +4,8 @@
 //! | route | effect |
 //! |---|---|
 //! | `GET /__emulator/info` | `{"base_url","sdkappid","key","identifier","rate_limit_per_sec"}` |
-//! | `GET /__emulator/calls` / `DELETE` | the call log (oldest first) / clear it |
+//! | `GET /__emulator/calls` / `DELETE` | the call log (oldest first) / clear it (and the figures of `stats`) |
+//! | `GET /__emulator/stats` | `{"calls","in_flight","peak_in_flight","busiest_second":{command: n}}`: REST arrivals since the log was cleared, requests in flight now and at most, and the most arrivals of each command in any sliding one-second window |
 //! | `GET /__emulator/groups` | `[{"GroupId","Type","MemberNum"}]` |
 //! | `GET /__emulator/groups/{GroupId}` | the group as stored (fixture format); 404 if missing (percent-encode `#` as `%23`) |
 //! | `POST /__emulator/groups` | add/replace one group (a fixture group object) |
@@ -34,6 +35,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/info", get(info))
         .route("/calls", get(calls).delete(clear_calls))
+        .route("/stats", get(stats))
         .route("/groups", get(list_groups).post(add_group))
         .route("/groups/{group_id}", get(get_group))
         .route("/seed", post(seed))
@@ -69,6 +71,10 @@ async fn info(State(sh): State<Arc<Shared>>) -> Response {
 
 async fn calls(State(sh): State<Arc<Shared>>) -> Response {
     Json(sh.control().calls()).into_response()
+}
+
+async fn stats(State(sh): State<Arc<Shared>>) -> Response {
+    Json(sh.control().stats()).into_response()
 }
 
 async fn clear_calls(State(sh): State<Arc<Shared>>) -> Response {

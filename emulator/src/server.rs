@@ -114,6 +114,7 @@ async fn rest_entry(State(sh): State<Arc<Shared>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_owned();
     let command_name = path.strip_prefix(SERVICE_PREFIX).unwrap_or(&path).to_owned();
+    let _in_flight = sh.arrive(&command_name);
     let query = QueryInfo::parse(parts.uri.query());
     if let Some(usersig) = query.get("usersig") {
         sh.log_usersig(usersig);

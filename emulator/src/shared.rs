@@ -35,6 +35,8 @@ pub(crate) struct Shared {
     pub(crate) calls: Mutex<VecDeque<CallRecord>>,
     pub(crate) faults: Mutex<FaultQueue>,
     pub(crate) rate: Mutex<RateLimits>,
+    /// Arrivals and requests in flight, for the window and concurrency figures.
+    pub(crate) traffic: Mutex<Traffic>,
     pub(crate) shutdown: watch::Receiver<bool>,
     /// `config.usersig_log`, opened for appending, and the UserSigs already written to it.
     usersig_log: Option<Mutex<(std::fs::File, std::collections::HashSet<String>)>>,
@@ -73,6 +75,7 @@ impl Shared {
             usersig_log,
             rate: Mutex::new(RateLimits::new(config.rate_limit_per_sec)),
             calls: Mutex::new(VecDeque::new()),
+            traffic: Mutex::new(Traffic::default()),
             faults: Mutex::new(FaultQueue::default()),
             baseline: Mutex::new(store.clone()),
             store: Mutex::new(store),
@@ -113,6 +116,60 @@ impl Shared {
         }
         calls.push_back(rec);
     }
+}
+
+/// When REST calls arrived (per command, oldest first, as many as the call log keeps) and how
+/// many were in flight at once, since the call log was last cleared.
+#[derive(Debug, Default)]
+pub(crate) struct Traffic {
+    pub(crate) arrivals: VecDeque<(String, u64)>,
+    pub(crate) in_flight: usize,
+    pub(crate) peak_in_flight: usize,
+}
+
+/// A REST request being served: counted in flight until dropped (answered, or abandoned when
+/// the client hangs up).
+pub(crate) struct InFlight(Arc<Shared>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut traffic = lock(&self.0.traffic);
+        traffic.in_flight = traffic.in_flight.saturating_sub(1);
+    }
+}
+
+impl Shared {
+    /// Notes a REST request of `command` arriving now, before anything else is done with it
+    /// (an injected delay included), and counts it in flight while the guard lives.
+    pub(crate) fn arrive(self: &Arc<Self>, command: &str) -> InFlight {
+        let now_us = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_micros() as u64);
+        let cap = self.config.call_log_capacity;
+        let mut traffic = lock(&self.traffic);
+        if cap > 0 {
+            while traffic.arrivals.len() >= cap {
+                traffic.arrivals.pop_front();
+            }
+            traffic.arrivals.push_back((command.to_owned(), now_us));
+        }
+        traffic.in_flight += 1;
+        traffic.peak_in_flight = traffic.peak_in_flight.max(traffic.in_flight);
+        InFlight(Arc::clone(self))
+    }
+}
+
+/// The most of `stamps_us` (sorted, microseconds) in any half-open second `[t, t + 1 s)`.
+pub(crate) fn busiest_second(stamps_us: &[u64]) -> usize {
+    let mut lo = 0;
+    let mut best = 0;
+    for (hi, &t) in stamps_us.iter().enumerate() {
+        while stamps_us[lo] + 1_000_000 <= t {
+            lo += 1;
+        }
+        best = best.max(hi - lo + 1);
+    }
+    best
 }
 
 /// One REST call as the emulator saw it. The UserSig is never recorded.

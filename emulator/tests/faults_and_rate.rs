@@ -132,19 +132,52 @@ async fn faults_over_http() {
     assert_ok(&h.member_info(body()).await);
 }
 
+/// One call as the client saw it: sent at `sent`, answered at `answered`, with `code`. The
+/// emulator checked it against its rate somewhere in between.
+#[derive(Clone, Copy, Debug)]
+struct Timed {
+    sent: Instant,
+    answered: Instant,
+    code: i64,
+}
+
+async fn timed(h: &Harness, url: String) -> Timed {
+    let sent = Instant::now();
+    let v: serde_json::Value = h.client.post(url).body(r#"{"GroupId":"@TGS#2DEMOPUB"}"#).send().await.unwrap().json().await.unwrap();
+    Timed { sent, answered: Instant::now(), code: v["ErrorCode"].as_i64().unwrap() }
+}
+
+/// The strict rule, judged from the client's side whatever the machine's load: the accepted
+/// calls checked surely within one second of each other (sent after `t - 1 s`, answered by
+/// `t`) are never more than `rate`; and a call sent after `rate` accepted calls were answered,
+/// all surely within the second before it was answered, must be refused.
+fn assert_strict(calls: &[Timed], rate: usize) {
+    let second = Duration::from_secs(1);
+    let accepted: Vec<&Timed> = calls.iter().filter(|c| c.code == 0).collect();
+    for (m, call) in calls.iter().enumerate() {
+        assert!(call.code == 0 || call.code == 60007, "{calls:?}");
+        let in_window = accepted.iter().filter(|c| c.sent + second > call.answered && c.answered <= call.answered).count();
+        if call.code == 0 {
+            assert!(in_window <= rate, "call {m}: {in_window} accepted within one second (rate {rate})");
+        }
+        let before = accepted.iter().filter(|c| c.sent + second > call.answered && c.answered <= call.sent).count();
+        if before >= rate {
+            assert_eq!(call.code, 60007, "call {m} came after {before} accepted calls within a second (rate {rate})");
+        }
+    }
+}
+
 #[tokio::test]
 async fn rate_limit_trips_with_60007_per_command() {
     let h = Harness::start(EmulatorConfig { rate_limit_per_sec: Some(2), ..demo_config() }).await;
-    let started = Instant::now();
-    let mut codes = Vec::new();
+    let mut calls = Vec::new();
     for _ in 0..7 {
-        codes.push(h.member_info(body()).await["ErrorCode"].as_i64().unwrap());
+        calls.push(timed(&h, h.url(CMD)).await);
     }
-    let elapsed = started.elapsed();
-    assert_eq!(&codes[..2], &[0, 0], "burst equals the rate: {codes:?}");
-    assert!(codes.iter().all(|c| *c == 0 || *c == 60007), "{codes:?}");
-    // 2 + 2/s tokens: 7 calls within 2.5 s cannot all pass.
-    assert!(codes.contains(&60007) || elapsed >= Duration::from_millis(2_500), "{codes:?} in {elapsed:?}");
+    let codes: Vec<i64> = calls.iter().map(|c| c.code).collect();
+    // A fresh window takes the first `rate` calls.
+    assert_eq!(&codes[..2], &[0, 0], "{codes:?}");
+    assert_strict(&calls, 2);
     let limited = h.emu.control().calls().iter().filter(|c| c.error_code == Some(60007)).count();
     assert_eq!(limited, codes.iter().filter(|c| **c == 60007).count());
     // Other commands have their own bucket.
@@ -154,12 +187,13 @@ async fn rate_limit_trips_with_60007_per_command() {
     for _ in 0..50 {
         assert_ok(&h.member_info(body()).await);
     }
-    // Re-enabled over HTTP (one call per second: the second immediate call is refused).
+    // Re-enabled over HTTP (one call per second: an immediate second call is refused).
     let r = h.client.post(h.inspect_url("rate-limit")).json(&json!({"per_sec": 1})).send().await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(h.emu.control().rate_limit(), Some(1));
-    assert_ok(&h.member_info(body()).await);
-    assert_fail(&h.member_info(body()).await, 60007);
+    let calls = [timed(&h, h.url(CMD)).await, timed(&h, h.url(CMD)).await];
+    assert_eq!(calls[0].code, 0);
+    assert_strict(&calls, 1);
     let r = h.client.post(h.inspect_url("rate-limit")).json(&json!({"per_sec": null})).send().await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(h.emu.control().rate_limit(), None);
@@ -175,40 +209,31 @@ async fn rate_limit_trips_with_60007_per_command() {
 async fn default_rate_limit_is_200_per_second() {
     let h = Harness::start(EmulatorConfig { seed_file: Some(demo_fixture()), ..EmulatorConfig::default() }).await;
     assert_eq!(h.emu.control().rate_limit(), Some(200));
-    // 400 concurrent calls: the bucket holds 200 and refills 200/s, so if they all arrive
-    // within a second some must be refused.
-    let started = Instant::now();
+    // 400 concurrent calls: a fresh window takes the first 200 checked, and never more than
+    // 200 within one second.
+    let h = std::sync::Arc::new(h);
     let mut tasks = Vec::new();
     for _ in 0..400 {
-        let (client, url) = (h.client.clone(), h.url(CMD));
-        tasks.push(tokio::spawn(async move {
-            let v: serde_json::Value =
-                client.post(url).body(r#"{"GroupId":"@TGS#2DEMOPUB"}"#).send().await.unwrap().json().await.unwrap();
-            v["ErrorCode"].as_i64().unwrap()
-        }));
+        let h = std::sync::Arc::clone(&h);
+        tasks.push(tokio::spawn(async move { timed(&h, h.url(CMD)).await }));
     }
-    let mut limited = 0;
-    let mut ok = 0;
+    let mut calls = Vec::new();
     for t in tasks {
-        match t.await.unwrap() {
-            0 => ok += 1,
-            60007 => limited += 1,
-            other => panic!("unexpected code {other}"),
-        }
+        calls.push(t.await.unwrap());
     }
-    let elapsed = started.elapsed();
-    assert!(ok >= 200, "at least the burst passes: {ok}");
-    assert!(limited > 0 || elapsed >= Duration::from_secs(1), "some calls must be limited (ok={ok}, {elapsed:?})");
+    let ok = calls.iter().filter(|c| c.code == 0).count();
+    assert!(ok >= 200, "a fresh window takes 200: {ok}");
+    assert_strict(&calls, 200);
 }
 
 #[tokio::test]
 async fn evenly_spaced_calls_at_the_rate_never_trip() {
     let h = Harness::start(EmulatorConfig { rate_limit_per_sec: Some(50), ..demo_config() }).await;
-    let mut interval = tokio::time::interval(Duration::from_millis(20));
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // Each call leaves 20 ms after the previous answer: the emulator's checks are at least
+    // 1 s / 50 apart, however late a call is answered.
     for i in 0..120 {
-        interval.tick().await;
         let v = h.member_info(body()).await;
         assert_eq!(v["ErrorCode"], 0, "call {i}: {v}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }

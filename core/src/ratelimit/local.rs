@@ -1,15 +1,31 @@
 //! The in-process limiter: each endpoint at or under a rate, across every task and thread
 //! sharing the client.
 //!
+//! The promise ("never over"): at most `rate` requests of one command *leave* in any sliding
+//! one-second window, from one client, for every rate the API accepts
+//! (`MIN_RATE_LIMIT..=MAX_RATE_LIMIT`). A call asks for its permit here as the last step
+//! before its bytes go out (after it holds its in-flight slot and its UserSig; see
+//! `Transport::post`), and every retry and failover attempt asks again, so a stall upstream of
+//! the wire cannot bank permits that are then spent at once.
+//!
 //! Two rules per endpoint, both under one lock:
 //! - Pacing: calls get send times ("slots") one period apart and sleep until theirs. Slots are
 //!   absolute, so a sleep that ends late (tokio's timer turns once a millisecond) does not push
 //!   later calls back and the long-run rate is the configured one. (A check-and-retry limiter
 //!   with a burst of one, as `governor` was used before, loses every such delay: it ran at
 //!   163/s when set to 200/s, and 316/s when set to 500/s.)
-//! - A sliding window: the times calls actually left are kept, and a call never leaves while
-//!   the window before it already holds `rate` calls. This is what keeps a one-second window at
-//!   or under the rate when late wake-ups (a busy machine) would otherwise catch up in a burst.
+//! - A sliding window: a call never leaves while `rate` calls already count in the window
+//!   before it. A request counts from when it leaves until one [`WINDOW`] after its attempt
+//!   ended (answered, failed or given up): the service received it somewhere in between, so
+//!   however late a request reaches the service (a busy machine, a slow connect, a stalled
+//!   network), no one-second window *at the service* can hold more than `rate` of them. It
+//!   costs one round trip per window: at 200/s with a 5 ms round trip, 199/s at most. This is
+//!   also what keeps a one-second window at or under the rate when late wake-ups would
+//!   otherwise catch up in a burst.
+//!   Up to [`EXACT_WINDOW`] calls per window every end time is kept; above that (up to a
+//!   billion a second) ends are counted in [`BUCKET`]-wide buckets, at most about a
+//!   thousand of them, and a bucket counts while any part of it is inside the window: the
+//!   count can only be too high (costing at most one bucket's share of the rate), never too low.
 
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -22,25 +38,85 @@ use super::Limiter;
 use crate::error::{Error, Result};
 use crate::transport::Command;
 
-/// The window no more than `rate` calls may leave in: one second, plus a margin for the time
-/// between leaving here and arriving at the service (and its millisecond clock).
+/// The window no more than `rate` calls may count in: one second, plus a margin for the
+/// service's millisecond clock.
 const WINDOW: Duration = Duration::from_millis(1005);
-/// Above this many calls per second the window is not tracked (pacing alone applies); the
-/// service allows 200.
-const MAX_TRACKED_RATE: f64 = 10_000.0;
+/// How often a caller looks again when the window is full of requests still in flight.
+const FULL_WINDOW_POLL: Duration = Duration::from_millis(1);
+/// Up to this many calls per window each departure is kept; above it they are counted in buckets.
+const EXACT_WINDOW: usize = 10_000;
+/// The width of a bucket of departures at rates above [`EXACT_WINDOW`] per window.
+const BUCKET: Duration = Duration::from_millis(1);
 
 /// One endpoint's slots and recent departures.
 struct Pacer {
     period: Duration,
-    /// Calls allowed in any [`WINDOW`]; 0 = not tracked.
-    per_window: usize,
+    /// Calls allowed in any [`WINDOW`].
+    per_window: u64,
     state: Mutex<PacerState>,
 }
 
-#[derive(Default)]
 struct PacerState {
     next_slot: Option<Instant>,
-    departures: VecDeque<Instant>,
+    /// Requests that left and whose attempt has not ended.
+    open: u64,
+    /// When the attempts of the last window ended.
+    departures: Departures,
+}
+
+/// The departures of the last [`WINDOW`] (or a little more, for buckets).
+enum Departures {
+    /// Each departure's time.
+    Exact(VecDeque<Instant>),
+    /// `(start, count)` of [`BUCKET`]-wide buckets, oldest first, and the sum of their counts.
+    Buckets(VecDeque<(Instant, u64)>, u64),
+}
+
+impl Departures {
+    fn for_window(per_window: u64) -> Self {
+        if per_window as usize <= EXACT_WINDOW {
+            Departures::Exact(VecDeque::new())
+        } else {
+            Departures::Buckets(VecDeque::new(), 0)
+        }
+    }
+
+    /// Forgets what left the window before `now`; returns how many are still counted in it and
+    /// when the oldest of them stops counting.
+    fn count(&mut self, now: Instant) -> (u64, Option<Instant>) {
+        match self {
+            Departures::Exact(times) => {
+                while times.front().is_some_and(|&t| t + WINDOW <= now) {
+                    times.pop_front();
+                }
+                (times.len() as u64, times.front().map(|&t| t + WINDOW))
+            }
+            Departures::Buckets(buckets, total) => {
+                // Every departure of a bucket is earlier than its end.
+                while let Some(&(start, n)) = buckets.front() {
+                    if start + BUCKET + WINDOW > now {
+                        break;
+                    }
+                    *total -= n;
+                    buckets.pop_front();
+                }
+                (*total, buckets.front().map(|&(start, _)| start + BUCKET + WINDOW))
+            }
+        }
+    }
+
+    fn record(&mut self, now: Instant) {
+        match self {
+            Departures::Exact(times) => times.push_back(now),
+            Departures::Buckets(buckets, total) => {
+                *total += 1;
+                match buckets.back_mut() {
+                    Some((start, n)) if now < *start + BUCKET => *n += 1,
+                    _ => buckets.push_back((now, 1)),
+                }
+            }
+        }
+    }
 }
 
 impl Pacer {
@@ -60,21 +136,25 @@ impl Pacer {
         slot
     }
 
-    /// Records a departure now if the window allows it, else says when it will.
+    /// Lets a request leave now (counted open until [`Pacer::ended`]) if the window allows it,
+    /// else says when to look again.
     fn depart(&self) -> Option<Instant> {
-        if self.per_window == 0 {
-            return None;
-        }
         let now = Instant::now();
         let mut state = self.state();
-        while state.departures.front().is_some_and(|&t| t + WINDOW <= now) {
-            state.departures.pop_front();
+        let (ended, frees_at) = state.departures.count(now);
+        if ended + state.open >= self.per_window {
+            return Some(frees_at.unwrap_or(now + FULL_WINDOW_POLL));
         }
-        if state.departures.len() >= self.per_window {
-            return state.departures.front().map(|&t| t + WINDOW);
-        }
-        state.departures.push_back(now);
+        state.open += 1;
         None
+    }
+
+    /// The attempt of a request that left has ended: it counts for one more window.
+    fn ended(&self) {
+        let now = Instant::now();
+        let mut state = self.state();
+        state.open = state.open.saturating_sub(1);
+        state.departures.record(now);
     }
 }
 
@@ -93,12 +173,9 @@ impl LocalLimiter {
         if !(per_second.is_finite() && per_second > 0.0) {
             return Err(invalid());
         }
-        // `per_window` calls per WINDOW: the period that spreads them evenly over it.
-        let per_window = if per_second > MAX_TRACKED_RATE {
-            0
-        } else {
-            (per_second.floor() as usize).max(1)
-        };
+        // At most `per_window` calls per WINDOW (the whole calls in one second), spread evenly
+        // over it by the period.
+        let per_window = (per_second.floor() as u64).max(1);
         let period = Duration::try_from_secs_f64(WINDOW.as_secs_f64() / per_second)
             .ok()
             .filter(|p| !p.is_zero())
@@ -106,7 +183,7 @@ impl LocalLimiter {
         let make = || Pacer {
             period,
             per_window,
-            state: Mutex::new(PacerState::default()),
+            state: Mutex::new(PacerState { next_slot: None, open: 0, departures: Departures::for_window(per_window) }),
         };
         Ok(LocalLimiter {
             pacers: [make(), make(), make()],
@@ -120,8 +197,10 @@ impl LocalLimiter {
         self.per_second
     }
 
-    /// Waits until `command` may be sent, on the tokio timer of the calling runtime.
-    pub(crate) async fn wait(&self, command: Command) {
+    /// Waits until `command` may be sent, on the tokio timer of the calling runtime, and
+    /// counts the request from then until the returned permit is dropped (when its attempt
+    /// ended) plus one window.
+    pub(crate) async fn permit(&self, command: Command) -> Permit<'_> {
         let pacer = &self.pacers[command.index()];
         let slot = pacer.reserve();
         if slot > Instant::now() {
@@ -130,6 +209,24 @@ impl LocalLimiter {
         while let Some(free_at) = pacer.depart() {
             tokio::time::sleep_until(free_at).await;
         }
+        Permit(pacer)
+    }
+
+    /// Waits until `command` may be sent, counting it as sent and ended now (for a limiter
+    /// that does not see the request's end, as a fleet's fallback share).
+    pub(crate) async fn wait(&self, command: Command) {
+        drop(self.permit(command).await);
+    }
+}
+
+/// A request of one command that left: counted in its command's window while held, and for
+/// one window after it is dropped. Hold it until the attempt ended.
+#[must_use = "a permit counts the request until it is dropped"]
+pub(crate) struct Permit<'a>(&'a Pacer);
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        self.0.ended();
     }
 }
 
@@ -170,9 +267,9 @@ mod tests {
             last = pacer.reserve();
         }
         assert!(last > first);
-        // The fastest accepted rate is not tracked by the window and still has a period.
+        // The fastest accepted rate has a period, and a window of a billion calls.
         let fastest = LocalLimiter::new(crate::config::MAX_RATE_LIMIT, "rate_limit").unwrap();
-        assert_eq!(fastest.pacers[0].per_window, 0);
+        assert_eq!(fastest.pacers[0].per_window, 1_000_000_000);
         assert!(!fastest.pacers[0].period.is_zero());
     }
 
@@ -226,11 +323,112 @@ mod tests {
             while let Some(at) = pacer.depart() {
                 tokio::time::sleep_until(at).await;
             }
+            pacer.ended();
             departures.push(Instant::now());
         }
         for (i, t) in departures.iter().enumerate() {
             let in_window = departures[i..].iter().take_while(|&&u| u < *t + Duration::from_secs(1)).count();
             assert!(in_window <= 20, "{in_window} departures within a second of {:?}", *t - start);
         }
+    }
+
+    /// Departure times of `callers` callers that reserved their slots, then all woke 2 s late.
+    async fn late_departures(pacer: &Pacer, callers: usize) -> Vec<Instant> {
+        for _ in 0..callers {
+            pacer.reserve();
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let mut departures = Vec::with_capacity(callers);
+        for _ in 0..callers {
+            while let Some(at) = pacer.depart() {
+                tokio::time::sleep_until(at).await;
+            }
+            pacer.ended();
+            departures.push(Instant::now());
+        }
+        departures
+    }
+
+    /// The most departures in any half-open second `[t, t + 1 s)`.
+    fn busiest_second(departures: &[Instant]) -> usize {
+        let mut lo = 0;
+        let mut best = 0;
+        for (hi, &t) in departures.iter().enumerate() {
+            while departures[lo] + Duration::from_secs(1) <= t {
+                lo += 1;
+            }
+            best = best.max(hi - lo + 1);
+        }
+        best
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn rates_above_the_exact_window_are_still_never_over() {
+        for rate in [10_001.0, 25_000.5] {
+            let limiter = LocalLimiter::new(rate, "rate_limit").unwrap();
+            let pacer = &limiter.pacers[0];
+            assert!(matches!(pacer.state().departures, Departures::Buckets(..)));
+            let departures = late_departures(pacer, 3 * rate as usize).await;
+            let busiest = busiest_second(&departures);
+            assert!(busiest <= rate as usize, "{busiest} departures within one second at {rate}/s");
+            // Counting by buckets costs at most about one bucket's share of the rate.
+            assert!(busiest as f64 >= rate * 0.99 - 1.0, "{busiest} at {rate}/s");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_fastest_rate_holds_bounded_state() {
+        let limiter = LocalLimiter::new(crate::config::MAX_RATE_LIMIT, "rate_limit").unwrap();
+        let pacer = &limiter.pacers[0];
+        // Three seconds of departures, 100 every 0.3 ms: thousands of buckets' worth of time.
+        for _ in 0..10_000 {
+            for _ in 0..100 {
+                assert!(pacer.depart().is_none());
+                pacer.ended();
+            }
+            tokio::time::advance(Duration::from_micros(300)).await;
+        }
+        let Departures::Buckets(buckets, total) = &pacer.state().departures else {
+            panic!("a billion a second is counted in buckets");
+        };
+        let most = (WINDOW.as_micros() / BUCKET.as_micros()) as usize + 2;
+        assert!(buckets.len() <= most, "{} buckets", buckets.len());
+        assert_eq!(*total, buckets.iter().map(|b| b.1).sum::<u64>());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_full_bucketed_window_waits_for_its_oldest_bucket() {
+        let limiter = LocalLimiter::new(20_000.0, "rate_limit").unwrap();
+        let pacer = &limiter.pacers[0];
+        let start = Instant::now();
+        for _ in 0..20_000 {
+            assert!(pacer.depart().is_none());
+            pacer.ended();
+        }
+        // The window is full: the next call may leave once the first bucket is out of it.
+        assert_eq!(pacer.depart(), Some(start + BUCKET + WINDOW));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_counts_until_its_attempt_ends_and_a_window_more() {
+        let limiter = LocalLimiter::new(3.0, "rate_limit").unwrap();
+        let start = Instant::now();
+        let held: Vec<Permit<'_>> = vec![
+            limiter.permit(Command::GetGroupMemberInfo).await,
+            limiter.permit(Command::GetGroupMemberInfo).await,
+            limiter.permit(Command::GetGroupMemberInfo).await,
+        ];
+        // Three in flight (a stalled service): however long they take, a fourth waits.
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let pacer = &limiter.pacers[Command::GetGroupMemberInfo.index()];
+        assert!(pacer.depart().is_some(), "a full window of requests in flight");
+        // They end at 5 s: the service may have received them as late as that, so the
+        // fourth leaves a window later.
+        drop(held);
+        let ended = Instant::now();
+        let _fourth = limiter.permit(Command::GetGroupMemberInfo).await;
+        assert!(Instant::now() >= ended + WINDOW, "left {:?} after the ends", Instant::now() - ended);
+        assert!(Instant::now() < ended + WINDOW + Duration::from_millis(5));
+        assert!(start.elapsed() >= Duration::from_secs(6));
     }
 }

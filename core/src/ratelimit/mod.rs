@@ -1,15 +1,25 @@
-//! Client-side rate limiting, behind one interface ([`Limiter`]): each endpoint at or under its
-//! configured calls per second.
+//! Client-side rate limiting: each endpoint at or under its configured calls per second.
 //!
-//! - [`local`]: in-process, across every task and thread sharing the client: absolute slots one
-//!   period apart plus a sliding one-second window of actual departures.
+//! "Never over" means: at most `rate` requests of one command *sent* in any sliding one-second
+//! window, from one client (every clone, task and thread sharing it) — and from a whole fleet
+//! when the rate is shared through Redis — for every rate the API accepts
+//! ([`MIN_RATE_LIMIT`](crate::config::MIN_RATE_LIMIT)`..=`[`MAX_RATE_LIMIT`](crate::config::MAX_RATE_LIMIT)).
+//! Every request sent counts: first attempts, retries and the attempt on the backup domain.
+//! A request takes its permit at the wire ([`RateLimits::permit`], called by the transport
+//! after the attempt holds its in-flight slot and its UserSig, immediately before sending), so
+//! time spent waiting for a stalled service, a slow UserSig provider or a free slot is never
+//! spent holding permits that would then go out together.
+//!
+//! - [`local`]: in-process: absolute slots one period apart, plus a sliding window in which a
+//!   request counts from when it leaves until a window after its attempt ended (so the
+//!   promise holds at the service, however late a request reaches it).
 //! - `shared` (cargo feature `redis`): across every process of a fleet, through Redis — the
 //!   GCRA of `gcra` evaluated atomically by a Lua script on the Redis server's clock, with the
 //!   state machine of `fallback` for when Redis cannot be reached.
 //!
-//! A client stacks the limiters its [`Config`] asks for in [`RateLimits`]; a call waits for
-//! each in turn: its own process's limit first (never a burst above the rate from one process),
-//! then the fleet's.
+//! A client stacks the limiters its [`Config`] asks for in [`RateLimits`]; a request waits for
+//! each in turn: its own process's limit first (never a burst above the rate from one
+//! process), then the fleet's.
 
 #[cfg(feature = "redis")]
 mod fallback;
@@ -29,7 +39,7 @@ use crate::config::Config;
 use crate::error::Result;
 use crate::transport::Command;
 
-pub(crate) use local::LocalLimiter;
+pub(crate) use local::{LocalLimiter, Permit};
 
 /// A source of permits: waits until one call of a command may be sent.
 pub(crate) trait Limiter: Send + Sync {
@@ -38,8 +48,10 @@ pub(crate) trait Limiter: Send + Sync {
     fn acquire(&self, command: Command) -> BoxFuture<'_, Result<()>>;
 }
 
-/// The limiters of one client, in the order a call passes them.
+/// The limiters of one client, in the order a request passes them: the local one (which
+/// also sees when each request's attempt ends), then the fleet's.
 pub(crate) struct RateLimits {
+    local: Option<LocalLimiter>,
     layers: Vec<Box<dyn Limiter>>,
 }
 
@@ -47,23 +59,31 @@ impl RateLimits {
     /// The limiters `config` describes: none when the rate limit is off; else the local one,
     /// followed by the fleet's when a shared rate limit is configured.
     pub(crate) fn new(config: &Config) -> Result<Self> {
+        #[allow(unused_mut)]
         let mut layers: Vec<Box<dyn Limiter>> = Vec::new();
+        let mut local = None;
         if let Some(rate) = config.rate_limit {
-            layers.push(Box::new(LocalLimiter::new(rate, "rate_limit")?));
+            local = Some(LocalLimiter::new(rate, "rate_limit")?);
             #[cfg(feature = "redis")]
             if let Some(shared) = &config.shared_rate_limit {
                 layers.push(Box::new(shared::SharedLimiter::new(config.sdkappid, rate, shared)?));
             }
         }
-        Ok(RateLimits { layers })
+        Ok(RateLimits { local, layers })
     }
 
-    /// Waits until `command` may be sent: every limiter in turn.
-    pub(crate) async fn acquire(&self, command: Command) -> Result<()> {
+    /// Waits until one request of `command` may be sent now: every limiter in turn. Call it
+    /// immediately before sending, and hold the permit until the attempt ended (answer read,
+    /// failed or given up). `None` when no limit is configured.
+    pub(crate) async fn permit(&self, command: Command) -> Result<Option<Permit<'_>>> {
+        let permit = match &self.local {
+            Some(local) => Some(local.permit(command).await),
+            None => None,
+        };
         for layer in &self.layers {
             layer.acquire(command).await?;
         }
-        Ok(())
+        Ok(permit)
     }
 }
 
@@ -75,8 +95,10 @@ mod tests {
     #[test]
     fn off_means_no_layer_and_on_means_the_local_one() {
         let config = |rate| Config::new(1400000000, Credentials::secret_key("k")).with_rate_limit(rate);
-        assert!(RateLimits::new(&config(None)).unwrap().layers.is_empty());
-        assert_eq!(RateLimits::new(&config(Some(200.0))).unwrap().layers.len(), 1);
+        let off = RateLimits::new(&config(None)).unwrap();
+        assert!(off.local.is_none() && off.layers.is_empty());
+        let on = RateLimits::new(&config(Some(200.0))).unwrap();
+        assert!(on.local.is_some() && on.layers.is_empty());
         assert!(RateLimits::new(&config(Some(f64::INFINITY))).is_err());
     }
 }
