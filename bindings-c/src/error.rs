@@ -200,7 +200,7 @@ impl From<timadmin::Error> for timadmin_error {
 
 impl From<timadmin::usersig::UserSigError> for timadmin_error {
     fn from(e: timadmin::usersig::UserSigError) -> Self {
-        timadmin::Error::UserSig(e).into()
+        timadmin::Error::from(e).into()
     }
 }
 

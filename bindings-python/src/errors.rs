@@ -117,7 +117,7 @@ pub(crate) fn tim_error(py: Python<'_>, message: &str) -> PyErr {
 
 /// A `UserSigError` for `gen_usersig`/`verify_usersig`.
 pub(crate) fn usersig_error(py: Python<'_>, err: UserSigError) -> PyErr {
-    to_py(py, Error::UserSig(err))
+    to_py(py, Error::from(err))
 }
 
 #[cfg(test)]

@@ -130,7 +130,7 @@ impl From<timadmin::Error> for TimAdminError {
 
 impl From<timadmin::usersig::UserSigError> for TimAdminError {
     fn from(e: timadmin::usersig::UserSigError) -> Self {
-        timadmin::Error::UserSig(e).into()
+        timadmin::Error::from(e).into()
     }
 }
 

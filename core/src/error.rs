@@ -59,9 +59,10 @@ pub enum Error {
         /// Why it was rejected.
         reason: String,
     },
-    /// Signing or verifying a UserSig failed.
+    /// Signing or verifying a UserSig failed. (A UserSig argument out of bounds,
+    /// [`UserSigError::InvalidArgument`], converts to [`Error::InvalidArgument`] instead.)
     #[error(transparent)]
-    UserSig(#[from] UserSigError),
+    UserSig(UserSigError),
     /// The credential provider callback failed or returned nothing usable.
     #[error("credential provider failed: {0}")]
     Credentials(String),
@@ -76,6 +77,17 @@ pub enum Error {
     /// The text names the server without its password.
     #[error("shared rate limiter unavailable: {0}")]
     RateLimiterUnavailable(String),
+}
+
+/// A UserSig failure as a core error: an argument out of bounds is an
+/// [`Error::InvalidArgument`] like any other, the rest [`Error::UserSig`].
+impl From<UserSigError> for Error {
+    fn from(e: UserSigError) -> Self {
+        match e {
+            UserSigError::InvalidArgument { field, reason } => Error::InvalidArgument { field, reason },
+            other => Error::UserSig(other),
+        }
+    }
 }
 
 impl Error {

@@ -7,9 +7,9 @@
 //!
 //! ```
 //! use timadmin::usersig;
-//! let key = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
-//! let sig = usersig::generate(1400000000, key, "administrator", 86400).unwrap();
-//! let claims = usersig::verify(1400000000, key, "administrator", &sig).unwrap();
+//! let secret_key = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+//! let sig = usersig::generate(1400000000, secret_key, "administrator", 86400).unwrap();
+//! let claims = usersig::verify(1400000000, secret_key, "administrator", &sig).unwrap();
 //! assert_eq!(claims.identifier, "administrator");
 //! ```
 
@@ -30,8 +30,17 @@ use subtle::ConstantTimeEq;
 
 type HmacSha256 = Hmac<Sha256>;
 
-/// Largest token we accept for decoding; real ones are a few hundred bytes.
-const MAX_TOKEN_LEN: usize = 64 * 1024;
+/// Largest token [`verify`] accepts (characters); real ones are a few hundred.
+pub const MAX_TOKEN_LEN: usize = 64 * 1024;
+
+/// Largest identifier a token is signed for (bytes of UTF-8): the service's maximum for an
+/// account identifier, [`crate::validate::MAX_IDENTIFIER_BYTES`].
+pub const MAX_IDENTIFIER_BYTES: usize = crate::validate::MAX_IDENTIFIER_BYTES;
+
+/// Largest userbuf a token is signed with (bytes). With the largest identifier and numbers the
+/// token is then still under [`MAX_TOKEN_LEN`], so [`verify`] accepts every token [`generate`]
+/// makes (about 58,700 characters at most).
+pub const MAX_USERBUF_BYTES: usize = 32 * 1024;
 
 /// zlib level used for new tokens: 0 (stored), as the official Go library now does. Tokens are
 /// ~200 bytes of JSON, so compression saves only ~50 characters, while running deflate costs
@@ -132,7 +141,7 @@ impl Claims {
     }
 }
 
-/// Why a UserSig could not be made or did not verify. Never contains the key or the token.
+/// Why a UserSig could not be made or did not verify. Never contains the secret key or the token.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UserSigError {
     /// Not base64, not zlib, not JSON, or a required field is missing or mistyped.
@@ -165,18 +174,28 @@ pub enum UserSigError {
     /// The userbuf is missing, unexpected or different.
     #[error("UserSig userbuf mismatch")]
     UserbufMismatch,
-    /// The MAC does not match: wrong key or tampered token.
+    /// The MAC does not match: wrong secret key or tampered token.
     #[error("UserSig signature mismatch (wrong secret key or altered token)")]
     SignatureMismatch,
-    /// The inputs cannot make a token (empty identifier or key, zero sdkappid).
+    /// The inputs cannot make a token (empty identifier or secret key, zero sdkappid).
     #[error("cannot sign UserSig: {0}")]
     InvalidInput(String),
+    /// An argument is beyond what verifiers and the service accept: an identifier over
+    /// [`MAX_IDENTIFIER_BYTES`] or a userbuf over [`MAX_USERBUF_BYTES`]. Every host reports it
+    /// as its `InvalidArgument` error (core: [`crate::Error::InvalidArgument`]) with `field`.
+    #[error("invalid argument {field}: {reason}")]
+    InvalidArgument {
+        /// The argument at fault: `identifier` or `userbuf`.
+        field: String,
+        /// Why it was refused.
+        reason: String,
+    },
 }
 
 impl UserSigError {
     /// A stable snake_case identifier of the failure (`malformed`, `identifier_mismatch`,
     /// `sdkappid_mismatch`, `expired`, `userbuf_mismatch`, `signature_mismatch`,
-    /// `invalid_input`), the same in every host.
+    /// `invalid_input`, `invalid_argument`), the same in every host.
     pub fn reason(&self) -> &'static str {
         match self {
             UserSigError::Malformed(_) => "malformed",
@@ -186,6 +205,7 @@ impl UserSigError {
             UserSigError::UserbufMismatch => "userbuf_mismatch",
             UserSigError::SignatureMismatch => "signature_mismatch",
             UserSigError::InvalidInput(_) => "invalid_input",
+            UserSigError::InvalidArgument { .. } => "invalid_argument",
         }
     }
 }
@@ -203,33 +223,33 @@ impl fmt::Debug for Signer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Signer")
             .field("sdkappid", &self.sdkappid)
-            .field("key", &"[redacted]")
+            .field("secret_key", &"[redacted]")
             .finish()
     }
 }
 
 impl Signer {
-    /// A signer for `sdkappid` with the console secret key (used as UTF-8 bytes, not hex).
-    pub fn new(sdkappid: u64, key: &str) -> Result<Self, UserSigError> {
-        Self::with_clock(sdkappid, key, Arc::new(SystemClock))
+    /// A signer for `sdkappid` with the console's `secret_key` (used as UTF-8 bytes, not hex).
+    pub fn new(sdkappid: u64, secret_key: &str) -> Result<Self, UserSigError> {
+        Self::with_clock(sdkappid, secret_key, Arc::new(SystemClock))
     }
 
     /// Same as [`Signer::new`], with an injected clock.
-    pub fn with_clock(sdkappid: u64, key: &str, clock: Arc<dyn Clock>) -> Result<Self, UserSigError> {
+    pub fn with_clock(sdkappid: u64, secret_key: &str, clock: Arc<dyn Clock>) -> Result<Self, UserSigError> {
         if sdkappid == 0 || sdkappid > u64::from(u32::MAX) {
             return Err(UserSigError::InvalidInput(format!("sdkappid {sdkappid} is not in 1..=4294967295")));
         }
-        if key.is_empty() {
+        if secret_key.is_empty() {
             return Err(UserSigError::InvalidInput("secret key must not be empty".into()));
         }
-        let mac = HmacSha256::new_from_slice(key.as_bytes())
+        let mac = HmacSha256::new_from_slice(secret_key.as_bytes())
             .map_err(|_| UserSigError::InvalidInput("secret key rejected by HMAC".into()))?;
         Ok(Signer { sdkappid, mac, clock })
     }
 
-    /// Same as [`Signer::new`], taking the key as a secret.
-    pub fn from_secret(sdkappid: u64, key: &SecretString) -> Result<Self, UserSigError> {
-        Self::new(sdkappid, key.expose_secret())
+    /// Same as [`Signer::new`], taking the secret key as a secret.
+    pub fn from_secret(sdkappid: u64, secret_key: &SecretString) -> Result<Self, UserSigError> {
+        Self::new(sdkappid, secret_key.expose_secret())
     }
 
     /// The app this signer signs for.
@@ -242,12 +262,14 @@ impl Signer {
         self.clock.now_unix()
     }
 
-    /// A token for `identifier`, valid `expire_secs` from now.
+    /// A token for `identifier`, valid `expire_secs` from now. Refuses (with
+    /// [`UserSigError::InvalidArgument`]) an identifier over [`MAX_IDENTIFIER_BYTES`] or a userbuf
+    /// over [`MAX_USERBUF_BYTES`]: the token would be refused by the service or by [`verify`].
     pub fn sign(&self, identifier: &str, expire_secs: u64, userbuf: Option<&[u8]>) -> Result<String, UserSigError> {
         self.sign_at(identifier, self.clock.now_unix(), expire_secs, userbuf)
     }
 
-    /// A token issued at `time` (Unix seconds).
+    /// A token issued at `time` (Unix seconds), with the bounds of [`Signer::sign`].
     pub fn sign_at(
         &self,
         identifier: &str,
@@ -256,6 +278,7 @@ impl Signer {
         userbuf: Option<&[u8]>,
     ) -> Result<String, UserSigError> {
         check_identifier(identifier)?;
+        check_bounds(identifier, userbuf)?;
         let userbuf_b64 = userbuf.map(|b| STANDARD.encode(b));
         let mac = self.mac_array(identifier, time, expire_secs, userbuf_b64.as_deref());
         let mut sig = [0u8; 44];
@@ -311,7 +334,7 @@ impl Signer {
         mac.finalize().into_bytes().into()
     }
 
-    /// Verifies `usersig` for `identifier` against this signer's app and key, at the clock's now.
+    /// Verifies `usersig` for `identifier` against this signer's app and secret key, at the clock's now.
     pub fn verify(&self, identifier: &str, usersig: &str, userbuf: Option<&[u8]>) -> Result<Claims, UserSigError> {
         check_identifier(identifier)?;
         let now = self.clock.now_unix();
@@ -375,36 +398,61 @@ fn check_identifier(identifier: &str) -> Result<(), UserSigError> {
     Ok(())
 }
 
-/// A token for `identifier` of app `sdkappid`, valid for `expire_secs` from now.
-pub fn generate(sdkappid: u64, key: &str, identifier: &str, expire_secs: u64) -> Result<String, UserSigError> {
-    Signer::new(sdkappid, key)?.sign(identifier, expire_secs, None)
+/// What a token may carry: an identifier the service accepts (at most [`MAX_IDENTIFIER_BYTES`])
+/// and a userbuf that keeps the token within what [`verify`] reads (at most
+/// [`MAX_USERBUF_BYTES`]).
+fn check_bounds(identifier: &str, userbuf: Option<&[u8]>) -> Result<(), UserSigError> {
+    if identifier.len() > MAX_IDENTIFIER_BYTES {
+        return Err(UserSigError::InvalidArgument {
+            field: "identifier".into(),
+            reason: format!(
+                "is {} bytes of UTF-8; the maximum is {MAX_IDENTIFIER_BYTES} bytes",
+                identifier.len()
+            ),
+        });
+    }
+    if let Some(userbuf) = userbuf.filter(|b| b.len() > MAX_USERBUF_BYTES) {
+        return Err(UserSigError::InvalidArgument {
+            field: "userbuf".into(),
+            reason: format!("is {} bytes; the maximum is {MAX_USERBUF_BYTES} bytes", userbuf.len()),
+        });
+    }
+    Ok(())
 }
 
-/// Same as [`generate`], binding a `userbuf` (arbitrary bytes) into the token.
+/// A token for `identifier` of app `sdkappid`, signed with `secret_key`, valid for
+/// `expire_secs` from now. An identifier over [`MAX_IDENTIFIER_BYTES`] is refused with
+/// [`UserSigError::InvalidArgument`].
+pub fn generate(sdkappid: u64, secret_key: &str, identifier: &str, expire_secs: u64) -> Result<String, UserSigError> {
+    Signer::new(sdkappid, secret_key)?.sign(identifier, expire_secs, None)
+}
+
+/// Same as [`generate`], binding a `userbuf` (arbitrary bytes, at most [`MAX_USERBUF_BYTES`])
+/// into the token.
 pub fn generate_with_userbuf(
     sdkappid: u64,
-    key: &str,
+    secret_key: &str,
     identifier: &str,
     expire_secs: u64,
     userbuf: &[u8],
 ) -> Result<String, UserSigError> {
-    Signer::new(sdkappid, key)?.sign(identifier, expire_secs, Some(userbuf))
+    Signer::new(sdkappid, secret_key)?.sign(identifier, expire_secs, Some(userbuf))
 }
 
-/// Verifies a token and returns its claims, or says exactly what failed.
-pub fn verify(sdkappid: u64, key: &str, identifier: &str, usersig: &str) -> Result<Claims, UserSigError> {
-    Signer::new(sdkappid, key)?.verify(identifier, usersig, None)
+/// Verifies a token against `secret_key` and returns its claims, or says exactly what failed.
+pub fn verify(sdkappid: u64, secret_key: &str, identifier: &str, usersig: &str) -> Result<Claims, UserSigError> {
+    Signer::new(sdkappid, secret_key)?.verify(identifier, usersig, None)
 }
 
 /// Same as [`verify`], also requiring the token to carry exactly `userbuf`.
 pub fn verify_with_userbuf(
     sdkappid: u64,
-    key: &str,
+    secret_key: &str,
     identifier: &str,
     usersig: &str,
     userbuf: &[u8],
 ) -> Result<Claims, UserSigError> {
-    Signer::new(sdkappid, key)?.verify(identifier, usersig, Some(userbuf))
+    Signer::new(sdkappid, secret_key)?.verify(identifier, usersig, Some(userbuf))
 }
 
 /// Reads the claims of a token without checking its signature (e.g. to learn its expiry).
@@ -570,6 +618,7 @@ pub fn encode_token_bytes(compressed: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
 
@@ -655,6 +704,85 @@ mod tests {
             assert!(matches!(pinned().sign(bad, 1, None), Err(UserSigError::InvalidInput(_))), "{bad:?}");
             let t = pinned().sign("xiaojun", 100, None).unwrap();
             assert!(matches!(pinned().verify(bad, &t, None), Err(UserSigError::InvalidInput(_))), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn generate_refuses_what_verify_or_the_service_would() {
+        let s = pinned();
+        let refused = |r: Result<String, UserSigError>, field: &str| match r {
+            Err(e @ UserSigError::InvalidArgument { .. }) => {
+                assert_eq!(e.reason(), "invalid_argument");
+                let core = crate::Error::from(e);
+                assert!(matches!(&core, crate::Error::InvalidArgument { field: f, .. } if f == field), "{core:?}");
+            }
+            other => panic!("{field}: {other:?}"),
+        };
+        // The identifier: the service's 32 bytes of UTF-8, counted in bytes.
+        assert!(s.sign(&"a".repeat(MAX_IDENTIFIER_BYTES), 60, None).is_ok());
+        assert!(s.sign(&"é".repeat(MAX_IDENTIFIER_BYTES / 2), 60, None).is_ok());
+        refused(s.sign(&"a".repeat(MAX_IDENTIFIER_BYTES + 1), 60, None), "identifier");
+        refused(s.sign(&"é".repeat(MAX_IDENTIFIER_BYTES / 2 + 1), 60, None), "identifier");
+        // The issue's case: a ~49 KB identifier made a token that verify refused as too long.
+        refused(generate(1400000000, KEY, &"a".repeat(49_000), 60), "identifier");
+        // The userbuf: up to MAX_USERBUF_BYTES, with or without the one-shot function.
+        refused(s.sign("xiaojun", 60, Some(&vec![7; MAX_USERBUF_BYTES + 1])), "userbuf");
+        refused(generate_with_userbuf(1400000000, KEY, "xiaojun", 60, &vec![7; MAX_USERBUF_BYTES + 1]), "userbuf");
+        // The largest token generate makes (longest escaped identifier, largest numbers and
+        // userbuf) is within what verify reads, and verifies.
+        let widest = "\"".repeat(MAX_IDENTIFIER_BYTES);
+        let userbuf = vec![0xff; MAX_USERBUF_BYTES];
+        let big = Signer::with_clock(u64::from(u32::MAX), KEY, Arc::new(FixedClock(1700000000))).unwrap();
+        let token = big.sign_at(&widest, u64::MAX, u64::MAX, Some(&userbuf)).unwrap();
+        assert!(token.len() <= MAX_TOKEN_LEN, "{} > {MAX_TOKEN_LEN}", token.len());
+        let claims = big.verify(&widest, &token, Some(&userbuf)).unwrap();
+        assert_eq!((claims.identifier, claims.userbuf), (widest, Some(userbuf)));
+        // ...and a little more userbuf would not have verified: the bound is not arbitrary.
+        let beyond = {
+            let userbuf_b64 = STANDARD.encode(vec![0xff; MAX_USERBUF_BYTES + 6 * 1024]);
+            let json = format!(r#"{{"TLS.ver":"2.0","TLS.identifier":"x","TLS.sdkappid":1,"TLS.expire":1,"TLS.time":1,"TLS.sig":"","TLS.userbuf":"{userbuf_b64}"}}"#);
+            token_base64(&zlib_stored(json.as_bytes()))
+        };
+        assert_eq!(decode_unverified(&beyond), Err(UserSigError::Malformed("token too long".into())));
+    }
+
+    /// A real zlib (the C library) inflates `stream` to exactly `data`.
+    fn real_zlib_inflates(stream: &[u8], data: &[u8]) -> Result<(), String> {
+        let mut out = vec![0u8; data.len() + 1];
+        let mut out_len = out.len() as libz_sys::uLongf;
+        // SAFETY: `out` has `out_len` writable bytes and `stream` is `stream.len()` readable bytes.
+        let status = unsafe {
+            libz_sys::uncompress(out.as_mut_ptr(), &mut out_len, stream.as_ptr(), stream.len() as libz_sys::uLong)
+        };
+        if status != libz_sys::Z_OK {
+            return Err(format!("zlib's uncompress said {status}"));
+        }
+        if out_len as usize != data.len() || out[..data.len()] != *data {
+            return Err(format!("zlib inflated {out_len} bytes, not the {} given", data.len()));
+        }
+        Ok(())
+    }
+
+    proptest::proptest! {
+        /// The hand-written level-0 stream, any size from 0 to 300,000 bytes (stored blocks are at
+        /// most 65,535 bytes: sizes around their multiples are drawn often), is a zlib stream the
+        /// C zlib inflates back, Adler-32 checked, not only flate2's miniz_oxide.
+        #[test]
+        fn stored_zlib_is_inflated_by_the_real_zlib(
+            len in proptest::prop_oneof![
+                0usize..=300_000,
+                (0usize..=4, 0usize..=2).prop_map(|(blocks, d)| (blocks * 65_535 + d).saturating_sub(1)),
+            ],
+            seed in proptest::prelude::any::<u64>(),
+        ) {
+            use rand::{RngCore, SeedableRng};
+            let mut data = vec![0u8; len];
+            rand::rngs::StdRng::seed_from_u64(seed).fill_bytes(&mut data);
+            let stream = zlib_stored(&data);
+            proptest::prop_assert_eq!(stream.len(), 2 + len + 5 * len.div_ceil(65_535).max(1) + 4);
+            if let Err(e) = real_zlib_inflates(&stream, &data) {
+                return Err(proptest::test_runner::TestCaseError::fail(format!("{len} bytes: {e}")));
+            }
         }
     }
 

@@ -292,7 +292,10 @@ fn process(sh: &Shared, method: &Method, command_name: &str, query: &QueryInfo, 
             UserSigError::SignatureMismatch => codes::SIG_MISMATCH,
             UserSigError::IdentifierMismatch { .. } => codes::SIG_IDENTIFIER_MISMATCH,
             UserSigError::SdkAppIdMismatch { .. } => codes::SIG_SDKAPPID_MISMATCH,
-            UserSigError::Malformed(_) | UserSigError::UserbufMismatch | UserSigError::InvalidInput(_) => codes::SIG_INVALID,
+            UserSigError::Malformed(_)
+            | UserSigError::UserbufMismatch
+            | UserSigError::InvalidInput(_)
+            | UserSigError::InvalidArgument { .. } => codes::SIG_INVALID,
         };
         return fail(code, &e.to_string());
     }

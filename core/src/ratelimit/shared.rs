@@ -6,7 +6,10 @@
 //! answer "wait N µs" sleeps on the tokio timer and asks again. Every Redis operation is bounded
 //! by [`REDIS_TIMEOUT`]; a failure or a slow answer switches to the configured fallback (see
 //! [`super::fallback`]), logged once, and Redis is tried again at most every
-//! [`REDIS_RETRY_INTERVAL`] until it answers, which switches back (logged once).
+//! [`REDIS_RETRY_INTERVAL`] until it answers, which switches back (logged once). Across either
+//! switch, with the `local-share` fallback, the process keeps to its share of the budget in every
+//! window, counting the calls it sent on Redis permits too (see [`super::fallback`]): no
+//! one-second window across a switch holds more than the budget.
 //!
 //! The connection is the `redis` crate's tokio multiplexed connection, shared by every task of
 //! the client, made on first use and dropped after a failure; the retry schedule above is the
@@ -20,7 +23,7 @@ use futures::future::BoxFuture;
 use redis::aio::MultiplexedConnection;
 use redis::AsyncConnectionConfig;
 
-use super::fallback::{Change, Health, Route};
+use super::fallback::{Change, Departures, Health, Route, SHARE_WINDOW};
 use super::gcra::{self, Gcra, Verdict};
 use super::{Limiter, LocalLimiter};
 use crate::config::{RedisFallback, RedisUrl, SharedRateLimit, REDIS_RETRY_INTERVAL, REDIS_TIMEOUT};
@@ -30,12 +33,77 @@ use crate::transport::Command;
 /// The longest one sleep between two questions to Redis (a long wait is re-examined).
 const MAX_SLEEP: Duration = Duration::from_secs(1);
 
+/// How long a process keeps to its share after Redis answers again: until every other process
+/// of the fleet has tried Redis again (each does once per [`REDIS_RETRY_INTERVAL`], a try taking
+/// up to [`REDIS_TIMEOUT`]), and the last window of their fallback calls has passed.
+const SETTLE: Duration = Duration::from_millis(
+    (REDIS_RETRY_INTERVAL.as_millis() + 2 * REDIS_TIMEOUT.as_millis() + SHARE_WINDOW.as_millis()) as u64,
+);
+
 /// What a call does while Redis is down.
 enum Fallback {
     /// Keep to this process's share of the budget.
-    LocalShare(Box<LocalLimiter>),
+    LocalShare(Box<Share>),
     /// Fail the call.
     Fail,
+}
+
+/// This process's share of the budget (`rate / fleet_size` per endpoint): paced by a local
+/// limiter while Redis is down, and counted in a window of every call it sends, so that a
+/// switch in either direction keeps every window within the share.
+struct Share {
+    local: LocalLimiter,
+    departures: [std::sync::Mutex<Departures>; Command::COUNT],
+    /// Held from "the window has room" to "the call is recorded", so that concurrent calls
+    /// cannot all see the same room.
+    gates: [tokio::sync::Mutex<()>; Command::COUNT],
+}
+
+impl Share {
+    fn new(per_second: f64) -> Result<Self> {
+        Ok(Share {
+            local: LocalLimiter::new(per_second, "fleet_size")?,
+            departures: std::array::from_fn(|_| std::sync::Mutex::new(Departures::new(per_second))),
+            gates: std::array::from_fn(|_| tokio::sync::Mutex::new(())),
+        })
+    }
+
+    fn departures(&self, command: Command) -> std::sync::MutexGuard<'_, Departures> {
+        // Each update is one push or pop: a panic elsewhere cannot leave it half done.
+        self.departures[command.index()].lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Records a call of `command` leaving now.
+    fn departed(&self, command: Command) {
+        self.departures(command).record(Instant::now());
+    }
+
+    /// Waits until the share has room for a call of `command`; the room is the holder's until
+    /// the guard is dropped (record the call before).
+    async fn room(&self, command: Command) -> tokio::sync::MutexGuard<'_, ()> {
+        let gate = self.gates[command.index()].lock().await;
+        self.wait_for_room(command).await;
+        gate
+    }
+
+    async fn wait_for_room(&self, command: Command) {
+        loop {
+            let free_at = self.departures(command).free_at(Instant::now());
+            match free_at {
+                None => return,
+                Some(at) => tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await,
+            }
+        }
+    }
+
+    /// A permit of the fallback: the local share's pace, within the share's window.
+    async fn wait(&self, command: Command) {
+        let _gate = self.room(command).await;
+        self.local.wait(command).await;
+        // Calls on Redis permits (a switch back under way) may have filled the window meanwhile.
+        self.wait_for_room(command).await;
+        self.departed(command);
+    }
 }
 
 /// The shared limiter of one client.
@@ -66,7 +134,7 @@ impl SharedLimiter {
         let fallback = match shared.fallback {
             RedisFallback::LocalShare => {
                 let share = per_second / f64::from(shared.fleet_size.max(1));
-                Fallback::LocalShare(Box::new(LocalLimiter::new(share, "fleet_size")?))
+                Fallback::LocalShare(Box::new(Share::new(share)?))
             }
             RedisFallback::Fail => Fallback::Fail,
         };
@@ -80,7 +148,7 @@ impl SharedLimiter {
                 gcra::key(sdkappid, Command::ModifyGroupBaseInfo),
             ],
             gcra: Gcra::for_rate(per_second),
-            health: Health::new(REDIS_RETRY_INTERVAL),
+            health: Health::new(REDIS_RETRY_INTERVAL, SETTLE),
             fallback,
             url: shared.redis_url.clone(),
             password,
@@ -142,10 +210,10 @@ impl SharedLimiter {
     fn log(&self, change: Change, reason: Option<&str>) {
         match change {
             Change::WentDown => match &self.fallback {
-                Fallback::LocalShare(local) => tracing::warn!(
+                Fallback::LocalShare(share) => tracing::warn!(
                     redis = self.url.redacted(),
                     reason = reason.unwrap_or_default(),
-                    local_limit_per_second = local.per_second(),
+                    local_limit_per_second = share.local.per_second(),
                     "shared rate limit unavailable: falling back to this process's share of the budget \
                      (rate_limit / fleet_size per endpoint) until Redis answers"
                 ),
@@ -166,8 +234,8 @@ impl SharedLimiter {
     /// A permit from the fallback, or the error of the `Fail` fallback.
     async fn fall_back(&self, command: Command) -> Result<()> {
         match &self.fallback {
-            Fallback::LocalShare(local) => {
-                local.wait(command).await;
+            Fallback::LocalShare(share) => {
+                share.wait(command).await;
                 Ok(())
             }
             Fallback::Fail => {
@@ -181,23 +249,48 @@ impl SharedLimiter {
         }
     }
 
-    /// Waits for a permit: from Redis while it answers, else from the fallback.
+    /// The share of the `local-share` fallback; `None` with the `Fail` fallback.
+    fn share(&self) -> Option<&Share> {
+        match &self.fallback {
+            Fallback::LocalShare(share) => Some(share),
+            Fallback::Fail => None,
+        }
+    }
+
+    /// Waits for a permit: from Redis while it answers, else from the fallback. Around a switch
+    /// (probing, settling) a Redis permit is also taken within this process's share.
     async fn wait(&self, command: Command) -> Result<()> {
         loop {
-            if self.health.route(Instant::now()) == Route::Fallback {
+            let route = self.health.route(Instant::now());
+            if route == Route::Fallback {
                 return self.fall_back(command).await;
             }
+            let gate = match (self.share(), route) {
+                (Some(share), Route::Probe | Route::Settling) => Some(share.room(command).await),
+                _ => None,
+            };
             match self.ask(command).await {
                 Ok(verdict) => {
                     if let Some(change) = self.health.succeeded(Instant::now()) {
                         self.log(change, None);
                     }
                     match verdict {
-                        Verdict::Allowed => return Ok(()),
-                        Verdict::Wait(wait) => tokio::time::sleep(wait.min(MAX_SLEEP)).await,
+                        Verdict::Allowed => {
+                            // Every call counts against the share, so that a fallback starting
+                            // now knows what this process just sent.
+                            if let Some(share) = self.share() {
+                                share.departed(command);
+                            }
+                            return Ok(());
+                        }
+                        Verdict::Wait(wait) => {
+                            drop(gate);
+                            tokio::time::sleep(wait.min(MAX_SLEEP)).await;
+                        }
                     }
                 }
                 Err(reason) => {
+                    drop(gate);
                     // A fresh connection for the next try (this one may be broken or belong to a
                     // runtime that is gone).
                     self.forget_connection();
@@ -349,8 +442,8 @@ mod tests {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let l = SharedLimiter::new(7, 200.0, &shared(&format!("redis://127.0.0.1:{port}"), RedisFallback::LocalShare))
             .unwrap();
-        let Fallback::LocalShare(local) = &l.fallback else { panic!() };
-        assert_eq!(local.per_second(), 100.0, "200 calls/s shared by a fleet of 2");
+        let Fallback::LocalShare(share) = &l.fallback else { panic!() };
+        assert_eq!(share.local.per_second(), 100.0, "200 calls/s shared by a fleet of 2");
         for _ in 0..3 {
             l.acquire(Command::GetGroupMemberInfo).await.unwrap();
         }
@@ -388,6 +481,79 @@ mod tests {
         l.acquire(c).await.unwrap();
         assert_eq!(l.health.down_reason(), None);
         assert!(pttl(&server, c) > 0, "the permit came from Redis");
+    }
+
+    /// The most of `times` in any window [t, t + 1 s), t one of them.
+    fn worst_second(times: &[Instant]) -> usize {
+        times
+            .iter()
+            .map(|&t| times.iter().filter(|&&u| u >= t && u < t + Duration::from_secs(1)).count())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// A limiter sharing 20 calls/s with a fleet of 2 (a share of 10) on `url`, local-share.
+    fn share_of_ten(url: &str) -> SharedLimiter {
+        SharedLimiter::new(7, 20.0, &shared(url, RedisFallback::LocalShare)).unwrap()
+    }
+
+    #[tokio::test]
+    async fn falling_back_counts_what_redis_just_allowed() {
+        let mut server = RedisServer::start();
+        let l = share_of_ten(&server.url());
+        let c = Command::GetGroupMemberInfo;
+        let mut sent = Vec::new();
+        // Ten calls on Redis permits (the GCRA spaces them about 51 ms apart)...
+        for _ in 0..10 {
+            l.acquire(c).await.unwrap();
+            sent.push(Instant::now());
+        }
+        assert!(l.health.down_reason().is_none());
+        // ...then Redis dies: the fallback's share already holds those ten.
+        server.stop();
+        for _ in 0..6 {
+            l.acquire(c).await.unwrap();
+            sent.push(Instant::now());
+        }
+        assert!(l.health.down_reason().is_some());
+        assert!(worst_second(&sent) <= 10, "{} calls in one second across the switch", worst_second(&sent));
+    }
+
+    #[tokio::test]
+    async fn coming_back_keeps_to_the_share_while_others_may_be_on_their_fallback() {
+        let mut server = RedisServer::start();
+        server.stop();
+        let l = share_of_ten(&server.url());
+        let c = Command::GetGroupMemberInfo;
+        let mut sent = Vec::new();
+        // Redis is down: the fallback sends the share (about 100 ms apart)...
+        for _ in 0..9 {
+            l.acquire(c).await.unwrap();
+            sent.push(Instant::now());
+        }
+        assert!(l.health.down_reason().is_some());
+        // ...Redis returns, empty, and the next try switches back to it: the GCRA alone would
+        // allow ten more within half a second; the share holds them back.
+        server.restart();
+        while l.health.down_reason().is_some() {
+            l.acquire(c).await.unwrap();
+            sent.push(Instant::now());
+        }
+        for _ in 0..12 {
+            l.acquire(c).await.unwrap();
+            sent.push(Instant::now());
+        }
+        assert!(l.health.down_reason().is_none(), "back on Redis");
+        assert!(pttl(&server, c) > 0, "the permits came from Redis");
+        assert!(worst_second(&sent) <= 10, "{} calls in one second across the switch", worst_second(&sent));
+        // Once settled, Redis alone sets the pace again (the fleet's 20/s, not the share).
+        tokio::time::sleep(SETTLE).await;
+        let started = Instant::now();
+        for _ in 0..12 {
+            l.acquire(c).await.unwrap();
+        }
+        // (Twelve calls within the share would take over a window.)
+        assert!(started.elapsed() < SHARE_WINDOW, "{:?}", started.elapsed());
     }
 
     #[tokio::test]
