@@ -115,9 +115,16 @@ pub(crate) fn tim_error(py: Python<'_>, message: &str) -> PyErr {
     build().unwrap_or_else(|e| e)
 }
 
-/// A `UserSigError` for `gen_usersig`/`verify_usersig`.
+/// A `UserSigError` for `generate_usersig`/`verify_usersig`.
 pub(crate) fn usersig_error(py: Python<'_>, err: UserSigError) -> PyErr {
     to_py(py, Error::UserSig(err))
+}
+
+/// Issues a `DeprecationWarning` pointing at the caller's line (for the old names kept for a
+/// while: `iter_group_members`, `key=`; the renamed classes and functions warn from `__init__.py`).
+pub(crate) fn deprecated(py: Python<'_>, message: &str) -> PyResult<()> {
+    let message = std::ffi::CString::new(message).unwrap_or_default();
+    PyErr::warn(py, &py.get_type::<pyo3::exceptions::PyDeprecationWarning>(), &message, 1)
 }
 
 #[cfg(test)]
