@@ -33,7 +33,7 @@ type HmacSha256 = Hmac<Sha256>;
 /// Largest token we accept for decoding; real ones are a few hundred bytes.
 const MAX_TOKEN_LEN: usize = 64 * 1024;
 
-/// zlib level used for new tokens: 0 (stored), as the official Go library now does. Tokens are
+/// zlib level used for new tokens: 0 (stored), as the official Go library does. Tokens are
 /// ~200 bytes of JSON, so compression saves only ~50 characters, while running deflate costs
 /// most of the signing time. A level-0 zlib stream is a fixed header, the bytes in stored
 /// blocks and an Adler-32, so it is written directly rather than by zlib. Every verifier
