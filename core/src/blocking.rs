@@ -81,6 +81,16 @@ impl BlockingClient {
         Self::new(Config::from_env()?)
     }
 
+    /// The settings this client runs with (see [`Client::settings`]).
+    pub fn settings(&self) -> serde_json::Value {
+        self.config.settings()
+    }
+
+    /// [`BlockingClient::settings`] as JSON text (see [`Client::settings_json`]).
+    pub fn settings_json(&self) -> String {
+        self.config.settings_json()
+    }
+
     /// The engine of this process, rebuilt after a fork.
     fn engine(&self) -> Result<Arc<Engine>> {
         self.engine.get_or_try_init(|| build_engine(&self.config))

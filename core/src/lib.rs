@@ -45,6 +45,7 @@ pub mod paging;
 pub mod process;
 mod ratelimit;
 pub mod region;
+pub mod settings;
 pub mod transport;
 pub mod usersig;
 pub mod validate;
