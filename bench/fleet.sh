@@ -4,7 +4,7 @@
 # through a fresh redis-server; prints, per N, what the emulator saw: calls, seconds,
 # aggregate calls/s over the whole run and while all N processes were running, the worst
 # one-second window and the 60007 answers. Then the per-call cost of sharing (criterion:
-# core/benches/fleet.rs) unless BENCH_FLEET_NO_CRITERION=1.
+# bench/benches/fleet.rs) unless BENCH_FLEET_NO_CRITERION=1.
 #
 # Each run makes about CALLS calls (default 1600: 8 s at the budget), pages of 10 members so
 # that the limiter, not the CPU, sets the pace. PROFILE=release uses release binaries (built
@@ -70,6 +70,6 @@ done
 
 if [ "${BENCH_FLEET_NO_CRITERION:-0}" != 1 ]; then
     echo
-    echo "per-call cost of sharing (criterion, core/benches/fleet.rs)"
-    cargo bench -p timadmin --features redis --bench fleet
+    echo "per-call cost of sharing (criterion, bench/benches/fleet.rs)"
+    cargo bench -p timadmin-bench --bench fleet
 fi

@@ -11,7 +11,6 @@ use pyo3::types::{PyDict, PyType};
 use timadmin::{Client as CoreClient, Config, MemberCursor, PerProcess};
 
 use crate::args::{self, Text};
-use crate::blocking::FORKED_ITERATOR;
 use crate::errors::{tim_error, to_py, to_py_detached};
 use crate::runtime::future_into_py;
 use crate::{models, requests};
@@ -120,7 +119,7 @@ impl AsyncClient {
     /// Deprecated name of `members`.
     #[pyo3(signature = (group_id, **options))]
     fn iter_group_members(&self, py: Python<'_>, group_id: Text, options: Option<&Bound<'_, PyDict>>) -> PyResult<AsyncMemberPager> {
-        crate::deprecated(py, "AsyncClient.iter_group_members() is deprecated: use AsyncClient.members()")?;
+        crate::errors::deprecated(py, "AsyncClient.iter_group_members() is deprecated: use AsyncClient.members()")?;
         self.members(py, group_id, options)
     }
 
@@ -175,7 +174,7 @@ impl AsyncMemberPager {
 
     /// Awaitable of the next member, fetching the next page when the current one is used up.
     fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let cursor = self.cursor.get().ok_or_else(|| tim_error(py, FORKED_ITERATOR))?;
+        let cursor = self.cursor.here("iterator").map_err(|e| to_py(py, e))?;
         // Members already fetched are handed out without a round trip through the runtime.
         if let Ok(mut guard) = cursor.try_lock() {
             if let Some(member) = guard.next_buffered() {

@@ -267,7 +267,7 @@ pub(crate) fn client_config(
     let mut kw = Kwargs::new(py, class, options);
     let mut secret_key = kw.text("secret_key")?;
     if let Some(key) = kw.text("key")? {
-        crate::deprecated(py, "key=... is deprecated: the option is called secret_key")?;
+        crate::errors::deprecated(py, "key=... is deprecated: the option is called secret_key")?;
         if secret_key.replace(key).is_some() {
             return Err(invalid(py, "secret_key", "give secret_key only (key is its deprecated name)"));
         }

@@ -164,7 +164,7 @@ impl Client {
     /// Deprecated name of `members`.
     #[pyo3(signature = (group_id, **options))]
     fn iter_group_members(&self, py: Python<'_>, group_id: Text, options: Option<&Bound<'_, PyDict>>) -> PyResult<MemberPager> {
-        crate::deprecated(py, "Client.iter_group_members() is deprecated: use Client.members()")?;
+        crate::errors::deprecated(py, "Client.iter_group_members() is deprecated: use Client.members()")?;
         self.members(py, group_id, options)
     }
 
@@ -203,7 +203,7 @@ pub struct MemberPager {
 impl MemberPager {
     /// Runs `f` on the cursor's slot, under its lock.
     fn with_slot<T>(&self, py: Python<'_>, f: impl FnOnce(&mut Option<MemberCursor>) -> PyResult<T>) -> PyResult<T> {
-        let cursor = self.cursor.get().ok_or_else(|| tim_error(py, FORKED_ITERATOR))?;
+        let cursor = self.cursor.here("iterator").map_err(|e| to_py(py, e))?;
         let mut slot = cursor.lock().map_err(|_| tim_error(py, "iterator state poisoned"))?;
         f(&mut slot)
     }
@@ -215,9 +215,6 @@ enum Step {
     Fetch(Option<MemberCursor>),
     End,
 }
-
-/// Why an iterator made before a `fork()` refuses to run in the child.
-pub(crate) const FORKED_ITERATOR: &str = "this iterator was created in another process (before fork); start a new one";
 
 #[pymethods]
 impl MemberPager {

@@ -23,28 +23,31 @@ fn api_class(kind: ApiErrorKind) -> &'static str {
     }
 }
 
-/// The Python spelling of a core field name: the REST name in snake case (`GroupId` →
-/// `group_id`); environment variable names (all caps) and names already in snake case stay.
-pub(crate) fn python_field_name(field: &str) -> String {
-    if !field.chars().any(|c| c.is_ascii_lowercase()) {
-        return field.to_owned();
-    }
-    let mut out = String::with_capacity(field.len() + 4);
-    let mut prev: Option<char> = None;
-    for c in field.chars() {
-        if c.is_ascii_uppercase() {
-            if let Some(p) = prev {
-                if p.is_ascii_lowercase() || p.is_ascii_digit() {
-                    out.push('_');
-                }
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-        prev = Some(c);
-    }
-    out
+/// The Python keyword arguments that are REST request fields, with the REST name the core
+/// reports them by (`InvalidArgumentError.field` is the core's string in every host). Every
+/// other argument already has the core's name (`sdkappid`, `secret_key`, `page_size`, ...).
+const REQUEST_FIELDS: &[(&str, &str)] = &[
+    ("group_id", "GroupId"),
+    ("member_info_filter", "MemberInfoFilter"),
+    ("member_role_filter", "MemberRoleFilter"),
+    ("app_defined_data_filter_group_member", "AppDefinedDataFilter_GroupMember"),
+    ("limit", "Limit"),
+    ("offset", "Offset"),
+    ("next", "Next"),
+    ("topic_id", "TopicId"),
+    ("name", "Name"),
+    ("introduction", "Introduction"),
+    ("notification", "Notification"),
+    ("face_url", "FaceUrl"),
+    ("max_member_num", "MaxMemberNum"),
+    ("apply_join_option", "ApplyJoinOption"),
+    ("shut_up_all_member", "ShutUpAllMember"),
+    ("app_defined_data", "AppDefinedData"),
+];
+
+/// The core's name of the Python argument `argument` (see [`REQUEST_FIELDS`]).
+pub(crate) fn core_field_name(argument: &str) -> &str {
+    REQUEST_FIELDS.iter().find(|(python, _)| *python == argument).map_or(argument, |(_, core)| core)
 }
 
 /// Builds the Python exception for a core error.
@@ -66,11 +69,9 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
         }
         Error::Decode { .. } => ("DecodeError", err.to_string()),
         Error::InvalidArgument { field, reason } => {
-            let field = python_field_name(field);
-            let message = Error::InvalidArgument { field: field.clone(), reason: reason.clone() }.to_string();
             kwargs.set_item("field", field)?;
             kwargs.set_item("reason", reason)?;
-            ("InvalidArgumentError", message)
+            ("InvalidArgumentError", err.to_string())
         }
         Error::UserSig(e) => {
             kwargs.set_item("reason", e.reason())?;
@@ -101,9 +102,10 @@ pub(crate) fn to_py_detached(err: Error) -> PyErr {
     Python::attach(|py| to_py(py, err))
 }
 
-/// An `InvalidArgumentError` for a Python argument (`field` is the Python parameter name).
-pub(crate) fn invalid(py: Python<'_>, field: &str, reason: impl Into<String>) -> PyErr {
-    to_py(py, Error::invalid(field, reason))
+/// An `InvalidArgumentError` for the Python argument `argument`, whose `field` is the core's
+/// name of it ([`core_field_name`]).
+pub(crate) fn invalid(py: Python<'_>, argument: &str, reason: impl Into<String>) -> PyErr {
+    to_py(py, Error::invalid(core_field_name(argument), reason))
 }
 
 /// A `TimError` with a message (misuse such as calling a closed client).
@@ -115,21 +117,29 @@ pub(crate) fn tim_error(py: Python<'_>, message: &str) -> PyErr {
     build().unwrap_or_else(|e| e)
 }
 
-/// A `UserSigError` for `gen_usersig`/`verify_usersig`.
+/// A `UserSigError` for `generate_usersig`/`verify_usersig`.
 pub(crate) fn usersig_error(py: Python<'_>, err: UserSigError) -> PyErr {
     to_py(py, Error::from(err))
 }
 
+/// Issues a `DeprecationWarning` pointing at the caller's line (for the old names kept for a
+/// while: `iter_group_members`, `key=`; the renamed classes and functions warn from `__init__.py`).
+pub(crate) fn deprecated(py: Python<'_>, message: &str) -> PyResult<()> {
+    let message = std::ffi::CString::new(message).unwrap_or_default();
+    PyErr::warn(py, &py.get_type::<pyo3::exceptions::PyDeprecationWarning>(), &message, 1)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::python_field_name;
+    use super::core_field_name;
 
     #[test]
-    fn field_names_in_snake_case() {
-        assert_eq!(python_field_name("GroupId"), "group_id");
-        assert_eq!(python_field_name("AppDefinedDataFilter_GroupMember"), "app_defined_data_filter_group_member");
-        assert_eq!(python_field_name("MaxMemberNum"), "max_member_num");
-        assert_eq!(python_field_name("TIM_SDKAPPID"), "TIM_SDKAPPID");
-        assert_eq!(python_field_name("page_size"), "page_size");
+    fn request_arguments_take_the_rest_names_and_settings_stay() {
+        assert_eq!(core_field_name("group_id"), "GroupId");
+        assert_eq!(core_field_name("app_defined_data_filter_group_member"), "AppDefinedDataFilter_GroupMember");
+        assert_eq!(core_field_name("max_member_num"), "MaxMemberNum");
+        assert_eq!(core_field_name("sdkappid"), "sdkappid");
+        assert_eq!(core_field_name("page_size"), "page_size");
+        assert_eq!(core_field_name("TIM_SDKAPPID"), "TIM_SDKAPPID");
     }
 }

@@ -51,13 +51,6 @@ fn add_defaults(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-/// Issues a `DeprecationWarning` pointing at the caller's line (for the old names kept for a
-/// while: `iter_group_members`, `key=`; the renamed classes and functions warn from `__init__.py`).
-pub(crate) fn deprecated(py: Python<'_>, message: &str) -> PyResult<()> {
-    let message = std::ffi::CString::new(message).unwrap_or_default();
-    PyErr::warn(py, &py.get_type::<pyo3::exceptions::PyDeprecationWarning>(), &message, 1)
-}
-
 /// The extension module.
 #[pymodule]
 fn _timadmin(m: &Bound<'_, PyModule>) -> PyResult<()> {

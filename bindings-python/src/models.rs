@@ -3,7 +3,8 @@
 //! serde models); objects compare by value and have a readable `repr`.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyList, PyType};
 use pyo3::IntoPyObjectExt;
 use serde::Serialize;
 
@@ -60,6 +61,14 @@ fn repr(py: Python<'_>, name: &str, fields: Vec<(&str, Bound<'_, PyAny>)>) -> Py
     Ok(format!("{name}({})", parts.join(", ")))
 }
 
+/// The Python class of a role, `timadmin.Role` (a `str` enum defined in `timadmin/_role.py`).
+static ROLE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// The core's role as a `timadmin.Role` (an unknown role is kept verbatim, as `Role.OTHER`).
+fn role_to_py<'py>(py: Python<'py>, role: &timadmin::Role) -> PyResult<Bound<'py, PyAny>> {
+    ROLE.import(py, "timadmin._role", "Role")?.call1((role.as_str(),))
+}
+
 /// One group member as returned by `get_group_member_info`; fields not returned are `None`.
 #[pyclass(frozen, eq, module = "timadmin")]
 #[derive(Clone, PartialEq)]
@@ -81,10 +90,10 @@ impl GroupMember {
         &self.inner.member_account
     }
 
-    /// `Owner`, `Admin` or `Member` (`Role`).
+    /// The member's role (`Role`): a `timadmin.Role`, which is also its REST spelling as a `str`.
     #[getter]
-    fn role(&self) -> Option<&str> {
-        self.inner.role.as_ref().map(|r| r.as_str())
+    fn role<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.inner.role.as_ref().map(|role| role_to_py(py, role)).transpose()
     }
 
     /// When the member joined, Unix seconds (`JoinTime`).
@@ -146,7 +155,7 @@ impl GroupMember {
             "GroupMember",
             vec![
                 ("member_account", self.member_account().into_bound_py_any(py)?),
-                ("role", self.role().into_bound_py_any(py)?),
+                ("role", self.inner.role.as_ref().map(|r| r.as_str()).into_bound_py_any(py)?),
                 ("join_time", self.join_time().into_bound_py_any(py)?),
                 ("msg_seq", self.msg_seq().into_bound_py_any(py)?),
                 ("msg_flag", self.msg_flag().into_bound_py_any(py)?),

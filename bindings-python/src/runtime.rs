@@ -21,24 +21,14 @@ tokio::task_local! {
     static TASK_LOCALS: OnceCell<TaskLocals>;
 }
 
-fn build() -> std::io::Result<Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("timadmin-async")
-        .enable_all()
-        .build()
-}
-
 /// The runtime of the current process, built on first use (and again after a fork).
-fn get() -> std::io::Result<Arc<Runtime>> {
-    RUNTIME.get_or_try_init(build)
+fn get() -> timadmin::Result<Arc<Runtime>> {
+    RUNTIME.get_or_try_init(|| timadmin::process::new_runtime("timadmin-async"))
 }
 
 /// Makes sure the runtime exists for this process; call before handing futures to Python.
 pub(crate) fn ensure() -> PyResult<()> {
-    get().map(|_| ()).map_err(|e| {
-        pyo3::exceptions::PyRuntimeError::new_err(format!("cannot start the tokio runtime: {e}"))
-    })
+    get().map(|_| ()).map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))
 }
 
 /// The runtime to spawn on. `ensure()` ran before any future was handed over, so building

@@ -42,6 +42,12 @@ impl Claims {
         self.inner.expire
     }
 
+    /// The Unix second after which the token is no longer valid (`time + expire`).
+    #[getter]
+    fn expires_at(&self) -> u64 {
+        self.inner.expires_at()
+    }
+
     /// The user buffer bound into the token, if any.
     #[getter]
     fn userbuf<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {

@@ -142,10 +142,10 @@ def test_async_errors(emu: Emulator, aclient: timadmin.AsyncClient) -> None:
         emu.clear_calls()
         with pytest.raises(timadmin.InvalidArgumentError) as e:
             await aclient.get_group_member_info("")
-        assert e.value.field == "group_id"
+        assert e.value.field == "GroupId"
         with pytest.raises(timadmin.InvalidArgumentError) as e:
             await aclient.modify_group_base_info(PUBLIC, name="x" * 31)
-        assert e.value.field == "name"
+        assert e.value.field == "Name"
         assert emu.calls() == []
 
     asyncio.run(refused())

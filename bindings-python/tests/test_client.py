@@ -91,10 +91,10 @@ def test_a_single_community_call_needs_no_next(client: timadmin.Client, emu: Emu
     assert len(page.member_list) == 10 and page.next
     with pytest.raises(timadmin.InvalidArgumentError) as offset:
         client.get_group_member_info(BIG_COMMUNITY, offset=0)
-    assert offset.value.field == "offset"
+    assert offset.value.field == "Offset"
     with pytest.raises(timadmin.InvalidArgumentError) as cursor:
         client.get_group_member_info(PUBLIC, next="")
-    assert cursor.value.field == "next"
+    assert cursor.value.field == "Next"
 
 
 # --- members: both paging modes ----------------------------------------------------
@@ -239,7 +239,7 @@ def test_results_are_immutable_values(client: timadmin.Client) -> None:
     with pytest.raises(AttributeError):
         a.member_num = 3  # type: ignore[misc]
     with pytest.raises(AttributeError):
-        a.member_list[0].role = "Admin"  # type: ignore[misc]
+        a.member_list[0].role = timadmin.Role.ADMIN  # type: ignore[misc]
     # Returned containers are copies: changing them does not change the result.
     a.member_list.clear()
     data = a.member_list[0].app_member_defined_data

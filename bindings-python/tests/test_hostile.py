@@ -96,7 +96,7 @@ def test_bad_values_are_refused_before_the_network(emu: Emulator, client: timadm
         for call in calls:
             with pytest.raises(timadmin.InvalidArgumentError) as e:
                 call(group_id)
-            assert e.value.field == "group_id"
+            assert e.value.field == "GroupId"
     for identifier in ["admin\nistrator", "admin\x00"]:
         with pytest.raises(timadmin.InvalidArgumentError) as e:
             emu.client(identifier=identifier)
@@ -113,14 +113,14 @@ SURROGATE = "\ud800"
 @pytest.mark.parametrize(
     "call, field",
     [
-        (lambda c: c.get_group_member_info("@TGS#" + SURROGATE), "group_id"),
-        (lambda c: c.get_group_member_info(PUBLIC, next=SURROGATE), "next"),
-        (lambda c: c.get_group_member_info(PUBLIC, member_info_filter=["Role", SURROGATE]), "member_info_filter"),
-        (lambda c: c.get_group_muted_account(PUBLIC, topic_id=SURROGATE), "topic_id"),
-        (lambda c: c.modify_group_base_info(PUBLIC, name=SURROGATE), "name"),
-        (lambda c: c.modify_group_base_info(PUBLIC, app_defined_data={SURROGATE: "v"}), "app_defined_data"),
-        (lambda c: c.modify_group_base_info(PUBLIC, app_defined_data={"k": SURROGATE}), "app_defined_data"),
-        (lambda c: c.members(SURROGATE), "group_id"),
+        (lambda c: c.get_group_member_info("@TGS#" + SURROGATE), "GroupId"),
+        (lambda c: c.get_group_member_info(PUBLIC, next=SURROGATE), "Next"),
+        (lambda c: c.get_group_member_info(PUBLIC, member_info_filter=["Role", SURROGATE]), "MemberInfoFilter"),
+        (lambda c: c.get_group_muted_account(PUBLIC, topic_id=SURROGATE), "TopicId"),
+        (lambda c: c.modify_group_base_info(PUBLIC, name=SURROGATE), "Name"),
+        (lambda c: c.modify_group_base_info(PUBLIC, app_defined_data={SURROGATE: "v"}), "AppDefinedData"),
+        (lambda c: c.modify_group_base_info(PUBLIC, app_defined_data={"k": SURROGATE}), "AppDefinedData"),
+        (lambda c: c.members(SURROGATE), "GroupId"),
     ],
 )
 def test_a_lone_surrogate_is_an_invalid_argument(
@@ -138,7 +138,7 @@ def test_a_lone_surrogate_in_the_async_client_and_elsewhere(emu: Emulator) -> No
     c = emu.async_client(max_retries=0)
     with pytest.raises(timadmin.InvalidArgumentError) as e:
         c.get_group_member_info(SURROGATE)
-    assert e.value.field == "group_id"
+    assert e.value.field == "GroupId"
     c.close()
     for kwargs, field in [
         ({"secret_key": SURROGATE}, "secret_key"),

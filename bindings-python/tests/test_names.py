@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 
 import timadmin
+import timadmin.testing
 from timadmin.testing import Emulator
 
 from conftest import BIG_COMMUNITY, PUBLIC
@@ -31,27 +34,94 @@ def test_the_core_names_are_the_python_names(emu: Emulator, client: timadmin.Cli
     assert repr(claims).startswith("Claims(")
 
 
-def test_the_readme_table_names_exist_in_python() -> None:
-    # The README's table of names has a Python column: every name in it is real.
+def test_a_role_is_the_cores_role_and_still_its_rest_string(emu: Emulator, client: timadmin.Client) -> None:
+    # A server answering a role this version does not know (the emulator only has the three).
+    members = [
+        {"Member_Account": "o", "Role": "Owner"},
+        {"Member_Account": "a", "Role": "Admin"},
+        {"Member_Account": "m", "Role": "Member"},
+        {"Member_Account": "x", "Role": "Moderator"},
+    ]
+    body = {"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": "", "MemberNum": 4, "MemberList": members}
+    emu.inject_fault("reply", body=json.dumps(body), command="get_group_member_info")
+    page = client.get_group_member_info(PUBLIC, member_info_filter=["Role"])
+    roles = {m.member_account: m.role for m in page.member_list}
+    assert roles["o"] is timadmin.Role.OWNER and roles["a"] is timadmin.Role.ADMIN
+    assert roles["m"] is timadmin.Role.MEMBER and not timadmin.Role.MEMBER.is_other
+    other = roles["x"]
+    assert isinstance(other, timadmin.Role) and other.is_other and other.name == "OTHER"
+    # The REST spelling, kept verbatim, as before: a Role is a str.
+    owner: str = "Owner"
+    assert other == "Moderator" and str(other) == "Moderator" and roles["o"] == owner
+    assert timadmin.Role("Admin") is timadmin.Role.ADMIN
+    # A Role is accepted where a role name is.
+    admins = client.get_group_member_info(PUBLIC, member_role_filter=[timadmin.Role.ADMIN])
+    assert admins.member_list and {m.role for m in admins.member_list} == {timadmin.Role.ADMIN}
+    assert emu.calls()[-1]["body"]["MemberRoleFilter"] == ["Admin"]
+
+
+def test_claims_say_when_the_token_expires(emu: Emulator) -> None:
+    sig = timadmin.generate_usersig(emu.sdkappid, emu.secret_key, "alice", expire=600)
+    claims = timadmin.verify_usersig(emu.sdkappid, emu.secret_key, "alice", sig)
+    assert claims.expire == 600
+    assert claims.expires_at == claims.time + 600
+
+
+def test_a_refused_argument_names_the_cores_field(client: timadmin.Client) -> None:
+    # The core's string, the same in every host: the REST name of a request field...
+    with pytest.raises(timadmin.InvalidArgumentError) as e:
+        client.get_group_member_info("")
+    assert e.value.field == "GroupId"
+    with pytest.raises(timadmin.InvalidArgumentError) as e:
+        client.get_group_member_info(PUBLIC, limit=-1)
+    assert e.value.field == "Limit"
+    # ...and the setting's name for a client option.
+    with pytest.raises(timadmin.InvalidArgumentError) as e:
+        timadmin.Client(1400000000, secret_key="k", rate_limit=0.0)
+    assert e.value.field == "rate_limit"
+
+
+def _python_column() -> list[str]:
+    """The names of the README's table of names, Python column, as paths from ``timadmin``
+    (``Client.members``, ``testing.Emulator``); keyword spellings (``secret_key=``), attribute
+    hints (``.kind``) and values (``"GroupId"``) are left out."""
     text = README.read_text(encoding="utf-8")
     table = text[text.index("| concept | Rust core | Python |") :].split("\n\n", 1)[0]
     rows = [line.split("|")[1:-1] for line in table.splitlines()[2:]]
-    assert len(rows) >= 10
-    checked = 0
+    assert len(rows) >= 20
+    names = []
     for row in rows:
         for name in re.findall(r"`([^`]+)`", row[2]):
-            # `Client.members`, `timadmin.ClientOptions`, `secret_key=`, `.kind` ...
-            path = name.removeprefix("timadmin.").rstrip("=(").removesuffix("()")
-            if path.startswith(".") or "=" in name or not path[:1].isalpha():
+            path = name.removeprefix("timadmin.").removesuffix("()")
+            if "=" in name or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*", path):
                 continue
-            obj: Any = timadmin
-            for part in path.split("."):
-                # An exception's attributes are declared (annotated) on the class, set per instance.
-                declared = hasattr(obj, part) or part in getattr(obj, "__annotations__", {})
-                assert declared, f"README names {name!r}, which Python does not have"
-                obj = getattr(obj, part, None)
-            checked += 1
-    assert checked >= 10
+            names.append(path)
+    return names
+
+
+def test_the_readme_table_names_exist_in_python() -> None:
+    # Every name of the README's Python column is real.
+    names = _python_column()
+    for path in names:
+        obj: Any = timadmin
+        for part in path.split("."):
+            # An exception's attributes are declared (annotated) on the class, set per instance.
+            declared = hasattr(obj, part) or part in getattr(obj, "__annotations__", {})
+            assert declared, f"README names {path!r}, which Python does not have"
+            obj = getattr(obj, part, None)
+    assert len(names) >= 60
+
+
+def test_every_public_python_name_is_in_the_readme_table() -> None:
+    # ...and every public name of the package (and of timadmin.testing) is in that column.
+    in_table = {path.split(".")[0] for path in _python_column()}
+    in_table |= {path for path in _python_column() if path.startswith("testing.")}
+    public = {n for n in dir(timadmin) if not n.startswith("_") and not isinstance(getattr(timadmin, n), ModuleType)}
+    public.discard("annotations")  # `from __future__ import annotations`
+    assert public == set(timadmin.__all__) - {"__version__"}, "timadmin.__all__ and the module differ"
+    missing = sorted(n for n in timadmin.__all__ if n not in in_table)
+    missing += sorted(f"testing.{n}" for n in timadmin.testing.__all__ if f"testing.{n}" not in in_table)
+    assert not missing, f"public names missing from the README's names table (Python column): {missing}"
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ use crate::model::{
     GroupMember, ModifyGroupBaseInfoRequest,
 };
 use crate::paging::{MemberCursor, MemberPage, PageOptions, PagingMode};
-use crate::process::PerProcess;
+use crate::process::{new_runtime, PerProcess};
 
 /// How long dropping a client waits for its worker threads.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
@@ -62,20 +62,14 @@ impl std::fmt::Debug for BlockingClient {
 }
 
 fn build_engine(config: &Config) -> Result<Engine> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("timadmin-worker")
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Runtime(format!("cannot start the tokio runtime: {e}")))?;
     Ok(Engine {
-        runtime: Some(runtime),
+        runtime: Some(new_runtime("timadmin-worker")?),
         client: Client::new(config.clone())?,
     })
 }
 
 impl BlockingClient {
-    /// A blocking client for `config`. Starts a small runtime (2 worker threads).
+    /// A blocking client for `config`. Starts a small runtime ([`crate::process::new_runtime`]).
     pub fn new(config: Config) -> Result<Self> {
         config.validate()?;
         let engine = build_engine(&config)?;

@@ -2,9 +2,27 @@
 //! runtime (the runtime's worker threads do not exist in the child) nor anything driven by it
 //! (a client's connection pool). [`PerProcess`] is the one place that notices a fork: the
 //! blocking client, Python's async client and runtime, and Python's async iterators all hold
-//! their runtime-bound state in one.
+//! their runtime-bound state in one. [`new_runtime`] builds the runtime every host runs the
+//! client on.
 
 use std::sync::{Arc, Mutex, MutexGuard};
+
+use crate::error::{Error, Result};
+
+/// Worker threads of a host's runtime: a client makes few calls at once that need a CPU (signing,
+/// decoding); two keep that work off the caller's thread without costing a thread per core.
+pub const RUNTIME_WORKER_THREADS: usize = 2;
+
+/// A multi-thread tokio runtime with timers and IO, [`RUNTIME_WORKER_THREADS`] workers named
+/// `thread_name`: the runtime of the blocking client and of every binding.
+pub fn new_runtime(thread_name: &str) -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(RUNTIME_WORKER_THREADS)
+        .thread_name(thread_name)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Runtime(format!("cannot start the tokio runtime: {e}")))
+}
 
 /// A value owned by the process that built it.
 struct Owned<T> {
@@ -60,6 +78,15 @@ impl<T> PerProcess<T> {
             Some(owned) if owned.pid == std::process::id() => Some(Arc::clone(&owned.value)),
             _ => None,
         }
+    }
+
+    /// [`PerProcess::get`] for state that cannot be rebuilt: [`Error::Runtime`] saying that
+    /// `what` (`"iterator"`, ...) was created in another process when this process did not
+    /// build the value (it was made before a fork, or the slot is empty).
+    pub fn here(&self, what: &str) -> Result<Arc<T>> {
+        self.get().ok_or_else(|| {
+            Error::Runtime(format!("this {what} was created in another process (before fork); start a new one"))
+        })
     }
 
     /// The value of the current process, built with `build` when the slot is empty or its value
@@ -126,9 +153,24 @@ mod tests {
     }
 
     #[test]
+    fn new_runtime_runs_timers_on_named_workers() {
+        let runtime = new_runtime("timadmin-test").unwrap_or_else(|e| panic!("{e}"));
+        let name = runtime.block_on(async {
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            tokio::spawn(async { std::thread::current().name().map(str::to_owned) }).await
+        });
+        assert_eq!(name.ok().flatten().as_deref(), Some("timadmin-test"));
+    }
+
+    #[test]
     fn a_value_from_another_process_is_not_handed_out() {
         let slot = PerProcess { slot: Mutex::new(Some(Owned { pid: std::process::id().wrapping_add(1), value: Arc::new(1u32) })) };
         assert!(slot.get().is_none(), "a stale value is not returned by get");
+        let refused = slot.here("iterator").err().map(|e| e.to_string());
+        assert_eq!(
+            refused.as_deref(),
+            Some("runtime error: this iterator was created in another process (before fork); start a new one")
+        );
         assert_eq!(slot.any().map(|v| *v), Some(1));
         assert_eq!(slot.get_or_try_init(|| Ok::<_, ()>(2)).map(|v| *v), Ok(2));
         assert_eq!(slot.get().map(|v| *v), Some(2));

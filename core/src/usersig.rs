@@ -42,7 +42,7 @@ pub const MAX_IDENTIFIER_BYTES: usize = crate::validate::MAX_IDENTIFIER_BYTES;
 /// makes (about 58,700 characters at most).
 pub const MAX_USERBUF_BYTES: usize = 32 * 1024;
 
-/// zlib level used for new tokens: 0 (stored), as the official Go library now does. Tokens are
+/// zlib level used for new tokens: 0 (stored), as the official Go library does. Tokens are
 /// ~200 bytes of JSON, so compression saves only ~50 characters, while running deflate costs
 /// most of the signing time. A level-0 zlib stream is a fixed header, the bytes in stored
 /// blocks and an Adler-32, so it is written directly rather than by zlib. Every verifier

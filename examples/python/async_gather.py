@@ -20,7 +20,8 @@ async def report(client: timadmin.AsyncClient) -> None:
         client.get_group_muted_account(gid),
     )
     print(f"{gid}: {info.member_num} members, {len(muted.muted_account_list)} muted")
-    admins = [m.member_account async for m in client.members(community, member_role_filter=["Owner", "Admin"])]
+    leaders = [timadmin.Role.OWNER, timadmin.Role.ADMIN]  # or the REST spellings, "Owner", "Admin"
+    admins = [m.member_account async for m in client.members(community, member_role_filter=leaders)]
     print(f"{community}: {len(admins)} owners/admins")
 
 

@@ -12,7 +12,8 @@ endpoints ``get_group_member_info``, ``get_group_muted_account`` and
 The words are the core's in every host (see the README's table of names): endpoint methods
 are the REST command words, arguments and attributes the REST field names in snake case, and
 types the core's type names (``GetGroupMemberInfoResponse``, ``MemberPager``, ``Claims``,
-``ClientOptions``, ``PageOptions``). Options left unset take the core's defaults, exported as ``DEFAULT_IDENTIFIER``,
+``Role``, ``ClientOptions``, ``PageOptions``); ``InvalidArgumentError.field`` is the core's
+string (``"GroupId"``, ``"sdkappid"``, ``"TIM_SDKAPPID"``). Options left unset take the core's defaults, exported as ``DEFAULT_IDENTIFIER``,
 ``DEFAULT_REGION``, ``DEFAULT_TIMEOUT``, ``DEFAULT_MAX_RETRIES``, ``DEFAULT_RATE_LIMIT``,
 ``DEFAULT_PAGE_SIZE``, ``DEFAULT_USERSIG_LIFETIME``, ``DEFAULT_MAX_RESPONSE_BYTES``,
 ``DEFAULT_MAX_IN_FLIGHT``, ``DEFAULT_FLEET_SIZE`` and ``DEFAULT_REDIS_FALLBACK``.
@@ -72,6 +73,7 @@ from ._timadmin import (
     verify_usersig,
 )
 from ._options import ClientOptions, PageOptions
+from ._role import Role
 
 __all__ = [
     "__version__",
@@ -97,6 +99,7 @@ __all__ = [
     "GetGroupMutedAccountResponse",
     "GroupMember",
     "MutedAccount",
+    "Role",
     "MemberPager",
     "AsyncMemberPager",
     "TimError",

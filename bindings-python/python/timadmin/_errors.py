@@ -121,7 +121,13 @@ class DecodeError(TimError):
 
 
 class InvalidArgumentError(TimError, ValueError):
-    """An argument was rejected before any network call. ``field`` names it (snake case)."""
+    """An argument was rejected before any network call.
+
+    ``field`` is the core's name of it, the same string in every host: the REST name of a
+    request field (``"GroupId"``, ``"Limit"``, ``"AppDefinedData"``), the setting's name for a
+    client option (``"sdkappid"``, ``"rate_limit"``), the variable for ``from_env``
+    (``"TIM_SDKAPPID"``). ``reason`` says what is wrong with it.
+    """
 
     field: str
     reason: str
@@ -134,10 +140,10 @@ class InvalidArgumentError(TimError, ValueError):
     def add_note(self, note: str) -> None:
         """Adds ``note`` (PEP 678). A ``str`` argument that is not valid Unicode is refused
         before its name is known; the note the extension then adds, ``while processing
-        'group_id'``, supplies ``field``."""
+        'group_id'``, supplies ``field`` (the core's name: ``GroupId``)."""
         match = _ARGUMENT_NOTE.fullmatch(note)
         if match is not None and not self.field:
-            self.field = match.group(1)
+            self.field = _POSITIONAL_FIELDS.get(match.group(1), match.group(1))
         if sys.version_info >= (3, 11):
             super().add_note(note)
         else:
@@ -146,6 +152,9 @@ class InvalidArgumentError(TimError, ValueError):
 
 
 _ARGUMENT_NOTE = re.compile(r"while processing '(\w+)'")
+#: Positional ``str`` arguments that are REST request fields, with their REST names; the other
+#: positional ``str`` arguments (``secret_key``, ``identifier``, ``usersig``) are the core's names.
+_POSITIONAL_FIELDS = {"group_id": "GroupId"}
 
 
 class UserSigError(TimError):

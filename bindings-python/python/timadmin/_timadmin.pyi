@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Final, final
 from typing_extensions import Self, Unpack
 
 from ._options import ClientOptions, PageOptions
+from ._role import Role
 
 __version__: str
 _DEMO_FIXTURE_JSON: str
@@ -64,6 +65,9 @@ class Claims:
     @property
     def expire(self) -> int: ...
     @property
+    def expires_at(self) -> int:
+        """The Unix second after which the token is no longer valid (``time + expire``)."""
+    @property
     def userbuf(self) -> bytes | None: ...
     def to_dict(self) -> dict[str, Any]:
         """The REST object, with the REST field names."""
@@ -76,7 +80,8 @@ class GroupMember:
     @property
     def member_account(self) -> str: ...
     @property
-    def role(self) -> str | None: ...
+    def role(self) -> Role | None:
+        """The member's role; a ``Role`` is also its REST spelling as a ``str``."""
     @property
     def join_time(self) -> int | None: ...
     @property

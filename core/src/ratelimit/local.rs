@@ -12,8 +12,8 @@
 //! - Pacing: calls get send times ("slots") one period apart and sleep until theirs. Slots are
 //!   absolute, so a sleep that ends late (tokio's timer turns once a millisecond) does not push
 //!   later calls back and the long-run rate is the configured one. (A check-and-retry limiter
-//!   with a burst of one, as `governor` was used before, loses every such delay: it ran at
-//!   163/s when set to 200/s, and 316/s when set to 500/s.)
+//!   with a burst of one, such as `governor`'s, loses every such delay: it runs at about 163/s
+//!   when set to 200/s, and 316/s when set to 500/s.)
 //! - A sliding window: a call never leaves while `rate` calls already count in the window
 //!   before it. A request counts from when it leaves until one [`WINDOW`] after its attempt
 //!   ended (answered, failed or given up): the service received it somewhere in between, so

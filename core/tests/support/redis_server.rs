@@ -1,7 +1,7 @@
 //! A throwaway `redis-server` for tests and benchmarks: loopback, a free port, no persistence,
-//! killed when dropped. Shared by the core's unit tests, its `fleet` integration test and its
-//! benchmarks (`#[path]`-included). Needs `redis-server` on PATH (Debian: `apt-get install
-//! redis-server`; `make test` installs it).
+//! killed when dropped. Shared by the core's unit tests, its `fleet` integration test and the
+//! fleet benchmark in bench/benches/fleet.rs (`#[path]`-included). Needs `redis-server` on PATH
+//! (Debian: `apt-get install redis-server`; `make test` installs it).
 
 #![allow(dead_code)]
 

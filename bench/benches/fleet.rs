@@ -8,9 +8,9 @@
 //!   waits: the difference is the cost of sharing.
 //!
 //! Starts its own redis-server (installed by `make bench-fleet`). Run: `make bench-fleet`, or
-//! `cargo bench -p timadmin --features redis --bench fleet`.
+//! `cargo bench -p timadmin-bench --bench fleet`.
 
-#[path = "../tests/support/redis_server.rs"]
+#[path = "../../core/tests/support/redis_server.rs"]
 mod redis_server;
 
 use std::hint::black_box;
@@ -58,7 +58,7 @@ fn bench(c: &mut Criterion) {
     g.sample_size(50).measurement_time(Duration::from_secs(4));
 
     // The script alone, as the shared limiter sends it.
-    let script = redis::Script::new(include_str!("../src/ratelimit/gcra.lua"));
+    let script = redis::Script::new(include_str!("../../core/src/ratelimit/gcra.lua"));
     let mut connection = rt
         .block_on(async {
             redis::Client::open(server.url())?.get_multiplexed_async_connection().await
