@@ -148,8 +148,12 @@ fn stdout() -> BufWriter<io::StdoutLock<'static>> {
     BufWriter::new(io::stdout().lock())
 }
 
-/// `usersig gen` / `usersig verify`.
+/// `usersig gen` / `usersig verify` / `usersig doctor`.
 pub fn usersig(ctx: &Context<'_>, command: &UsersigCommand) -> Result<(), CliError> {
+    if let UsersigCommand::Doctor(args) = command {
+        // Needs neither an SDKAppID nor a key.
+        return crate::doctor::run(ctx, args);
+    }
     let sdkappid = ctx.sdkappid()?;
     let key = ctx.secret_key()?;
     let identifier = ctx.global.identifier.as_str();
@@ -176,6 +180,7 @@ pub fn usersig(ctx: &Context<'_>, command: &UsersigCommand) -> Result<(), CliErr
             let text = serde_json::to_string_pretty(&claims_json(&claims)).map_err(io::Error::other)?;
             writeln!(out, "{text}")?;
         }
+        UsersigCommand::Doctor(_) => {} // handled above
     }
     out.flush()?;
     Ok(())
