@@ -2,6 +2,7 @@
 #   make quickstart   build and run the quickstart against the embedded emulator
 #   make test         every test suite: Rust (core, emulator, CLI), Python, C/C++, Kotlin, Swift,
 #                     the fleet (CLI and Python processes sharing one rate limit through Redis),
+#                     the doocs Java SDK against `timadmin emulator --tls`,
 #                     then the secret-leak sweep
 #   make soak         the long fault soak and the client's peak RSS against a 1.5 GB answer
 #   make memcheck     RSS over 100,000 calls from Python and from C
@@ -25,6 +26,7 @@ test: test-rust test-python
 	bash bindings-uniffi/test-kotlin.sh
 	TIMADMIN_SKIP_GENERATE=1 bash bindings-uniffi/test-swift.sh
 	bash tests/fleet/test.sh
+	bash tests/doocs/test.sh
 	bash bench/run.sh --smoke
 	bash tests/leak-sweep.sh
 

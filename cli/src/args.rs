@@ -182,6 +182,11 @@ pub enum UsersigCommand {
         #[arg(value_name = "USERSIG")]
         token: String,
     },
+    /// Diagnose a UserSig: print its claims (no key needed), verify it with --secret-key, and
+    /// explain which service error it would get (70001, 70003, 70009, 70013, 70014) and what to
+    /// check. --sdkappid and --identifier, when given, are what calls use. Exit 1 if it would be
+    /// refused.
+    Doctor(crate::doctor::DoctorArgs),
 }
 
 /// Raw userbuf bytes decoded from base64.

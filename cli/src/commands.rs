@@ -100,8 +100,12 @@ fn stdout() -> BufWriter<io::StdoutLock<'static>> {
     BufWriter::new(io::stdout().lock())
 }
 
-/// `usersig gen` / `usersig verify`.
+/// `usersig gen` / `usersig verify` / `usersig doctor`.
 pub fn usersig(ctx: &Context<'_>, command: &UsersigCommand) -> Result<(), CliError> {
+    if let UsersigCommand::Doctor(args) = command {
+        // Needs neither an SDKAppID nor a key.
+        return crate::doctor::run(ctx, args);
+    }
     let (sdkappid, key, identifier) = ctx.signing()?;
     let (key, identifier) = (key.as_str(), identifier.as_str());
     let mut out = stdout();
@@ -127,6 +131,7 @@ pub fn usersig(ctx: &Context<'_>, command: &UsersigCommand) -> Result<(), CliErr
             let text = serde_json::to_string_pretty(&claims_json(&claims)).map_err(io::Error::other)?;
             writeln!(out, "{text}")?;
         }
+        UsersigCommand::Doctor(_) => {} // handled above
     }
     out.flush()?;
     Ok(())

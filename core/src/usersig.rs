@@ -476,6 +476,54 @@ pub fn decode_unverified(usersig: &str) -> Result<Claims, UserSigError> {
     })
 }
 
+/// The claims of a UserSig read by [`decode`], whose signature was **not** checked. Anyone can
+/// write a token carrying these values: use them to diagnose a token (whom and which app it
+/// names, when it expires), never to authorize anything. [`verify`] gives trusted [`Claims`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnverifiedClaims {
+    /// The user the token says it was issued for.
+    pub identifier: String,
+    /// The app the token says issued it.
+    pub sdkappid: u64,
+    /// Claimed issue time, Unix seconds.
+    pub time: u64,
+    /// Claimed lifetime in seconds from `time`.
+    pub expire: u64,
+    /// The optional user buffer (raw bytes).
+    pub userbuf: Option<Vec<u8>>,
+}
+
+impl UnverifiedClaims {
+    /// Unix second after which the token is no longer valid (`time + expire`, saturating).
+    pub fn expires_at(&self) -> u64 {
+        self.time.saturating_add(self.expire)
+    }
+}
+
+/// Reads a UserSig's claims **without verifying its signature**: no key needed, nothing
+/// trusted. Bounded like [`verify`] (tokens over 64 KiB, or inflating past 64 KiB, are refused)
+/// and never panics; a token that cannot be read is [`UserSigError::Malformed`], the failure the
+/// service reports as 70003. Errors never contain the token.
+///
+/// ```
+/// use timadmin::usersig;
+/// let key = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+/// let sig = usersig::generate(1400000000, key, "administrator", 86400).unwrap();
+/// let unverified = usersig::decode(&sig).unwrap();
+/// assert_eq!((unverified.identifier.as_str(), unverified.sdkappid), ("administrator", 1400000000));
+/// assert_eq!(unverified.expires_at(), unverified.time + 86400);
+/// ```
+pub fn decode(usersig: &str) -> Result<UnverifiedClaims, UserSigError> {
+    let claims = decode_unverified(usersig)?;
+    Ok(UnverifiedClaims {
+        identifier: claims.identifier,
+        sdkappid: claims.sdkappid,
+        time: claims.time,
+        expire: claims.expire,
+        userbuf: claims.userbuf,
+    })
+}
+
 /// A token's fields as found in its JSON.
 struct Token {
     identifier: String,

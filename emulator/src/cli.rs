@@ -2,7 +2,7 @@
 //! `emulator` subcommand: parse [`ServeArgs`], call [`run`] (blocking) or [`serve`] (async).
 
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::config::{EmulatorConfig, DEFAULT_ADMIN, DEFAULT_KEY, DEFAULT_RATE_LIMIT_PER_SEC, DEFAULT_SDKAPPID};
 use crate::error::EmulatorError;
@@ -41,6 +41,14 @@ pub struct ServeArgs {
     /// Leak sweeps only: append every distinct UserSig received to FILE.
     #[arg(long, value_name = "FILE", env = "TIMADMIN_EMULATOR_USERSIG_LOG")]
     pub usersig_log: Option<PathBuf>,
+    /// Serve HTTPS with a self-signed certificate for 127.0.0.1, ::1 and localhost, made at
+    /// start and written as PEM (its path is in the ready line as `tls_cert`).
+    #[arg(long)]
+    pub tls: bool,
+    /// With --tls: where to write the certificate (PEM). Default: `timadmin-emulator-PORT.pem`
+    /// in the temporary directory.
+    #[arg(long, value_name = "FILE", requires = "tls")]
+    pub tls_cert: Option<PathBuf>,
 }
 
 impl ServeArgs {
@@ -54,6 +62,7 @@ impl ServeArgs {
             seed_file: self.seed.clone(),
             community_members: self.community_members,
             usersig_log: self.usersig_log.clone(),
+            tls: self.tls,
             ..EmulatorConfig::default()
         }
     }
@@ -66,16 +75,32 @@ impl ServeArgs {
 
 /// The JSON line printed on stdout once the server listens:
 /// `{"base_url":"http://127.0.0.1:PORT","sdkappid":N,"secret_key":"...","key":"...","identifier":"administrator"}`
-/// (`key` repeats `secret_key` for readers written before the rename).
-pub fn ready_line(emu: &Emulator) -> String {
-    serde_json::json!({
+/// (`key` repeats `secret_key` for readers written before the rename). With `--tls` the base URL
+/// is `https://…` and `tls_cert` is the path of the certificate's PEM (pass it as `tls_cert`).
+pub fn ready_line(emu: &Emulator, tls_cert: Option<&Path>) -> String {
+    let mut line = serde_json::json!({
         "base_url": emu.base_url(),
         "sdkappid": emu.sdkappid(),
         "secret_key": emu.key(),
         "key": emu.key(),
         "identifier": emu.admin_identifier(),
-    })
-    .to_string()
+    });
+    if let (Some(path), Some(fields)) = (tls_cert, line.as_object_mut()) {
+        fields.insert("tls_cert".into(), path.display().to_string().into());
+    }
+    line.to_string()
+}
+
+/// Writes the certificate of a `--tls` emulator to `path` (or the default path) and returns
+/// the path written.
+fn write_cert(emu: &Emulator, path: Option<&Path>) -> Result<Option<PathBuf>, EmulatorError> {
+    let Some(pem) = emu.tls_cert_pem() else { return Ok(None) };
+    let path = match path {
+        Some(p) => p.to_owned(),
+        None => std::env::temp_dir().join(format!("timadmin-emulator-{}.pem", emu.local_addr().port())),
+    };
+    std::fs::write(&path, pem)?;
+    Ok(Some(path))
 }
 
 async fn shutdown_signal() {
@@ -105,9 +130,10 @@ async fn shutdown_signal() {
 pub async fn serve(args: ServeArgs) -> Result<(), EmulatorError> {
     use std::io::Write;
     let emu = Emulator::start_on(args.addr(), args.to_config()).await?;
+    let cert = write_cert(&emu, args.tls_cert.as_deref())?;
     {
         let mut out = std::io::stdout().lock();
-        writeln!(out, "{}", ready_line(&emu))?;
+        writeln!(out, "{}", ready_line(&emu, cert.as_deref()))?;
         out.flush()?;
     }
     shutdown_signal().await;

@@ -45,6 +45,10 @@ pub struct EmulatorConfig {
     /// this file (one per line), so a sweep can look for them in everything a test run printed.
     /// Default `None`: UserSigs are never recorded anywhere (not in the call log either).
     pub usersig_log: Option<PathBuf>,
+    /// Serve HTTPS with a self-signed certificate for `127.0.0.1`, `::1` and `localhost` made at
+    /// start (see [`Emulator::tls_cert_pem`](crate::Emulator::tls_cert_pem)), for clients that
+    /// only speak `https://`. Default false (plain HTTP).
+    pub tls: bool,
 }
 
 impl Default for EmulatorConfig {
@@ -61,6 +65,7 @@ impl Default for EmulatorConfig {
             community_members: None,
             extra_response_fields: true,
             usersig_log: None,
+            tls: false,
         }
     }
 }

@@ -31,6 +31,7 @@ mod ratelimit;
 mod server;
 mod shared;
 mod state;
+mod tls;
 
 pub use config::{
     EmulatorConfig, DEFAULT_ADMIN, DEFAULT_CALL_LOG_CAPACITY, DEFAULT_KEY, DEFAULT_MAX_RESPONSE_BYTES,

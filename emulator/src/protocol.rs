@@ -9,6 +9,9 @@ use serde_json::{Map, Value};
 pub mod codes {
     /// Internal error, try again (used by fault injection examples).
     pub const INTERNAL: i64 = 10002;
+    /// Invalid command word: a `v4/{service}/{command}` path whose command the emulator does
+    /// not serve.
+    pub const INVALID_COMMAND: i64 = 10003;
     /// Invalid parameter: unknown field, wrong type, out-of-range value.
     pub const INVALID_PARAMETER: i64 = 10004;
     /// No permission: identifier is not an app admin, or the group type does not support the command.
@@ -30,7 +33,7 @@ pub mod codes {
     pub const SDKAPPID_INVALID: i64 = 60006;
     /// Call rate over the limit.
     pub const RATE_LIMITED: i64 = 60007;
-    /// Unknown URL / command.
+    /// A request path that is not a REST command (`/`, `/v4`, other shapes).
     pub const BAD_RESOURCE: i64 = 60009;
     /// UserSig expired.
     pub const SIG_EXPIRED: i64 = 70001;

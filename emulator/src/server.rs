@@ -23,6 +23,7 @@ use crate::control::Control;
 use crate::inspect;
 use crate::shared::{lock, CallRecord, Shared};
 use crate::protocol::{self, codes, fail, Reply};
+use crate::tls::{TlsIdentity, TlsListener};
 
 /// Largest request body read, in bytes; larger bodies get 60002.
 const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
@@ -240,7 +241,10 @@ fn large_body(bytes: Option<u64>, content_length: bool) -> Response {
 /// The service's checks, in order: command, method, query, rate limit, UserSig, admin, body, handler.
 fn process(sh: &Shared, method: &Method, command_name: &str, query: &QueryInfo, bytes: Result<Bytes, String>) -> Reply {
     let Some(command) = Command::from_name(command_name) else {
-        return fail(codes::BAD_RESOURCE, &format!("unknown request resource {command_name:?}"));
+        return match handlers::is_command_path(command_name) {
+            true => fail(codes::INVALID_COMMAND, &format!("invalid command word {command_name:?}: the emulator serves {}", handlers::served_commands())),
+            false => fail(codes::BAD_RESOURCE, &format!("unknown request resource {command_name:?}")),
+        };
     };
     if method != Method::POST {
         return fail(codes::HTTP_PARSE, &format!("method {method} is not allowed; use POST"));
@@ -327,6 +331,7 @@ pub struct Emulator {
     shutdown: watch::Sender<bool>,
     task: Option<tokio::task::JoinHandle<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
+    tls_cert_pem: Option<String>,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -343,7 +348,11 @@ fn loopback_if_unspecified(addr: SocketAddr) -> SocketAddr {
     }
 }
 
-async fn serve(listener: tokio::net::TcpListener, app: Router, shutdown: watch::Receiver<bool>) {
+async fn serve<L>(listener: L, app: Router, shutdown: watch::Receiver<bool>)
+where
+    L: axum::serve::Listener,
+    L::Addr: std::fmt::Debug,
+{
     let mut graceful = shutdown.clone();
     let mut hard = shutdown;
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -373,11 +382,18 @@ impl Emulator {
     pub async fn start_on(addr: SocketAddr, config: EmulatorConfig) -> Result<Emulator, EmulatorError> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;
-        let base_url = format!("http://{}", loopback_if_unspecified(local));
+        let tls = if config.tls { Some(TlsIdentity::self_signed(local.ip())?) } else { None };
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let base_url = format!("{scheme}://{}", loopback_if_unspecified(local));
         let (tx, rx) = watch::channel(false);
         let shared = Shared::new(config, base_url, rx.clone())?;
-        let task = tokio::spawn(serve(listener, router(Arc::clone(&shared)), rx));
-        Ok(Emulator { shared, addr: local, shutdown: tx, task: Some(task), thread: None })
+        let app = router(Arc::clone(&shared));
+        let task = match &tls {
+            Some(identity) => tokio::spawn(serve(TlsListener::new(listener, identity, rx.clone())?, app, rx)),
+            None => tokio::spawn(serve(listener, app, rx)),
+        };
+        let tls_cert_pem = tls.map(|identity| identity.cert_pem);
+        Ok(Emulator { shared, addr: local, shutdown: tx, task: Some(task), thread: None, tls_cert_pem })
     }
 
     /// Starts on `127.0.0.1:0` on a dedicated thread with its own runtime: for synchronous
@@ -421,9 +437,16 @@ impl Emulator {
         Ok(emu)
     }
 
-    /// `http://HOST:PORT` to use as the client's endpoint (unspecified hosts become loopback).
+    /// `http://HOST:PORT` (`https://` with [`EmulatorConfig::tls`]) to use as the client's
+    /// endpoint (unspecified hosts become loopback).
     pub fn base_url(&self) -> String {
         self.shared.base_url.clone()
+    }
+
+    /// With [`EmulatorConfig::tls`]: the self-signed certificate it serves, in PEM, for clients
+    /// to trust (`curl --cacert`, a Java truststore, `SSL_CERT_FILE`). `None` over plain HTTP.
+    pub fn tls_cert_pem(&self) -> Option<&str> {
+        self.tls_cert_pem.as_deref()
     }
 
     /// The address actually bound.

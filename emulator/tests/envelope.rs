@@ -21,14 +21,27 @@ async fn valid_call_succeeds() {
 }
 
 #[tokio::test]
-async fn unknown_command_and_paths_are_60009() {
+async fn unknown_commands_are_10003_and_other_paths_60009() {
     let h = Harness::demo().await;
-    assert_fail(&h.post_raw(&h.url("get_group_member_infos"), BODY).await, 60009);
-    assert_fail(&h.post_raw(&h.url("create_group"), BODY).await, 60009);
-    let other = format!("{}/v4/openim/sendmsg?x=1", h.emu.base_url());
-    assert_fail(&h.post_raw(&other, BODY).await, 60009);
-    let root = format!("{}/", h.emu.base_url());
-    assert_fail(&h.post_raw(&root, BODY).await, 60009);
+    // A command word the emulator does not serve, under the group service or another one, is
+    // answered as the service does: HTTP 200, FAIL, 10003 (invalid command word).
+    let other_service = format!("{}/v4/openim/sendmsg?x=1", h.emu.base_url());
+    for url in [h.url("get_group_member_infos"), h.url("create_group"), other_service] {
+        let resp = h.client.post(&url).body(BODY).send().await.unwrap();
+        assert_eq!(resp.status(), 200, "{url}");
+        let v: serde_json::Value = resp.json().await.unwrap();
+        assert_eq!(v["ActionStatus"], "FAIL");
+        let info = assert_fail(&v, 10003);
+        assert!(info.contains("get_group_member_info"), "names what is served: {info}");
+    }
+    // Paths that are no command at all: 60009.
+    for path in ["/", "/v4", "/v4/", "/v4/openim/", "/v4/a/b/c", "/v3/openim/sendmsg", "/v4/open-im/x"] {
+        let url = format!("{}{path}", h.emu.base_url());
+        assert_fail(&h.post_raw(&url, BODY).await, 60009);
+    }
+    let calls = h.emu.control().calls();
+    assert_eq!(calls[0].error_code, Some(10003));
+    assert_eq!(calls[2].command, "/v4/openim/sendmsg");
 }
 
 #[tokio::test]

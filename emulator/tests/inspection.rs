@@ -20,7 +20,7 @@ async fn call_log_records_calls_but_never_the_usersig() {
     assert_ok(&h.post_raw(&url, r#"{"GroupId":"@TGS#2DEMOPUB","Limit":2}"#).await);
     assert_fail(&h.call("modify_group_base_info", json!({"GroupId": "@TGS#2DEMOPUB", "Name": ""})).await, 10004);
     assert_fail(&h.post_raw(&h.url("get_group_muted_account"), "not json").await, 60003);
-    assert_fail(&h.post_raw(&h.url("nope"), "{}").await, 60009);
+    assert_fail(&h.post_raw(&h.url("nope"), "{}").await, 10003);
 
     let calls = h.emu.control().calls();
     assert_eq!(calls.len(), 4);
@@ -40,7 +40,7 @@ async fn call_log_records_calls_but_never_the_usersig() {
     assert_eq!(calls[2].body, None);
     assert_eq!(calls[2].error_code, Some(60003));
     assert_eq!(calls[3].command, "nope");
-    assert_eq!(calls[3].error_code, Some(60009));
+    assert_eq!(calls[3].error_code, Some(10003));
 
     // Over HTTP too, and the secret appears nowhere.
     let text = h.client.get(h.inspect_url("calls")).send().await.unwrap().text().await.unwrap();

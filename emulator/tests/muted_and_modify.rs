@@ -154,6 +154,8 @@ async fn modify_validations() {
         (json!({"ApplyJoinOption": "Free"}), "ApplyJoinOption"),
         (json!({"ShutUpAllMember": "on"}), "ShutUpAllMember"),
         (json!({"ShutUpAllMember": "True"}), "ShutUpAllMember"),
+        (json!({"MuteAllMember": "on"}), "MuteAllMember"),
+        (json!({"ShutUpAllMember": "On", "MuteAllMember": "Off"}), "disagree"),
         (json!({"MaxMemberNum": 0}), "MaxMemberNum"),
         (json!({"MaxMemberNum": 4}), "MaxMemberNum"), // the group has 5 members
         (json!({"AppDefinedData": [{"Key": "a", "Value": "1"}, {"Key": "a", "Value": "2"}]}), "\"a\""),
@@ -215,4 +217,15 @@ async fn concurrent_modifications_are_all_applied() {
     }
     let g = h.emu.control().group("@TGS#2DEMOPUB").unwrap();
     assert_eq!(g.app_defined_data.len(), 22);
+}
+
+#[tokio::test]
+async fn mute_all_member_is_the_newer_name_of_shut_up_all_member() {
+    // Newer vendor pages, and SDKs written from them (doocs Java), send MuteAllMember.
+    let h = Harness::demo().await;
+    let id = "@TGS#2DEMOPUB";
+    assert_ok(&h.call("modify_group_base_info", json!({"GroupId": id, "MuteAllMember": "On"})).await);
+    assert_eq!(h.emu.control().group(id).unwrap().shut_up_all_member, "On");
+    assert_ok(&h.call("modify_group_base_info", json!({"GroupId": id, "MuteAllMember": "Off", "ShutUpAllMember": "Off"})).await);
+    assert_eq!(h.emu.control().group(id).unwrap().shut_up_all_member, "Off");
 }

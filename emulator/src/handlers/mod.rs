@@ -37,6 +37,23 @@ impl Command {
     }
 }
 
+/// Whether `name` (a request path with [`SERVICE_PREFIX`] removed, when it had it) has the
+/// shape of a REST command, `v4/{service}/{command}` or a bare `{command}` under the group
+/// service: the service answers such a request for a command it does not know with 10003
+/// (invalid command word), and anything else (`/`, `/v4`, other shapes) with 60009.
+pub(crate) fn is_command_path(name: &str) -> bool {
+    let word = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    match name.strip_prefix("/v4/") {
+        Some(rest) => matches!(rest.split_once('/'), Some((service, command)) if word(service) && word(command)),
+        None => word(name),
+    }
+}
+
+/// The served command words, for error messages.
+pub(crate) fn served_commands() -> String {
+    Command::ALL.map(Command::name).join(", ")
+}
+
 /// Per-call settings the handlers need.
 pub(crate) struct Ctx {
     pub max_response_bytes: usize,

@@ -18,8 +18,14 @@ const FIELDS: &[&str] = &[
     "MaxMemberNum",
     "ApplyJoinOption",
     "ShutUpAllMember",
+    "MuteAllMember",
     "AppDefinedData",
 ];
+
+/// The mute-all switch: `ShutUpAllMember` on the reference pages, `MuteAllMember` on the newer
+/// vendor pages and in SDKs written from them (the doocs Java SDK sends only `MuteAllMember`).
+/// The service accepts both; given both, they must agree.
+const MUTE_ALL_NAMES: [&str; 2] = ["ShutUpAllMember", "MuteAllMember"];
 
 /// Byte limits of the text fields.
 pub(crate) const LIMITS: [(&str, usize); 4] = [("Name", 30), ("Introduction", 240), ("Notification", 300), ("FaceUrl", 100)];
@@ -97,11 +103,16 @@ pub(crate) fn handle(store: &mut Store, body: &Map<String, Value>, ctx: &Ctx) ->
             )));
         }
     }
-    let shut_up = protocol::opt_str(body, "ShutUpAllMember")?;
-    if let Some(s) = shut_up {
+    let mut shut_up = None;
+    for field in MUTE_ALL_NAMES {
+        let Some(s) = protocol::opt_str(body, field)? else { continue };
         if s != "On" && s != "Off" {
-            return Err(ApiError::param(format!("ShutUpAllMember {s:?} is invalid (accepted: \"On\", \"Off\")")));
+            return Err(ApiError::param(format!("{field} {s:?} is invalid (accepted: \"On\", \"Off\")")));
         }
+        if shut_up.is_some_and(|earlier| earlier != s) {
+            return Err(ApiError::param("ShutUpAllMember and MuteAllMember (its newer name) disagree"));
+        }
+        shut_up = Some(s);
     }
     let data = app_defined_data(body)?;
 
