@@ -3,14 +3,16 @@
 #   make test         every test suite: Rust (core, emulator, CLI), Python, C/C++, Kotlin, Swift,
 #                     the fleet (CLI and Python processes sharing one rate limit through Redis),
 #                     the doocs Java SDK against `timadmin emulator --tls`,
-#                     then the secret-leak sweep
+#                     then the secret-leak sweep, then the release artifacts (make test-dist)
+#   make dist         every release artifact in dist/ (wheel, sdist, C tarball, Kotlin jar, crates)
+#   make test-dist    make dist, then each artifact tested from a directory that holds only it
 #   make soak         the long fault soak and the client's peak RSS against a 1.5 GB answer
 #   make memcheck     RSS over 100,000 calls from Python and from C
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
 .PHONY: quickstart test test-rust lint test-python test-c test-kotlin test-swift test-fleet example-kotlin wheel \
-	bench bench-smoke bench-fleet doc leak-sweep soak memcheck
+	bench bench-smoke bench-fleet doc leak-sweep soak memcheck dist test-dist mobile-size
 
 # Rounds of the long soak (each pages both 20,000-member groups once).
 SOAK_ROUNDS ?= 10
@@ -29,6 +31,22 @@ test: test-rust test-python
 	bash tests/doocs/test.sh
 	bash bench/run.sh --smoke
 	bash tests/leak-sweep.sh
+	$(MAKE) test-dist
+
+# Every release artifact, with SHA256SUMS, in dist/ (release builds; see packaging/dist.sh).
+dist:
+	bash packaging/dist.sh
+
+# The artifacts of `make dist`, each installed and run from a temporary directory that holds only
+# it: wheel, sdist, C tarball (pkg-config, CMake; static, shared), Kotlin jar (no
+# jna.library.path), crates; every host's version; the mobile scripts' missing-tool message.
+test-dist: dist
+	bash tests/dist/test.sh
+
+# The stripped size of the UniFFI library built with the `mobile` profile and without `redis`,
+# beside the release build with `redis` (what the Kotlin jar ships).
+mobile-size:
+	bash packaging/mobile-size.sh
 
 # Every suite's hostile and fault tests again with a canary key; fails if the key or any UserSig
 # shows up in anything printed (reuses what `make test` built).

@@ -33,6 +33,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/** The version of timadmin this header belongs to (timadmin_version() says which library is loaded). */
+#define TIMADMIN_VERSION_MAJOR 0
+#define TIMADMIN_VERSION_MINOR 2
+#define TIMADMIN_VERSION_PATCH 0
+#define TIMADMIN_VERSION_STRING "0.2.0"
+
 /**
  * The outcome of every fallible libtimadmin function. `TIMADMIN_STATUS_OK` (0) is success;
  * every other value is a failure whose detail is in the `timadmin_error` written through the
@@ -800,7 +806,8 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * The version of libtimadmin, e.g. `"0.1.0"`.
+ * The version of libtimadmin, e.g. `"0.2.0"`: the library actually loaded, which a program can
+ * compare with the header's `TIMADMIN_VERSION_STRING` (the version it was compiled against).
  *
  * The returned string is static: never free it.
  */

@@ -52,7 +52,8 @@ pub use model::*;
 pub use paging::*;
 pub use usersig::*;
 
-/// The version of libtimadmin, e.g. `"0.1.0"`.
+/// The version of libtimadmin, e.g. `"0.2.0"`: the library actually loaded, which a program can
+/// compare with the header's `TIMADMIN_VERSION_STRING` (the version it was compiled against).
 ///
 /// The returned string is static: never free it.
 #[no_mangle]

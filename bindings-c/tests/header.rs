@@ -6,7 +6,13 @@ use std::path::Path;
 #[test]
 fn checked_in_header_is_up_to_date() {
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("read cbindgen.toml");
+    let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("read cbindgen.toml");
+    // The version macros come from the workspace version (Cargo.toml), like timadmin_version().
+    let version_macros = version_macros();
+    config.after_includes = Some(match config.after_includes.take() {
+        Some(text) => format!("{text}\n{version_macros}"),
+        None => version_macros,
+    });
     let bindings = cbindgen::Builder::new()
         .with_crate(crate_dir)
         .with_config(config)
@@ -25,6 +31,19 @@ fn checked_in_header_is_up_to_date() {
         "bindings-c/include/timadmin.h is out of date with the Rust sources; regenerate it with \
          bindings-c/gen-header.sh and commit the result"
     );
+}
+
+/// `TIMADMIN_VERSION_{MAJOR,MINOR,PATCH,STRING}` for the header, from this crate's version.
+fn version_macros() -> String {
+    format!(
+        "\n/** The version of timadmin this header belongs to (timadmin_version() says which library is loaded). */\n\
+         #define TIMADMIN_VERSION_MAJOR {}\n#define TIMADMIN_VERSION_MINOR {}\n#define TIMADMIN_VERSION_PATCH {}\n\
+         #define TIMADMIN_VERSION_STRING \"{}\"",
+        env!("CARGO_PKG_VERSION_MAJOR"),
+        env!("CARGO_PKG_VERSION_MINOR"),
+        env!("CARGO_PKG_VERSION_PATCH"),
+        env!("CARGO_PKG_VERSION"),
+    )
 }
 
 /// Every C name in the README's table of names ("One name per concept") is in the header.

@@ -16,6 +16,7 @@ mod error;
 mod model;
 mod runtime;
 mod usersig;
+mod version;
 
 pub use client::{MemberPager, TimAdminClient};
 pub use config::{ClientOptions, RateLimit, RedisFallback, UserSigProvider};
@@ -26,5 +27,6 @@ pub use model::{
     ModifyGroupBaseInfoRequest, MutedAccount, PageOptions, PagingMode, Role,
 };
 pub use usersig::{generate_user_sig, verify_user_sig};
+pub use version::timadmin_version;
 
 uniffi::setup_scaffolding!();
