@@ -1,5 +1,6 @@
 //! `timadmin-emulator`: serves the emulated Tencent Cloud Chat group REST API until killed.
-//! Prints one JSON line on stdout when ready: `{"base_url":...,"sdkappid":...,"key":...,"identifier":...}`.
+//! Prints one JSON line on stdout when ready: `{"base_url":...,"sdkappid":...,"secret_key":...,"key":...,"identifier":...}`
+//! (plus `"tls_cert":PATH` with `--tls`, which serves HTTPS with a self-signed certificate).
 
 use clap::Parser;
 

@@ -149,7 +149,8 @@ async fn unknown_fields_are_rejected_by_name() {
         ("get_group_member_info", json!({"GroupId": "@TGS#2DEMOPUB", "Limt": 10})),
         ("get_group_member_info", json!({"GroupID": "@TGS#2DEMOPUB"})),
         ("get_group_muted_account", json!({"GroupId": "@TGS#2DEMOPUB", "TopicID": "x"})),
-        ("modify_group_base_info", json!({"GroupId": "@TGS#2DEMOPUB", "MuteAllMember": "On"})),
+        // (MuteAllMember, the newer name of ShutUpAllMember, is accepted: see muted_and_modify.)
+        ("modify_group_base_info", json!({"GroupId": "@TGS#2DEMOPUB", "ShutupAllMember": "On"})),
     ];
     for (cmd, body) in cases {
         let bad = body.as_object().unwrap().keys().find(|k| *k != "GroupId").unwrap().clone();
