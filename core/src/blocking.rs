@@ -84,7 +84,7 @@ impl BlockingClient {
 
     /// A blocking client from the `TIM_*` environment variables.
     pub fn from_env() -> Result<Self> {
-        Self::new(Config::from_env()?)
+        Self::new(crate::ClientOptions::from_env()?)
     }
 
     /// The settings this client runs with (see [`Client::settings`]).

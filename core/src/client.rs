@@ -61,7 +61,7 @@ impl Client {
 
     /// A client configured from the `TIM_*` environment variables (see [`Config::from_env`]).
     pub fn from_env() -> Result<Self> {
-        Self::new(Config::from_env()?)
+        Self::new(crate::ClientOptions::from_env()?)
     }
 
     /// The app this client calls as.
