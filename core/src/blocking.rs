@@ -77,7 +77,6 @@ fn build_engine(config: &Config) -> Result<Engine> {
 impl BlockingClient {
     /// A blocking client for `config`. Starts a small runtime (2 worker threads).
     pub fn new(config: Config) -> Result<Self> {
-        config.validate()?;
         let engine = build_engine(&config)?;
         Ok(BlockingClient { config, engine: PerProcess::with(engine) })
     }

@@ -66,7 +66,7 @@ pub use model::{
     GetGroupMutedAccountRequest, GetGroupMutedAccountResponse, GroupMember, KeyValue, ModifyGroupBaseInfoRequest,
     MutedAccount, Role,
 };
-pub use options::{ClientOptions, RateLimit};
+pub use options::{ClientOptions, RateLimit, TestHooks};
 pub use paging::{MemberCursor, MemberPage, MemberPager, PageOptions, PagingMode};
 pub use process::PerProcess;
 pub use region::{Endpoint, Region};
