@@ -71,14 +71,13 @@ fn build_engine(config: &Config) -> Result<Engine> {
 impl BlockingClient {
     /// A blocking client for `config`. Starts a small runtime ([`crate::process::new_runtime`]).
     pub fn new(config: Config) -> Result<Self> {
-        config.validate()?;
         let engine = build_engine(&config)?;
         Ok(BlockingClient { config, engine: PerProcess::with(engine) })
     }
 
     /// A blocking client from the `TIM_*` environment variables.
     pub fn from_env() -> Result<Self> {
-        Self::new(Config::from_env()?)
+        Self::new(crate::ClientOptions::from_env()?)
     }
 
     /// The settings this client runs with (see [`Client::settings`]).

@@ -43,9 +43,9 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    /// A client for `config`. Fails on an invalid configuration; makes no network call.
+    /// A client for `config` (checked when it was built by [`crate::ClientOptions`]). Makes no
+    /// network call.
     pub fn new(config: Config) -> Result<Self> {
-        config.validate()?;
         Ok(Client {
             inner: Arc::new(Inner {
                 sdkappid: config.sdkappid,
@@ -59,9 +59,10 @@ impl Client {
         })
     }
 
-    /// A client configured from the `TIM_*` environment variables (see [`Config::from_env`]).
+    /// A client configured from the `TIM_*` environment variables (see
+    /// [`crate::ClientOptions::from_env`]).
     pub fn from_env() -> Result<Self> {
-        Self::new(Config::from_env()?)
+        Self::new(crate::ClientOptions::from_env()?)
     }
 
     /// The app this client calls as.

@@ -1,7 +1,9 @@
 //! The one front door for configuration: every host (Python, C, the CLI, Kotlin/Swift, the
 //! `TIM_*` environment) fills a [`ClientOptions`] from its own arguments and calls
-//! [`ClientOptions::build`], which holds every rule and every default, so that a setting means
-//! the same thing and is refused for the same reason everywhere.
+//! [`ClientOptions::build`] (or [`ClientOptions::from_env`]), which holds every rule and every
+//! default, so that a setting means the same thing and is refused for the same reason
+//! everywhere. They are the only ways to get a [`Config`] (opaque, so always valid); the
+//! settings themselves are declared in [`crate::settings`].
 //!
 //! The rules, once:
 //! - `sdkappid` is required and must be a 32-bit SDKAppID (1..=4294967295).
@@ -127,6 +129,20 @@ impl fmt::Debug for ClientOptions {
             .field("redis_fallback", &self.redis_fallback)
             .finish()
     }
+}
+
+/// What the crate's own integration tests set beyond the settings: a pinned clock, a retry
+/// policy with short waits, a backup base URL (failover tests). No host exposes them; they are
+/// not part of the API and may change at any time.
+#[doc(hidden)]
+#[derive(Clone, Default)]
+pub struct TestHooks {
+    /// Where "now" comes from for signing and renewing UserSigs.
+    pub clock: Option<Arc<dyn crate::usersig::Clock>>,
+    /// The retry policy (`max_retries` still wins when set).
+    pub retry: Option<RetryPolicy>,
+    /// A backup base URL beside `base_url`, tried when the primary cannot be reached.
+    pub backup_base_url: Option<String>,
 }
 
 /// The names of the credential settings, for the "exactly one" error.
@@ -302,6 +318,13 @@ impl ClientOptions {
     /// Checks every setting and returns the [`Config`] they describe, with the defaults filled
     /// in. Errors are [`Error::InvalidArgument`] naming the setting.
     pub fn build(self) -> Result<Config> {
+        self.build_with_hooks(TestHooks::default())
+    }
+
+    /// [`ClientOptions::build`] with the settings no host exposes (see [`TestHooks`]): for the
+    /// crate's own tests only, not part of the API.
+    #[doc(hidden)]
+    pub fn build_with_hooks(self, hooks: TestHooks) -> Result<Config> {
         let sdkappid = self.sdkappid.ok_or_else(|| Error::invalid("sdkappid", "is required"))?;
         crate::validate::sdkappid(sdkappid)?;
         let credentials = self.credentials()?;
@@ -312,16 +335,22 @@ impl ClientOptions {
         config.endpoint = match (self.region, self.base_url) {
             (Some(_), Some(_)) => return Err(Error::invalid("base_url", "give region or base_url, not both")),
             (Some(region), None) => Endpoint::Region(region.parse()?),
-            (None, Some(url)) => Endpoint::base_url(&url)?,
+            (None, Some(url)) => match &hooks.backup_base_url {
+                None => Endpoint::base_url(&url)?,
+                Some(backup) => Endpoint::base_urls(&url, backup)?,
+            },
             (None, None) => Endpoint::Region(DEFAULT_REGION),
         };
         if let Some(timeout) = self.timeout {
             config.timeout = timeout;
         }
-        config.retry = RetryPolicy {
-            max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
-            ..RetryPolicy::default()
-        };
+        config.retry = hooks.retry.unwrap_or_default();
+        if let Some(max_retries) = self.max_retries {
+            config.retry.max_retries = max_retries;
+        }
+        if let Some(clock) = hooks.clock {
+            config.clock = clock;
+        }
         config.rate_limit = match self.rate_limit {
             None => Some(DEFAULT_RATE_LIMIT),
             Some(RateLimit::Off) => None,
@@ -381,20 +410,6 @@ impl ClientOptions {
         } else {
             return Err(Error::invalid("secret_key", format!("is required: give one of {CREDENTIAL_FIELDS}")));
         })
-    }
-}
-
-impl Config {
-    /// Reads `TIM_SDKAPPID`, `TIM_SECRET_KEY` or `TIM_USERSIG`, `TIM_IDENTIFIER`, `TIM_REGION`,
-    /// `TIM_BASE_URL`, and `TIM_RATE_LIMIT_REDIS_URL`, `TIM_FLEET_SIZE`, `TIM_REDIS_FALLBACK` for
-    /// a fleet, from the environment (see [`ClientOptions::from_lookup`]).
-    pub fn from_env() -> Result<Self> {
-        ClientOptions::from_env()
-    }
-
-    /// Same as [`Config::from_env`] with any variable source (tests, config files).
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
-        ClientOptions::config_from_lookup(lookup)
     }
 }
 

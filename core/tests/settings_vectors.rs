@@ -171,3 +171,22 @@ fn the_blocking_client_shows_the_same_document() {
     assert_eq!(blocking.settings(), config.settings());
     assert!(!blocking.settings_json().contains("topsecret"), "{}", blocking.settings_json());
 }
+
+#[test]
+fn the_readme_table_lists_every_setting() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).expect("README.md");
+    let start = readme.find("| setting | environment | CLI flag |").expect("the README's settings table");
+    let rows: Vec<&str> = readme[start..].lines().skip(2).map(str::trim).take_while(|l| l.starts_with('|')).collect();
+    assert_eq!(rows.len(), SETTINGS.len(), "one row per setting");
+    for (row, s) in rows.iter().zip(SETTINGS) {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        assert_eq!(cells[1], format!("`{}`", s.name), "{row}");
+        match s.env {
+            Some(env) => {
+                assert_eq!(cells[2], format!("`{env}`"), "{row}");
+                assert_eq!(cells[3], format!("`{}`", s.flag()), "{row}");
+            }
+            None => assert_eq!((cells[2], cells[3]), ("—", "—"), "{row}"),
+        }
+    }
+}
