@@ -227,7 +227,10 @@ static double now_seconds(void) {
 }
 
 static void in_flight_cap(void) {
-    /* Four threads, each answer delayed 250 ms, one call on the wire at a time: >= 1 s. */
+    /* Four threads, each answer delayed 250 ms, one call on the wire at a time: >= 1 s, and
+     * the emulator never saw two requests in flight at once. */
+    char reply[4096];
+    CHECK(http("DELETE", "/__emulator/calls", NULL, reply, sizeof reply) == 200);
     timadmin_client_options cfg = test_client_options();
     cfg.has_max_in_flight = true;
     cfg.max_in_flight = 1;
@@ -247,6 +250,11 @@ static void in_flight_cap(void) {
     }
     CHECK(now_seconds() - started >= 0.95);
     timadmin_client_free(client);
+    CHECK(http("GET", "/__emulator/stats", NULL, reply, sizeof reply) == 200);
+    const char *peak = strstr(reply, "\"peak_in_flight\":");
+    CHECK(peak != NULL && strtol(peak + strlen("\"peak_in_flight\":"), NULL, 10) == 1);
+    const char *seen = strstr(reply, "\"calls\":");
+    CHECK(seen != NULL && strtol(seen + strlen("\"calls\":"), NULL, 10) == 4);
 }
 
 static void echoed_usersig(void) {

@@ -43,12 +43,12 @@ use crate::transport::Command;
 const WINDOW: Duration = Duration::from_millis(1005);
 /// How often a caller looks again when the window is full of requests still in flight.
 const FULL_WINDOW_POLL: Duration = Duration::from_millis(1);
-/// Up to this many calls per window each departure is kept; above it they are counted in buckets.
+/// Up to this many calls per window each end time is kept; above it they are counted in buckets.
 const EXACT_WINDOW: usize = 10_000;
-/// The width of a bucket of departures at rates above [`EXACT_WINDOW`] per window.
+/// The width of a bucket of end times at rates above [`EXACT_WINDOW`] per window.
 const BUCKET: Duration = Duration::from_millis(1);
 
-/// One endpoint's slots and recent departures.
+/// One endpoint's slots and the requests counted in its window.
 struct Pacer {
     period: Duration,
     /// Calls allowed in any [`WINDOW`].
