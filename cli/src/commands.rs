@@ -100,7 +100,7 @@ fn stdout() -> BufWriter<io::StdoutLock<'static>> {
     BufWriter::new(io::stdout().lock())
 }
 
-/// `usersig gen` / `usersig verify`.
+/// `usersig generate` / `usersig verify`.
 pub fn usersig(ctx: &Context<'_>, command: &UsersigCommand) -> Result<(), CliError> {
     let (sdkappid, key, identifier) = ctx.signing()?;
     let (key, identifier) = (key.as_str(), identifier.as_str());
