@@ -83,7 +83,7 @@ PY
 
 step "CLI: timadmin -vvv against every hostile answer"
 TIM=("$TARGET_DIR/debug/timadmin" -vvv --sdkappid "$SDKAPPID" --base-url "$BASE_URL" --max-retries 1 --timeout 500ms)
-TOKEN="$("$TARGET_DIR/debug/timadmin" usersig gen --sdkappid "$SDKAPPID" --key "$CANARY" --expire 3600 2>"$LOGS/cli-gen.err")"
+TOKEN="$("$TARGET_DIR/debug/timadmin" usersig generate --sdkappid "$SDKAPPID" --secret-key "$CANARY" --expire 3600 2>"$LOGS/cli-gen.err")"
 SCENARIOS=(
     ''
     '{"kind":"error_code","code":10002,"info":"busy","times":3}'

@@ -51,11 +51,21 @@ impl AsyncClient {
         Self::from_config(py, config)
     }
 
-    /// A client configured from the `TIM_*` environment variables.
+    /// A client configured from the `TIM_*` environment variables, read by the core (as for
+    /// `Client.from_env`); options given here win over the environment.
     #[classmethod]
-    fn from_env(_cls: &Bound<'_, PyType>, py: Python<'_>) -> PyResult<Self> {
-        let config = timadmin::ClientOptions::from_env().map_err(|e| to_py(py, e))?;
+    #[pyo3(signature = (**options))]
+    fn from_env(_cls: &Bound<'_, PyType>, py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let config = args::env_config(py, "from_env", options)?;
         Self::from_config(py, config)
+    }
+
+    /// The settings this client runs with, as the core shows them (as for `Client.settings`).
+    fn settings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        if self.closed.load(Ordering::Acquire) {
+            return Err(tim_error(py, "the client is closed"));
+        }
+        models::json_to_py(py, &self.config.settings())
     }
 
     /// Releases the client's connections; later calls raise `TimError`.
@@ -87,7 +97,7 @@ impl AsyncClient {
         if self.closed() {
             "AsyncClient(closed)".to_owned()
         } else {
-            format!("AsyncClient(sdkappid={}, identifier={:?})", self.config.sdkappid(), self.config.identifier())
+            format!("AsyncClient(sdkappid={}, identifier={:?})", self.config.sdkappid, self.config.identifier)
         }
     }
 

@@ -1,13 +1,12 @@
 //! Python arguments → core types: integers in range, durations, string lists, the client
-//! options and the `usersig_provider` callback. Semantic checks and defaults stay in the core
+//! options. Semantic checks and defaults stay in the core
 //! (`timadmin::ClientOptions::build` for the client configuration).
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
-use timadmin::{AppDefinedDataUpdate, ClientOptions, Config, RateLimit, RedisFallback, UserSigProvider};
+use timadmin::{AppDefinedDataUpdate, ClientOptions, Config, RateLimit, RedisFallback};
 
 use crate::errors::{invalid, to_py};
 
@@ -125,27 +124,6 @@ pub(crate) fn seconds(py: Python<'_>, field: &str, value: f64) -> PyResult<Durat
         .map_err(|_| invalid(py, field, format!("{value} is not a finite, non-negative number of seconds")))
 }
 
-/// Wraps a Python callable into the core's UserSig provider: it is called with the GIL held,
-/// must return a non-empty `str`; exceptions become an error message naming the exception type.
-fn provider(callback: Py<PyAny>) -> Arc<dyn UserSigProvider> {
-    Arc::new(move || -> Result<String, String> {
-        Python::attach(|py| {
-            let result = callback.bind(py).call0().map_err(|e| {
-                let name = e
-                    .get_type(py)
-                    .name()
-                    .map(|n| n.to_string())
-                    .unwrap_or_else(|_| "Exception".to_owned());
-                let text = e.value(py).str().map(|s| s.to_string()).unwrap_or_default();
-                format!("usersig_provider raised {name}: {text}")
-            })?;
-            result
-                .extract::<String>()
-                .map_err(|_| "usersig_provider must return a str".to_owned())
-        })
-    })
-}
-
 /// Keyword arguments received as `**kwargs`, taken one by one by name. What is left when
 /// [`Kwargs::finish`] runs is an unexpected keyword, a `TypeError` worded like Python's own.
 /// (`**kwargs` is always a fresh dict, so taking items out of it touches nothing of the caller.)
@@ -255,15 +233,16 @@ impl<'py> Kwargs<'py> {
 }
 
 /// The options of `Client(sdkappid, **options)` and `AsyncClient(...)` (the Python
-/// `timadmin.ClientOptions`), converted to core types; the core's [`ClientOptions::build`]
-/// checks them and fills in the defaults. Absent options take the core's defaults, except
-/// `rate_limit=None`, which turns the limiter off.
-pub(crate) fn client_config(
+/// `timadmin.ClientOptions`: one keyword per setting of the core's table,
+/// `timadmin::settings::SETTINGS`), converted to core types. Absent options stay unset (the
+/// core's defaults, or the environment's for `from_env`), except `rate_limit=None`, which turns
+/// the limiter off. The core checks them ([`ClientOptions::build`]).
+pub(crate) fn client_options(
     py: Python<'_>,
     class: &'static str,
-    sdkappid: i128,
+    sdkappid: Option<i128>,
     options: Option<&Bound<'_, PyDict>>,
-) -> PyResult<Config> {
+) -> PyResult<ClientOptions> {
     let mut kw = Kwargs::new(py, class, options);
     let mut secret_key = kw.text("secret_key")?;
     if let Some(key) = kw.text("key")? {
@@ -276,25 +255,33 @@ pub(crate) fn client_config(
         Some(cb) if !cb.is_callable() => {
             return Err(pyo3::exceptions::PyTypeError::new_err("usersig_provider must be callable"))
         }
-        cb => cb.map(|cb| provider(cb.unbind())),
+        cb => cb.map(|cb| crate::provider::provider(cb.unbind())),
     };
-    // Absent: the core's default; `None`: no limiter.
+    let async_usersig_provider = match kw.take("async_usersig_provider")? {
+        Some(cb) if !cb.is_callable() => {
+            return Err(pyo3::exceptions::PyTypeError::new_err("async_usersig_provider must be callable"))
+        }
+        cb => cb.map(|cb| crate::provider::async_provider(cb.unbind())),
+    };
+    // Absent: unset; `None`: no limiter.
     let rate_limit = match kw.take_raw("rate_limit")? {
         None => None,
         Some(v) if v.is_none() => Some(RateLimit::Off),
         Some(v) => Some(RateLimit::PerSecond(kw.extract("rate_limit", &v, "a number of calls per second or None")?)),
     };
     let options = ClientOptions {
-        sdkappid: Some(to_u64(py, "sdkappid", sdkappid)?),
+        sdkappid: sdkappid.map(|id| to_u64(py, "sdkappid", id)).transpose()?,
         secret_key,
         usersig: kw.text("usersig")?,
         usersig_provider,
+        async_usersig_provider,
         identifier: kw.text("identifier")?,
         region: kw.text("region")?,
         base_url: kw.text("base_url")?,
         timeout: kw.seconds("timeout")?,
         max_retries: kw.u32("max_retries")?,
         rate_limit,
+        usersig_lifetime: kw.seconds("usersig_lifetime")?,
         max_response_bytes: kw.u64("max_response_bytes")?,
         allow_insecure_http: kw.flag("allow_insecure_http")?,
         max_in_flight: kw.u32("max_in_flight")?,
@@ -305,8 +292,25 @@ pub(crate) fn client_config(
             .map(|text| text.parse::<RedisFallback>())
             .transpose()
             .map_err(|e| to_py(py, e))?,
-        ..ClientOptions::default()
     };
     kw.finish()?;
-    options.build().map_err(|e| to_py(py, e))
+    Ok(options)
+}
+
+/// `Client(sdkappid, **options)`: the options built by the core.
+pub(crate) fn client_config(
+    py: Python<'_>,
+    class: &'static str,
+    sdkappid: i128,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Config> {
+    client_options(py, class, Some(sdkappid), options)?.build().map_err(|e| to_py(py, e))
+}
+
+/// `Client.from_env(**options)`: the options over the `TIM_*` environment variables, read and
+/// checked by the core (`ClientOptions::build_over_lookup`; an error names the variable at fault).
+pub(crate) fn env_config(py: Python<'_>, class: &'static str, options: Option<&Bound<'_, PyDict>>) -> PyResult<Config> {
+    let options = client_options(py, class, None, options)?;
+    // The process environment as Python's `os.environ` leaves it (it writes through putenv).
+    options.build_over_lookup(|name| std::env::var(name).ok()).map_err(|e| to_py(py, e))
 }

@@ -92,12 +92,22 @@ impl Client {
         Self::from_config(py, config)
     }
 
-    /// A client configured from the `TIM_*` environment variables (see the core's
-    /// `ClientOptions::from_env`: the `TIM_*` variable of every setting of its settings table).
+    /// A client configured from the `TIM_*` environment variables, read by the core (every
+    /// setting's variable: `TIM_SDKAPPID`, `TIM_SECRET_KEY`, `TIM_TIMEOUT`, `TIM_RATE_LIMIT`, ...;
+    /// `timadmin::ClientOptions::from_env`). Options given here win over the environment; an
+    /// `InvalidArgumentError` names the variable at fault (`TIM_TIMEOUT`).
     #[classmethod]
-    fn from_env(_cls: &Bound<'_, PyType>, py: Python<'_>) -> PyResult<Self> {
-        let config = timadmin::ClientOptions::from_env().map_err(|e| to_py(py, e))?;
+    #[pyo3(signature = (**options))]
+    fn from_env(_cls: &Bound<'_, PyType>, py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let config = args::env_config(py, "from_env", options)?;
         Self::from_config(py, config)
+    }
+
+    /// The settings this client runs with, as the core shows them (the same JSON document in
+    /// every host): every setting of the core's table by name, durations in seconds, `None`
+    /// for a rate limit that is off, secrets as `"***"`.
+    fn settings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        models::json_to_py(py, &self.core(py)?.settings())
     }
 
     /// Releases the client's connections; later calls raise `TimError`.

@@ -13,6 +13,7 @@ mod blocking;
 mod emulator;
 mod errors;
 mod models;
+mod provider;
 mod requests;
 mod runtime;
 mod usersig;

@@ -13,7 +13,7 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use timadmin::options::{DEFAULT_FLEET_SIZE, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RATE_LIMIT};
 use timadmin::{settings, ApplyJoinOption, RateLimit, RedisFallback};
 
-/// Default lifetime of `usersig gen` tokens: 180 days, as in the vendor's samples.
+/// Default lifetime of `usersig generate` tokens: 180 days, as in the vendor's samples.
 pub const DEFAULT_USERSIG_EXPIRE: u64 = 180 * 86_400;
 
 /// Command-line client for the Tencent Cloud Chat (IM) group REST API.

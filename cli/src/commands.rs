@@ -100,7 +100,7 @@ fn stdout() -> BufWriter<io::StdoutLock<'static>> {
     BufWriter::new(io::stdout().lock())
 }
 
-/// `usersig gen` / `usersig verify` / `usersig doctor`.
+/// `usersig generate` / `usersig verify` / `usersig doctor`.
 pub fn usersig(ctx: &Context<'_>, command: &UsersigCommand) -> Result<(), CliError> {
     if let UsersigCommand::Doctor(args) = command {
         // Needs neither an SDKAppID nor a key.

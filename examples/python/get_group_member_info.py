@@ -1,10 +1,13 @@
 """get_group_member_info: one page of a group's member profiles.
 
 Run: ``python get_group_member_info.py`` (demo emulator), or set TIM_SDKAPPID, TIM_SECRET_KEY
-(or TIM_USERSIG), TIM_REGION and TIM_GROUP_ID to query a real app.
+(or TIM_USERSIG), TIM_REGION and TIM_GROUP_ID to query a real app (any other setting too:
+TIM_TIMEOUT, TIM_RATE_LIMIT, ...). It first prints the settings the client runs with.
 """
 
 from __future__ import annotations
+
+import json
 
 import timadmin
 from _setup import DEMO_GROUP, group_id, open_client
@@ -12,6 +15,8 @@ from _setup import DEMO_GROUP, group_id, open_client
 
 def main() -> None:
     with open_client() as client:
+        # What an operator pastes into a bug report: the same document in every host, no secrets.
+        print("settings:", json.dumps(client.settings(), sort_keys=True))
         gid = group_id(DEMO_GROUP)
         try:
             info = client.get_group_member_info(

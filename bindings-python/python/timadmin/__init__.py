@@ -18,6 +18,10 @@ string (``"GroupId"``, ``"sdkappid"``, ``"TIM_SDKAPPID"``). Options left unset t
 ``DEFAULT_PAGE_SIZE``, ``DEFAULT_USERSIG_LIFETIME``, ``DEFAULT_MAX_RESPONSE_BYTES``,
 ``DEFAULT_MAX_IN_FLIGHT``, ``DEFAULT_FLEET_SIZE`` and ``DEFAULT_REDIS_FALLBACK``.
 
+Every setting of the core's settings table is a keyword (``ClientOptions``);
+``client.settings()`` shows the settings a client runs with, as the same JSON document every host
+shows, and ``Client.from_env()`` reads the same ``TIM_*`` variables as every host.
+
 A fleet of processes shares one budget per endpoint through Redis:
 ``Client(..., rate_limit_redis_url="redis://host:6379/0", fleet_size=4)`` (or
 ``TIM_RATE_LIMIT_REDIS_URL`` with ``Client.from_env()``).

@@ -6,13 +6,14 @@ configuration can be built once, checked by a type checker, and passed to either
     options: timadmin.ClientOptions = {"secret_key": key, "region": "singapore"}
     client = timadmin.Client(1400000000, **options)
 
-Every key is optional; a key left out takes the core's default (``timadmin.DEFAULT_*``), except
-``rate_limit=None``, which turns the client-side limiter off.
+One key per setting of the core's settings table (``Client.settings()`` shows them all). Every key is
+optional; a key left out takes the core's default (``timadmin.DEFAULT_*``), or the environment's
+with ``from_env``, except ``rate_limit=None``, which turns the client-side limiter off.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Optional, TypedDict
+from typing import Awaitable, Callable, Iterable, Optional, TypedDict
 
 __all__ = ["ClientOptions", "PageOptions"]
 
@@ -26,6 +27,9 @@ class ClientOptions(TypedDict, total=False):
     """A pre-signed admin UserSig, instead of ``secret_key``."""
     usersig_provider: Callable[[], str]
     """A callable returning a fresh admin UserSig, instead of ``secret_key``."""
+    async_usersig_provider: Callable[[], Awaitable[str]]
+    """A coroutine function returning a fresh admin UserSig, instead of ``secret_key`` (awaited on the
+    ``AsyncClient`` call's event loop; a ``Client`` runs it with ``asyncio.run``)."""
     identifier: str
     """The app admin account calls are made as (``DEFAULT_IDENTIFIER``)."""
     region: str
@@ -38,6 +42,9 @@ class ClientOptions(TypedDict, total=False):
     """Retries after a failed attempt (``DEFAULT_MAX_RETRIES``)."""
     rate_limit: Optional[float]
     """Calls per second per endpoint (``DEFAULT_RATE_LIMIT``); ``None`` disables the limiter."""
+    usersig_lifetime: float
+    """Lifetime of the admin UserSigs the client signs with ``secret_key``, in seconds
+    (``DEFAULT_USERSIG_LIFETIME``; at least 60)."""
     max_response_bytes: int
     """Largest response body read, in bytes (``DEFAULT_MAX_RESPONSE_BYTES``)."""
     allow_insecure_http: bool

@@ -164,7 +164,8 @@ class Client:
     def __new__(cls, sdkappid: int, **options: Unpack[ClientOptions]) -> Self:
         """A client for app ``sdkappid`` (options: ``ClientOptions``; no call is made). Give exactly one of
         ``secret_key`` (the client signs, caches and renews its admin UserSig), ``usersig`` (pre-signed) or
-        ``usersig_provider`` (a callable returning a fresh UserSig); a missing, empty or second credential raises
+        ``usersig_provider`` (a callable returning a fresh UserSig) or ``async_usersig_provider`` (a coroutine
+        function returning one); a missing, empty or second credential raises
         ``InvalidArgumentError`` with ``.field == "secret_key"``. ``region`` is one of the documented regions
         and ``base_url`` an explicit URL (emulator, proxy): give at most one (both raise ``InvalidArgumentError``,
         ``.field == "base_url"``). Options left out take the core's defaults (``DEFAULT_*``); ``rate_limit=None``
@@ -176,10 +177,17 @@ class Client:
         ``InvalidArgumentError``; an unknown option ``TypeError``. ``key=`` is the deprecated name of
         ``secret_key``."""
     @classmethod
-    def from_env(cls) -> Client:
-        """A client configured from ``TIM_SDKAPPID``, ``TIM_SECRET_KEY`` or ``TIM_USERSIG``, ``TIM_IDENTIFIER``,
-        ``TIM_REGION``, ``TIM_BASE_URL``, ``TIM_ALLOW_INSECURE_HTTP``, and for a fleet ``TIM_RATE_LIMIT_REDIS_URL``,
-        ``TIM_FLEET_SIZE`` and ``TIM_REDIS_FALLBACK``."""
+    def from_env(cls, **options: Unpack[ClientOptions]) -> Client:
+        """A client configured from the ``TIM_*`` environment variables, read by the core: the variable of
+        every setting (``TIM_SDKAPPID``, ``TIM_SECRET_KEY`` or ``TIM_USERSIG``, ``TIM_IDENTIFIER``, ``TIM_REGION`` or
+        ``TIM_BASE_URL``, ``TIM_TIMEOUT``, ``TIM_MAX_RETRIES``, ``TIM_RATE_LIMIT``, ``TIM_USERSIG_LIFETIME``,
+        ``TIM_MAX_RESPONSE_BYTES``, ``TIM_ALLOW_INSECURE_HTTP``, ``TIM_MAX_IN_FLIGHT``, ``TIM_RATE_LIMIT_REDIS_URL``,
+        ``TIM_FLEET_SIZE``, ``TIM_REDIS_FALLBACK``) in the core's text form (durations ``10``, ``2.5``, ``500ms``;
+        ``TIM_RATE_LIMIT=off``). Options given here win over the environment. An ``InvalidArgumentError`` names
+        the variable at fault (``.field == "TIM_TIMEOUT"``)."""
+    def settings(self) -> dict[str, Any]:
+        """The settings the client runs with, as the core shows them (the same JSON document in every host):
+        every setting by name, durations in seconds, ``rate_limit`` ``None`` when off, secrets as ``"***"``."""
     def close(self) -> None:
         """Releases the client's connections; later calls raise ``TimError``."""
     @property
@@ -233,10 +241,17 @@ class AsyncClient:
     def __new__(cls, sdkappid: int, **options: Unpack[ClientOptions]) -> Self:
         """A client for app ``sdkappid``: the same options (``ClientOptions``) and checks as ``Client``."""
     @classmethod
-    def from_env(cls) -> AsyncClient:
-        """A client configured from ``TIM_SDKAPPID``, ``TIM_SECRET_KEY`` or ``TIM_USERSIG``, ``TIM_IDENTIFIER``,
-        ``TIM_REGION``, ``TIM_BASE_URL``, ``TIM_ALLOW_INSECURE_HTTP``, and for a fleet ``TIM_RATE_LIMIT_REDIS_URL``,
-        ``TIM_FLEET_SIZE`` and ``TIM_REDIS_FALLBACK``."""
+    def from_env(cls, **options: Unpack[ClientOptions]) -> AsyncClient:
+        """A client configured from the ``TIM_*`` environment variables, read by the core: the variable of
+        every setting (``TIM_SDKAPPID``, ``TIM_SECRET_KEY`` or ``TIM_USERSIG``, ``TIM_IDENTIFIER``, ``TIM_REGION`` or
+        ``TIM_BASE_URL``, ``TIM_TIMEOUT``, ``TIM_MAX_RETRIES``, ``TIM_RATE_LIMIT``, ``TIM_USERSIG_LIFETIME``,
+        ``TIM_MAX_RESPONSE_BYTES``, ``TIM_ALLOW_INSECURE_HTTP``, ``TIM_MAX_IN_FLIGHT``, ``TIM_RATE_LIMIT_REDIS_URL``,
+        ``TIM_FLEET_SIZE``, ``TIM_REDIS_FALLBACK``) in the core's text form (durations ``10``, ``2.5``, ``500ms``;
+        ``TIM_RATE_LIMIT=off``). Options given here win over the environment. An ``InvalidArgumentError`` names
+        the variable at fault (``.field == "TIM_TIMEOUT"``)."""
+    def settings(self) -> dict[str, Any]:
+        """The settings the client runs with, as the core shows them (the same JSON document in every host):
+        every setting by name, durations in seconds, ``rate_limit`` ``None`` when off, secrets as ``"***"``."""
     def close(self) -> None:
         """Releases the client's connections; later calls raise ``TimError``."""
     @property
