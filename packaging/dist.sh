@@ -45,6 +45,7 @@ if grep -rl "$STAGE" "$C_ROOT/lib/pkgconfig" "$C_ROOT/lib/cmake"; then
     exit 1
 fi
 strip --strip-unneeded "$C_ROOT"/lib/libtimadmin.so.*
+strip --strip-debug "$C_ROOT"/lib/libtimadmin.a
 cp LICENSE-MIT LICENSE-APACHE CHANGELOG.md "$C_ROOT/"
 tar --sort=name --owner=0 --group=0 --numeric-owner -C "$STAGE" -czf "$DIST/$C_NAME.tar.gz" "$C_NAME"
 

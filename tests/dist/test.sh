@@ -23,9 +23,9 @@
 #
 # Prints `dist-tests: N passed, M failed, K skipped`. Environment:
 #   DIST_DIR                   where the artifacts are (default: dist/)
-#   TIMADMIN_DIST_SDIST_TARGET cargo target dir of the sdist build (default: a cache under
-#                              ~/.cache/timadmin, outside the tree, so that a second run only
-#                              recompiles timadmin itself); set it to an empty dir for a cold build
+#   TIMADMIN_DIST_SDIST_TARGET cargo target dir of the sdist build (default: a fresh one in the
+#                              temporary directory, removed at the end; a persistent directory
+#                              outside the tree makes a second run recompile only timadmin)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -194,15 +194,16 @@ sdist_files() {
 }
 check sdist-contents sdist_files
 check sdist-venv clean "$S" python3 -m venv venv
-SDIST_TARGET="${TIMADMIN_DIST_SDIST_TARGET:-$REAL_HOME/.cache/timadmin/sdist-target}"
+SDIST_TARGET="${TIMADMIN_DIST_SDIST_TARGET:-$WORK/sdist-target}"
 mkdir -p "$SDIST_TARGET"
 case "$(cd "$SDIST_TARGET" && pwd)" in "$ROOT"/*) echo "the sdist's target dir must be outside the tree" >&2; exit 1 ;; esac
 # The sdist build may use Rust: cargo on PATH, the user's cargo registry cache. The dev profile
-# keeps this check to a few minutes (the wheel above is the release build).
+# without debug info keeps this check to a few minutes and a few hundred MB (the wheel above is
+# the release build).
 sdist_install() {
     local start=$SECONDS
     clean "$S" env PATH="$REAL_HOME/.cargo/bin:$SYS_PATH" CARGO_HOME="${CARGO_HOME:-$REAL_HOME/.cargo}" \
-        RUSTUP_HOME="${RUSTUP_HOME:-$REAL_HOME/.rustup}" CARGO_TARGET_DIR="$SDIST_TARGET" \
+        RUSTUP_HOME="${RUSTUP_HOME:-$REAL_HOME/.rustup}" CARGO_TARGET_DIR="$SDIST_TARGET" CARGO_PROFILE_DEV_DEBUG=0 \
         MATURIN_PEP517_ARGS="--profile dev" venv/bin/pip install --no-deps "$S/$(basename "$SDIST")"
     echo "sdist build and install: $((SECONDS - start)) s"
 }
@@ -405,7 +406,8 @@ cat >"$K/app/pom.xml" <<EOF
 EOF
 MVN=(mvn -B -ntp -q -s "$K/settings.xml" -Dmaven.repo.local="$K/m2")
 kotlin_build() {
-    clean "$K/app" env JAVA_HOME="${JAVA_HOME:-}" "${MVN[@]}" compile dependency:build-classpath \
+    # (maven-dependency-plugin 2.8: the version Maven 3.8 itself uses, already in the cache)
+    clean "$K/app" "${MVN[@]}" compile org.apache.maven.plugins:maven-dependency-plugin:2.8:build-classpath \
         -Dmdep.outputFile="$K/classpath.txt" || return 1
     echo "classpath: $(tr ':' '\n' <"$K/classpath.txt" | xargs -n 1 basename | tr '\n' ' ')"
     local got
