@@ -69,6 +69,32 @@ STATIC_CFLAGS="$(pkg-config --cflags timadmin-static)"
 STATIC_LIBS="$(pkg-config --libs timadmin-static)"
 WARN="-Wall -Wextra -Werror -pedantic"
 
+echo "== ABI that can grow: struct layouts (sizeof), opaque objects, exported symbols (nm -D)"
+if python3 "$HERE/tests/abi_check.py" "$PREFIX" gcc; then pass abi-layout; else fail abi-layout; fi
+
+echo "== the installed pkg-config and CMake files carry the workspace version (0.x: same 0.MINOR)"
+WS_VERSION="$(sed -n '/^\[workspace\.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' "$ROOT/Cargo.toml" | head -n 1)"
+version_compatible() { # version_compatible WANTED -> TRUE/FALSE from the installed ConfigVersion file
+    cmake -DPACKAGE_FIND_VERSION="$1" -DFILE="$PREFIX/lib/cmake/timadmin/timadminConfigVersion.cmake" \
+        -P "$HERE/tests/config_version.cmake" 2>&1
+}
+IFS=. read -r WS_MAJOR WS_MINOR _ <<<"$WS_VERSION"
+if [ "$(pkg-config --modversion timadmin)" = "$WS_VERSION" ] \
+    && [ "$(pkg-config --modversion timadmin-static)" = "$WS_VERSION" ] \
+    && [ "$(version_compatible "$WS_MAJOR.$WS_MINOR")" = TRUE ] \
+    && [ "$(version_compatible "$WS_VERSION")" = TRUE ] \
+    && [ "$(version_compatible "$WS_MAJOR.$((WS_MINOR + 1))")" = FALSE ] \
+    && [ "$(version_compatible "$((WS_MAJOR + 1)).0")" = FALSE ] \
+    && { [ "$WS_MAJOR" != 0 ] || [ "$WS_MINOR" = 0 ] || [ "$(version_compatible "0.$((WS_MINOR - 1))")" = FALSE ]; }; then
+    echo "libtimadmin $WS_VERSION: pkg-config and find_package(timadmin $WS_MAJOR.$WS_MINOR) agree"
+    pass package-version
+else
+    echo "workspace $WS_VERSION; pkg-config says $(pkg-config --modversion timadmin);" \
+        "find_package $WS_MAJOR.$WS_MINOR: $(version_compatible "$WS_MAJOR.$WS_MINOR")," \
+        "$WS_MAJOR.$((WS_MINOR + 1)): $(version_compatible "$WS_MAJOR.$((WS_MINOR + 1))")"
+    fail package-version
+fi
+
 echo "== compiling against $PREFIX"
 mkdir -p "$WORK/bin"
 PROGRAMS=()

@@ -48,3 +48,48 @@ fn the_readme_names_table_matches_the_header() {
     }
     assert!(checked >= 15, "only {checked} C names found in the README table");
 }
+
+/// The names issue 17 retired from the C ABI are gone (one name per concept: `Api`, not
+/// SERVICE; `secret_key`, not `key`; `expire`, not `expire_secs`; the core's
+/// `AppDefinedDataUpdate` and `Role`), and so is the caller-allocated options struct with its
+/// `has_*` flags.
+#[test]
+fn retired_c_names_are_gone() {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let header = std::fs::read_to_string(crate_dir.join("include/timadmin.h")).expect("read the header");
+    for retired in [
+        "TIMADMIN_STATUS_SERVICE_ERROR",
+        "timadmin_error_service_",
+        "timadmin_app_data_update",
+        "expire_secs",
+        "role_kind",
+        "disable_rate_limit",
+        "has_timeout_ms",
+        "has_rate_limit",
+        "has_max_retries",
+        "has_usersig_lifetime_secs",
+        "has_max_response_bytes",
+        "has_max_in_flight",
+        "has_fleet_size",
+        "TIMADMIN_REDIS_FALLBACK_UNSET",
+        "typedef struct timadmin_client_options {",
+        "*key,",
+    ] {
+        assert!(!header.contains(retired), "include/timadmin.h still has the retired name {retired:?}");
+    }
+    for name in [
+        "TIMADMIN_STATUS_API",
+        "timadmin_error_api_code",
+        "timadmin_error_api_info",
+        "timadmin_error_api_kind",
+        "timadmin_error_api_description",
+        "timadmin_app_defined_data_update",
+        "typedef struct timadmin_client_options timadmin_client_options;",
+        "timadmin_client_options_new",
+        "timadmin_client_options_free",
+        "*secret_key,",
+        "uint64_t expire,",
+    ] {
+        assert!(header.contains(name), "include/timadmin.h lacks {name:?}");
+    }
+}
