@@ -84,7 +84,17 @@ impl BlockingClient {
 
     /// A blocking client from the `TIM_*` environment variables.
     pub fn from_env() -> Result<Self> {
-        Self::new(Config::from_env()?)
+        Self::new(crate::ClientOptions::from_env()?)
+    }
+
+    /// The settings this client runs with (see [`Client::settings`]).
+    pub fn settings(&self) -> serde_json::Value {
+        self.config.settings()
+    }
+
+    /// [`BlockingClient::settings`] as JSON text (see [`Client::settings_json`]).
+    pub fn settings_json(&self) -> String {
+        self.config.settings_json()
     }
 
     /// The engine of this process, rebuilt after a fork.

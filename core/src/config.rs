@@ -12,36 +12,11 @@ use crate::error::{Error, Result};
 use crate::region::{Endpoint, Region};
 use crate::usersig::{Clock, SystemClock};
 
-/// The admin identifier used when none is configured.
-pub const DEFAULT_IDENTIFIER: &str = "administrator";
-/// The documented per-endpoint call rate.
-pub const DEFAULT_RATE_LIMIT: f64 = 200.0;
-/// Default request timeout.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default lifetime of the admin UserSigs the client signs for itself.
-pub const DEFAULT_USERSIG_LIFETIME: Duration = Duration::from_secs(24 * 3600);
-/// Retries after a failed attempt when none is configured.
-pub const DEFAULT_MAX_RETRIES: u32 = 3;
-/// Largest response body read by default: 4 MiB, four times the service's 1 MB answers
-/// (bigger ones fail with 10018), so only a broken or hostile server reaches it.
-pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 4 * 1024 * 1024;
-/// Smallest `max_response_bytes` accepted (an error answer must still fit).
-pub const MIN_MAX_RESPONSE_BYTES: u64 = 1024;
-/// Largest `max_response_bytes` accepted: a body is held in memory while it is decoded.
-pub const MAX_MAX_RESPONSE_BYTES: u64 = 1024 * 1024 * 1024;
-/// HTTP attempts one client has in flight at most by default; more calls wait for a slot, so
-/// a burst of calls never opens more than this many connections.
-pub const DEFAULT_MAX_IN_FLIGHT: u32 = 64;
-/// Largest `max_in_flight` accepted.
-pub const MAX_MAX_IN_FLIGHT: u32 = 10_000;
-/// Slowest client-side rate limit accepted: one call per day per endpoint.
-pub const MIN_RATE_LIMIT: f64 = 1.0 / 86_400.0;
-/// Fastest client-side rate limit accepted (calls per second per endpoint).
-pub const MAX_RATE_LIMIT: f64 = 1e9;
-/// Processes sharing one rate limit when none is configured (see [`SharedRateLimit::fleet_size`]).
-pub const DEFAULT_FLEET_SIZE: u32 = 1;
-/// What a client does while Redis cannot be reached, when nothing is configured.
-pub const DEFAULT_REDIS_FALLBACK: RedisFallback = RedisFallback::LocalShare;
+pub use crate::settings::{
+    DEFAULT_FLEET_SIZE, DEFAULT_IDENTIFIER, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
+    DEFAULT_RATE_LIMIT, DEFAULT_REDIS_FALLBACK, DEFAULT_TIMEOUT, DEFAULT_USERSIG_LIFETIME, MAX_MAX_IN_FLIGHT,
+    MAX_MAX_RESPONSE_BYTES, MAX_RATE_LIMIT, MIN_MAX_RESPONSE_BYTES, MIN_RATE_LIMIT,
+};
 /// The longest a call waits on one Redis operation (a script round trip, or connecting and
 /// the round trip) before the shared limiter counts Redis as unreachable.
 pub const REDIS_TIMEOUT: Duration = Duration::from_millis(100);
@@ -128,7 +103,7 @@ pub enum RedisFallback {
 
 impl RedisFallback {
     /// The setting's name in configuration text: `local-share` or `fail`.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             RedisFallback::LocalShare => "local-share",
             RedisFallback::Fail => "fail",
@@ -205,6 +180,18 @@ impl RedisUrl {
     /// The URL without user name, password or query: safe to log and show.
     pub fn redacted(&self) -> &str {
         &self.redacted
+    }
+
+    /// The URL as the effective settings show it: [`RedisUrl::redacted`], with `:***@` before
+    /// the host when the URL holds a password.
+    pub fn shown(&self) -> String {
+        match (url::Url::parse(self.expose()).ok(), url::Url::parse(&self.redacted).ok()) {
+            (Some(full), Some(mut shown)) if full.password().is_some_and(|p| !p.is_empty()) => {
+                let _ = shown.set_password(Some(crate::settings::REDACTED));
+                shown.to_string()
+            }
+            _ => self.redacted.clone(),
+        }
     }
 
     /// The full URL, password included, for the Redis client only.
@@ -488,67 +475,18 @@ impl Config {
     /// Checks every setting; the same rules as [`crate::ClientOptions::build`], so a `Config`
     /// made with [`Config::new`] and the `with_*` methods cannot bypass them.
     pub fn validate(&self) -> Result<()> {
-        crate::validate::sdkappid(self.sdkappid)?;
-        crate::validate::identifier("identifier", &self.identifier)?;
-        self.endpoint.check_transport_security(self.allow_insecure_http)?;
-        if !(MIN_MAX_RESPONSE_BYTES..=MAX_MAX_RESPONSE_BYTES).contains(&self.max_response_bytes) {
-            return Err(Error::invalid(
-                "max_response_bytes",
-                format!(
-                    "{} is not in {MIN_MAX_RESPONSE_BYTES}..={MAX_MAX_RESPONSE_BYTES}",
-                    self.max_response_bytes
-                ),
-            ));
-        }
-        if !(1..=MAX_MAX_IN_FLIGHT).contains(&self.max_in_flight) {
-            return Err(Error::invalid(
-                "max_in_flight",
-                format!("{} is not in 1..={MAX_MAX_IN_FLIGHT}", self.max_in_flight),
-            ));
-        }
-        if self.timeout.is_zero() {
-            return Err(Error::invalid("timeout", "must be greater than 0"));
-        }
-        if let Some(rate) = self.rate_limit {
-            if !(rate.is_finite() && rate > 0.0) {
-                return Err(Error::invalid("rate_limit", "must be a positive number of calls per second"));
-            }
-            if !(MIN_RATE_LIMIT..=MAX_RATE_LIMIT).contains(&rate) {
-                return Err(Error::invalid(
-                    "rate_limit",
-                    format!("{rate} calls per second is outside {MIN_RATE_LIMIT}..={MAX_RATE_LIMIT} (one a day to a billion a second)"),
-                ));
-            }
-        }
-        if let Some(shared) = &self.shared_rate_limit {
-            if !cfg!(feature = "redis") {
-                return Err(Error::invalid(
-                    "rate_limit_redis_url",
-                    "this build of timadmin has no Redis support (the `redis` cargo feature)",
-                ));
-            }
-            if self.rate_limit.is_none() {
-                return Err(Error::invalid(
-                    "rate_limit_redis_url",
-                    "a shared rate limit needs a rate: rate_limit must not be off",
-                ));
-            }
-            if shared.fleet_size == 0 {
-                return Err(Error::invalid("fleet_size", "must be at least 1"));
-            }
-        }
-        if self.usersig_lifetime < Duration::from_secs(60) {
-            return Err(Error::invalid("usersig_lifetime", "must be at least 60 seconds"));
-        }
-        match &self.credentials {
-            Credentials::SecretKey(k) if k.expose_secret().is_empty() => {
-                Err(Error::invalid("secret_key", "must not be empty"))
-            }
-            Credentials::UserSig(s) if s.expose_secret().is_empty() => {
-                Err(Error::invalid("usersig", "must not be empty"))
-            }
-            _ => Ok(()),
-        }
+        crate::settings::check(self)
+    }
+
+    /// The settings this configuration runs with, as one JSON object keyed by the core's
+    /// setting names; secrets shown as `"***"` (see [`crate::settings`] for the format).
+    pub fn settings(&self) -> serde_json::Value {
+        crate::settings::effective(self)
+    }
+
+    /// [`Config::settings`] as JSON text.
+    pub fn settings_json(&self) -> String {
+        self.settings().to_string()
     }
 }
 
