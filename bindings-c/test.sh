@@ -6,7 +6,8 @@
 # 3. runs the crate's Rust tests, which include the check that include/timadmin.h is what
 #    cbindgen generates from the sources (skipped when `make test` already ran them);
 # 4. installs the library into a temporary PREFIX (`make install`);
-# 5. compiles bindings-c/tests/*.c, examples/c and examples/cpp with -Wall -Wextra -Werror
+# 5. checks the installed ABI (tests/abi_check.py) and package version, then compiles
+#    bindings-c/tests/*.c (test_settings.c runs tests/vectors/settings.json), examples/c and examples/cpp with -Wall -Wextra -Werror
 #    -pedantic against the INSTALLED header and static library (flags from pkg-config);
 # 6. starts `timadmin-emulator` on a free loopback port with a fixture (demo groups plus large
 #    groups for paging) and a password-protected `redis-server` without persistence (the shared
@@ -111,6 +112,10 @@ compile() { # compile NAME COMPILER STD SOURCE...
 # The shared cross-language vectors, as a C header for test_vectors.c.
 mkdir -p "$WORK/include"
 python3 "$HERE/tests/gen_vectors_h.py" "$ROOT/tests/vectors/usersig.json" "$WORK/include/usersig_vectors.h"
+# The settings parity vectors for test_settings.c; fails when a case sets a setting C cannot set.
+if ! python3 "$HERE/tests/gen_settings_h.py" "$ROOT/tests/vectors/settings.json" "$WORK/include/settings_vectors.h"; then
+    fail settings-vectors-header
+fi
 for src in "$HERE"/tests/*.c; do
     compile "$(basename "$src" .c)" gcc -std=c11 "$src"
 done

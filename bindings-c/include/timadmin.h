@@ -715,8 +715,13 @@ enum timadmin_status timadmin_client_new(const struct timadmin_client_options *o
                                          struct timadmin_error **error_out);
 
 /**
- * Builds a client from the environment: `TIM_SDKAPPID`, `TIM_SECRET_KEY` or `TIM_USERSIG`,
- * and optionally `TIM_IDENTIFIER`, `TIM_REGION`, `TIM_BASE_URL`. Makes no network call.
+ * Builds a client from the environment, read by the core (the same code in every host):
+ * `TIM_SDKAPPID`, `TIM_SECRET_KEY` or `TIM_USERSIG`, and optionally `TIM_IDENTIFIER`,
+ * `TIM_REGION` or `TIM_BASE_URL`, `TIM_TIMEOUT`, `TIM_MAX_RETRIES`, `TIM_RATE_LIMIT`,
+ * `TIM_USERSIG_LIFETIME`, `TIM_MAX_RESPONSE_BYTES`, `TIM_ALLOW_INSECURE_HTTP`,
+ * `TIM_MAX_IN_FLIGHT`, `TIM_RATE_LIMIT_REDIS_URL`, `TIM_FLEET_SIZE`, `TIM_REDIS_FALLBACK` (one
+ * per setting of the core's table; the text forms are the core's, e.g. `TIM_TIMEOUT=500ms`,
+ * `TIM_RATE_LIMIT=off`). Makes no network call.
  *
  * On success writes a new client to `*client_out` (free it with `timadmin_client_free`).
  * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`client_out`), `TIMADMIN_STATUS_INVALID_ARGUMENT`
@@ -761,6 +766,25 @@ uint64_t timadmin_client_sdkappid(const struct timadmin_client *client);
  * `client` is NULL or a live client.
  */
 const char *timadmin_client_identifier(const struct timadmin_client *client);
+
+/**
+ * The settings `client` runs with, as the core's effective-settings JSON (the same document
+ * in every timadmin host): one object keyed by the core's setting names, every setting
+ * default-filled, durations in seconds, `rate_limit` `null` when off, secrets (`secret_key`,
+ * `usersig`, the provider) shown as `"***"` and the Redis URL without its password. For bug
+ * reports and checks; it never contains a secret.
+ *
+ * On success writes a new string to `*json_out` (free it with `timadmin_string_free`).
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`client`, `json_out`). On failure a new error is
+ * written to `*error_out` when `error_out` is not NULL, and `*json_out` is left untouched.
+ *
+ * # Safety
+ *
+ * `client` is NULL or a live client; `json_out` and `error_out` are NULL or writable.
+ */
+enum timadmin_status timadmin_client_settings_json(const struct timadmin_client *client,
+                                                   struct timadmin_string **json_out,
+                                                   struct timadmin_error **error_out);
 
 /**
  * Calls `get_group_member_info` once (one page; see `timadmin_client_for_each_member` and

@@ -15,6 +15,7 @@ use crate::model::{
     timadmin_modify_group_base_info_request,
 };
 use crate::options::timadmin_client_options;
+use crate::usersig::timadmin_string;
 use crate::ownership::{free_box, to_boxed_mut_ptr, try_ref, OutParam};
 
 /// A configured connection to the service, wrapping the core's blocking client (which owns a
@@ -73,8 +74,13 @@ pub unsafe extern "C" fn timadmin_client_new(
     })
 }
 
-/// Builds a client from the environment: `TIM_SDKAPPID`, `TIM_SECRET_KEY` or `TIM_USERSIG`,
-/// and optionally `TIM_IDENTIFIER`, `TIM_REGION`, `TIM_BASE_URL`. Makes no network call.
+/// Builds a client from the environment, read by the core (the same code in every host):
+/// `TIM_SDKAPPID`, `TIM_SECRET_KEY` or `TIM_USERSIG`, and optionally `TIM_IDENTIFIER`,
+/// `TIM_REGION` or `TIM_BASE_URL`, `TIM_TIMEOUT`, `TIM_MAX_RETRIES`, `TIM_RATE_LIMIT`,
+/// `TIM_USERSIG_LIFETIME`, `TIM_MAX_RESPONSE_BYTES`, `TIM_ALLOW_INSECURE_HTTP`,
+/// `TIM_MAX_IN_FLIGHT`, `TIM_RATE_LIMIT_REDIS_URL`, `TIM_FLEET_SIZE`, `TIM_REDIS_FALLBACK` (one
+/// per setting of the core's table; the text forms are the core's, e.g. `TIM_TIMEOUT=500ms`,
+/// `TIM_RATE_LIMIT=off`). Makes no network call.
 ///
 /// On success writes a new client to `*client_out` (free it with `timadmin_client_free`).
 /// Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`client_out`), `TIMADMIN_STATUS_INVALID_ARGUMENT`
@@ -139,6 +145,36 @@ pub unsafe extern "C" fn timadmin_client_identifier(client: *const timadmin_clie
     // SAFETY: `client` is NULL or live (this function's contract).
     let client = unsafe { try_ref(client) };
     client.map_or(std::ptr::null(), |c| c.identifier.as_ptr())
+}
+
+/// The settings `client` runs with, as the core's effective-settings JSON (the same document
+/// in every timadmin host): one object keyed by the core's setting names, every setting
+/// default-filled, durations in seconds, `rate_limit` `null` when off, secrets (`secret_key`,
+/// `usersig`, the provider) shown as `"***"` and the Redis URL without its password. For bug
+/// reports and checks; it never contains a secret.
+///
+/// On success writes a new string to `*json_out` (free it with `timadmin_string_free`).
+/// Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`client`, `json_out`). On failure a new error is
+/// written to `*error_out` when `error_out` is not NULL, and `*json_out` is left untouched.
+///
+/// # Safety
+///
+/// `client` is NULL or a live client; `json_out` and `error_out` are NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_client_settings_json(
+    client: *const timadmin_client,
+    json_out: *mut *mut timadmin_string,
+    error_out: *mut *mut timadmin_error,
+) -> timadmin_status {
+    // SAFETY: `error_out` is NULL or writable (this function's contract).
+    let error_out = unsafe { OutParam::new(error_out) };
+    guard(error_out, || {
+        // SAFETY: the pointers are NULL or valid (this function's contract).
+        let (client, json_out) = unsafe { (arg(client, "client")?, out(json_out, "json_out")?) };
+        let json = timadmin_string::new(client.inner.settings_json(), "settings JSON")?;
+        json_out.write(to_boxed_mut_ptr(json));
+        Ok(())
+    })
 }
 
 /// Calls `get_group_member_info` once (one page; see `timadmin_client_for_each_member` and

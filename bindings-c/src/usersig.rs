@@ -15,6 +15,14 @@ pub struct timadmin_string {
     text: CString,
 }
 
+impl timadmin_string {
+    /// A string handed to C; a NUL byte in `text` (`what` names it) is a decode error.
+    pub(crate) fn new(text: String, what: &str) -> Result<Self, timadmin_error> {
+        let text = CString::new(text).map_err(|_| timadmin_error::nul_in_output(what))?;
+        Ok(timadmin_string { text })
+    }
+}
+
 impl std::fmt::Debug for timadmin_string {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // It may hold a UserSig: never print it.
@@ -111,8 +119,7 @@ pub unsafe extern "C" fn timadmin_generate_usersig(
             None => usersig::generate(sdkappid, secret_key, identifier, expire)?,
             Some(buf) => usersig::generate_with_userbuf(sdkappid, secret_key, identifier, expire, buf)?,
         };
-        let text = CString::new(sig).map_err(|_| timadmin_error::nul_in_output("UserSig"))?;
-        usersig_out.write(to_boxed_mut_ptr(timadmin_string { text }));
+        usersig_out.write(to_boxed_mut_ptr(timadmin_string::new(sig, "UserSig")?));
         Ok(())
     })
 }

@@ -93,3 +93,34 @@ fn retired_c_names_are_gone() {
         assert!(header.contains(name), "include/timadmin.h lacks {name:?}");
     }
 }
+
+/// Every setting of the core's table (`timadmin::settings::SETTINGS`) has a C setter
+/// `timadmin_client_options_set_<name>` in the header: a setting added to core without one
+/// fails here. `async_usersig_provider` is the one exception: a C callback is synchronous, so C
+/// sets `usersig_provider` (the settings vectors mark the async case as needing it).
+#[test]
+fn every_core_setting_has_a_c_setter() {
+    const NOT_IN_C: &[&str] = &["async_usersig_provider"];
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let header = std::fs::read_to_string(crate_dir.join("include/timadmin.h")).expect("read the header");
+    let mut checked = 0;
+    for setting in timadmin::settings::SETTINGS {
+        if NOT_IN_C.contains(&setting.name) {
+            continue;
+        }
+        let setter = format!("timadmin_client_options_set_{}(", setting.name);
+        assert!(header.contains(&setter), "core's setting {} has no C setter {setter}...) in include/timadmin.h", setting.name);
+        checked += 1;
+    }
+    assert!(header.contains("timadmin_client_options_set_rate_limit_off("));
+    assert!(checked >= 17, "only {checked} settings checked");
+    // Every setter the header declares is a setting of core's table (or the off switch).
+    for (at, _) in header.match_indices("timadmin_client_options_set_") {
+        let name: String = header[at + "timadmin_client_options_set_".len()..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let known = name.is_empty() || name == "rate_limit_off" || timadmin::settings::SETTINGS.iter().any(|s| s.name == name);
+        assert!(known, "timadmin_client_options_set_{name} sets nothing core's table declares");
+    }
+}
