@@ -30,17 +30,22 @@ int main(int argc, char **argv) {
         return 2;
     }
     double seconds = atof(argv[2]);
-    timadmin_client_options cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.sdkappid = 1400000000;
-    cfg.secret_key = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
-    cfg.base_url = argv[1];
-    cfg.disable_rate_limit = true;
-    cfg.has_max_retries = true;
-    cfg.max_retries = 0;
-    timadmin_client *client = NULL;
+    timadmin_client_options *options = timadmin_client_options_new();
     timadmin_error *err = NULL;
-    if (timadmin_client_new(&cfg, &client, &err) != TIMADMIN_STATUS_OK) {
+    if (timadmin_client_options_set_sdkappid(options, 1400000000, &err) != TIMADMIN_STATUS_OK ||
+        timadmin_client_options_set_secret_key(options, "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e", &err) != TIMADMIN_STATUS_OK ||
+        timadmin_client_options_set_base_url(options, argv[1], &err) != TIMADMIN_STATUS_OK ||
+        timadmin_client_options_set_rate_limit_off(options, &err) != TIMADMIN_STATUS_OK ||
+        timadmin_client_options_set_max_retries(options, 0, &err) != TIMADMIN_STATUS_OK) {
+        fprintf(stderr, "options: %s\n", timadmin_error_message(err));
+        timadmin_error_free(err);
+        timadmin_client_options_free(options);
+        return 1;
+    }
+    timadmin_client *client = NULL;
+    timadmin_status built = timadmin_client_new(options, &client, &err);
+    timadmin_client_options_free(options);
+    if (built != TIMADMIN_STATUS_OK) {
         fprintf(stderr, "client: %s\n", timadmin_error_message(err));
         return 1;
     }

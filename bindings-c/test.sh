@@ -6,7 +6,8 @@
 # 3. runs the crate's Rust tests, which include the check that include/timadmin.h is what
 #    cbindgen generates from the sources (skipped when `make test` already ran them);
 # 4. installs the library into a temporary PREFIX (`make install`);
-# 5. compiles bindings-c/tests/*.c, examples/c and examples/cpp with -Wall -Wextra -Werror
+# 5. checks the installed ABI (tests/abi_check.py) and package version, then compiles
+#    bindings-c/tests/*.c (test_settings.c runs tests/vectors/settings.json), examples/c and examples/cpp with -Wall -Wextra -Werror
 #    -pedantic against the INSTALLED header and static library (flags from pkg-config);
 # 6. starts `timadmin-emulator` on a free loopback port with a fixture (demo groups plus large
 #    groups for paging) and a password-protected `redis-server` without persistence (the shared
@@ -70,6 +71,32 @@ STATIC_CFLAGS="$(pkg-config --cflags timadmin-static)"
 STATIC_LIBS="$(pkg-config --libs timadmin-static)"
 WARN="-Wall -Wextra -Werror -pedantic"
 
+echo "== ABI that can grow: struct layouts (sizeof), opaque objects, exported symbols (nm -D)"
+if python3 "$HERE/tests/abi_check.py" "$PREFIX" gcc; then pass abi-layout; else fail abi-layout; fi
+
+echo "== the installed pkg-config and CMake files carry the workspace version (0.x: same 0.MINOR)"
+WS_VERSION="$(sed -n '/^\[workspace\.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' "$ROOT/Cargo.toml" | head -n 1)"
+version_compatible() { # version_compatible WANTED -> TRUE/FALSE from the installed ConfigVersion file
+    cmake -DPACKAGE_FIND_VERSION="$1" -DFILE="$PREFIX/lib/cmake/timadmin/timadminConfigVersion.cmake" \
+        -P "$HERE/tests/config_version.cmake" 2>&1
+}
+IFS=. read -r WS_MAJOR WS_MINOR _ <<<"$WS_VERSION"
+if [ "$(pkg-config --modversion timadmin)" = "$WS_VERSION" ] \
+    && [ "$(pkg-config --modversion timadmin-static)" = "$WS_VERSION" ] \
+    && [ "$(version_compatible "$WS_MAJOR.$WS_MINOR")" = TRUE ] \
+    && [ "$(version_compatible "$WS_VERSION")" = TRUE ] \
+    && [ "$(version_compatible "$WS_MAJOR.$((WS_MINOR + 1))")" = FALSE ] \
+    && [ "$(version_compatible "$((WS_MAJOR + 1)).0")" = FALSE ] \
+    && { [ "$WS_MAJOR" != 0 ] || [ "$WS_MINOR" = 0 ] || [ "$(version_compatible "0.$((WS_MINOR - 1))")" = FALSE ]; }; then
+    echo "libtimadmin $WS_VERSION: pkg-config and find_package(timadmin $WS_MAJOR.$WS_MINOR) agree"
+    pass package-version
+else
+    echo "workspace $WS_VERSION; pkg-config says $(pkg-config --modversion timadmin);" \
+        "find_package $WS_MAJOR.$WS_MINOR: $(version_compatible "$WS_MAJOR.$WS_MINOR")," \
+        "$WS_MAJOR.$((WS_MINOR + 1)): $(version_compatible "$WS_MAJOR.$((WS_MINOR + 1))")"
+    fail package-version
+fi
+
 echo "== compiling against $PREFIX"
 mkdir -p "$WORK/bin"
 PROGRAMS=()
@@ -86,6 +113,10 @@ compile() { # compile NAME COMPILER STD SOURCE...
 # The shared cross-language vectors, as a C header for test_vectors.c.
 mkdir -p "$WORK/include"
 python3 "$HERE/tests/gen_vectors_h.py" "$ROOT/tests/vectors/usersig.json" "$WORK/include/usersig_vectors.h"
+# The settings parity vectors for test_settings.c; fails when a case sets a setting C cannot set.
+if ! python3 "$HERE/tests/gen_settings_h.py" "$ROOT/tests/vectors/settings.json" "$WORK/include/settings_vectors.h"; then
+    fail settings-vectors-header
+fi
 for src in "$HERE"/tests/*.c; do
     compile "$(basename "$src" .c)" gcc -std=c11 "$src"
 done

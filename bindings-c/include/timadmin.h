@@ -59,10 +59,10 @@ typedef enum timadmin_status {
      */
     TIMADMIN_STATUS_NULL_PARAMETER = 2,
     /**
-     * The service answered with a non-zero ErrorCode: see `timadmin_error_service_code`,
-     * `timadmin_error_service_info` and `timadmin_error_service_kind`.
+     * The service answered with a non-zero ErrorCode (core: `Error::Api`): see
+     * `timadmin_error_api_code`, `timadmin_error_api_info` and `timadmin_error_api_kind`.
      */
-    TIMADMIN_STATUS_SERVICE_ERROR = 3,
+    TIMADMIN_STATUS_API = 3,
     /**
      * The request never got a complete HTTP answer (connection refused, reset, DNS, TLS...).
      */
@@ -119,7 +119,8 @@ typedef enum timadmin_status {
 } timadmin_status;
 
 /**
- * A member's role in its group (`Role`).
+ * A member's role in its group (core: `Option<Role>`: `Owner`, `Admin`, `Member`, or
+ * `Other` with the service's spelling in `timadmin_group_member.role_other`).
  */
 typedef enum timadmin_role {
     /**
@@ -139,7 +140,8 @@ typedef enum timadmin_role {
      */
     TIMADMIN_ROLE_MEMBER = 3,
     /**
-     * A role this version does not know; the raw string is in `role`.
+     * A role this version does not know (core: `Role::Other`); its REST spelling is in
+     * `role_other`.
      */
     TIMADMIN_ROLE_OTHER = 4,
 } timadmin_role;
@@ -182,15 +184,11 @@ typedef enum timadmin_apply_join_option {
 } timadmin_apply_join_option;
 
 /**
- * What calls do while the Redis behind a shared rate limit (`timadmin_client_options.rate_limit_redis_url`)
- * cannot be reached. Used as an `int` in `timadmin_client_options` so that a zeroed struct means "the
- * default".
+ * What calls do while the Redis behind a shared rate limit
+ * (`timadmin_client_options_set_rate_limit_redis_url`) cannot be reached; the values
+ * `timadmin_client_options_set_redis_fallback` takes. Unset: `LOCAL_SHARE`.
  */
 typedef enum timadmin_redis_fallback {
-    /**
-     * The default: `LOCAL_SHARE`.
-     */
-    TIMADMIN_REDIS_FALLBACK_UNSET = 0,
     /**
      * Each process keeps each endpoint under `rate_limit / fleet_size` on its own.
      */
@@ -215,8 +213,27 @@ typedef enum timadmin_redis_fallback {
 typedef struct timadmin_client timadmin_client;
 
 /**
- * Detail of one failure: its status, a human-readable message, and for service errors the
- * service's ErrorCode and ErrorInfo. Never contains the secret key or a UserSig.
+ * How to build a client (core: `ClientOptions`): an opaque object made by
+ * `timadmin_client_options_new`, filled with one `timadmin_client_options_set_*` call per
+ * setting, passed to `timadmin_client_new` (which may be called any number of times with it)
+ * and freed with `timadmin_client_options_free`.
+ *
+ * Set `sdkappid`, exactly one of `secret_key`, `usersig` or `usersig_provider`, and any
+ * optional setting; setting one again replaces the earlier value. Unset settings take the
+ * core's defaults: identifier `administrator`, region China, 10 s timeout, 3 retries, 200
+ * calls/s per endpoint, 24 h UserSig lifetime, 4 MiB response bodies, 64 calls in flight,
+ * clear-text HTTP only to loopback, no shared rate limit (fleet size 1 and the `LOCAL_SHARE`
+ * fallback when one is set). Setters copy their strings; they check only the C types (NULL,
+ * UTF-8, numbers a setting's type cannot hold): the values themselves are checked by
+ * `timadmin_client_new`, whose error names the setting at fault.
+ *
+ * Not thread-safe while being set; `timadmin_client_new` only reads it.
+ */
+typedef struct timadmin_client_options timadmin_client_options;
+
+/**
+ * Detail of one failure: its status, a human-readable message, and for service (API) errors
+ * the service's ErrorCode and ErrorInfo. Never contains the secret key or a UserSig.
  *
  * Returned through the `error_out` parameter of a failing function; the caller owns it and
  * frees it with `timadmin_error_free`. The strings it hands out live as long as it does.
@@ -243,148 +260,6 @@ typedef struct timadmin_string timadmin_string;
  * `timadmin_usersig_provider_callback`). Owned by the library; valid only during the callback.
  */
 typedef struct timadmin_usersig_sink timadmin_usersig_sink;
-
-/**
- * Supplies a fresh UserSig when the client needs one (for apps that must not hold the secret
- * key): call `timadmin_usersig_sink_set(sink, usersig)` and return true, or return false on
- * failure. It is called again when the service says the UserSig in use expired or is invalid.
- *
- * Called from the library's worker threads, possibly concurrently: the callback and its
- * `userdata` must be thread-safe, must not call back into the same client, and must stay valid
- * until the client is freed. It must not throw or longjmp.
- */
-typedef bool (*timadmin_usersig_provider_callback)(void *userdata,
-                                                   struct timadmin_usersig_sink *sink);
-
-/**
- * How to build a client (core: `ClientOptions`). Zero it
- * (`timadmin_client_options options = {0};`), then set `sdkappid`, exactly one of
- * `secret_key`, `usersig` or `usersig_provider`, and any optional field. Unset optional
- * fields take the core's defaults: identifier `administrator`, region China, 10 s timeout,
- * 3 retries, 200 calls/s per endpoint, 24 h UserSig lifetime, 4 MiB response bodies, 64
- * calls in flight, clear-text HTTP only to loopback, no shared rate limit (fleet size 1 and the
- * `LOCAL_SHARE` fallback when one is set). Fields added in later versions are appended at the
- * end, so a zeroed struct keeps meaning "defaults".
- *
- * Read only during `timadmin_client_new`; the caller keeps ownership of every string (the
- * client copies what it needs).
- */
-typedef struct timadmin_client_options {
-    /**
-     * The app's SDKAppID (required, non-zero).
-     */
-    uint64_t sdkappid;
-    /**
-     * The console secret key: the client signs and renews its own admin UserSig. NULL = unset.
-     */
-    const char *secret_key;
-    /**
-     * A pre-signed admin UserSig, used as is. NULL = unset.
-     */
-    const char *usersig;
-    /**
-     * A callback that supplies UserSigs on demand. NULL = unset.
-     */
-    timadmin_usersig_provider_callback usersig_provider;
-    /**
-     * Passed as is to `usersig_provider`.
-     */
-    void *usersig_provider_userdata;
-    /**
-     * The app admin account calls are made as. NULL = `administrator`.
-     */
-    const char *identifier;
-    /**
-     * A documented region (`china`, `singapore`, `seoul`, `frankfurt`, `mumbai`,
-     * `silicon-valley`, `jakarta`, `tokyo`, or aliases such as `sgp`). NULL = China.
-     * Not together with `base_url`.
-     */
-    const char *region;
-    /**
-     * An explicit base URL (emulator, proxy), e.g. `http://127.0.0.1:8080`. NULL = use the
-     * region. Not together with `region`.
-     */
-    const char *base_url;
-    /**
-     * Whether `timeout_ms` is set.
-     */
-    bool has_timeout_ms;
-    /**
-     * Limit for one HTTP attempt, in milliseconds (must be > 0).
-     */
-    uint64_t timeout_ms;
-    /**
-     * Whether `max_retries` is set.
-     */
-    bool has_max_retries;
-    /**
-     * Retries after a failed attempt (0 disables retrying).
-     */
-    uint32_t max_retries;
-    /**
-     * True disables the client-side rate limiter.
-     */
-    bool disable_rate_limit;
-    /**
-     * Whether `rate_limit` is set.
-     */
-    bool has_rate_limit;
-    /**
-     * Client-side calls per second per endpoint (must be > 0).
-     */
-    double rate_limit;
-    /**
-     * Whether `usersig_lifetime_secs` is set.
-     */
-    bool has_usersig_lifetime_secs;
-    /**
-     * Lifetime of self-signed admin UserSigs in seconds (at least 60).
-     */
-    uint64_t usersig_lifetime_secs;
-    /**
-     * Whether `max_response_bytes` is set.
-     */
-    bool has_max_response_bytes;
-    /**
-     * Largest response body read, in bytes (1024..=1073741824; default 4 MiB). A larger
-     * answer fails with `TIMADMIN_STATUS_BODY_TOO_LARGE`.
-     */
-    uint64_t max_response_bytes;
-    /**
-     * True allows a plain `http://` `base_url` to a host other than loopback (127.0.0.0/8,
-     * ::1, localhost). Off by default: every request carries the UserSig in its URL, readable
-     * by anyone on a clear-text path.
-     */
-    bool allow_insecure_http;
-    /**
-     * Whether `max_in_flight` is set.
-     */
-    bool has_max_in_flight;
-    /**
-     * HTTP attempts in flight at once for this client, across all threads (1..=10000;
-     * default 64); more calls wait for a slot.
-     */
-    uint32_t max_in_flight;
-    /**
-     * Share the rate limit (`rate_limit`, the whole fleet's budget) with every process of the
-     * app using this Redis: `redis://[:password@]host:port/db`. Never shown in errors or logs.
-     * NULL = this process only. (Added after `max_in_flight`, at the end of the struct.)
-     */
-    const char *rate_limit_redis_url;
-    /**
-     * Whether `fleet_size` is set.
-     */
-    bool has_fleet_size;
-    /**
-     * How many processes share the budget (at least 1): while Redis is unreachable each keeps
-     * to `rate_limit / fleet_size` per endpoint (with the `LOCAL_SHARE` fallback).
-     */
-    uint32_t fleet_size;
-    /**
-     * A `timadmin_redis_fallback` value: what calls do while Redis is unreachable. 0 = unset.
-     */
-    int redis_fallback;
-} timadmin_client_options;
 
 /**
  * The fields of a `get_group_member_info` call. All optional fields are unset when the struct
@@ -474,14 +349,14 @@ typedef struct timadmin_group_member {
      */
     const char *member_account;
     /**
-     * `Role` as the REST spelling (`"Owner"`, `"Admin"`, `"Member"`, or an unknown value
-     * verbatim, trimmed); NULL when not returned.
+     * `Role` (core: `Role`); `TIMADMIN_ROLE_UNSET` when not returned.
+     * `timadmin_role_as_str` gives the REST spelling of the known roles.
      */
-    const char *role;
+    enum timadmin_role role;
     /**
-     * `Role` as an enumeration; `TIMADMIN_ROLE_UNSET` when not returned.
+     * For `TIMADMIN_ROLE_OTHER`: the role as the service spelled it (trimmed); NULL otherwise.
      */
-    enum timadmin_role role_kind;
+    const char *role_other;
     /**
      * Whether `join_time` was returned.
      */
@@ -617,10 +492,11 @@ typedef struct timadmin_get_group_muted_account_response {
 } timadmin_get_group_muted_account_response;
 
 /**
- * A change to one group custom-data key (`AppDefinedData` item): `value` NULL deletes the key.
+ * A change to one group custom-data key (`AppDefinedData` item; core: `AppDefinedDataUpdate`):
+ * `value` NULL deletes the key.
  * The caller owns the strings.
  */
-typedef struct timadmin_app_data_update {
+typedef struct timadmin_app_defined_data_update {
     /**
      * `Key` (required).
      */
@@ -629,7 +505,7 @@ typedef struct timadmin_app_data_update {
      * The new `Value`; NULL deletes the key.
      */
     const char *value;
-} timadmin_app_data_update;
+} timadmin_app_defined_data_update;
 
 /**
  * The fields of a `modify_group_base_info` call: only the fields that are set are changed;
@@ -680,12 +556,24 @@ typedef struct timadmin_modify_group_base_info_request {
     /**
      * Optional `AppDefinedData`: array of `app_defined_data_len` updates. NULL = unchanged.
      */
-    const struct timadmin_app_data_update *app_defined_data;
+    const struct timadmin_app_defined_data_update *app_defined_data;
     /**
      * Number of entries in `app_defined_data`.
      */
     size_t app_defined_data_len;
 } timadmin_modify_group_base_info_request;
+
+/**
+ * Supplies a fresh UserSig when the client needs one (for apps that must not hold the secret
+ * key): call `timadmin_usersig_sink_set(sink, usersig)` and return true, or return false on
+ * failure. It is called again when the service says the UserSig in use expired or is invalid.
+ *
+ * Called from the library's worker threads, possibly concurrently: the callback and its
+ * `userdata` must be thread-safe, must not call back into the same client, and must stay valid
+ * until every client built with it is freed. It must not throw or longjmp.
+ */
+typedef bool (*timadmin_usersig_provider_callback)(void *userdata,
+                                                   struct timadmin_usersig_sink *sink);
 
 /**
  * What to fetch while paging through a group. Zeroed (or a NULL pointer) = defaults: 100
@@ -814,24 +702,9 @@ extern "C" {
 const char *timadmin_version(void);
 
 /**
- * Hands the UserSig to the library from inside a `timadmin_usersig_provider_callback`. The
- * string is copied; the caller keeps ownership of `usersig`.
- *
- * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`sink` or `usersig` NULL),
- * `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8). On failure a new error is written to
- * `*error_out` when `error_out` is not NULL (the caller frees it).
- *
- * # Safety
- *
- * `sink` is NULL or the sink passed to the running callback; `usersig` is NULL or a
- * NUL-terminated string; `error_out` is NULL or writable.
- */
-enum timadmin_status timadmin_usersig_sink_set(struct timadmin_usersig_sink *sink,
-                                               const char *usersig,
-                                               struct timadmin_error **error_out);
-
-/**
- * Builds a client from `options`. Makes no network call.
+ * Builds a client from `options` (made with `timadmin_client_options_new` and its setters),
+ * checking every setting: the one place settings are refused. Makes no network call.
+ * `options` is only read: it may build more clients and is freed by the caller.
  *
  * On success writes a new client to `*client_out`; the caller owns it and frees it with
  * `timadmin_client_free`. Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`options`, `client_out`),
@@ -841,7 +714,7 @@ enum timadmin_status timadmin_usersig_sink_set(struct timadmin_usersig_sink *sin
  *
  * # Safety
  *
- * `options` is NULL or points to options whose strings are NULL or NUL-terminated;
+ * `options` is NULL or a live options object that no thread changes during the call;
  * `client_out` and `error_out` are NULL or writable.
  */
 enum timadmin_status timadmin_client_new(const struct timadmin_client_options *options,
@@ -849,8 +722,13 @@ enum timadmin_status timadmin_client_new(const struct timadmin_client_options *o
                                          struct timadmin_error **error_out);
 
 /**
- * Builds a client from the environment: `TIM_SDKAPPID`, `TIM_SECRET_KEY` or `TIM_USERSIG`,
- * and optionally `TIM_IDENTIFIER`, `TIM_REGION`, `TIM_BASE_URL`. Makes no network call.
+ * Builds a client from the environment, read by the core (the same code in every host):
+ * `TIM_SDKAPPID`, `TIM_SECRET_KEY` or `TIM_USERSIG`, and optionally `TIM_IDENTIFIER`,
+ * `TIM_REGION` or `TIM_BASE_URL`, `TIM_TIMEOUT`, `TIM_MAX_RETRIES`, `TIM_RATE_LIMIT`,
+ * `TIM_USERSIG_LIFETIME`, `TIM_MAX_RESPONSE_BYTES`, `TIM_ALLOW_INSECURE_HTTP`,
+ * `TIM_MAX_IN_FLIGHT`, `TIM_RATE_LIMIT_REDIS_URL`, `TIM_FLEET_SIZE`, `TIM_REDIS_FALLBACK` (one
+ * per setting of the core's table; the text forms are the core's, e.g. `TIM_TIMEOUT=500ms`,
+ * `TIM_RATE_LIMIT=off`). Makes no network call.
  *
  * On success writes a new client to `*client_out` (free it with `timadmin_client_free`).
  * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`client_out`), `TIMADMIN_STATUS_INVALID_ARGUMENT`
@@ -897,6 +775,25 @@ uint64_t timadmin_client_sdkappid(const struct timadmin_client *client);
 const char *timadmin_client_identifier(const struct timadmin_client *client);
 
 /**
+ * The settings `client` runs with, as the core's effective-settings JSON (the same document
+ * in every timadmin host): one object keyed by the core's setting names, every setting
+ * default-filled, durations in seconds, `rate_limit` `null` when off, secrets (`secret_key`,
+ * `usersig`, the provider) shown as `"***"` and the Redis URL without its password. For bug
+ * reports and checks; it never contains a secret.
+ *
+ * On success writes a new string to `*json_out` (free it with `timadmin_string_free`).
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`client`, `json_out`). On failure a new error is
+ * written to `*error_out` when `error_out` is not NULL, and `*json_out` is left untouched.
+ *
+ * # Safety
+ *
+ * `client` is NULL or a live client; `json_out` and `error_out` are NULL or writable.
+ */
+enum timadmin_status timadmin_client_settings_json(const struct timadmin_client *client,
+                                                   struct timadmin_string **json_out,
+                                                   struct timadmin_error **error_out);
+
+/**
  * Calls `get_group_member_info` once (one page; see `timadmin_client_for_each_member` and
  * `timadmin_client_members` for whole groups). Blocks until done; retries per the client's
  * options.
@@ -904,7 +801,7 @@ const char *timadmin_client_identifier(const struct timadmin_client *client);
  * `request` is only read during the call. On success writes a new response to
  * `*response_out` (free it with `timadmin_get_group_member_info_response_free`). Errors:
  * `TIMADMIN_STATUS_NULL_PARAMETER`, `TIMADMIN_STATUS_INVALID_ARGUMENT` (checked before any
- * network call), `TIMADMIN_STATUS_SERVICE_ERROR` (e.g. ErrorCode 10010: no such group),
+ * network call), `TIMADMIN_STATUS_API` (e.g. ErrorCode 10010: no such group),
  * transport/timeout/HTTP/decode errors. On failure a new error is written to `*error_out`
  * when `error_out` is not NULL, and `*response_out` is left untouched.
  *
@@ -1004,17 +901,17 @@ enum timadmin_status timadmin_error_status(const struct timadmin_error *error);
 const char *timadmin_error_message(const struct timadmin_error *error);
 
 /**
- * The service's ErrorCode for `TIMADMIN_STATUS_SERVICE_ERROR` (e.g. 10010: group not found);
+ * The service's ErrorCode for `TIMADMIN_STATUS_API` (e.g. 10010: group not found);
  * 0 for any other failure or when `error` is NULL.
  *
  * # Safety
  *
  * `error` is NULL or an error not freed yet.
  */
-int64_t timadmin_error_service_code(const struct timadmin_error *error);
+int64_t timadmin_error_api_code(const struct timadmin_error *error);
 
 /**
- * The service's ErrorInfo for `TIMADMIN_STATUS_SERVICE_ERROR`; `""` for any other failure.
+ * The service's ErrorInfo for `TIMADMIN_STATUS_API`; `""` for any other failure.
  *
  * Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
  *
@@ -1022,10 +919,10 @@ int64_t timadmin_error_service_code(const struct timadmin_error *error);
  *
  * `error` is NULL or an error not freed yet.
  */
-const char *timadmin_error_service_info(const struct timadmin_error *error);
+const char *timadmin_error_api_info(const struct timadmin_error *error);
 
 /**
- * The stable snake_case name of the service's ErrorCode for `TIMADMIN_STATUS_SERVICE_ERROR`
+ * The stable snake_case name of the service's ErrorCode for `TIMADMIN_STATUS_API`
  * (e.g. "group_not_found", "rate_limited", "other"; the same names in every timadmin host);
  * `""` for any other failure.
  *
@@ -1035,11 +932,11 @@ const char *timadmin_error_service_info(const struct timadmin_error *error);
  *
  * `error` is NULL or an error not freed yet.
  */
-const char *timadmin_error_service_kind(const struct timadmin_error *error);
+const char *timadmin_error_api_kind(const struct timadmin_error *error);
 
 /**
  * What the service's ErrorCode means in English (e.g. "the group does not exist or was
- * deleted") for `TIMADMIN_STATUS_SERVICE_ERROR`; `""` for any other failure.
+ * deleted") for `TIMADMIN_STATUS_API`; `""` for any other failure.
  *
  * Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
  *
@@ -1047,7 +944,7 @@ const char *timadmin_error_service_kind(const struct timadmin_error *error);
  *
  * `error` is NULL or an error not freed yet.
  */
-const char *timadmin_error_service_description(const struct timadmin_error *error);
+const char *timadmin_error_api_description(const struct timadmin_error *error);
 
 /**
  * The stable snake_case reason of a UserSig failure for `TIMADMIN_STATUS_USERSIG` ("expired",
@@ -1105,6 +1002,336 @@ bool timadmin_error_is_retryable(const struct timadmin_error *error);
  * nothing uses it (or a string it handed out) afterwards.
  */
 void timadmin_error_free(struct timadmin_error *error);
+
+/**
+ * The REST spelling of a known role (core: `Role::as_str`): `"Owner"`, `"Admin"` or
+ * `"Member"` for a `timadmin_role` value; NULL for `TIMADMIN_ROLE_UNSET`,
+ * `TIMADMIN_ROLE_OTHER` (read `role_other`) and values that are not a `timadmin_role`.
+ *
+ * The returned string is static: never free it.
+ */
+const char *timadmin_role_as_str(int role);
+
+/**
+ * Hands the UserSig to the library from inside a `timadmin_usersig_provider_callback`. The
+ * string is copied; the caller keeps ownership of `usersig`.
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`sink` or `usersig` NULL),
+ * `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8). On failure a new error is written to
+ * `*error_out` when `error_out` is not NULL (the caller frees it).
+ *
+ * # Safety
+ *
+ * `sink` is NULL or the sink passed to the running callback; `usersig` is NULL or a
+ * NUL-terminated string; `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_usersig_sink_set(struct timadmin_usersig_sink *sink,
+                                               const char *usersig,
+                                               struct timadmin_error **error_out);
+
+/**
+ * Makes an empty options object (every setting unset). Never NULL; free it with
+ * `timadmin_client_options_free`.
+ */
+struct timadmin_client_options *timadmin_client_options_new(void);
+
+/**
+ * Frees an options object. NULL is a no-op; clients built from it are not affected.
+ *
+ * # Safety
+ *
+ * `options` is NULL or an object from `timadmin_client_options_new` not freed yet; nothing
+ * uses it afterwards.
+ */
+void timadmin_client_options_free(struct timadmin_client_options *options);
+
+/**
+ * Sets `sdkappid` (required): the app's SDKAppID.
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`options`). On failure a new error is written to
+ * `*error_out` when `error_out` is not NULL (the caller frees it).
+ *
+ * # Safety
+ *
+ * `options` is NULL or a live options object not used by another thread during the call;
+ * `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_client_options_set_sdkappid(struct timadmin_client_options *options,
+                                                          uint64_t sdkappid,
+                                                          struct timadmin_error **error_out);
+
+/**
+ * Sets `secret_key`: the console secret key; the client signs and renews its own admin
+ * UserSig. One credential only (`secret_key`, `usersig` or `usersig_provider`). The key is
+ * copied and never appears in an error.
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`options`, `secret_key`),
+ * `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8). On failure a new error is written to
+ * `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `options` is NULL or a live options object not used by another thread during the call;
+ * `secret_key` is NULL or NUL-terminated; `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_client_options_set_secret_key(struct timadmin_client_options *options,
+                                                            const char *secret_key,
+                                                            struct timadmin_error **error_out);
+
+/**
+ * Sets `usersig`: a pre-signed admin UserSig, used as is until the service rejects it. One
+ * credential only. Copied; never appears in an error.
+ *
+ * Errors as for `timadmin_client_options_set_secret_key`.
+ *
+ * # Safety
+ *
+ * `options` is NULL or a live options object not used by another thread during the call;
+ * `usersig` is NULL or NUL-terminated; `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_client_options_set_usersig(struct timadmin_client_options *options,
+                                                         const char *usersig,
+                                                         struct timadmin_error **error_out);
+
+/**
+ * Sets `usersig_provider`: a callback that supplies UserSigs on demand (see
+ * `timadmin_usersig_provider_callback`), passed `userdata` as is. One credential only.
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`options`, `usersig_provider`). On failure a new
+ * error is written to `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `options` is NULL or a live options object not used by another thread during the call;
+ * `usersig_provider` and `userdata` meet `timadmin_usersig_provider_callback`'s contract;
+ * `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_client_options_set_usersig_provider(struct timadmin_client_options *options,
+                                                                  timadmin_usersig_provider_callback usersig_provider,
+                                                                  void *userdata,
+                                                                  struct timadmin_error **error_out);
+
+/**
+ * Sets `identifier`: the app admin account calls are made as (unset: `administrator`).
+ *
+ * Errors as for `timadmin_client_options_set_secret_key`.
+ *
+ * # Safety
+ *
+ * `options` is NULL or a live options object not used by another thread during the call;
+ * `identifier` is NULL or NUL-terminated; `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_client_options_set_identifier(struct timadmin_client_options *options,
+                                                            const char *identifier,
+                                                            struct timadmin_error **error_out);
+
+/**
+ * Sets `region`: a documented region (`china`, `singapore`, `seoul`, `frankfurt`, `mumbai`,
+ * `silicon-valley`, `jakarta`, `tokyo`, or aliases such as `sgp`); unset: China. Not
+ * together with `base_url`.
+ *
+ * Errors as for `timadmin_client_options_set_secret_key`.
+ *
+ * # Safety
+ *
+ * `options` is NULL or a live options object not used by another thread during the call;
+ * `region` is NULL or NUL-terminated; `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_client_options_set_region(struct timadmin_client_options *options,
+                                                        const char *region,
+                                                        struct timadmin_error **error_out);
+
+/**
+ * Sets `base_url`: an explicit base URL (emulator, proxy), e.g. `http://127.0.0.1:8080`,
+ * instead of a region. Not together with `region`.
+ *
+ * Errors as for `timadmin_client_options_set_secret_key`.
+ *
+ * # Safety
+ *
+ * `options` is NULL or a live options object not used by another thread during the call;
+ * `base_url` is NULL or NUL-terminated; `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_client_options_set_base_url(struct timadmin_client_options *options,
+                                                          const char *base_url,
+                                                          struct timadmin_error **error_out);
+
+/**
+ * Sets `timeout`: the limit for one HTTP attempt, in seconds (fractions allowed; must be
+ * above zero; unset: 10).
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`options`), `TIMADMIN_STATUS_INVALID_ARGUMENT`
+ * (negative, NaN, infinite or too large for a duration). On failure a new error is written to
+ * `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `options` is NULL or a live options object not used by another thread during the call;
+ * `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_client_options_set_timeout(struct timadmin_client_options *options,
+                                                         double seconds,
+                                                         struct timadmin_error **error_out);
+
+/**
+ * Sets `max_retries`: retries after a failed attempt (0 disables retrying; unset: 3).
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`options`). On failure a new error is written to
+ * `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `options` is NULL or a live options object not used by another thread during the call;
+ * `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_client_options_set_max_retries(struct timadmin_client_options *options,
+                                                             uint32_t max_retries,
+                                                             struct timadmin_error **error_out);
+
+/**
+ * Sets `rate_limit`: client-side calls per second per endpoint (the whole fleet's with a
+ * Redis URL; unset: 200). Replaces an earlier `timadmin_client_options_set_rate_limit_off`.
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`options`). On failure a new error is written to
+ * `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `options` is NULL or a live options object not used by another thread during the call;
+ * `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_client_options_set_rate_limit(struct timadmin_client_options *options,
+                                                            double rate_limit,
+                                                            struct timadmin_error **error_out);
+
+/**
+ * Sets `rate_limit` to off: no client-side rate limit (the service still enforces its own).
+ * Replaces an earlier `timadmin_client_options_set_rate_limit`.
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`options`). On failure a new error is written to
+ * `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `options` is NULL or a live options object not used by another thread during the call;
+ * `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_client_options_set_rate_limit_off(struct timadmin_client_options *options,
+                                                                struct timadmin_error **error_out);
+
+/**
+ * Sets `usersig_lifetime`: the lifetime of self-signed admin UserSigs, in seconds (at least
+ * 60; unset: 86400; secret-key credentials only).
+ *
+ * Errors as for `timadmin_client_options_set_timeout`.
+ *
+ * # Safety
+ *
+ * `options` is NULL or a live options object not used by another thread during the call;
+ * `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_client_options_set_usersig_lifetime(struct timadmin_client_options *options,
+                                                                  double seconds,
+                                                                  struct timadmin_error **error_out);
+
+/**
+ * Sets `max_response_bytes`: the largest response body read, in bytes (1024..=1073741824;
+ * unset: 4 MiB). A larger answer fails with `TIMADMIN_STATUS_BODY_TOO_LARGE`.
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`options`). On failure a new error is written to
+ * `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `options` is NULL or a live options object not used by another thread during the call;
+ * `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_client_options_set_max_response_bytes(struct timadmin_client_options *options,
+                                                                    uint64_t max_response_bytes,
+                                                                    struct timadmin_error **error_out);
+
+/**
+ * Sets `allow_insecure_http`: true allows a plain `http://` `base_url` to a host other than
+ * loopback (127.0.0.0/8, ::1, localhost). Off by default: every request carries the UserSig
+ * in its URL, readable by anyone on a clear-text path.
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`options`). On failure a new error is written to
+ * `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `options` is NULL or a live options object not used by another thread during the call;
+ * `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_client_options_set_allow_insecure_http(struct timadmin_client_options *options,
+                                                                     bool allow_insecure_http,
+                                                                     struct timadmin_error **error_out);
+
+/**
+ * Sets `max_in_flight`: HTTP attempts in flight at once for a client, across all threads
+ * (1..=10000; unset: 64); more calls wait for a slot.
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`options`). On failure a new error is written to
+ * `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `options` is NULL or a live options object not used by another thread during the call;
+ * `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_client_options_set_max_in_flight(struct timadmin_client_options *options,
+                                                               uint32_t max_in_flight,
+                                                               struct timadmin_error **error_out);
+
+/**
+ * Sets `rate_limit_redis_url`: share the rate limit (`rate_limit`, the whole fleet's budget)
+ * with every process of the app using this Redis: `redis://[:password@]host:port/db`. Copied;
+ * never shown in errors or logs. Unset: this process only.
+ *
+ * Errors as for `timadmin_client_options_set_secret_key`.
+ *
+ * # Safety
+ *
+ * `options` is NULL or a live options object not used by another thread during the call;
+ * `rate_limit_redis_url` is NULL or NUL-terminated; `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_client_options_set_rate_limit_redis_url(struct timadmin_client_options *options,
+                                                                      const char *rate_limit_redis_url,
+                                                                      struct timadmin_error **error_out);
+
+/**
+ * Sets `fleet_size`: how many processes share the budget (at least 1; unset: 1). While Redis
+ * is unreachable each keeps to `rate_limit / fleet_size` per endpoint (with the `LOCAL_SHARE`
+ * fallback).
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`options`). On failure a new error is written to
+ * `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `options` is NULL or a live options object not used by another thread during the call;
+ * `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_client_options_set_fleet_size(struct timadmin_client_options *options,
+                                                            uint32_t fleet_size,
+                                                            struct timadmin_error **error_out);
+
+/**
+ * Sets `redis_fallback`: what calls do while Redis is unreachable, a `timadmin_redis_fallback`
+ * value (unset: `TIMADMIN_REDIS_FALLBACK_LOCAL_SHARE`).
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`options`), `TIMADMIN_STATUS_INVALID_ARGUMENT`
+ * (not a `timadmin_redis_fallback` value). On failure a new error is written to `*error_out`
+ * when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `options` is NULL or a live options object not used by another thread during the call;
+ * `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_client_options_set_redis_fallback(struct timadmin_client_options *options,
+                                                                int redis_fallback,
+                                                                struct timadmin_error **error_out);
 
 /**
  * Pages through every member of `group_id` (Limit/Offset for ordinary groups, the `Next`
@@ -1273,33 +1500,33 @@ size_t timadmin_string_len(const struct timadmin_string *string);
 void timadmin_string_free(struct timadmin_string *string);
 
 /**
- * Signs a UserSig (TLSSigAPIv2) for `identifier` of app `sdkappid` with the console secret
- * `key`, valid for `expire_secs` seconds from now. `userbuf` (may be NULL when `userbuf_len`
+ * Signs a UserSig (TLSSigAPIv2) for `identifier` of app `sdkappid` with the console
+ * `secret_key`, valid for `expire` seconds from now (its `TLS.expire`). `userbuf` (may be NULL when `userbuf_len`
  * is 0) binds `userbuf_len` arbitrary bytes into the token.
  *
  * On success writes a new string to `*usersig_out` (free it with `timadmin_string_free`).
- * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`key`, `identifier`, `usersig_out`, or `userbuf`
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`secret_key`, `identifier`, `usersig_out`, or `userbuf`
  * with a non-zero length), `TIMADMIN_STATUS_INVALID_ARGUMENT` (non-UTF-8 strings),
- * `TIMADMIN_STATUS_USERSIG` (e.g. empty key or identifier, zero sdkappid). On failure a new
- * error is written to `*error_out` when `error_out` is not NULL. The key never appears in an
- * error.
+ * `TIMADMIN_STATUS_USERSIG` (e.g. empty secret key or identifier, zero sdkappid). On failure a new
+ * error is written to `*error_out` when `error_out` is not NULL. The secret key never appears
+ * in an error.
  *
  * # Safety
  *
- * `key` and `identifier` are NULL or NUL-terminated; `userbuf` is NULL or points to
+ * `secret_key` and `identifier` are NULL or NUL-terminated; `userbuf` is NULL or points to
  * `userbuf_len` readable bytes; `usersig_out` and `error_out` are NULL or writable.
  */
 enum timadmin_status timadmin_generate_usersig(uint64_t sdkappid,
-                                               const char *key,
+                                               const char *secret_key,
                                                const char *identifier,
-                                               uint64_t expire_secs,
+                                               uint64_t expire,
                                                const uint8_t *userbuf,
                                                size_t userbuf_len,
                                                struct timadmin_string **usersig_out,
                                                struct timadmin_error **error_out);
 
 /**
- * Verifies `usersig` for `identifier` of app `sdkappid` against the secret `key`: signature,
+ * Verifies `usersig` for `identifier` of app `sdkappid` against the `secret_key`: signature,
  * app, identifier and expiry. When `userbuf` is non-NULL the token must carry exactly those
  * `userbuf_len` bytes; when it is NULL (and `userbuf_len` is 0) its user buffer is not checked
  * (the claims report it).
@@ -1309,15 +1536,15 @@ enum timadmin_status timadmin_generate_usersig(uint64_t sdkappid,
  * `TIMADMIN_STATUS_INVALID_ARGUMENT` (non-UTF-8 strings), `TIMADMIN_STATUS_USERSIG` (the
  * message says exactly what failed: malformed, signature mismatch, expired, identifier or
  * sdkappid mismatch, userbuf mismatch). On failure a new error is written to `*error_out` when
- * `error_out` is not NULL. Neither the key nor the token appears in an error.
+ * `error_out` is not NULL. Neither the secret key nor the token appears in an error.
  *
  * # Safety
  *
- * `key`, `identifier` and `usersig` are NULL or NUL-terminated; `userbuf` is NULL or points
+ * `secret_key`, `identifier` and `usersig` are NULL or NUL-terminated; `userbuf` is NULL or points
  * to `userbuf_len` readable bytes; `claims_out` and `error_out` are NULL or writable.
  */
 enum timadmin_status timadmin_verify_usersig(uint64_t sdkappid,
-                                             const char *key,
+                                             const char *secret_key,
                                              const char *identifier,
                                              const char *usersig,
                                              const uint8_t *userbuf,

@@ -1,249 +1,22 @@
 //! The client: configuration, construction, and the three endpoints.
 
-use std::ffi::{c_char, c_int, c_void, CString};
+use std::ffi::{c_char, CString};
 use std::sync::Arc;
-use std::time::Duration;
 
-use timadmin::{BlockingClient, ClientOptions, Config, RateLimit, RedisFallback, UserSigProvider};
+use timadmin::BlockingClient;
 
 use crate::arena::ViewWithArena;
 use crate::error::{guard, guard_value, timadmin_error, timadmin_status};
-use crate::ffi::{arg, arg_mut, opt_str, out, req_str};
+use crate::ffi::{arg, out};
 use crate::lower;
 use crate::model::{
     timadmin_get_group_member_info_request, timadmin_get_group_member_info_response,
     timadmin_get_group_muted_account_request, timadmin_get_group_muted_account_response,
     timadmin_modify_group_base_info_request,
 };
+use crate::options::timadmin_client_options;
+use crate::usersig::timadmin_string;
 use crate::ownership::{free_box, to_boxed_mut_ptr, try_ref, OutParam};
-
-/// Where a UserSig provider callback puts the UserSig it supplies (see
-/// `timadmin_usersig_provider_callback`). Owned by the library; valid only during the callback.
-#[derive(Debug, Default)]
-pub struct timadmin_usersig_sink {
-    usersig: Option<String>,
-}
-
-/// Supplies a fresh UserSig when the client needs one (for apps that must not hold the secret
-/// key): call `timadmin_usersig_sink_set(sink, usersig)` and return true, or return false on
-/// failure. It is called again when the service says the UserSig in use expired or is invalid.
-///
-/// Called from the library's worker threads, possibly concurrently: the callback and its
-/// `userdata` must be thread-safe, must not call back into the same client, and must stay valid
-/// until the client is freed. It must not throw or longjmp.
-pub type timadmin_usersig_provider_callback =
-    Option<unsafe extern "C" fn(userdata: *mut c_void, sink: *mut timadmin_usersig_sink) -> bool>;
-
-/// Hands the UserSig to the library from inside a `timadmin_usersig_provider_callback`. The
-/// string is copied; the caller keeps ownership of `usersig`.
-///
-/// Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`sink` or `usersig` NULL),
-/// `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8). On failure a new error is written to
-/// `*error_out` when `error_out` is not NULL (the caller frees it).
-///
-/// # Safety
-///
-/// `sink` is NULL or the sink passed to the running callback; `usersig` is NULL or a
-/// NUL-terminated string; `error_out` is NULL or writable.
-#[no_mangle]
-pub unsafe extern "C" fn timadmin_usersig_sink_set(
-    sink: *mut timadmin_usersig_sink,
-    usersig: *const c_char,
-    error_out: *mut *mut timadmin_error,
-) -> timadmin_status {
-    // SAFETY: `error_out` is NULL or writable (this function's contract).
-    let error_out = unsafe { OutParam::new(error_out) };
-    guard(error_out, || {
-        // SAFETY: `sink` and `usersig` are NULL or valid (this function's contract).
-        let (sink, usersig) = unsafe { (arg_mut(sink, "sink")?, req_str(usersig, "usersig")?) };
-        sink.usersig = Some(usersig.to_owned());
-        Ok(())
-    })
-}
-
-/// A provider callback and its userdata, callable from any thread (the caller promised so).
-#[derive(Clone, Copy)]
-struct Provider {
-    callback: unsafe extern "C" fn(*mut c_void, *mut timadmin_usersig_sink) -> bool,
-    userdata: *mut c_void,
-}
-
-// SAFETY: `timadmin_usersig_provider_callback` documents that the callback and its userdata
-// must be thread-safe.
-unsafe impl Send for Provider {}
-// SAFETY: as above.
-unsafe impl Sync for Provider {}
-
-impl Provider {
-    fn call(&self) -> Result<String, String> {
-        let mut sink = timadmin_usersig_sink::default();
-        // SAFETY: the caller supplied a valid, thread-safe callback and userdata that outlive
-        // the client (`timadmin_usersig_provider_callback`); `sink` outlives the call.
-        let ok = unsafe { (self.callback)(self.userdata, &mut sink) };
-        match (ok, sink.usersig) {
-            (true, Some(sig)) => Ok(sig),
-            (true, None) => Err("the UserSig provider callback returned true without calling timadmin_usersig_sink_set".into()),
-            (false, _) => Err("the UserSig provider callback reported failure".into()),
-        }
-    }
-}
-
-/// What calls do while the Redis behind a shared rate limit (`timadmin_client_options.rate_limit_redis_url`)
-/// cannot be reached. Used as an `int` in `timadmin_client_options` so that a zeroed struct means "the
-/// default".
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum timadmin_redis_fallback {
-    /// The default: `LOCAL_SHARE`.
-    Unset = 0,
-    /// Each process keeps each endpoint under `rate_limit / fleet_size` on its own.
-    LocalShare = 1,
-    /// Calls fail with `TIMADMIN_STATUS_RATE_LIMITER_UNAVAILABLE` (nothing is sent) until Redis
-    /// answers again.
-    Fail = 2,
-}
-
-/// How to build a client (core: `ClientOptions`). Zero it
-/// (`timadmin_client_options options = {0};`), then set `sdkappid`, exactly one of
-/// `secret_key`, `usersig` or `usersig_provider`, and any optional field. Unset optional
-/// fields take the core's defaults: identifier `administrator`, region China, 10 s timeout,
-/// 3 retries, 200 calls/s per endpoint, 24 h UserSig lifetime, 4 MiB response bodies, 64
-/// calls in flight, clear-text HTTP only to loopback, no shared rate limit (fleet size 1 and the
-/// `LOCAL_SHARE` fallback when one is set). Fields added in later versions are appended at the
-/// end, so a zeroed struct keeps meaning "defaults".
-///
-/// Read only during `timadmin_client_new`; the caller keeps ownership of every string (the
-/// client copies what it needs).
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub struct timadmin_client_options {
-    /// The app's SDKAppID (required, non-zero).
-    pub sdkappid: u64,
-    /// The console secret key: the client signs and renews its own admin UserSig. NULL = unset.
-    pub secret_key: *const c_char,
-    /// A pre-signed admin UserSig, used as is. NULL = unset.
-    pub usersig: *const c_char,
-    /// A callback that supplies UserSigs on demand. NULL = unset.
-    pub usersig_provider: timadmin_usersig_provider_callback,
-    /// Passed as is to `usersig_provider`.
-    pub usersig_provider_userdata: *mut c_void,
-    /// The app admin account calls are made as. NULL = `administrator`.
-    pub identifier: *const c_char,
-    /// A documented region (`china`, `singapore`, `seoul`, `frankfurt`, `mumbai`,
-    /// `silicon-valley`, `jakarta`, `tokyo`, or aliases such as `sgp`). NULL = China.
-    /// Not together with `base_url`.
-    pub region: *const c_char,
-    /// An explicit base URL (emulator, proxy), e.g. `http://127.0.0.1:8080`. NULL = use the
-    /// region. Not together with `region`.
-    pub base_url: *const c_char,
-    /// Whether `timeout_ms` is set.
-    pub has_timeout_ms: bool,
-    /// Limit for one HTTP attempt, in milliseconds (must be > 0).
-    pub timeout_ms: u64,
-    /// Whether `max_retries` is set.
-    pub has_max_retries: bool,
-    /// Retries after a failed attempt (0 disables retrying).
-    pub max_retries: u32,
-    /// True disables the client-side rate limiter.
-    pub disable_rate_limit: bool,
-    /// Whether `rate_limit` is set.
-    pub has_rate_limit: bool,
-    /// Client-side calls per second per endpoint (must be > 0).
-    pub rate_limit: f64,
-    /// Whether `usersig_lifetime_secs` is set.
-    pub has_usersig_lifetime_secs: bool,
-    /// Lifetime of self-signed admin UserSigs in seconds (at least 60).
-    pub usersig_lifetime_secs: u64,
-    /// Whether `max_response_bytes` is set.
-    pub has_max_response_bytes: bool,
-    /// Largest response body read, in bytes (1024..=1073741824; default 4 MiB). A larger
-    /// answer fails with `TIMADMIN_STATUS_BODY_TOO_LARGE`.
-    pub max_response_bytes: u64,
-    /// True allows a plain `http://` `base_url` to a host other than loopback (127.0.0.0/8,
-    /// ::1, localhost). Off by default: every request carries the UserSig in its URL, readable
-    /// by anyone on a clear-text path.
-    pub allow_insecure_http: bool,
-    /// Whether `max_in_flight` is set.
-    pub has_max_in_flight: bool,
-    /// HTTP attempts in flight at once for this client, across all threads (1..=10000;
-    /// default 64); more calls wait for a slot.
-    pub max_in_flight: u32,
-    /// Share the rate limit (`rate_limit`, the whole fleet's budget) with every process of the
-    /// app using this Redis: `redis://[:password@]host:port/db`. Never shown in errors or logs.
-    /// NULL = this process only. (Added after `max_in_flight`, at the end of the struct.)
-    pub rate_limit_redis_url: *const c_char,
-    /// Whether `fleet_size` is set.
-    pub has_fleet_size: bool,
-    /// How many processes share the budget (at least 1): while Redis is unreachable each keeps
-    /// to `rate_limit / fleet_size` per endpoint (with the `LOCAL_SHARE` fallback).
-    pub fleet_size: u32,
-    /// A `timadmin_redis_fallback` value: what calls do while Redis is unreachable. 0 = unset.
-    pub redis_fallback: c_int,
-}
-
-impl timadmin_client_options {
-    /// The C fields as the core's [`ClientOptions`], which checks them and fills in the
-    /// defaults. Only what is specific to C is decided here: NULL or `has_*` false means unset,
-    /// strings must be UTF-8, and `disable_rate_limit` is the C spelling of `RateLimit::Off`.
-    ///
-    /// # Safety
-    ///
-    /// Every string field is NULL or a live NUL-terminated string for the duration of the
-    /// call; `usersig_provider` and its userdata meet `timadmin_usersig_provider_callback`'s
-    /// contract.
-    unsafe fn read(&self) -> Result<Config, timadmin_error> {
-        // SAFETY: every string field is NULL or live (this function's contract).
-        let owned = |ptr: *const c_char, name: &str| unsafe { opt_str(ptr, name) }.map(|s| s.map(str::to_owned));
-        let usersig_provider = self.usersig_provider.map(|callback| {
-            let provider = Provider {
-                callback,
-                userdata: self.usersig_provider_userdata,
-            };
-            Arc::new(move || provider.call()) as Arc<dyn UserSigProvider>
-        });
-        let rate_limit = match (self.disable_rate_limit, self.has_rate_limit) {
-            (true, true) => {
-                return Err(timadmin_error::invalid("rate_limit", "set rate_limit or disable_rate_limit, not both"))
-            }
-            (true, false) => Some(RateLimit::Off),
-            (false, true) => Some(RateLimit::PerSecond(self.rate_limit)),
-            (false, false) => None,
-        };
-        let options = ClientOptions {
-            sdkappid: Some(self.sdkappid),
-            secret_key: owned(self.secret_key, "secret_key")?,
-            usersig: owned(self.usersig, "usersig")?,
-            usersig_provider,
-            identifier: owned(self.identifier, "identifier")?,
-            region: owned(self.region, "region")?,
-            base_url: owned(self.base_url, "base_url")?,
-            timeout: self.has_timeout_ms.then(|| Duration::from_millis(self.timeout_ms)),
-            max_retries: self.has_max_retries.then_some(self.max_retries),
-            rate_limit,
-            usersig_lifetime: self
-                .has_usersig_lifetime_secs
-                .then(|| Duration::from_secs(self.usersig_lifetime_secs)),
-            max_response_bytes: self.has_max_response_bytes.then_some(self.max_response_bytes),
-            allow_insecure_http: Some(self.allow_insecure_http),
-            max_in_flight: self.has_max_in_flight.then_some(self.max_in_flight),
-            rate_limit_redis_url: owned(self.rate_limit_redis_url, "rate_limit_redis_url")?,
-            fleet_size: self.has_fleet_size.then_some(self.fleet_size),
-            redis_fallback: match self.redis_fallback {
-                0 => None,
-                1 => Some(RedisFallback::LocalShare),
-                2 => Some(RedisFallback::Fail),
-                other => {
-                    return Err(timadmin_error::invalid(
-                        "redis_fallback",
-                        &format!("{other} is not a timadmin_redis_fallback value"),
-                    ))
-                }
-            },
-            ..ClientOptions::default()
-        };
-        Ok(options.build()?)
-    }
-}
 
 /// A configured connection to the service, wrapping the core's blocking client (which owns a
 /// small runtime with two worker threads).
@@ -269,7 +42,9 @@ impl timadmin_client {
     }
 }
 
-/// Builds a client from `options`. Makes no network call.
+/// Builds a client from `options` (made with `timadmin_client_options_new` and its setters),
+/// checking every setting: the one place settings are refused. Makes no network call.
+/// `options` is only read: it may build more clients and is freed by the caller.
 ///
 /// On success writes a new client to `*client_out`; the caller owns it and frees it with
 /// `timadmin_client_free`. Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`options`, `client_out`),
@@ -279,7 +54,7 @@ impl timadmin_client {
 ///
 /// # Safety
 ///
-/// `options` is NULL or points to options whose strings are NULL or NUL-terminated;
+/// `options` is NULL or a live options object that no thread changes during the call;
 /// `client_out` and `error_out` are NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_client_new(
@@ -292,16 +67,20 @@ pub unsafe extern "C" fn timadmin_client_new(
     guard(error_out, || {
         // SAFETY: the pointers are NULL or valid (this function's contract).
         let (options, client_out) = unsafe { (arg(options, "options")?, out(client_out, "client_out")?) };
-        // SAFETY: the strings of `options` are NULL or NUL-terminated (this function's contract).
-        let config = unsafe { options.read() }?;
+        let config = options.inner.clone().build()?;
         let client = timadmin_client::wrap(BlockingClient::new(config)?)?;
         client_out.write(to_boxed_mut_ptr(client));
         Ok(())
     })
 }
 
-/// Builds a client from the environment: `TIM_SDKAPPID`, `TIM_SECRET_KEY` or `TIM_USERSIG`,
-/// and optionally `TIM_IDENTIFIER`, `TIM_REGION`, `TIM_BASE_URL`. Makes no network call.
+/// Builds a client from the environment, read by the core (the same code in every host):
+/// `TIM_SDKAPPID`, `TIM_SECRET_KEY` or `TIM_USERSIG`, and optionally `TIM_IDENTIFIER`,
+/// `TIM_REGION` or `TIM_BASE_URL`, `TIM_TIMEOUT`, `TIM_MAX_RETRIES`, `TIM_RATE_LIMIT`,
+/// `TIM_USERSIG_LIFETIME`, `TIM_MAX_RESPONSE_BYTES`, `TIM_ALLOW_INSECURE_HTTP`,
+/// `TIM_MAX_IN_FLIGHT`, `TIM_RATE_LIMIT_REDIS_URL`, `TIM_FLEET_SIZE`, `TIM_REDIS_FALLBACK` (one
+/// per setting of the core's table; the text forms are the core's, e.g. `TIM_TIMEOUT=500ms`,
+/// `TIM_RATE_LIMIT=off`). Makes no network call.
 ///
 /// On success writes a new client to `*client_out` (free it with `timadmin_client_free`).
 /// Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`client_out`), `TIMADMIN_STATUS_INVALID_ARGUMENT`
@@ -368,6 +147,36 @@ pub unsafe extern "C" fn timadmin_client_identifier(client: *const timadmin_clie
     client.map_or(std::ptr::null(), |c| c.identifier.as_ptr())
 }
 
+/// The settings `client` runs with, as the core's effective-settings JSON (the same document
+/// in every timadmin host): one object keyed by the core's setting names, every setting
+/// default-filled, durations in seconds, `rate_limit` `null` when off, secrets (`secret_key`,
+/// `usersig`, the provider) shown as `"***"` and the Redis URL without its password. For bug
+/// reports and checks; it never contains a secret.
+///
+/// On success writes a new string to `*json_out` (free it with `timadmin_string_free`).
+/// Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`client`, `json_out`). On failure a new error is
+/// written to `*error_out` when `error_out` is not NULL, and `*json_out` is left untouched.
+///
+/// # Safety
+///
+/// `client` is NULL or a live client; `json_out` and `error_out` are NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_client_settings_json(
+    client: *const timadmin_client,
+    json_out: *mut *mut timadmin_string,
+    error_out: *mut *mut timadmin_error,
+) -> timadmin_status {
+    // SAFETY: `error_out` is NULL or writable (this function's contract).
+    let error_out = unsafe { OutParam::new(error_out) };
+    guard(error_out, || {
+        // SAFETY: the pointers are NULL or valid (this function's contract).
+        let (client, json_out) = unsafe { (arg(client, "client")?, out(json_out, "json_out")?) };
+        let json = timadmin_string::new(client.inner.settings_json(), "settings JSON")?;
+        json_out.write(to_boxed_mut_ptr(json));
+        Ok(())
+    })
+}
+
 /// Calls `get_group_member_info` once (one page; see `timadmin_client_for_each_member` and
 /// `timadmin_client_members` for whole groups). Blocks until done; retries per the client's
 /// options.
@@ -375,7 +184,7 @@ pub unsafe extern "C" fn timadmin_client_identifier(client: *const timadmin_clie
 /// `request` is only read during the call. On success writes a new response to
 /// `*response_out` (free it with `timadmin_get_group_member_info_response_free`). Errors:
 /// `TIMADMIN_STATUS_NULL_PARAMETER`, `TIMADMIN_STATUS_INVALID_ARGUMENT` (checked before any
-/// network call), `TIMADMIN_STATUS_SERVICE_ERROR` (e.g. ErrorCode 10010: no such group),
+/// network call), `TIMADMIN_STATUS_API` (e.g. ErrorCode 10010: no such group),
 /// transport/timeout/HTTP/decode errors. On failure a new error is written to `*error_out`
 /// when `error_out` is not NULL, and `*response_out` is left untouched.
 ///

@@ -19,9 +19,9 @@ pub enum timadmin_status {
     InvalidArgument = 1,
     /// A pointer argument that must not be NULL was NULL. `timadmin_error_field` names it.
     NullParameter = 2,
-    /// The service answered with a non-zero ErrorCode: see `timadmin_error_service_code`,
-    /// `timadmin_error_service_info` and `timadmin_error_service_kind`.
-    ServiceError = 3,
+    /// The service answered with a non-zero ErrorCode (core: `Error::Api`): see
+    /// `timadmin_error_api_code`, `timadmin_error_api_info` and `timadmin_error_api_kind`.
+    Api = 3,
     /// The request never got a complete HTTP answer (connection refused, reset, DNS, TLS...).
     Transport = 4,
     /// No answer within the configured timeout.
@@ -81,8 +81,8 @@ pub extern "C" fn timadmin_status_description(status: c_int) -> *const c_char {
     text.as_ptr()
 }
 
-/// Detail of one failure: its status, a human-readable message, and for service errors the
-/// service's ErrorCode and ErrorInfo. Never contains the secret key or a UserSig.
+/// Detail of one failure: its status, a human-readable message, and for service (API) errors
+/// the service's ErrorCode and ErrorInfo. Never contains the secret key or a UserSig.
 ///
 /// Returned through the `error_out` parameter of a failing function; the caller owns it and
 /// frees it with `timadmin_error_free`. The strings it hands out live as long as it does.
@@ -91,10 +91,10 @@ pub extern "C" fn timadmin_status_description(status: c_int) -> *const c_char {
 pub struct timadmin_error {
     pub(crate) status: timadmin_status,
     message: CString,
-    service_code: i64,
-    service_info: CString,
-    service_kind: CString,
-    service_description: CString,
+    api_code: i64,
+    api_info: CString,
+    api_kind: CString,
+    api_description: CString,
     usersig_reason: CString,
     field: CString,
     http_status: u16,
@@ -111,10 +111,10 @@ impl timadmin_error {
         timadmin_error {
             status,
             message: lossy_cstring(message),
-            service_code: 0,
-            service_info: CString::default(),
-            service_kind: CString::default(),
-            service_description: CString::default(),
+            api_code: 0,
+            api_info: CString::default(),
+            api_kind: CString::default(),
+            api_description: CString::default(),
             usersig_reason: CString::default(),
             field: CString::default(),
             http_status: 0,
@@ -166,7 +166,7 @@ impl From<timadmin::Error> for timadmin_error {
     fn from(e: timadmin::Error) -> Self {
         use timadmin::Error as E;
         let status = match &e {
-            E::Api { .. } => timadmin_status::ServiceError,
+            E::Api { .. } => timadmin_status::Api,
             E::Transport(_) => timadmin_status::Transport,
             E::Timeout(_) => timadmin_status::Timeout,
             E::HttpStatus { .. } => timadmin_status::HttpStatus,
@@ -184,10 +184,10 @@ impl From<timadmin::Error> for timadmin_error {
         out.retryable = e.is_retryable();
         match &e {
             E::Api { code, info, kind } => {
-                out.service_code = *code;
-                out.service_info = lossy_cstring(info);
-                out.service_kind = lossy_cstring(kind.id());
-                out.service_description = lossy_cstring(kind.description());
+                out.api_code = *code;
+                out.api_info = lossy_cstring(info);
+                out.api_kind = lossy_cstring(kind.id());
+                out.api_description = lossy_cstring(kind.description());
             }
             E::UserSig(reason) => out.usersig_reason = lossy_cstring(reason.reason()),
             E::HttpStatus { status, .. } => out.http_status = *status,
@@ -256,19 +256,19 @@ pub unsafe extern "C" fn timadmin_error_message(error: *const timadmin_error) ->
     unsafe { try_ref(error) }.map_or(std::ptr::null(), |e| e.message.as_ptr())
 }
 
-/// The service's ErrorCode for `TIMADMIN_STATUS_SERVICE_ERROR` (e.g. 10010: group not found);
+/// The service's ErrorCode for `TIMADMIN_STATUS_API` (e.g. 10010: group not found);
 /// 0 for any other failure or when `error` is NULL.
 ///
 /// # Safety
 ///
 /// `error` is NULL or an error not freed yet.
 #[no_mangle]
-pub unsafe extern "C" fn timadmin_error_service_code(error: *const timadmin_error) -> i64 {
+pub unsafe extern "C" fn timadmin_error_api_code(error: *const timadmin_error) -> i64 {
     // SAFETY: `error` is NULL or live (this function's contract).
-    unsafe { try_ref(error) }.map_or(0, |e| e.service_code)
+    unsafe { try_ref(error) }.map_or(0, |e| e.api_code)
 }
 
-/// The service's ErrorInfo for `TIMADMIN_STATUS_SERVICE_ERROR`; `""` for any other failure.
+/// The service's ErrorInfo for `TIMADMIN_STATUS_API`; `""` for any other failure.
 ///
 /// Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
 ///
@@ -276,12 +276,12 @@ pub unsafe extern "C" fn timadmin_error_service_code(error: *const timadmin_erro
 ///
 /// `error` is NULL or an error not freed yet.
 #[no_mangle]
-pub unsafe extern "C" fn timadmin_error_service_info(error: *const timadmin_error) -> *const c_char {
+pub unsafe extern "C" fn timadmin_error_api_info(error: *const timadmin_error) -> *const c_char {
     // SAFETY: `error` is NULL or live (this function's contract).
-    unsafe { try_ref(error) }.map_or(std::ptr::null(), |e| e.service_info.as_ptr())
+    unsafe { try_ref(error) }.map_or(std::ptr::null(), |e| e.api_info.as_ptr())
 }
 
-/// The stable snake_case name of the service's ErrorCode for `TIMADMIN_STATUS_SERVICE_ERROR`
+/// The stable snake_case name of the service's ErrorCode for `TIMADMIN_STATUS_API`
 /// (e.g. "group_not_found", "rate_limited", "other"; the same names in every timadmin host);
 /// `""` for any other failure.
 ///
@@ -291,13 +291,13 @@ pub unsafe extern "C" fn timadmin_error_service_info(error: *const timadmin_erro
 ///
 /// `error` is NULL or an error not freed yet.
 #[no_mangle]
-pub unsafe extern "C" fn timadmin_error_service_kind(error: *const timadmin_error) -> *const c_char {
+pub unsafe extern "C" fn timadmin_error_api_kind(error: *const timadmin_error) -> *const c_char {
     // SAFETY: `error` is NULL or live (this function's contract).
-    unsafe { try_ref(error) }.map_or(std::ptr::null(), |e| e.service_kind.as_ptr())
+    unsafe { try_ref(error) }.map_or(std::ptr::null(), |e| e.api_kind.as_ptr())
 }
 
 /// What the service's ErrorCode means in English (e.g. "the group does not exist or was
-/// deleted") for `TIMADMIN_STATUS_SERVICE_ERROR`; `""` for any other failure.
+/// deleted") for `TIMADMIN_STATUS_API`; `""` for any other failure.
 ///
 /// Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
 ///
@@ -305,9 +305,9 @@ pub unsafe extern "C" fn timadmin_error_service_kind(error: *const timadmin_erro
 ///
 /// `error` is NULL or an error not freed yet.
 #[no_mangle]
-pub unsafe extern "C" fn timadmin_error_service_description(error: *const timadmin_error) -> *const c_char {
+pub unsafe extern "C" fn timadmin_error_api_description(error: *const timadmin_error) -> *const c_char {
     // SAFETY: `error` is NULL or live (this function's contract).
-    unsafe { try_ref(error) }.map_or(std::ptr::null(), |e| e.service_description.as_ptr())
+    unsafe { try_ref(error) }.map_or(std::ptr::null(), |e| e.api_description.as_ptr())
 }
 
 /// The stable snake_case reason of a UserSig failure for `TIMADMIN_STATUS_USERSIG` ("expired",
@@ -402,9 +402,9 @@ mod tests {
     #[test]
     fn core_errors_map_to_statuses() {
         let e = timadmin_error::from(timadmin::Error::api(10010, "gone"));
-        assert_eq!(e.status, timadmin_status::ServiceError);
-        assert_eq!(e.service_code, 10010);
-        assert_eq!(e.service_info.to_str().unwrap(), "gone");
+        assert_eq!(e.status, timadmin_status::Api);
+        assert_eq!(e.api_code, 10010);
+        assert_eq!(e.api_info.to_str().unwrap(), "gone");
         let e = timadmin_error::from(timadmin::Error::invalid("Limit", "too big"));
         assert_eq!(e.status, timadmin_status::InvalidArgument);
         assert_eq!(e.field.to_str().unwrap(), "Limit");

@@ -40,6 +40,7 @@ mod error;
 mod ffi;
 mod lower;
 mod model;
+mod options;
 mod ownership;
 mod paging;
 #[cfg(test)]
@@ -49,6 +50,7 @@ mod usersig;
 pub use client::*;
 pub use error::*;
 pub use model::*;
+pub use options::*;
 pub use paging::*;
 pub use usersig::*;
 

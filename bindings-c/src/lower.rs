@@ -17,17 +17,12 @@ pub(crate) fn member(
     arena: &mut Arena,
     m: &GroupMember,
 ) -> Result<timadmin_group_member, timadmin_error> {
-    let (role_kind, role) = match &m.role {
+    let (role, role_other) = match &m.role {
         None => (timadmin_role::Unset, ptr::null()),
-        Some(r) => {
-            let kind = match r {
-                Role::Owner => timadmin_role::Owner,
-                Role::Admin => timadmin_role::Admin,
-                Role::Member => timadmin_role::Member,
-                Role::Other(_) => timadmin_role::Other,
-            };
-            (kind, arena.string(r.as_str(), "Role")?)
-        }
+        Some(Role::Owner) => (timadmin_role::Owner, ptr::null()),
+        Some(Role::Admin) => (timadmin_role::Admin, ptr::null()),
+        Some(Role::Member) => (timadmin_role::Member, ptr::null()),
+        Some(Role::Other(other)) => (timadmin_role::Other, arena.string(other, "Role")?),
     };
     let (has_data, data, data_len) = match &m.app_member_defined_data {
         None => (false, ptr::null(), 0),
@@ -48,7 +43,7 @@ pub(crate) fn member(
     Ok(timadmin_group_member {
         member_account: arena.string(&m.member_account, "Member_Account")?,
         role,
-        role_kind,
+        role_other,
         has_join_time: m.join_time.is_some(),
         join_time: m.join_time.unwrap_or(0),
         has_msg_seq: m.msg_seq.is_some(),
@@ -145,7 +140,10 @@ mod tests {
         // SAFETY: the pointers are owned by `arena`, which is alive.
         let account = unsafe { std::ffi::CStr::from_ptr(view.member_account) };
         assert_eq!(account.to_str().unwrap(), "bob");
-        assert_eq!(view.role_kind, timadmin_role::Other);
+        assert_eq!(view.role, timadmin_role::Other);
+        // SAFETY: as above.
+        let other = unsafe { std::ffi::CStr::from_ptr(view.role_other) };
+        assert_eq!(other.to_str().unwrap(), "Custom");
         assert!(view.has_app_member_defined_data);
         assert!(view.app_member_defined_data.is_null());
         assert!(!view.has_join_time && view.name_card.is_null());

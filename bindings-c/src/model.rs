@@ -11,7 +11,8 @@ use timadmin::{
 use crate::error::timadmin_error;
 use crate::ffi::{opt_slice, opt_str, opt_str_list, req_str};
 
-/// A member's role in its group (`Role`).
+/// A member's role in its group (core: `Option<Role>`: `Owner`, `Admin`, `Member`, or
+/// `Other` with the service's spelling in `timadmin_group_member.role_other`).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum timadmin_role {
@@ -23,8 +24,25 @@ pub enum timadmin_role {
     Admin = 2,
     /// `Member`.
     Member = 3,
-    /// A role this version does not know; the raw string is in `role`.
+    /// A role this version does not know (core: `Role::Other`); its REST spelling is in
+    /// `role_other`.
     Other = 4,
+}
+
+/// The REST spelling of a known role (core: `Role::as_str`): `"Owner"`, `"Admin"` or
+/// `"Member"` for a `timadmin_role` value; NULL for `TIMADMIN_ROLE_UNSET`,
+/// `TIMADMIN_ROLE_OTHER` (read `role_other`) and values that are not a `timadmin_role`.
+///
+/// The returned string is static: never free it.
+#[no_mangle]
+pub extern "C" fn timadmin_role_as_str(role: c_int) -> *const c_char {
+    let text: &'static std::ffi::CStr = match role {
+        1 => c"Owner",
+        2 => c"Admin",
+        3 => c"Member",
+        _ => return std::ptr::null(),
+    };
+    text.as_ptr()
 }
 
 /// How people may join a group (`ApplyJoinOption`). Used as an `int` in request structs so that
@@ -64,11 +82,11 @@ pub struct timadmin_key_value {
 pub struct timadmin_group_member {
     /// `Member_Account` (never NULL).
     pub member_account: *const c_char,
-    /// `Role` as the REST spelling (`"Owner"`, `"Admin"`, `"Member"`, or an unknown value
-    /// verbatim, trimmed); NULL when not returned.
-    pub role: *const c_char,
-    /// `Role` as an enumeration; `TIMADMIN_ROLE_UNSET` when not returned.
-    pub role_kind: timadmin_role,
+    /// `Role` (core: `Role`); `TIMADMIN_ROLE_UNSET` when not returned.
+    /// `timadmin_role_as_str` gives the REST spelling of the known roles.
+    pub role: timadmin_role,
+    /// For `TIMADMIN_ROLE_OTHER`: the role as the service spelled it (trimmed); NULL otherwise.
+    pub role_other: *const c_char,
     /// Whether `join_time` was returned.
     pub has_join_time: bool,
     /// `JoinTime`: when the member joined (Unix seconds).
@@ -235,11 +253,12 @@ pub struct timadmin_get_group_muted_account_response {
     pub muted_account_list_len: usize,
 }
 
-/// A change to one group custom-data key (`AppDefinedData` item): `value` NULL deletes the key.
+/// A change to one group custom-data key (`AppDefinedData` item; core: `AppDefinedDataUpdate`):
+/// `value` NULL deletes the key.
 /// The caller owns the strings.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
-pub struct timadmin_app_data_update {
+pub struct timadmin_app_defined_data_update {
     /// `Key` (required).
     pub key: *const c_char,
     /// The new `Value`; NULL deletes the key.
@@ -273,7 +292,7 @@ pub struct timadmin_modify_group_base_info_request {
     /// Optional `ShutUpAllMember`: true mutes everyone but owner and admins (`"On"`).
     pub shut_up_all_member: bool,
     /// Optional `AppDefinedData`: array of `app_defined_data_len` updates. NULL = unchanged.
-    pub app_defined_data: *const timadmin_app_data_update,
+    pub app_defined_data: *const timadmin_app_defined_data_update,
     /// Number of entries in `app_defined_data`.
     pub app_defined_data_len: usize,
 }

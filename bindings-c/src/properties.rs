@@ -1,5 +1,5 @@
 //! Property tests of the C ABI's inputs: arbitrary strings (invalid UTF-8, control characters,
-//! any length), arbitrary numbers and flags in `timadmin_client_options` and the request structs, and
+//! any length), arbitrary numbers and flags through the `timadmin_client_options_set_*` setters and in the request structs, and
 //! NULL where a pointer may or may not be NULL. Every call returns a typed status with an error
 //! object, never `TIMADMIN_STATUS_PANIC` or `TIMADMIN_STATUS_UNKNOWN`, and never reaches the
 //! network with a request the core refuses (the client points at a closed loopback port).
@@ -45,90 +45,92 @@ fn typed_failure(status: timadmin_status, err: *mut timadmin_error) -> Result<ti
 /// A client for a closed loopback port, no retries: a request the core accepts fails fast
 /// with a transport error.
 fn dead_end_client() -> *mut timadmin_client {
-    let base_url = c"http://127.0.0.1:9";
-    let key = c"k";
-    let cfg = timadmin_client_options {
-        sdkappid: 1400000000,
-        secret_key: key.as_ptr(),
-        usersig: ptr::null(),
-        usersig_provider: None,
-        usersig_provider_userdata: ptr::null_mut(),
-        identifier: ptr::null(),
-        region: ptr::null(),
-        base_url: base_url.as_ptr(),
-        has_timeout_ms: true,
-        timeout_ms: 2000,
-        has_max_retries: true,
-        max_retries: 0,
-        disable_rate_limit: true,
-        has_rate_limit: false,
-        rate_limit: 0.0,
-        has_usersig_lifetime_secs: false,
-        usersig_lifetime_secs: 0,
-        has_max_response_bytes: false,
-        max_response_bytes: 0,
-        allow_insecure_http: false,
-        has_max_in_flight: false,
-        max_in_flight: 0,
-        rate_limit_redis_url: ptr::null(),
-        has_fleet_size: false,
-        fleet_size: 0,
-        redis_fallback: 0,
-    };
+    let options = timadmin_client_options_new();
     let mut client = ptr::null_mut();
-    // SAFETY: valid config and out-pointer.
-    let status = unsafe { timadmin_client_new(&cfg, &mut client, ptr::null_mut()) };
-    assert_eq!(status, timadmin_status::Ok);
+    // SAFETY: a live options object, static strings and a live out-pointer; the options are
+    // freed once, below.
+    unsafe {
+        let e = ptr::null_mut();
+        assert_eq!(timadmin_client_options_set_sdkappid(options, 1400000000, e), timadmin_status::Ok);
+        assert_eq!(timadmin_client_options_set_secret_key(options, c"k".as_ptr(), e), timadmin_status::Ok);
+        assert_eq!(timadmin_client_options_set_base_url(options, c"http://127.0.0.1:9".as_ptr(), e), timadmin_status::Ok);
+        assert_eq!(timadmin_client_options_set_timeout(options, 2.0, e), timadmin_status::Ok);
+        assert_eq!(timadmin_client_options_set_max_retries(options, 0, e), timadmin_status::Ok);
+        assert_eq!(timadmin_client_options_set_rate_limit_off(options, e), timadmin_status::Ok);
+        assert_eq!(timadmin_client_new(options, &mut client, e), timadmin_status::Ok);
+        timadmin_client_options_free(options);
+    }
     client
 }
 
+/// A setter's outcome: OK, or a typed failure naming a C argument or setting.
+fn setter_outcome(status: timadmin_status, err: *mut timadmin_error) -> Result<(), TestCaseError> {
+    if status != timadmin_status::Ok {
+        let status = typed_failure(status, err)?;
+        prop_assert!(matches!(status, timadmin_status::InvalidArgument | timadmin_status::NullParameter), "{:?}", status);
+    } else {
+        prop_assert!(err.is_null());
+    }
+    Ok(())
+}
+
 proptest! {
-    /// Any `timadmin_client_options` builds a client or fails with a typed status; never a panic.
+    /// Any sequence of setters builds a client or fails with a typed status; never a panic.
     #[test]
     fn config_from_arbitrary_fields(
         sdkappid in prop_oneof![any::<u64>(), 1u64..=u64::from(u32::MAX)],
         strings in vec(option::of(c_string()), 6),
         flags in vec(any::<bool>(), 9),
-        timeout_ms in any::<u64>(),
+        timeout in any::<f64>(),
         max_retries in any::<u32>(),
         rate in any::<f64>(),
-        lifetime in any::<u64>(),
+        lifetime in any::<f64>(),
         max_response_bytes in any::<u64>(),
         max_in_flight in any::<u32>(),
         (fleet_size, redis_fallback) in (any::<u32>(), prop_oneof![0..=3, any::<i32>()]),
     ) {
-        let cfg = timadmin_client_options {
-            sdkappid,
-            secret_key: ptr_of(&strings[0]),
-            usersig: ptr_of(&strings[1]),
-            usersig_provider: None,
-            usersig_provider_userdata: ptr::null_mut(),
-            identifier: ptr_of(&strings[2]),
-            region: ptr_of(&strings[3]),
-            base_url: ptr_of(&strings[4]),
-            has_timeout_ms: flags[0],
-            timeout_ms,
-            has_max_retries: flags[1],
-            max_retries,
-            disable_rate_limit: flags[2],
-            has_rate_limit: flags[3],
-            rate_limit: rate,
-            has_usersig_lifetime_secs: flags[4],
-            usersig_lifetime_secs: lifetime,
-            has_max_response_bytes: flags[5],
-            max_response_bytes,
-            allow_insecure_http: flags[6],
-            has_max_in_flight: flags[7],
-            max_in_flight,
-            rate_limit_redis_url: ptr_of(&strings[5]),
-            has_fleet_size: flags[8],
-            fleet_size,
-            redis_fallback,
-        };
+        let options = timadmin_client_options_new();
+        let set = |i: usize| flags[i];
+        // SAFETY: a live options object; every string is NULL (which a setter must refuse) or
+        // a live C string.
+        unsafe {
+            let mut err = ptr::null_mut();
+            setter_outcome(timadmin_client_options_set_sdkappid(options, sdkappid, &mut err), err)?;
+            type StrSetter = unsafe extern "C" fn(*mut timadmin_client_options, *const c_char, *mut *mut timadmin_error) -> timadmin_status;
+            let string_setters: [StrSetter; 6] = [
+                timadmin_client_options_set_secret_key,
+                timadmin_client_options_set_usersig,
+                timadmin_client_options_set_identifier,
+                timadmin_client_options_set_region,
+                timadmin_client_options_set_base_url,
+                timadmin_client_options_set_rate_limit_redis_url,
+            ];
+            for (setter, value) in string_setters.iter().zip(&strings) {
+                let mut err = ptr::null_mut();
+                if value.is_some() || set(8) {
+                    setter_outcome(setter(options, ptr_of(value), &mut err), err)?;
+                }
+            }
+            let mut err = ptr::null_mut();
+            if set(0) { setter_outcome(timadmin_client_options_set_timeout(options, timeout, &mut err), err)?; err = ptr::null_mut(); }
+            if set(1) { setter_outcome(timadmin_client_options_set_max_retries(options, max_retries, &mut err), err)?; err = ptr::null_mut(); }
+            if set(2) { setter_outcome(timadmin_client_options_set_rate_limit_off(options, &mut err), err)?; err = ptr::null_mut(); }
+            if set(3) { setter_outcome(timadmin_client_options_set_rate_limit(options, rate, &mut err), err)?; err = ptr::null_mut(); }
+            if set(4) { setter_outcome(timadmin_client_options_set_usersig_lifetime(options, lifetime, &mut err), err)?; err = ptr::null_mut(); }
+            if set(5) { setter_outcome(timadmin_client_options_set_max_response_bytes(options, max_response_bytes, &mut err), err)?; err = ptr::null_mut(); }
+            setter_outcome(timadmin_client_options_set_allow_insecure_http(options, set(6), &mut err), err)?;
+            err = ptr::null_mut();
+            if set(7) { setter_outcome(timadmin_client_options_set_max_in_flight(options, max_in_flight, &mut err), err)?; err = ptr::null_mut(); }
+            setter_outcome(timadmin_client_options_set_fleet_size(options, fleet_size, &mut err), err)?;
+            err = ptr::null_mut();
+            setter_outcome(timadmin_client_options_set_redis_fallback(options, redis_fallback, &mut err), err)?;
+        }
         let mut client = ptr::null_mut();
         let mut err = ptr::null_mut();
-        // SAFETY: every pointer is NULL or a live C string.
-        let status = unsafe { timadmin_client_new(&cfg, &mut client, &mut err) };
+        // SAFETY: a live options object, freed once here.
+        let status = unsafe { timadmin_client_new(options, &mut client, &mut err) };
+        // SAFETY: as above.
+        unsafe { timadmin_client_options_free(options) };
         if status == timadmin_status::Ok {
             prop_assert!(!client.is_null() && err.is_null());
             // SAFETY: a client just built.
@@ -191,7 +193,7 @@ proptest! {
         prop_assert!(muted_response.is_null());
         typed_failure(status, err)?;
 
-        let updates: Vec<timadmin_app_data_update> = data.iter().map(|(k, v)| timadmin_app_data_update { key: k.as_ptr(), value: ptr_of(v) }).collect();
+        let updates: Vec<timadmin_app_defined_data_update> = data.iter().map(|(k, v)| timadmin_app_defined_data_update { key: k.as_ptr(), value: ptr_of(v) }).collect();
         let modify = timadmin_modify_group_base_info_request {
             group_id: ptr_of(&group_id),
             name: ptr_of(&texts[1]),

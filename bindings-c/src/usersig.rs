@@ -15,6 +15,14 @@ pub struct timadmin_string {
     text: CString,
 }
 
+impl timadmin_string {
+    /// A string handed to C; a NUL byte in `text` (`what` names it) is a decode error.
+    pub(crate) fn new(text: String, what: &str) -> Result<Self, timadmin_error> {
+        let text = CString::new(text).map_err(|_| timadmin_error::nul_in_output(what))?;
+        Ok(timadmin_string { text })
+    }
+}
+
 impl std::fmt::Debug for timadmin_string {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // It may hold a UserSig: never print it.
@@ -69,27 +77,27 @@ pub unsafe extern "C" fn timadmin_string_free(string: *mut timadmin_string) {
     guard_value((), || unsafe { free_box(string) });
 }
 
-/// Signs a UserSig (TLSSigAPIv2) for `identifier` of app `sdkappid` with the console secret
-/// `key`, valid for `expire_secs` seconds from now. `userbuf` (may be NULL when `userbuf_len`
+/// Signs a UserSig (TLSSigAPIv2) for `identifier` of app `sdkappid` with the console
+/// `secret_key`, valid for `expire` seconds from now (its `TLS.expire`). `userbuf` (may be NULL when `userbuf_len`
 /// is 0) binds `userbuf_len` arbitrary bytes into the token.
 ///
 /// On success writes a new string to `*usersig_out` (free it with `timadmin_string_free`).
-/// Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`key`, `identifier`, `usersig_out`, or `userbuf`
+/// Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`secret_key`, `identifier`, `usersig_out`, or `userbuf`
 /// with a non-zero length), `TIMADMIN_STATUS_INVALID_ARGUMENT` (non-UTF-8 strings),
-/// `TIMADMIN_STATUS_USERSIG` (e.g. empty key or identifier, zero sdkappid). On failure a new
-/// error is written to `*error_out` when `error_out` is not NULL. The key never appears in an
-/// error.
+/// `TIMADMIN_STATUS_USERSIG` (e.g. empty secret key or identifier, zero sdkappid). On failure a new
+/// error is written to `*error_out` when `error_out` is not NULL. The secret key never appears
+/// in an error.
 ///
 /// # Safety
 ///
-/// `key` and `identifier` are NULL or NUL-terminated; `userbuf` is NULL or points to
+/// `secret_key` and `identifier` are NULL or NUL-terminated; `userbuf` is NULL or points to
 /// `userbuf_len` readable bytes; `usersig_out` and `error_out` are NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_generate_usersig(
     sdkappid: u64,
-    key: *const c_char,
+    secret_key: *const c_char,
     identifier: *const c_char,
-    expire_secs: u64,
+    expire: u64,
     userbuf: *const u8,
     userbuf_len: usize,
     usersig_out: *mut *mut timadmin_string,
@@ -99,20 +107,19 @@ pub unsafe extern "C" fn timadmin_generate_usersig(
     let error_out = unsafe { OutParam::new(error_out) };
     guard(error_out, || {
         // SAFETY: the pointers are NULL or valid (this function's contract).
-        let (key, identifier, userbuf, usersig_out) = unsafe {
+        let (secret_key, identifier, userbuf, usersig_out) = unsafe {
             (
-                req_str(key, "key")?,
+                req_str(secret_key, "secret_key")?,
                 req_str(identifier, "identifier")?,
                 opt_slice(userbuf, userbuf_len, "userbuf")?,
                 out(usersig_out, "usersig_out")?,
             )
         };
         let sig = match userbuf {
-            None => usersig::generate(sdkappid, key, identifier, expire_secs)?,
-            Some(buf) => usersig::generate_with_userbuf(sdkappid, key, identifier, expire_secs, buf)?,
+            None => usersig::generate(sdkappid, secret_key, identifier, expire)?,
+            Some(buf) => usersig::generate_with_userbuf(sdkappid, secret_key, identifier, expire, buf)?,
         };
-        let text = CString::new(sig).map_err(|_| timadmin_error::nul_in_output("UserSig"))?;
-        usersig_out.write(to_boxed_mut_ptr(timadmin_string { text }));
+        usersig_out.write(to_boxed_mut_ptr(timadmin_string::new(sig, "UserSig")?));
         Ok(())
     })
 }
@@ -162,7 +169,7 @@ fn claims_view(claims: &Claims) -> Result<ViewWithArena<timadmin_claims>, timadm
     Ok(ViewWithArena::new(view, arena))
 }
 
-/// Verifies `usersig` for `identifier` of app `sdkappid` against the secret `key`: signature,
+/// Verifies `usersig` for `identifier` of app `sdkappid` against the `secret_key`: signature,
 /// app, identifier and expiry. When `userbuf` is non-NULL the token must carry exactly those
 /// `userbuf_len` bytes; when it is NULL (and `userbuf_len` is 0) its user buffer is not checked
 /// (the claims report it).
@@ -172,16 +179,16 @@ fn claims_view(claims: &Claims) -> Result<ViewWithArena<timadmin_claims>, timadm
 /// `TIMADMIN_STATUS_INVALID_ARGUMENT` (non-UTF-8 strings), `TIMADMIN_STATUS_USERSIG` (the
 /// message says exactly what failed: malformed, signature mismatch, expired, identifier or
 /// sdkappid mismatch, userbuf mismatch). On failure a new error is written to `*error_out` when
-/// `error_out` is not NULL. Neither the key nor the token appears in an error.
+/// `error_out` is not NULL. Neither the secret key nor the token appears in an error.
 ///
 /// # Safety
 ///
-/// `key`, `identifier` and `usersig` are NULL or NUL-terminated; `userbuf` is NULL or points
+/// `secret_key`, `identifier` and `usersig` are NULL or NUL-terminated; `userbuf` is NULL or points
 /// to `userbuf_len` readable bytes; `claims_out` and `error_out` are NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_verify_usersig(
     sdkappid: u64,
-    key: *const c_char,
+    secret_key: *const c_char,
     identifier: *const c_char,
     usersig: *const c_char,
     userbuf: *const u8,
@@ -193,9 +200,9 @@ pub unsafe extern "C" fn timadmin_verify_usersig(
     let error_out = unsafe { OutParam::new(error_out) };
     guard(error_out, || {
         // SAFETY: the pointers are NULL or valid (this function's contract).
-        let (key, identifier, usersig, userbuf, claims_out) = unsafe {
+        let (secret_key, identifier, usersig, userbuf, claims_out) = unsafe {
             (
-                req_str(key, "key")?,
+                req_str(secret_key, "secret_key")?,
                 req_str(identifier, "identifier")?,
                 req_str(usersig, "usersig")?,
                 opt_slice(userbuf, userbuf_len, "userbuf")?,
@@ -203,8 +210,8 @@ pub unsafe extern "C" fn timadmin_verify_usersig(
             )
         };
         let claims = match userbuf {
-            None => usersig::verify(sdkappid, key, identifier, usersig)?,
-            Some(buf) => usersig::verify_with_userbuf(sdkappid, key, identifier, usersig, buf)?,
+            None => usersig::verify(sdkappid, secret_key, identifier, usersig)?,
+            Some(buf) => usersig::verify_with_userbuf(sdkappid, secret_key, identifier, usersig, buf)?,
         };
         claims_out.write(claims_view(&claims)?.into_view_ptr());
         Ok(())

@@ -66,30 +66,49 @@ static inline const char *test_key(void) { return test_env("TIMADMIN_TEST_KEY");
 static inline const char *test_base_url(void) { return test_env("TIMADMIN_TEST_BASE_URL"); }
 static inline const char *test_identifier(void) { return test_env("TIMADMIN_TEST_IDENTIFIER"); }
 
-/* A config for the emulator: secret key, explicit base URL, no client-side rate limit. */
-static inline timadmin_client_options test_client_options(void) {
-    timadmin_client_options cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.sdkappid = test_sdkappid();
-    cfg.secret_key = test_key();
-    cfg.identifier = test_identifier();
-    cfg.base_url = test_base_url();
-    cfg.disable_rate_limit = true;
-    return cfg;
+/* Exits when a call that cannot fail in a correct test fails (a setter given valid input). */
+#define MUST(expr) must_ok((expr), #expr, __FILE__, __LINE__)
+static inline void must_ok(timadmin_status st, const char *what, const char *file, int line) {
+    if (st != TIMADMIN_STATUS_OK) {
+        fprintf(stderr, "%s:%d: %s failed: %s\n", file, line, what, timadmin_status_description((int)st));
+        exit(2);
+    }
 }
 
-/* A client for the emulator; exits when it cannot be built. */
-static inline timadmin_client *test_client(void) {
-    timadmin_client_options cfg = test_client_options();
+/* Options for the emulator without a credential: SDKAppID, identifier, explicit base URL, no
+ * client-side rate limit. The caller frees them with timadmin_client_options_free. */
+static inline timadmin_client_options *test_options_without_credential(void) {
+    timadmin_client_options *options = timadmin_client_options_new();
+    MUST(timadmin_client_options_set_sdkappid(options, test_sdkappid(), NULL));
+    MUST(timadmin_client_options_set_identifier(options, test_identifier(), NULL));
+    MUST(timadmin_client_options_set_base_url(options, test_base_url(), NULL));
+    MUST(timadmin_client_options_set_rate_limit_off(options, NULL));
+    return options;
+}
+
+/* The same with the test's secret key. */
+static inline timadmin_client_options *test_client_options(void) {
+    timadmin_client_options *options = test_options_without_credential();
+    MUST(timadmin_client_options_set_secret_key(options, test_key(), NULL));
+    return options;
+}
+
+/* A client from `options` (which it frees); exits when it cannot be built. */
+static inline timadmin_client *test_client_from(timadmin_client_options *options) {
     timadmin_client *client = NULL;
     timadmin_error *err = NULL;
-    if (timadmin_client_new(&cfg, &client, &err) != TIMADMIN_STATUS_OK) {
+    timadmin_status st = timadmin_client_new(options, &client, &err);
+    timadmin_client_options_free(options);
+    if (st != TIMADMIN_STATUS_OK) {
         fprintf(stderr, "cannot build the test client: %s\n", timadmin_error_message(err));
         timadmin_error_free(err);
         exit(2);
     }
     return client;
 }
+
+/* A client for the emulator; exits when it cannot be built. */
+static inline timadmin_client *test_client(void) { return test_client_from(test_client_options()); }
 
 /* A string that is not valid UTF-8. */
 #define INVALID_UTF8 "\xff\xfe" "x"

@@ -67,3 +67,79 @@ fn the_readme_names_table_matches_the_header() {
     }
     assert!(checked >= 15, "only {checked} C names found in the README table");
 }
+
+/// The names issue 17 retired from the C ABI are gone (one name per concept: `Api`, not
+/// SERVICE; `secret_key`, not `key`; `expire`, not `expire_secs`; the core's
+/// `AppDefinedDataUpdate` and `Role`), and so is the caller-allocated options struct with its
+/// `has_*` flags.
+#[test]
+fn retired_c_names_are_gone() {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let header = std::fs::read_to_string(crate_dir.join("include/timadmin.h")).expect("read the header");
+    for retired in [
+        "TIMADMIN_STATUS_SERVICE_ERROR",
+        "timadmin_error_service_",
+        "timadmin_app_data_update",
+        "expire_secs",
+        "role_kind",
+        "disable_rate_limit",
+        "has_timeout_ms",
+        "has_rate_limit",
+        "has_max_retries",
+        "has_usersig_lifetime_secs",
+        "has_max_response_bytes",
+        "has_max_in_flight",
+        "has_fleet_size",
+        "TIMADMIN_REDIS_FALLBACK_UNSET",
+        "typedef struct timadmin_client_options {",
+        "*key,",
+    ] {
+        assert!(!header.contains(retired), "include/timadmin.h still has the retired name {retired:?}");
+    }
+    for name in [
+        "TIMADMIN_STATUS_API",
+        "timadmin_error_api_code",
+        "timadmin_error_api_info",
+        "timadmin_error_api_kind",
+        "timadmin_error_api_description",
+        "timadmin_app_defined_data_update",
+        "typedef struct timadmin_client_options timadmin_client_options;",
+        "timadmin_client_options_new",
+        "timadmin_client_options_free",
+        "*secret_key,",
+        "uint64_t expire,",
+    ] {
+        assert!(header.contains(name), "include/timadmin.h lacks {name:?}");
+    }
+}
+
+/// Every setting of the core's table (`timadmin::settings::SETTINGS`) has a C setter
+/// `timadmin_client_options_set_<name>` in the header: a setting added to core without one
+/// fails here. `async_usersig_provider` is the one exception: a C callback is synchronous, so C
+/// sets `usersig_provider` (the settings vectors mark the async case as needing it).
+#[test]
+fn every_core_setting_has_a_c_setter() {
+    const NOT_IN_C: &[&str] = &["async_usersig_provider"];
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let header = std::fs::read_to_string(crate_dir.join("include/timadmin.h")).expect("read the header");
+    let mut checked = 0;
+    for setting in timadmin::settings::SETTINGS {
+        if NOT_IN_C.contains(&setting.name) {
+            continue;
+        }
+        let setter = format!("timadmin_client_options_set_{}(", setting.name);
+        assert!(header.contains(&setter), "core's setting {} has no C setter {setter}...) in include/timadmin.h", setting.name);
+        checked += 1;
+    }
+    assert!(header.contains("timadmin_client_options_set_rate_limit_off("));
+    assert!(checked >= 17, "only {checked} settings checked");
+    // Every setter the header declares is a setting of core's table (or the off switch).
+    for (at, _) in header.match_indices("timadmin_client_options_set_") {
+        let name: String = header[at + "timadmin_client_options_set_".len()..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let known = name.is_empty() || name == "rate_limit_off" || timadmin::settings::SETTINGS.iter().any(|s| s.name == name);
+        assert!(known, "timadmin_client_options_set_{name} sets nothing core's table declares");
+    }
+}

@@ -26,8 +26,9 @@ static void test_member_info(const timadmin_client *client) {
     const timadmin_group_member *bob = r ? find_member(r, "bob") : NULL;
     CHECK(bob != NULL);
     if (bob != NULL) {
-        CHECK(bob->role_kind == TIMADMIN_ROLE_OWNER);
-        CHECK_STREQ(bob->role, "Owner");
+        CHECK(bob->role == TIMADMIN_ROLE_OWNER);
+        CHECK(bob->role_other == NULL);
+        CHECK_STREQ(timadmin_role_as_str(bob->role), "Owner");
         CHECK(bob->has_join_time && bob->join_time == 1425976500);
         CHECK(bob->has_msg_seq && bob->msg_seq == 1233);
         CHECK_STREQ(bob->msg_flag, "AcceptAndNotify");
@@ -42,10 +43,14 @@ static void test_member_info(const timadmin_client *client) {
         }
     }
     const timadmin_group_member *peter = r ? find_member(r, "peter") : NULL;
-    CHECK(peter != NULL && peter->role_kind == TIMADMIN_ROLE_MEMBER);
+    CHECK(peter != NULL && peter->role == TIMADMIN_ROLE_MEMBER);
     CHECK(peter != NULL && peter->mute_until == 4294967295u);
     const timadmin_group_member *alice = r ? find_member(r, "alice") : NULL;
-    CHECK(alice != NULL && alice->role_kind == TIMADMIN_ROLE_ADMIN);
+    CHECK(alice != NULL && alice->role == TIMADMIN_ROLE_ADMIN);
+    CHECK_STREQ(timadmin_role_as_str(TIMADMIN_ROLE_ADMIN), "Admin");
+    CHECK_STREQ(timadmin_role_as_str(TIMADMIN_ROLE_MEMBER), "Member");
+    CHECK(timadmin_role_as_str(TIMADMIN_ROLE_UNSET) == NULL && timadmin_role_as_str(TIMADMIN_ROLE_OTHER) == NULL);
+    CHECK(timadmin_role_as_str(42) == NULL);
     timadmin_get_group_member_info_response_free(result);
     result = NULL;
 
@@ -66,7 +71,7 @@ static void test_member_info(const timadmin_client *client) {
     CHECK(r != NULL && r->member_list_len == 3);
     for (size_t i = 0; r != NULL && i < r->member_list_len; i++) {
         const timadmin_group_member *m = &r->member_list[i];
-        CHECK(m->role_kind == TIMADMIN_ROLE_MEMBER);
+        CHECK(m->role == TIMADMIN_ROLE_MEMBER);
         CHECK(!m->has_join_time && !m->has_msg_seq && m->msg_flag == NULL);
     }
     timadmin_get_group_member_info_response_free(result);
@@ -121,13 +126,13 @@ static void test_member_info(const timadmin_client *client) {
     memset(&req, 0, sizeof req);
     req.group_id = "@TGS#2NOSUCHGROUP";
     CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err),
-                 TIMADMIN_STATUS_SERVICE_ERROR, err);
+                 TIMADMIN_STATUS_API, err);
     CHECK(result == NULL);
-    CHECK(timadmin_error_status(err) == TIMADMIN_STATUS_SERVICE_ERROR);
-    CHECK(timadmin_error_service_code(err) == 10010);
-    CHECK(err != NULL && strlen(timadmin_error_service_info(err)) > 0);
-    CHECK_STREQ(timadmin_error_service_kind(err), "group_not_found");
-    CHECK_STREQ(timadmin_error_service_description(err), "the group does not exist or was deleted");
+    CHECK(timadmin_error_status(err) == TIMADMIN_STATUS_API);
+    CHECK(timadmin_error_api_code(err) == 10010);
+    CHECK(err != NULL && strlen(timadmin_error_api_info(err)) > 0);
+    CHECK_STREQ(timadmin_error_api_kind(err), "group_not_found");
+    CHECK_STREQ(timadmin_error_api_description(err), "the group does not exist or was deleted");
     CHECK(err != NULL && strstr(timadmin_error_message(err), "10010") != NULL);
     CHECK(!timadmin_error_is_retryable(err));
     CHECK(timadmin_error_http_status(err) == 0);
@@ -294,8 +299,8 @@ static void test_muted_account(const timadmin_client *client) {
     /* errors */
     req.group_id = "@TGS#2NOSUCHGROUP";
     CHECK_STATUS(timadmin_client_get_group_muted_account(client, &req, &result, &err),
-                 TIMADMIN_STATUS_SERVICE_ERROR, err);
-    CHECK(timadmin_error_service_code(err) == 10010);
+                 TIMADMIN_STATUS_API, err);
+    CHECK(timadmin_error_api_code(err) == 10010);
     reset_error(&err);
     req.group_id = "@TGS#_demo";
     req.topic_id = "";
@@ -343,7 +348,7 @@ static void test_modify(const timadmin_client *client) {
     CHECK_STATUS(timadmin_client_modify_group_base_info(client, &req, &err), TIMADMIN_STATUS_OK, err);
 
     /* every field */
-    timadmin_app_data_update updates[] = {{"Color", "blue"}, {"Stale", NULL}};
+    timadmin_app_defined_data_update updates[] = {{"Color", "blue"}, {"Stale", NULL}};
     req.name = "Renamed by C";
     req.introduction = "intro";
     req.notification = "notice";
@@ -379,7 +384,7 @@ static void test_modify(const timadmin_client *client) {
     CHECK_STREQ(timadmin_error_field(err), "MaxMemberNum");
     reset_error(&err);
     bad.has_max_member_num = false;
-    timadmin_app_data_update dup[] = {{"k", "1"}, {"k", "2"}};
+    timadmin_app_defined_data_update dup[] = {{"k", "1"}, {"k", "2"}};
     bad.app_defined_data = dup;
     bad.app_defined_data_len = 2;
     CHECK_STATUS(timadmin_client_modify_group_base_info(client, &bad, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
@@ -399,7 +404,7 @@ static void test_modify(const timadmin_client *client) {
         reset_error(&err);
         *fields[i] = NULL;
     }
-    timadmin_app_data_update bad_updates[] = {{NULL, "v"}, {"k", INVALID_UTF8}};
+    timadmin_app_defined_data_update bad_updates[] = {{NULL, "v"}, {"k", INVALID_UTF8}};
     bad.app_defined_data = &bad_updates[0];
     bad.app_defined_data_len = 1;
     CHECK_STATUS(timadmin_client_modify_group_base_info(client, &bad, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
@@ -433,8 +438,8 @@ static void test_modify(const timadmin_client *client) {
     /* unknown group */
     bad.group_id = "@TGS#2NOSUCHGROUP";
     bad.name = "x";
-    CHECK_STATUS(timadmin_client_modify_group_base_info(client, &bad, &err), TIMADMIN_STATUS_SERVICE_ERROR, err);
-    CHECK(timadmin_error_service_code(err) == 10010);
+    CHECK_STATUS(timadmin_client_modify_group_base_info(client, &bad, &err), TIMADMIN_STATUS_API, err);
+    CHECK(timadmin_error_api_code(err) == 10010);
     reset_error(&err);
 }
 

@@ -6,17 +6,12 @@
 #include "control.h"
 
 static timadmin_client *client_with(uint32_t retries, uint64_t timeout_ms) {
-    timadmin_client_options cfg = test_client_options();
-    timadmin_client *client = NULL;
-    timadmin_error *err = NULL;
-    cfg.has_max_retries = true;
-    cfg.max_retries = retries;
+    timadmin_client_options *o = test_client_options();
+    MUST(timadmin_client_options_set_max_retries(o, retries, NULL));
     if (timeout_ms > 0) {
-        cfg.has_timeout_ms = true;
-        cfg.timeout_ms = timeout_ms;
+        MUST(timadmin_client_options_set_timeout(o, (double)timeout_ms / 1000.0, NULL));
     }
-    CHECK_STATUS(timadmin_client_new(&cfg, &client, &err), TIMADMIN_STATUS_OK, err);
-    return client;
+    return test_client_from(o);
 }
 
 static timadmin_status member_info(const timadmin_client *client, timadmin_error **err) {
@@ -52,9 +47,9 @@ int main(void) {
     reset_error(&err);
 
     inject("{\"kind\":\"error_code\",\"code\":10002,\"info\":\"busy\",\"command\":\"get_group_member_info\"}");
-    CHECK_STATUS(member_info(client, &err), TIMADMIN_STATUS_SERVICE_ERROR, err);
-    CHECK(timadmin_error_service_code(err) == 10002);
-    CHECK_STREQ(timadmin_error_service_info(err), "busy");
+    CHECK_STATUS(member_info(client, &err), TIMADMIN_STATUS_API, err);
+    CHECK(timadmin_error_api_code(err) == 10002);
+    CHECK_STREQ(timadmin_error_api_info(err), "busy");
     CHECK(timadmin_error_is_retryable(err));
     reset_error(&err);
     timadmin_client_free(client);
@@ -86,8 +81,8 @@ int main(void) {
         timadmin_member_page_free(page);
         page = NULL;
         inject("{\"kind\":\"error_code\",\"code\":70169,\"command\":\"get_group_member_info\"}");
-        CHECK_STATUS(timadmin_member_pager_next_page(pager, &page, &err), TIMADMIN_STATUS_SERVICE_ERROR, err);
-        CHECK(timadmin_error_service_code(err) == 70169);
+        CHECK_STATUS(timadmin_member_pager_next_page(pager, &page, &err), TIMADMIN_STATUS_API, err);
+        CHECK(timadmin_error_api_code(err) == 70169);
         reset_error(&err);
         CHECK(page == NULL);
         CHECK(timadmin_member_pager_fetched(pager) == 100);
@@ -110,7 +105,7 @@ int main(void) {
     /* modify_group_base_info changed the stored group (read back through the control API) */
     {
         timadmin_modify_group_base_info_request req = {0};
-        timadmin_app_data_update data[] = {{"Color", "green"}};
+        timadmin_app_defined_data_update data[] = {{"Color", "green"}};
         req.group_id = "@TGS#2MODIFYME";
         req.name = "Checked by C";
         req.notification = "from test_faults";

@@ -1,5 +1,5 @@
-/* The rate limit shared by a fleet: timadmin_client_options.rate_limit_redis_url / has_fleet_size /
- * fleet_size / redis_fallback against the password-protected redis-server test.sh starts
+/* The rate limit shared by a fleet: timadmin_client_options_set_rate_limit_redis_url /
+ * _set_fleet_size / _set_redis_fallback against the password-protected redis-server test.sh starts
  * (TIMADMIN_TEST_REDIS_URL), an unreachable Redis with each fallback, the bad settings, and
  * that the Redis password never appears in an error. */
 #include "common.h"
@@ -17,25 +17,29 @@ static timadmin_status probe(const timadmin_client *client, timadmin_error **err
     return st;
 }
 
-/* A config with the rate limit on (a shared limit needs one), shared through `url`. */
-static timadmin_client_options fleet_config(const char *url, int fallback) {
-    timadmin_client_options cfg = test_client_options();
-    cfg.disable_rate_limit = false;
-    cfg.rate_limit_redis_url = url;
-    cfg.has_fleet_size = true;
-    cfg.fleet_size = 3;
-    cfg.redis_fallback = fallback;
-    return cfg;
+/* Options with the rate limit on (a shared limit needs one), shared through `url`, for a fleet
+ * of 3; `fallback` 0 leaves the fallback unset. */
+static timadmin_client_options *fleet_options(const char *url, int fallback) {
+    timadmin_client_options *o = test_client_options();
+    MUST(timadmin_client_options_set_rate_limit(o, 200.0, NULL));
+    MUST(timadmin_client_options_set_rate_limit_redis_url(o, url, NULL));
+    MUST(timadmin_client_options_set_fleet_size(o, 3, NULL));
+    if (fallback != 0) {
+        MUST(timadmin_client_options_set_redis_fallback(o, fallback, NULL));
+    }
+    return o;
 }
 
-static void expect_options_error(const timadmin_client_options *cfg, const char *field) {
+/* Expects timadmin_client_new(options) to be refused naming `field`; frees `options`. */
+static void expect_options_error(timadmin_client_options *options, const char *field) {
     timadmin_client *client = NULL;
     timadmin_error *err = NULL;
-    CHECK_STATUS(timadmin_client_new(cfg, &client, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+    CHECK_STATUS(timadmin_client_new(options, &client, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
     CHECK(client == NULL);
     CHECK_STREQ(timadmin_error_field(err), field);
     CHECK(err != NULL && strstr(timadmin_error_message(err), REDIS_PASSWORD) == NULL);
     timadmin_error_free(err);
+    timadmin_client_options_free(options);
 }
 
 int main(void) {
@@ -47,8 +51,7 @@ int main(void) {
     /* through a live Redis: calls go through (LOCAL_SHARE, so that a slow first connection
      * under valgrind cannot fail the call; the Rust and Python suites check the Redis side) */
     {
-        timadmin_client_options cfg = fleet_config(redis_url, TIMADMIN_REDIS_FALLBACK_LOCAL_SHARE);
-        CHECK_STATUS(timadmin_client_new(&cfg, &client, &err), TIMADMIN_STATUS_OK, err);
+        client = test_client_from(fleet_options(redis_url, TIMADMIN_REDIS_FALLBACK_LOCAL_SHARE));
         for (int i = 0; i < 3; i++) {
             CHECK_STATUS(probe(client, &err), TIMADMIN_STATUS_OK, err);
         }
@@ -57,8 +60,7 @@ int main(void) {
     }
     /* Redis unreachable, FAIL: a typed, retryable error, nothing sent, no password shown */
     {
-        timadmin_client_options cfg = fleet_config(dead_url, TIMADMIN_REDIS_FALLBACK_FAIL);
-        CHECK_STATUS(timadmin_client_new(&cfg, &client, &err), TIMADMIN_STATUS_OK, err);
+        client = test_client_from(fleet_options(dead_url, TIMADMIN_REDIS_FALLBACK_FAIL));
         CHECK_STATUS(probe(client, &err), TIMADMIN_STATUS_RATE_LIMITER_UNAVAILABLE, err);
         CHECK(timadmin_error_is_retryable(err));
         CHECK(err != NULL && strstr(timadmin_error_message(err), "shared rate limiter unavailable") != NULL);
@@ -72,9 +74,10 @@ int main(void) {
     }
     /* Redis unreachable, unset fallback (LOCAL_SHARE): calls go through on the local share */
     {
-        timadmin_client_options cfg = fleet_config(dead_url, TIMADMIN_REDIS_FALLBACK_UNSET);
-        cfg.has_fleet_size = false;
-        CHECK_STATUS(timadmin_client_new(&cfg, &client, &err), TIMADMIN_STATUS_OK, err);
+        timadmin_client_options *o = test_client_options();
+        MUST(timadmin_client_options_set_rate_limit(o, 200.0, NULL));
+        MUST(timadmin_client_options_set_rate_limit_redis_url(o, dead_url, NULL));
+        client = test_client_from(o);
         CHECK_STATUS(probe(client, &err), TIMADMIN_STATUS_OK, err);
         CHECK_STATUS(probe(client, &err), TIMADMIN_STATUS_OK, err);
         timadmin_client_free(client);
@@ -82,21 +85,25 @@ int main(void) {
     }
     /* bad settings, refused before any call */
     {
-        timadmin_client_options cfg;
-        cfg = fleet_config("rediss://:" REDIS_PASSWORD "@127.0.0.1:6380/0", 0);
-        expect_options_error(&cfg, "rate_limit_redis_url");
-        cfg = fleet_config(REDIS_PASSWORD, 0);
-        expect_options_error(&cfg, "rate_limit_redis_url");
-        cfg = fleet_config(INVALID_UTF8, 0);
-        expect_options_error(&cfg, "rate_limit_redis_url");
-        cfg = fleet_config(redis_url, 0);
-        cfg.fleet_size = 0;
-        expect_options_error(&cfg, "fleet_size");
-        cfg = fleet_config(redis_url, 7);
-        expect_options_error(&cfg, "redis_fallback");
-        cfg = fleet_config(redis_url, 0);
-        cfg.disable_rate_limit = true; /* nothing to share */
-        expect_options_error(&cfg, "rate_limit_redis_url");
+        timadmin_client_options *o;
+        expect_options_error(fleet_options("rediss://:" REDIS_PASSWORD "@127.0.0.1:6380/0", 0), "rate_limit_redis_url");
+        expect_options_error(fleet_options(REDIS_PASSWORD, 0), "rate_limit_redis_url");
+        o = fleet_options(redis_url, 0);
+        MUST(timadmin_client_options_set_fleet_size(o, 0, NULL));
+        expect_options_error(o, "fleet_size");
+        o = fleet_options(redis_url, 0);
+        MUST(timadmin_client_options_set_rate_limit_off(o, NULL)); /* nothing to share */
+        expect_options_error(o, "rate_limit_redis_url");
+        /* what the setters refuse themselves, without showing the value */
+        o = fleet_options(redis_url, 0);
+        CHECK_STATUS(timadmin_client_options_set_rate_limit_redis_url(o, INVALID_UTF8, &err),
+                     TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+        CHECK_STREQ(timadmin_error_field(err), "rate_limit_redis_url");
+        reset_error(&err);
+        CHECK_STATUS(timadmin_client_options_set_redis_fallback(o, 7, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+        CHECK_STREQ(timadmin_error_field(err), "redis_fallback");
+        reset_error(&err);
+        timadmin_client_options_free(o);
     }
 
     return test_finish("test_fleet");

@@ -16,23 +16,26 @@
 static void shown_reset(timadmin_error **err) {
     if (*err != NULL) {
         printf("error shown to the user: %s | service info: %s | field: %s\n", timadmin_error_message(*err),
-               timadmin_error_service_info(*err), timadmin_error_field(*err));
+               timadmin_error_api_info(*err), timadmin_error_field(*err));
     }
     reset_error(err);
 }
 
-static timadmin_client *client_from(timadmin_client_options *cfg) {
-    timadmin_client *client = NULL;
-    timadmin_error *err = NULL;
-    CHECK_STATUS(timadmin_client_new(cfg, &client, &err), TIMADMIN_STATUS_OK, err);
-    return client;
+static timadmin_client *plain_client(void) {
+    timadmin_client_options *o = test_client_options();
+    MUST(timadmin_client_options_set_max_retries(o, 0, NULL));
+    return test_client_from(o);
 }
 
-static timadmin_client *plain_client(void) {
-    timadmin_client_options cfg = test_client_options();
-    cfg.has_max_retries = true;
-    cfg.max_retries = 0;
-    return client_from(&cfg);
+/* Expects timadmin_client_new(options) to be refused naming `field`; frees `options`. */
+static void expect_refused(timadmin_client_options *options, const char *field) {
+    timadmin_client *none = NULL;
+    timadmin_error *err = NULL;
+    CHECK_STATUS(timadmin_client_new(options, &none, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+    CHECK_STREQ(timadmin_error_field(err), field);
+    shown_reset(&err);
+    CHECK(none == NULL);
+    timadmin_client_options_free(options);
 }
 
 static timadmin_status muted(const timadmin_client *client, const char *group_id, timadmin_error **err) {
@@ -90,10 +93,9 @@ static void body_limit(void) {
     shown_reset(&err);
     timadmin_client_free(client);
 
-    timadmin_client_options cfg = test_client_options();
-    cfg.has_max_response_bytes = true;
-    cfg.max_response_bytes = 1024;
-    client = client_from(&cfg);
+    timadmin_client_options *o = test_client_options();
+    MUST(timadmin_client_options_set_max_response_bytes(o, 1024, NULL));
+    client = test_client_from(o);
     CHECK_STATUS(member_info(client, PUB, &err), TIMADMIN_STATUS_BODY_TOO_LARGE, err);
     CHECK(err != NULL && strstr(timadmin_error_message(err), "1024") != NULL);
     shown_reset(&err);
@@ -145,24 +147,15 @@ static void bad_values(void) {
     }
     timadmin_client_free(client);
 
-    timadmin_client *none = NULL;
-    timadmin_client_options cfg = test_client_options();
-    cfg.identifier = "admin\nistrator";
-    CHECK_STATUS(timadmin_client_new(&cfg, &none, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
-    CHECK_STREQ(timadmin_error_field(err), "identifier");
-    shown_reset(&err);
-    cfg = test_client_options();
-    cfg.sdkappid = 4294967296ULL;
-    CHECK_STATUS(timadmin_client_new(&cfg, &none, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
-    CHECK_STREQ(timadmin_error_field(err), "sdkappid");
-    shown_reset(&err);
-    cfg = test_client_options();
-    cfg.has_max_in_flight = true;
-    cfg.max_in_flight = 0;
-    CHECK_STATUS(timadmin_client_new(&cfg, &none, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
-    CHECK_STREQ(timadmin_error_field(err), "max_in_flight");
-    shown_reset(&err);
-    CHECK(none == NULL);
+    timadmin_client_options *o = test_client_options();
+    MUST(timadmin_client_options_set_identifier(o, "admin\nistrator", NULL));
+    expect_refused(o, "identifier");
+    o = test_client_options();
+    MUST(timadmin_client_options_set_sdkappid(o, 4294967296ULL, NULL));
+    expect_refused(o, "sdkappid");
+    o = test_client_options();
+    MUST(timadmin_client_options_set_max_in_flight(o, 0, NULL));
+    expect_refused(o, "max_in_flight");
     CHECK(no_calls());
 }
 
@@ -172,16 +165,17 @@ static void clear_text_http(void) {
     for (size_t i = 0; i < 2; i++) {
         timadmin_error *err = NULL;
         timadmin_client *client = NULL;
-        timadmin_client_options cfg = test_client_options();
-        cfg.base_url = urls[i];
-        CHECK_STATUS(timadmin_client_new(&cfg, &client, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+        timadmin_client_options *o = test_client_options();
+        MUST(timadmin_client_options_set_base_url(o, urls[i], NULL));
+        CHECK_STATUS(timadmin_client_new(o, &client, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
         CHECK_STREQ(timadmin_error_field(err), "base_url");
         CHECK(err != NULL && strstr(timadmin_error_message(err), "allow_insecure_http") != NULL);
         shown_reset(&err);
         CHECK(client == NULL);
-        cfg.allow_insecure_http = true;
-        CHECK_STATUS(timadmin_client_new(&cfg, &client, &err), TIMADMIN_STATUS_OK, err);
+        MUST(timadmin_client_options_set_allow_insecure_http(o, true, NULL));
+        CHECK_STATUS(timadmin_client_new(o, &client, &err), TIMADMIN_STATUS_OK, err);
         timadmin_client_free(client);
+        timadmin_client_options_free(o);
     }
 }
 
@@ -231,10 +225,9 @@ static void in_flight_cap(void) {
      * the emulator never saw two requests in flight at once. */
     char reply[4096];
     CHECK(http("DELETE", "/__emulator/calls", NULL, reply, sizeof reply) == 200);
-    timadmin_client_options cfg = test_client_options();
-    cfg.has_max_in_flight = true;
-    cfg.max_in_flight = 1;
-    timadmin_client *client = client_from(&cfg);
+    timadmin_client_options *o = test_client_options();
+    MUST(timadmin_client_options_set_max_in_flight(o, 1, NULL));
+    timadmin_client *client = test_client_from(o);
     inject("{\"kind\":\"delay\",\"millis\":250,\"times\":4,\"command\":\"get_group_muted_account\"}");
     pthread_t threads[4];
     struct slow_call calls[4];
@@ -262,18 +255,16 @@ static void echoed_usersig(void) {
     timadmin_string *sig = NULL;
     CHECK_STATUS(timadmin_generate_usersig(test_sdkappid(), test_key(), test_identifier(), 3600, NULL, 0, &sig, &err),
                  TIMADMIN_STATUS_OK, err);
-    timadmin_client_options cfg = test_client_options();
-    cfg.secret_key = NULL;
-    cfg.usersig = timadmin_string_get(sig);
-    cfg.has_max_retries = true;
-    cfg.max_retries = 0;
-    timadmin_client *client = client_from(&cfg);
+    timadmin_client_options *o = test_options_without_credential();
+    MUST(timadmin_client_options_set_usersig(o, timadmin_string_get(sig), NULL));
+    MUST(timadmin_client_options_set_max_retries(o, 0, NULL));
+    timadmin_client *client = test_client_from(o);
     inject("{\"kind\":\"reply\",\"body\":\"{\\\"ActionStatus\\\":\\\"FAIL\\\",\\\"ErrorCode\\\":10004,"
            "\\\"ErrorInfo\\\":\\\"bad ${USERSIG_PARTIAL}\\\"}\"}");
-    CHECK_STATUS(muted(client, PUB, &err), TIMADMIN_STATUS_SERVICE_ERROR, err);
+    CHECK_STATUS(muted(client, PUB, &err), TIMADMIN_STATUS_API, err);
     CHECK(err != NULL && strstr(timadmin_error_message(err), "[redacted]") != NULL);
     CHECK(err != NULL && !has_fragment(timadmin_error_message(err), timadmin_string_get(sig)));
-    CHECK(err != NULL && !has_fragment(timadmin_error_service_info(err), timadmin_string_get(sig)));
+    CHECK(err != NULL && !has_fragment(timadmin_error_api_info(err), timadmin_string_get(sig)));
     shown_reset(&err);
     inject("{\"kind\":\"reply\",\"status\":502,\"body\":\"<html>${USERSIG_PARTIAL}</html>\"}");
     CHECK_STATUS(muted(client, PUB, &err), TIMADMIN_STATUS_HTTP_STATUS, err);

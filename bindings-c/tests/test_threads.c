@@ -57,8 +57,8 @@ static void *worker(void *arg) {
         /* errors are per call: another thread's failure never leaks into this one */
         req.group_id = "@TGS#2NOSUCHGROUP";
         result = NULL;
-        if (timadmin_client_get_group_member_info(j->client, &req, &result, &err) != TIMADMIN_STATUS_SERVICE_ERROR ||
-            timadmin_error_service_code(err) != 10010 || result != NULL) {
+        if (timadmin_client_get_group_member_info(j->client, &req, &result, &err) != TIMADMIN_STATUS_API ||
+            timadmin_error_api_code(err) != 10010 || result != NULL) {
             j->failures++;
         }
         reset_error(&err);

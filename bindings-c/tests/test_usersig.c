@@ -3,24 +3,24 @@
 
 int main(void) {
     const uint64_t app = test_sdkappid();
-    const char *key = test_key();
+    const char *secret_key = test_key();
     timadmin_error *err = NULL;
     timadmin_string *sig = NULL;
     timadmin_claims *verified = NULL;
 
     CHECK(timadmin_version() != NULL && strlen(timadmin_version()) > 0);
     CHECK_STREQ(timadmin_status_description(TIMADMIN_STATUS_OK), "ok");
-    CHECK_STREQ(timadmin_status_description(TIMADMIN_STATUS_SERVICE_ERROR), "service error");
+    CHECK_STREQ(timadmin_status_description(TIMADMIN_STATUS_API), "service error");
     CHECK_STREQ(timadmin_status_description(9999), "unknown status");
     CHECK_STREQ(timadmin_status_description(-1), "unknown status");
 
     /* generate + verify, no userbuf */
-    CHECK_STATUS(timadmin_generate_usersig(app, key, "administrator", 86400, NULL, 0, &sig, &err),
+    CHECK_STATUS(timadmin_generate_usersig(app, secret_key, "administrator", 86400, NULL, 0, &sig, &err),
                  TIMADMIN_STATUS_OK, err);
     CHECK(sig != NULL);
     CHECK(timadmin_string_len(sig) > 32);
     CHECK(strlen(timadmin_string_get(sig)) == timadmin_string_len(sig));
-    CHECK_STATUS(timadmin_verify_usersig(app, key, "administrator", timadmin_string_get(sig), NULL, 0,
+    CHECK_STATUS(timadmin_verify_usersig(app, secret_key, "administrator", timadmin_string_get(sig), NULL, 0,
                                          &verified, &err),
                  TIMADMIN_STATUS_OK, err);
     {
@@ -44,27 +44,27 @@ int main(void) {
     CHECK(err != NULL && timadmin_error_status(err) == TIMADMIN_STATUS_USERSIG);
     CHECK(err != NULL && strstr(timadmin_error_message(err), "signature") != NULL);
     CHECK(err != NULL && strcmp(timadmin_error_usersig_reason(err), "signature_mismatch") == 0);
-    CHECK(err != NULL && strcmp(timadmin_error_service_kind(err), "") == 0);
+    CHECK(err != NULL && strcmp(timadmin_error_api_kind(err), "") == 0);
     CHECK(err != NULL && strstr(timadmin_error_message(err), "not-the-key") == NULL);
     CHECK(err != NULL && strstr(timadmin_error_message(err), timadmin_string_get(sig)) == NULL);
     reset_error(&err);
-    CHECK_STATUS(timadmin_verify_usersig(app, key, "someone-else", timadmin_string_get(sig), NULL, 0,
+    CHECK_STATUS(timadmin_verify_usersig(app, secret_key, "someone-else", timadmin_string_get(sig), NULL, 0,
                                          &verified, &err),
                  TIMADMIN_STATUS_USERSIG, err);
     CHECK(err != NULL && strstr(timadmin_error_message(err), "identifier") != NULL);
     CHECK(err != NULL && strcmp(timadmin_error_usersig_reason(err), "identifier_mismatch") == 0);
     reset_error(&err);
-    CHECK_STATUS(timadmin_verify_usersig(app + 1, key, "administrator", timadmin_string_get(sig), NULL, 0,
+    CHECK_STATUS(timadmin_verify_usersig(app + 1, secret_key, "administrator", timadmin_string_get(sig), NULL, 0,
                                          &verified, &err),
                  TIMADMIN_STATUS_USERSIG, err);
     reset_error(&err);
-    CHECK_STATUS(timadmin_verify_usersig(app, key, "administrator", "garbage!!", NULL, 0, &verified, &err),
+    CHECK_STATUS(timadmin_verify_usersig(app, secret_key, "administrator", "garbage!!", NULL, 0, &verified, &err),
                  TIMADMIN_STATUS_USERSIG, err);
     CHECK(err != NULL && strstr(timadmin_error_message(err), "malformed") != NULL);
     CHECK(err != NULL && strcmp(timadmin_error_usersig_reason(err), "malformed") == 0);
     reset_error(&err);
     /* error_out may be NULL: the status alone still says what happened */
-    CHECK_STATUS(timadmin_verify_usersig(app, key, "administrator", "garbage!!", NULL, 0, &verified, NULL),
+    CHECK_STATUS(timadmin_verify_usersig(app, secret_key, "administrator", "garbage!!", NULL, 0, &verified, NULL),
                  TIMADMIN_STATUS_USERSIG, err);
     CHECK(verified == NULL);
     timadmin_string_free(sig);
@@ -74,9 +74,9 @@ int main(void) {
     {
         const uint8_t buf[] = {0, 1, 2, 250, 255};
         const uint8_t other[] = {9, 9};
-        CHECK_STATUS(timadmin_generate_usersig(app, key, "alice", 600, buf, sizeof buf, &sig, &err),
+        CHECK_STATUS(timadmin_generate_usersig(app, secret_key, "alice", 600, buf, sizeof buf, &sig, &err),
                      TIMADMIN_STATUS_OK, err);
-        CHECK_STATUS(timadmin_verify_usersig(app, key, "alice", timadmin_string_get(sig), buf, sizeof buf,
+        CHECK_STATUS(timadmin_verify_usersig(app, secret_key, "alice", timadmin_string_get(sig), buf, sizeof buf,
                                              &verified, &err),
                      TIMADMIN_STATUS_OK, err);
         {
@@ -87,7 +87,7 @@ int main(void) {
         }
         timadmin_claims_free(verified);
         verified = NULL;
-        CHECK_STATUS(timadmin_verify_usersig(app, key, "alice", timadmin_string_get(sig), other, sizeof other,
+        CHECK_STATUS(timadmin_verify_usersig(app, secret_key, "alice", timadmin_string_get(sig), other, sizeof other,
                                              &verified, &err),
                      TIMADMIN_STATUS_USERSIG, err);
         CHECK(err != NULL && strstr(timadmin_error_message(err), "userbuf") != NULL);
@@ -100,9 +100,9 @@ int main(void) {
     CHECK_STATUS(timadmin_generate_usersig(app, "", "administrator", 60, NULL, 0, &sig, &err),
                  TIMADMIN_STATUS_USERSIG, err);
     reset_error(&err);
-    CHECK_STATUS(timadmin_generate_usersig(app, key, "", 60, NULL, 0, &sig, &err), TIMADMIN_STATUS_USERSIG, err);
+    CHECK_STATUS(timadmin_generate_usersig(app, secret_key, "", 60, NULL, 0, &sig, &err), TIMADMIN_STATUS_USERSIG, err);
     reset_error(&err);
-    CHECK_STATUS(timadmin_generate_usersig(0, key, "administrator", 60, NULL, 0, &sig, &err),
+    CHECK_STATUS(timadmin_generate_usersig(0, secret_key, "administrator", 60, NULL, 0, &sig, &err),
                  TIMADMIN_STATUS_USERSIG, err);
     reset_error(&err);
     CHECK(sig == NULL);
@@ -110,45 +110,45 @@ int main(void) {
     /* invalid UTF-8 in every string parameter */
     CHECK_STATUS(timadmin_generate_usersig(app, INVALID_UTF8, "administrator", 60, NULL, 0, &sig, &err),
                  TIMADMIN_STATUS_INVALID_ARGUMENT, err);
-    CHECK_STREQ(timadmin_error_field(err), "key");
+    CHECK_STREQ(timadmin_error_field(err), "secret_key");
     reset_error(&err);
-    CHECK_STATUS(timadmin_generate_usersig(app, key, INVALID_UTF8, 60, NULL, 0, &sig, &err),
+    CHECK_STATUS(timadmin_generate_usersig(app, secret_key, INVALID_UTF8, 60, NULL, 0, &sig, &err),
                  TIMADMIN_STATUS_INVALID_ARGUMENT, err);
     CHECK_STREQ(timadmin_error_field(err), "identifier");
     reset_error(&err);
-    CHECK_STATUS(timadmin_verify_usersig(app, key, "administrator", INVALID_UTF8, NULL, 0, &verified, &err),
+    CHECK_STATUS(timadmin_verify_usersig(app, secret_key, "administrator", INVALID_UTF8, NULL, 0, &verified, &err),
                  TIMADMIN_STATUS_INVALID_ARGUMENT, err);
     CHECK_STREQ(timadmin_error_field(err), "usersig");
     reset_error(&err);
     CHECK_STATUS(timadmin_verify_usersig(app, INVALID_UTF8, "administrator", "x", NULL, 0, &verified, &err),
                  TIMADMIN_STATUS_INVALID_ARGUMENT, err);
     reset_error(&err);
-    CHECK_STATUS(timadmin_verify_usersig(app, key, INVALID_UTF8, "x", NULL, 0, &verified, &err),
+    CHECK_STATUS(timadmin_verify_usersig(app, secret_key, INVALID_UTF8, "x", NULL, 0, &verified, &err),
                  TIMADMIN_STATUS_INVALID_ARGUMENT, err);
     reset_error(&err);
 
     /* NULL for every pointer parameter */
     CHECK_STATUS(timadmin_generate_usersig(app, NULL, "a", 60, NULL, 0, &sig, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
-    CHECK_STREQ(timadmin_error_field(err), "key");
+    CHECK_STREQ(timadmin_error_field(err), "secret_key");
     reset_error(&err);
-    CHECK_STATUS(timadmin_generate_usersig(app, key, NULL, 60, NULL, 0, &sig, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
+    CHECK_STATUS(timadmin_generate_usersig(app, secret_key, NULL, 60, NULL, 0, &sig, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
     CHECK_STREQ(timadmin_error_field(err), "identifier");
     reset_error(&err);
-    CHECK_STATUS(timadmin_generate_usersig(app, key, "a", 60, NULL, 3, &sig, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
+    CHECK_STATUS(timadmin_generate_usersig(app, secret_key, "a", 60, NULL, 3, &sig, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
     CHECK_STREQ(timadmin_error_field(err), "userbuf");
     reset_error(&err);
-    CHECK_STATUS(timadmin_generate_usersig(app, key, "a", 60, NULL, 0, NULL, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
+    CHECK_STATUS(timadmin_generate_usersig(app, secret_key, "a", 60, NULL, 0, NULL, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
     CHECK_STREQ(timadmin_error_field(err), "usersig_out");
     reset_error(&err);
     CHECK_STATUS(timadmin_verify_usersig(app, NULL, "a", "x", NULL, 0, &verified, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
     reset_error(&err);
-    CHECK_STATUS(timadmin_verify_usersig(app, key, NULL, "x", NULL, 0, &verified, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
+    CHECK_STATUS(timadmin_verify_usersig(app, secret_key, NULL, "x", NULL, 0, &verified, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
     reset_error(&err);
-    CHECK_STATUS(timadmin_verify_usersig(app, key, "a", NULL, NULL, 0, &verified, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
+    CHECK_STATUS(timadmin_verify_usersig(app, secret_key, "a", NULL, NULL, 0, &verified, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
     reset_error(&err);
-    CHECK_STATUS(timadmin_verify_usersig(app, key, "a", "x", NULL, 2, &verified, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
+    CHECK_STATUS(timadmin_verify_usersig(app, secret_key, "a", "x", NULL, 2, &verified, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
     reset_error(&err);
-    CHECK_STATUS(timadmin_verify_usersig(app, key, "a", "x", NULL, 0, NULL, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
+    CHECK_STATUS(timadmin_verify_usersig(app, secret_key, "a", "x", NULL, 0, NULL, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
     CHECK_STREQ(timadmin_error_field(err), "claims_out");
     reset_error(&err);
     CHECK(sig == NULL && verified == NULL);
@@ -158,10 +158,10 @@ int main(void) {
     CHECK(timadmin_string_len(NULL) == 0);
     CHECK(timadmin_error_status(NULL) == TIMADMIN_STATUS_OK);
     CHECK(timadmin_error_message(NULL) == NULL);
-    CHECK(timadmin_error_service_code(NULL) == 0);
-    CHECK(timadmin_error_service_info(NULL) == NULL);
-    CHECK(timadmin_error_service_kind(NULL) == NULL);
-    CHECK(timadmin_error_service_description(NULL) == NULL);
+    CHECK(timadmin_error_api_code(NULL) == 0);
+    CHECK(timadmin_error_api_info(NULL) == NULL);
+    CHECK(timadmin_error_api_kind(NULL) == NULL);
+    CHECK(timadmin_error_api_description(NULL) == NULL);
     CHECK(timadmin_error_usersig_reason(NULL) == NULL);
     CHECK(timadmin_error_field(NULL) == NULL);
     CHECK(timadmin_error_http_status(NULL) == 0);

@@ -18,8 +18,8 @@ static int report(const char *what, timadmin_status status, timadmin_error *err)
     fprintf(stderr, "%s failed: %s", what, timadmin_status_description((int)status));
     if (err != NULL) {
         fprintf(stderr, ": %s", timadmin_error_message(err));
-        if (status == TIMADMIN_STATUS_SERVICE_ERROR) {
-            fprintf(stderr, " [ErrorCode %" PRId64 "]", timadmin_error_service_code(err));
+        if (status == TIMADMIN_STATUS_API) {
+            fprintf(stderr, " [ErrorCode %" PRId64 "]", timadmin_error_api_code(err));
         }
     }
     fprintf(stderr, "\n");
@@ -31,7 +31,8 @@ static int report(const char *what, timadmin_status status, timadmin_error *err)
 static bool print_member(void *userdata, const timadmin_group_member *m) {
     uint64_t *count = userdata;
     *count += 1;
-    printf("  %-12s %-7s joined %" PRIu64 "%s\n", m->member_account, m->role ? m->role : "-",
+    const char *role = m->role == TIMADMIN_ROLE_OTHER ? m->role_other : timadmin_role_as_str(m->role);
+    printf("  %-12s %-7s joined %" PRIu64 "%s\n", m->member_account, role ? role : "-",
            m->has_join_time ? m->join_time : 0, m->has_mute_until && m->mute_until > 0 ? " (muted)" : "");
     return true;
 }

@@ -30,9 +30,9 @@ int main() {
         std::cout << "@TGS#2DEMOPUB has " << members.size() << " members\n";
         expect(members.size() == 5, "five demo members");
         for (const auto &m : members) {
-            std::cout << "  " << m.member_account << " " << m.role.value_or("-") << "\n";
+            std::cout << "  " << m.member_account << " " << m.role_name().value_or("-") << "\n";
             if (m.member_account == "bob") {
-                expect(m.role_kind == TIMADMIN_ROLE_OWNER, "bob owns the group");
+                expect(m.role == TIMADMIN_ROLE_OWNER, "bob owns the group");
                 expect(m.app_member_defined_data.size() == 2, "bob has two custom fields");
             }
         }
@@ -81,7 +81,7 @@ int main() {
             expect(false, "unknown group throws");
         } catch (const timadmin::Error &e) {
             std::cout << "expected error: " << e.what() << "\n";
-            expect(e.status() == TIMADMIN_STATUS_SERVICE_ERROR && e.service_code() == 10010, "10010 for unknown group");
+            expect(e.status() == TIMADMIN_STATUS_API && e.api_code() == 10010, "10010 for unknown group");
         }
         // ...and invalid arguments before any network call.
         try {
@@ -107,11 +107,30 @@ int main() {
         for (int c : counts) expect(c == 5, "every thread saw five members");
 
         // UserSig helpers.
-        const char *key = std::getenv("TIM_SECRET_KEY");
-        if (key != nullptr) {
-            std::string sig = timadmin::generate_usersig(client.sdkappid(), key, "alice", 3600);
-            auto claims = timadmin::verify_usersig(client.sdkappid(), key, "alice", sig);
+        const char *secret_key = std::getenv("TIM_SECRET_KEY");
+        if (secret_key != nullptr) {
+            std::string sig = timadmin::generate_usersig(client.sdkappid(), secret_key, "alice", 3600);
+            auto claims = timadmin::verify_usersig(client.sdkappid(), secret_key, "alice", sig);
             expect(claims.first == "alice", "UserSig verifies");
+        }
+
+        // The same client from options set one by one; a bad value is refused by name.
+        const char *base_url = std::getenv("TIM_BASE_URL");
+        const char *identifier = std::getenv("TIM_IDENTIFIER");
+        if (secret_key != nullptr && base_url != nullptr && identifier != nullptr) {
+            timadmin::ClientOptions options;
+            options.sdkappid(client.sdkappid()).secret_key(secret_key).identifier(identifier).base_url(base_url);
+            options.timeout(5.0).max_retries(1).rate_limit_off();
+            timadmin::Client explicit_client(options);
+            expect(explicit_client.get_group_member_info("@TGS#2DEMOPUB").size() == 5, "options-built client works");
+            try {
+                options.max_in_flight(0);
+                timadmin::Client refused(options);
+                expect(false, "max_in_flight 0 throws");
+            } catch (const timadmin::Error &e) {
+                expect(e.status() == TIMADMIN_STATUS_INVALID_ARGUMENT && e.field() == "max_in_flight",
+                       "max_in_flight 0 rejected by name");
+            }
         }
     } catch (const timadmin::Error &e) {
         std::cerr << "timadmin error (" << timadmin_status_description(e.status()) << "): " << e.what() << "\n";

@@ -17,26 +17,26 @@
 
 namespace timadmin {
 
-// A failed call: the status, the service's ErrorCode/ErrorInfo (service errors), the field at
+// A failed call: the status, the service's ErrorCode/ErrorInfo (API errors), the field at
 // fault (invalid arguments), and the library's message.
 class Error : public std::runtime_error {
 public:
     Error(timadmin_status status, const timadmin_error *err)
         : std::runtime_error(err ? timadmin_error_message(err) : timadmin_status_description(status)),
           status_(status),
-          service_code_(timadmin_error_service_code(err)),
-          service_info_(err ? timadmin_error_service_info(err) : ""),
+          api_code_(timadmin_error_api_code(err)),
+          api_info_(err ? timadmin_error_api_info(err) : ""),
           field_(err ? timadmin_error_field(err) : "") {}
 
     timadmin_status status() const noexcept { return status_; }
-    std::int64_t service_code() const noexcept { return service_code_; }
-    const std::string &service_info() const noexcept { return service_info_; }
+    std::int64_t api_code() const noexcept { return api_code_; }
+    const std::string &api_info() const noexcept { return api_info_; }
     const std::string &field() const noexcept { return field_; }
 
 private:
     timadmin_status status_;
-    std::int64_t service_code_;
-    std::string service_info_;
+    std::int64_t api_code_;
+    std::string api_info_;
     std::string field_;
 };
 
@@ -70,8 +70,8 @@ inline std::optional<std::string> opt(const char *s) {
 // One member, copied out of the library's memory.
 struct Member {
     std::string member_account;
-    std::optional<std::string> role;
-    timadmin_role role_kind = TIMADMIN_ROLE_UNSET;
+    timadmin_role role = TIMADMIN_ROLE_UNSET;  // core's Role; the text of OTHER in role_other
+    std::optional<std::string> role_other;
     std::optional<std::uint64_t> join_time;
     std::optional<std::uint64_t> mute_until;
     std::optional<std::string> name_card;
@@ -80,8 +80,8 @@ struct Member {
     static Member from(const timadmin_group_member &m) {
         Member out;
         out.member_account = detail::str(m.member_account);
-        out.role = detail::opt(m.role);
-        out.role_kind = m.role_kind;
+        out.role = m.role;
+        out.role_other = detail::opt(m.role_other);
         if (m.has_join_time) out.join_time = m.join_time;
         if (m.has_mute_until) out.mute_until = m.mute_until;
         out.name_card = detail::opt(m.name_card);
@@ -91,6 +91,12 @@ struct Member {
         }
         return out;
     }
+
+    // The REST spelling of the role ("Owner", ...), or std::nullopt when not returned.
+    std::optional<std::string> role_name() const {
+        if (role == TIMADMIN_ROLE_OTHER) return role_other;
+        return detail::opt(timadmin_role_as_str(role));
+    }
 };
 
 struct MutedAccount {
@@ -99,11 +105,11 @@ struct MutedAccount {
 };
 
 // A UserSig made by generate_usersig; wiped by the library when destroyed.
-inline std::string generate_usersig(std::uint64_t sdkappid, const std::string &key, const std::string &identifier,
-                                    std::uint64_t expire_secs) {
+inline std::string generate_usersig(std::uint64_t sdkappid, const std::string &secret_key,
+                                    const std::string &identifier, std::uint64_t expire) {
     timadmin_string *raw = nullptr;
     detail::call([&](timadmin_error **e) {
-        return timadmin_generate_usersig(sdkappid, key.c_str(), identifier.c_str(), expire_secs, nullptr, 0, &raw,
+        return timadmin_generate_usersig(sdkappid, secret_key.c_str(), identifier.c_str(), expire, nullptr, 0, &raw,
                                          e);
     });
     detail::Owned<timadmin_string, timadmin_string_free> sig(raw);
@@ -111,12 +117,12 @@ inline std::string generate_usersig(std::uint64_t sdkappid, const std::string &k
 }
 
 // The identifier of a verified UserSig and when it expires; throws when it does not verify.
-inline std::pair<std::string, std::uint64_t> verify_usersig(std::uint64_t sdkappid, const std::string &key,
+inline std::pair<std::string, std::uint64_t> verify_usersig(std::uint64_t sdkappid, const std::string &secret_key,
                                                             const std::string &identifier,
                                                             const std::string &usersig) {
     timadmin_claims *raw = nullptr;
     detail::call([&](timadmin_error **e) {
-        return timadmin_verify_usersig(sdkappid, key.c_str(), identifier.c_str(), usersig.c_str(), nullptr, 0, &raw,
+        return timadmin_verify_usersig(sdkappid, secret_key.c_str(), identifier.c_str(), usersig.c_str(), nullptr, 0, &raw,
                                        e);
     });
     detail::Owned<timadmin_claims, timadmin_claims_free> claims(raw);
@@ -152,6 +158,59 @@ private:
     detail::Owned<timadmin_member_pager, timadmin_member_pager_free> pager_;
 };
 
+// The client's settings (core: ClientOptions), owning a timadmin_client_options object. Each
+// setter copies its value and returns *this, so calls chain; values are checked when a Client
+// is built from it (a timadmin::Error names the setting at fault).
+class ClientOptions {
+public:
+    ClientOptions() : options_(timadmin_client_options_new()) {}
+
+    ClientOptions &sdkappid(std::uint64_t v) { return set(timadmin_client_options_set_sdkappid, v); }
+    ClientOptions &secret_key(const std::string &v) { return set(timadmin_client_options_set_secret_key, v.c_str()); }
+    ClientOptions &usersig(const std::string &v) { return set(timadmin_client_options_set_usersig, v.c_str()); }
+    ClientOptions &usersig_provider(timadmin_usersig_provider_callback callback, void *userdata) {
+        detail::call([&](timadmin_error **e) {
+            return timadmin_client_options_set_usersig_provider(options_.get(), callback, userdata, e);
+        });
+        return *this;
+    }
+    ClientOptions &identifier(const std::string &v) { return set(timadmin_client_options_set_identifier, v.c_str()); }
+    ClientOptions &region(const std::string &v) { return set(timadmin_client_options_set_region, v.c_str()); }
+    ClientOptions &base_url(const std::string &v) { return set(timadmin_client_options_set_base_url, v.c_str()); }
+    ClientOptions &timeout(double seconds) { return set(timadmin_client_options_set_timeout, seconds); }
+    ClientOptions &max_retries(std::uint32_t v) { return set(timadmin_client_options_set_max_retries, v); }
+    ClientOptions &rate_limit(double per_second) { return set(timadmin_client_options_set_rate_limit, per_second); }
+    ClientOptions &rate_limit_off() {
+        detail::call([&](timadmin_error **e) { return timadmin_client_options_set_rate_limit_off(options_.get(), e); });
+        return *this;
+    }
+    ClientOptions &usersig_lifetime(double seconds) {
+        return set(timadmin_client_options_set_usersig_lifetime, seconds);
+    }
+    ClientOptions &max_response_bytes(std::uint64_t v) {
+        return set(timadmin_client_options_set_max_response_bytes, v);
+    }
+    ClientOptions &allow_insecure_http(bool v) { return set(timadmin_client_options_set_allow_insecure_http, v); }
+    ClientOptions &max_in_flight(std::uint32_t v) { return set(timadmin_client_options_set_max_in_flight, v); }
+    ClientOptions &rate_limit_redis_url(const std::string &v) {
+        return set(timadmin_client_options_set_rate_limit_redis_url, v.c_str());
+    }
+    ClientOptions &fleet_size(std::uint32_t v) { return set(timadmin_client_options_set_fleet_size, v); }
+    ClientOptions &redis_fallback(timadmin_redis_fallback v) {
+        return set(timadmin_client_options_set_redis_fallback, static_cast<int>(v));
+    }
+
+    const timadmin_client_options *get() const noexcept { return options_.get(); }
+
+private:
+    template <typename Setter, typename T>
+    ClientOptions &set(Setter setter, T value) {
+        detail::call([&](timadmin_error **e) { return setter(options_.get(), value, e); });
+        return *this;
+    }
+    detail::Owned<timadmin_client_options, timadmin_client_options_free> options_;
+};
+
 // The client. Thread-safe: share one instance (e.g. by reference) across threads.
 class Client {
 public:
@@ -162,10 +221,10 @@ public:
         return Client(raw);
     }
 
-    // From a timadmin_client_options struct (the caller's strings are copied).
-    explicit Client(const timadmin_client_options &options) {
+    // From options (only read: they may build more clients).
+    explicit Client(const ClientOptions &options) {
         timadmin_client *raw = nullptr;
-        detail::call([&](timadmin_error **e) { return timadmin_client_new(&options, &raw, e); });
+        detail::call([&](timadmin_error **e) { return timadmin_client_new(options.get(), &raw, e); });
         client_.reset(raw);
     }
 

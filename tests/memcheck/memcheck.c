@@ -33,7 +33,7 @@ static int one(const timadmin_client *client, long i) {
         req.group_id = "@TGS#2NOSUCH";
         st = timadmin_client_get_group_member_info(client, &req, &result, &err);
         timadmin_error_free(err);
-        return st == TIMADMIN_STATUS_SERVICE_ERROR ? 0 : 1;
+        return st == TIMADMIN_STATUS_API ? 0 : 1;
     }
     if (i % 2 == 0) {
         timadmin_get_group_member_info_request req = {0};
@@ -61,17 +61,22 @@ int main(int argc, char **argv) {
         return 2;
     }
     long calls = argc > 4 ? strtol(argv[4], NULL, 10) : 100000;
-    timadmin_client_options cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.base_url = argv[1];
-    cfg.sdkappid = strtoull(argv[2], NULL, 10);
-    cfg.secret_key = argv[3];
-    cfg.disable_rate_limit = true;
-    cfg.has_max_retries = true;
-    cfg.max_retries = 0;
-    timadmin_client *client = NULL;
+    timadmin_client_options *options = timadmin_client_options_new();
     timadmin_error *err = NULL;
-    if (timadmin_client_new(&cfg, &client, &err) != TIMADMIN_STATUS_OK) {
+    if (timadmin_client_options_set_sdkappid(options, strtoull(argv[2], NULL, 10), &err) != TIMADMIN_STATUS_OK ||
+        timadmin_client_options_set_secret_key(options, argv[3], &err) != TIMADMIN_STATUS_OK ||
+        timadmin_client_options_set_base_url(options, argv[1], &err) != TIMADMIN_STATUS_OK ||
+        timadmin_client_options_set_rate_limit_off(options, &err) != TIMADMIN_STATUS_OK ||
+        timadmin_client_options_set_max_retries(options, 0, &err) != TIMADMIN_STATUS_OK) {
+        fprintf(stderr, "options: %s\n", timadmin_error_message(err));
+        timadmin_error_free(err);
+        timadmin_client_options_free(options);
+        return 1;
+    }
+    timadmin_client *client = NULL;
+    timadmin_status built = timadmin_client_new(options, &client, &err);
+    timadmin_client_options_free(options);
+    if (built != TIMADMIN_STATUS_OK) {
         fprintf(stderr, "cannot build the client: %s\n", timadmin_error_message(err));
         timadmin_error_free(err);
         return 1;
