@@ -55,7 +55,7 @@ impl AsyncClient {
     /// A client configured from the `TIM_*` environment variables.
     #[classmethod]
     fn from_env(_cls: &Bound<'_, PyType>, py: Python<'_>) -> PyResult<Self> {
-        let config = Config::from_env().map_err(|e| to_py(py, e))?;
+        let config = timadmin::ClientOptions::from_env().map_err(|e| to_py(py, e))?;
         Self::from_config(py, config)
     }
 
@@ -88,7 +88,7 @@ impl AsyncClient {
         if self.closed() {
             "AsyncClient(closed)".to_owned()
         } else {
-            format!("AsyncClient(sdkappid={}, identifier={:?})", self.config.sdkappid, self.config.identifier)
+            format!("AsyncClient(sdkappid={}, identifier={:?})", self.config.sdkappid(), self.config.identifier())
         }
     }
 

@@ -93,11 +93,10 @@ impl Client {
     }
 
     /// A client configured from the `TIM_*` environment variables (see the core's
-    /// `Config::from_env`: TIM_SDKAPPID, TIM_SECRET_KEY or TIM_USERSIG, TIM_IDENTIFIER,
-    /// TIM_REGION, TIM_BASE_URL, TIM_RATE_LIMIT_REDIS_URL, TIM_FLEET_SIZE, TIM_REDIS_FALLBACK).
+    /// `ClientOptions::from_env`: the `TIM_*` variable of every setting of its settings table).
     #[classmethod]
     fn from_env(_cls: &Bound<'_, PyType>, py: Python<'_>) -> PyResult<Self> {
-        let config = timadmin::Config::from_env().map_err(|e| to_py(py, e))?;
+        let config = timadmin::ClientOptions::from_env().map_err(|e| to_py(py, e))?;
         Self::from_config(py, config)
     }
 

@@ -4,14 +4,12 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use clap::parser::ValueSource;
-use clap::ArgMatches;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use timadmin::options::DEFAULT_PAGE_SIZE;
+use timadmin::options::{DEFAULT_IDENTIFIER, DEFAULT_PAGE_SIZE};
 use timadmin::usersig::{self, Claims};
 use timadmin::{
     AppDefinedDataUpdate, BlockingClient, ClientOptions, Config, GetGroupMemberInfoRequest,
-    GetGroupMutedAccountRequest, ModifyGroupBaseInfoRequest, PageOptions, RateLimit,
+    GetGroupMutedAccountRequest, ModifyGroupBaseInfoRequest, PageOptions,
 };
 
 use crate::args::{Format, GlobalArgs, MembersArgs, ModifyArgs, MutedArgs, Userbuf, UsersigCommand};
@@ -22,102 +20,53 @@ use crate::output::{muted_columns, select_member_columns, RecordWriter};
 pub struct Context<'a> {
     /// The global options.
     pub global: &'a GlobalArgs,
-    /// The raw matches, to tell a flag from an environment variable.
-    pub matches: &'a ArgMatches,
-}
-
-/// The usage error when no SDKAppID was given.
-const SDKAPPID_REQUIRED: &str = "--sdkappid (or TIM_SDKAPPID) is required";
-
-/// A non-empty option value (an empty environment variable counts as unset).
-fn non_empty(v: &Option<String>) -> Option<&str> {
-    v.as_deref().filter(|s| !s.is_empty())
 }
 
 impl Context<'_> {
-    /// Whether option `id` was typed on the command line (rather than taken from the environment).
-    fn given_as_flag(&self, id: &str) -> bool {
-        self.matches.value_source(id) == Some(ValueSource::CommandLine)
-    }
-
-    /// Of two mutually exclusive options, the one to use: a flag wins over the environment;
-    /// two flags are an error; with two environment variables the first (`a`) wins.
-    fn pick<'v>(&self, a: (&str, Option<&'v str>), b: (&str, Option<&'v str>)) -> Result<Pick<'v>, CliError> {
-        let (a_cli, b_cli) = (self.given_as_flag(a.0) && a.1.is_some(), self.given_as_flag(b.0) && b.1.is_some());
-        match (a_cli, b_cli) {
-            (true, true) => Err(CliError::Usage(format!(
-                "--{} and --{} cannot be used together",
-                a.0.replace('_', "-"),
-                b.0.replace('_', "-")
-            ))),
-            (true, false) => Ok(a.1.map_or(Pick::Neither, Pick::A)),
-            (false, true) => Ok(b.1.map_or(Pick::Neither, Pick::B)),
-            (false, false) => Ok(match (a.1, b.1) {
-                (Some(v), _) => Pick::A(v),
-                (None, Some(v)) => Pick::B(v),
-                (None, None) => Pick::Neither,
-            }),
-        }
-    }
-
-    /// The SDKAppID, which every subcommand but `emulator` needs.
-    fn sdkappid(&self) -> Result<u64, CliError> {
-        self.global.sdkappid.ok_or_else(|| CliError::Usage(SDKAPPID_REQUIRED.into()))
-    }
-
-    /// The secret key, for the `usersig` commands (which cannot work from a UserSig).
-    fn secret_key(&self) -> Result<&str, CliError> {
-        non_empty(&self.global.secret_key)
-            .ok_or_else(|| CliError::Usage("--secret-key (or TIM_SECRET_KEY) is required to sign or verify UserSigs".into()))
-    }
-
-    /// The core configuration the global options describe. Makes no network call. The CLI only
-    /// decides which value each setting takes (a flag beats an environment variable, two flags
-    /// conflict); the core's `ClientOptions::build` checks them and fills in the defaults.
-    pub fn config(&self) -> Result<Config, CliError> {
+    /// The settings given as flags, as core options (unset where no flag was given).
+    fn flags(&self) -> ClientOptions {
         let g = self.global;
-        let (secret_key, usersig) = match self.pick(("secret_key", non_empty(&g.secret_key)), ("usersig", non_empty(&g.usersig)))? {
-            Pick::A(key) => (Some(key), None),
-            Pick::B(sig) => (None, Some(sig)),
-            Pick::Neither => (None, None),
-        };
-        let region = g.region.map(|r| r.name());
-        let (base_url, region) = match self.pick(("base_url", non_empty(&g.base_url)), ("region", region))? {
-            Pick::A(url) => (Some(url), None),
-            Pick::B(region) => (None, Some(region)),
-            Pick::Neither => (None, None),
-        };
-        let options = ClientOptions {
+        ClientOptions {
             sdkappid: g.sdkappid,
-            secret_key: secret_key.map(str::to_owned),
-            usersig: usersig.map(str::to_owned),
-            identifier: Some(g.identifier.clone()),
-            region: region.map(str::to_owned),
-            base_url: base_url.map(str::to_owned),
+            secret_key: g.secret_key.clone(),
+            usersig: g.usersig.clone(),
+            identifier: g.identifier.clone(),
+            region: g.region.clone(),
+            base_url: g.base_url.clone(),
             timeout: g.timeout,
             max_retries: g.max_retries,
-            rate_limit: g
-                .rate_limit
-                .map(|rate| if rate == 0 { RateLimit::Off } else { RateLimit::PerSecond(f64::from(rate)) }),
+            rate_limit: g.rate_limit,
+            usersig_lifetime: g.usersig_lifetime,
             max_response_bytes: g.max_response_bytes,
+            allow_insecure_http: g.allow_insecure_http,
             max_in_flight: g.max_in_flight,
-            allow_insecure_http: Some(g.allow_insecure_http),
-            rate_limit_redis_url: non_empty(&g.rate_limit_redis_url).map(str::to_owned),
+            rate_limit_redis_url: g.rate_limit_redis_url.clone(),
             fleet_size: g.fleet_size,
             redis_fallback: g.redis_fallback,
             ..ClientOptions::default()
-        };
-        let missing_credentials = secret_key.is_none() && usersig.is_none();
-        options.build().map_err(|e| match e {
-            // A required setting left out: say which flags or variables give it.
-            timadmin::Error::InvalidArgument { field, .. } if field == "sdkappid" && g.sdkappid.is_none() => {
-                CliError::Usage(SDKAPPID_REQUIRED.into())
-            }
-            timadmin::Error::InvalidArgument { field, .. } if field == "secret_key" && missing_credentials => CliError::Usage(
-                "credentials are required: --secret-key (or TIM_SECRET_KEY) or --usersig (or TIM_USERSIG)".into(),
-            ),
-            other => other.into(),
-        })
+        }
+    }
+
+    /// The core configuration the flags and the `TIM_*` variables describe. Makes no network
+    /// call. The core reads the variables (`ClientOptions::from_lookup`), puts the flags over
+    /// them (a credential or endpoint flag replaces the variables' as a group; two flags for one
+    /// choice are refused by the core), checks every setting and fills in the defaults.
+    pub fn config(&self) -> Result<Config, CliError> {
+        Ok(self.flags().build_over_lookup(|name| std::env::var(name).ok())?)
+    }
+
+    /// The settings for the `usersig` commands, which sign and verify without a client: the
+    /// SDKAppID, the secret key and the identifier, from the flags over the environment.
+    fn signing(&self) -> Result<(u64, String, String), CliError> {
+        let merged = self.flags().or(ClientOptions::from_lookup(|name| std::env::var(name).ok())?);
+        let sdkappid = merged
+            .sdkappid
+            .ok_or_else(|| CliError::Usage("--sdkappid (or TIM_SDKAPPID) is required".into()))?;
+        let key = merged
+            .secret_key
+            .filter(|k| !k.is_empty())
+            .ok_or_else(|| CliError::Usage("--secret-key (or TIM_SECRET_KEY) is required to sign or verify UserSigs".into()))?;
+        Ok((sdkappid, key, merged.identifier.unwrap_or_else(|| DEFAULT_IDENTIFIER.to_owned())))
     }
 
     /// A blocking client for the configuration (validated; no network call yet).
@@ -131,11 +80,14 @@ impl Context<'_> {
     }
 }
 
-/// The outcome of [`Context::pick`].
-enum Pick<'v> {
-    A(&'v str),
-    B(&'v str),
-    Neither,
+/// `settings`: the effective settings as JSON, sending nothing.
+pub fn settings(ctx: &Context<'_>) -> Result<(), CliError> {
+    let config = ctx.config()?;
+    let text = serde_json::to_string_pretty(&config.settings()).map_err(io::Error::other)?;
+    let mut out = stdout();
+    writeln!(out, "{text}")?;
+    out.flush()?;
+    Ok(())
 }
 
 /// The format asked for, else table on a terminal and ndjson otherwise.
@@ -150,9 +102,8 @@ fn stdout() -> BufWriter<io::StdoutLock<'static>> {
 
 /// `usersig gen` / `usersig verify`.
 pub fn usersig(ctx: &Context<'_>, command: &UsersigCommand) -> Result<(), CliError> {
-    let sdkappid = ctx.sdkappid()?;
-    let key = ctx.secret_key()?;
-    let identifier = ctx.global.identifier.as_str();
+    let (sdkappid, key, identifier) = ctx.signing()?;
+    let (key, identifier) = (key.as_str(), identifier.as_str());
     let mut out = stdout();
     match command {
         UsersigCommand::Generate { expire, userbuf_base64 } => {
@@ -251,13 +202,13 @@ impl Drop for Progress {
 pub fn members(ctx: &Context<'_>, a: &MembersArgs) -> Result<(), CliError> {
     let client = ctx.client()?;
     let format = format_or_default(a.format);
-    let columns = select_member_columns(a.fields.as_deref(), a.app_data_keys.is_some());
+    let columns = select_member_columns(a.member_info_filter.as_deref(), a.app_defined_data_filter_group_member.is_some());
     if a.all {
         let options = PageOptions {
             page_size: a.limit.unwrap_or(DEFAULT_PAGE_SIZE),
-            member_info_filter: a.fields.clone(),
-            member_role_filter: a.roles.clone(),
-            app_defined_data_filter_group_member: a.app_data_keys.clone(),
+            member_info_filter: a.member_info_filter.clone(),
+            member_role_filter: a.member_role_filter.clone(),
+            app_defined_data_filter_group_member: a.app_defined_data_filter_group_member.clone(),
         };
         // The core names the page size `page_size`; here the user set it with `--limit`.
         let mut pager = client.members(a.group_id.clone(), options).map_err(|e| match e {
@@ -281,9 +232,9 @@ pub fn members(ctx: &Context<'_>, a: &MembersArgs) -> Result<(), CliError> {
         return Ok(());
     }
     let request = GetGroupMemberInfoRequest {
-        member_info_filter: a.fields.clone(),
-        member_role_filter: a.roles.clone(),
-        app_defined_data_filter_group_member: a.app_data_keys.clone(),
+        member_info_filter: a.member_info_filter.clone(),
+        member_role_filter: a.member_role_filter.clone(),
+        app_defined_data_filter_group_member: a.app_defined_data_filter_group_member.clone(),
         limit: a.limit,
         offset: a.offset,
         next: a.next.clone(),
@@ -317,7 +268,7 @@ pub fn muted(ctx: &Context<'_>, a: &MutedArgs) -> Result<(), CliError> {
     let client = ctx.client()?;
     let request = GetGroupMutedAccountRequest {
         group_id: a.group_id.clone(),
-        topic_id: a.topic.clone(),
+        topic_id: a.topic_id.clone(),
     };
     let response = client.get_group_muted_account(&request)?;
     let mut writer = RecordWriter::new(stdout(), format_or_default(a.format), muted_columns());
@@ -329,8 +280,8 @@ pub fn muted(ctx: &Context<'_>, a: &MutedArgs) -> Result<(), CliError> {
 /// `modify`: change the given profile fields.
 pub fn modify(ctx: &Context<'_>, a: &ModifyArgs) -> Result<(), CliError> {
     let mut updates: Vec<AppDefinedDataUpdate> =
-        a.app_data.iter().map(|(k, v)| AppDefinedDataUpdate::set(k.clone(), v.clone())).collect();
-    updates.extend(a.delete_app_data.iter().map(|k| AppDefinedDataUpdate::delete(k.clone())));
+        a.app_defined_data.iter().map(|(k, v)| AppDefinedDataUpdate::set(k.clone(), v.clone())).collect();
+    updates.extend(a.delete_app_defined_data.iter().map(|k| AppDefinedDataUpdate::delete(k.clone())));
     let request = ModifyGroupBaseInfoRequest {
         name: a.name.clone(),
         introduction: a.introduction.clone(),
@@ -346,7 +297,7 @@ pub fn modify(ctx: &Context<'_>, a: &ModifyArgs) -> Result<(), CliError> {
     if changed.is_empty() {
         return Err(CliError::Usage(
             "nothing to modify: give at least one of --name, --introduction, --notification, --face-url, \
-             --max-member-num, --apply-join-option, --shut-up-all-member, --app-data, --delete-app-data"
+             --max-member-num, --apply-join-option, --shut-up-all-member, --app-defined-data, --delete-app-defined-data"
                 .into(),
         ));
     }

@@ -66,6 +66,17 @@ impl CliError {
             CliError::Core(Error::Api { code, info, kind }) => {
                 format!("error: service error {code}: {info} ({})", kind.description())
             }
+            CliError::Core(Error::InvalidArgument { field, reason }) => match timadmin::settings::SETTINGS
+                .iter()
+                .find(|s| s.name == field || s.env == Some(field.as_str()))
+            {
+                // A client setting: say where it can be given.
+                Some(s) => match s.env {
+                    Some(env) => format!("error: invalid argument {field}: {reason} (set with {} or {env})", s.flag()),
+                    None => format!("error: invalid argument {field}: {reason}"),
+                },
+                None => format!("error: invalid argument {field}: {reason}"),
+            },
             CliError::Core(e) => format!("error: {e}"),
             CliError::Io(e) if e.kind() == io::ErrorKind::BrokenPipe => return None,
             CliError::Io(e) => format!("error: cannot write the output: {e}"),

@@ -11,7 +11,7 @@ mod output;
 
 use std::io::IsTerminal;
 
-use clap::{CommandFactory, FromArgMatches};
+use clap::CommandFactory;
 
 use crate::args::{Cli, Command};
 use crate::commands::Context;
@@ -33,21 +33,33 @@ fn main() {
 
 /// Parses the command line and runs the subcommand.
 fn run() -> Result<(), CliError> {
-    let matches = Cli::command().try_get_matches().unwrap_or_else(|e| e.exit());
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| {
+    let matches = Cli::command().after_long_help(environment_help()).try_get_matches().unwrap_or_else(|e| e.exit());
+    let cli = Cli::from_matches(&matches).unwrap_or_else(|e| {
         // Not expected (the matches come from the same definition); report it as a usage error.
         let _ = e.print();
         std::process::exit(EXIT_USAGE)
     });
     init_logging(cli.global.verbose);
-    let ctx = Context { global: &cli.global, matches: &matches };
+    let ctx = Context { global: &cli.global };
     match cli.command {
         Command::Usersig { ref command } => commands::usersig(&ctx, command),
         Command::Members(ref a) => commands::members(&ctx, a),
         Command::Muted(ref a) => commands::muted(&ctx, a),
         Command::Modify(ref a) => commands::modify(&ctx, a),
+        Command::Settings => commands::settings(&ctx),
         Command::Emulator(ref serve) => commands::emulator(serve.clone()),
     }
+}
+
+/// The `TIM_*` variables of the core's settings table, for `--help`.
+fn environment_help() -> String {
+    let mut text = String::from("Environment (read by the core; a flag wins over its variable):\n");
+    for s in timadmin::settings::SETTINGS {
+        if let Some(env) = s.env {
+            text.push_str(&format!("  {env:<26} {}\n", s.flag()));
+        }
+    }
+    text
 }
 
 /// `-v` logs timadmin's own events to stderr (info, `-vv` debug, `-vvv` trace). Only the

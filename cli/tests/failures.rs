@@ -54,6 +54,10 @@ fn bad_arguments_exit_2_before_any_call() {
         (vec!["members", "@TGS#_demo", "--offset", "3"], "invalid argument Offset"),
         (vec!["members", PUB, "--roles", "Owner,King"], "invalid argument MemberRoleFilter"),
         (vec!["members", PUB, "--fields", "Role,"], "invalid argument MemberInfoFilter"),
+        (vec!["members", PUB, "--member-role-filter", "Owner,King"], "invalid argument MemberRoleFilter"),
+        (vec!["members", PUB, "--member-info-filter", "Role,"], "invalid argument MemberInfoFilter"),
+        (vec!["muted", PUB, "--topic-id", ""], "invalid argument TopicId"),
+        (vec!["modify", PUB, "--app-defined-data", "k=1", "--delete-app-defined-data", "k"], "invalid argument AppDefinedData"),
         (vec!["members", PUB, "--all", "--limit", "0"], "invalid argument --limit"),
         (vec!["members", PUB, "--offset", "1", "--next", "x"], "cannot be used with"),
         (vec!["members", PUB, "--all", "--offset", "1"], "cannot be used with"),
@@ -69,10 +73,10 @@ fn bad_arguments_exit_2_before_any_call() {
         (vec!["modify", PUB, "--apply-join-option", "Anyone"], "FreeAccess, NeedPermission, DisableApply"),
         (vec!["modify", PUB, "--shut-up-all-member", "yes"], "neither on nor off"),
         (vec!["modify", PUB], "nothing to modify"),
-        (vec!["members", PUB, "--timeout", "0"], "must be more than 0"),
-        (vec!["members", PUB, "--region", "mars"], "unknown region"),
-        (vec!["members", PUB, "--usersig", "sig"], "--secret-key and --usersig cannot be used together"),
-        (vec!["members", PUB, "--region", "tokyo"], "--base-url and --region cannot be used together"),
+        (vec!["members", PUB, "--timeout", "0"], "invalid argument timeout"),
+        (vec!["members", PUB, "--region", "mars"], "invalid argument base_url: give region or base_url"),
+        (vec!["members", PUB, "--usersig", "sig"], "invalid argument secret_key: give only one"),
+        (vec!["members", PUB, "--region", "tokyo"], "invalid argument base_url: give region or base_url, not both"),
         (vec!["members", PUB, "--identifier", " "], "invalid argument identifier"),
         (vec!["frobnicate"], "unrecognized subcommand"),
     ];
@@ -85,13 +89,15 @@ fn bad_arguments_exit_2_before_any_call() {
 #[test]
 fn missing_settings_exit_2() {
     let r = run(bare().args(["members", PUB])).expect_code(2);
-    assert!(r.stderr.contains("--sdkappid (or TIM_SDKAPPID) is required"), "{}", r.stderr);
+    assert!(r.stderr.contains("invalid argument TIM_SDKAPPID: is required (set with --sdkappid or TIM_SDKAPPID)"), "{}", r.stderr);
     let r = run(bare().args(["--sdkappid", "1400000000", "members", PUB])).expect_code(2);
-    assert!(r.stderr.contains("credentials are required"), "{}", r.stderr);
+    assert!(r.stderr.contains("invalid argument secret_key: is required: give one of"), "{}", r.stderr);
     let r = run(bare().args(["--sdkappid", "abc", "--secret-key", "k", "members", PUB])).expect_code(2);
     assert!(r.stderr.contains("invalid value 'abc'"), "{}", r.stderr);
     let r = run(bare().env("TIM_SDKAPPID", "abc").args(["--secret-key", "k", "members", PUB])).expect_code(2);
-    assert!(r.stderr.contains("invalid value 'abc'"), "{}", r.stderr);
+    assert!(r.stderr.contains("invalid argument TIM_SDKAPPID: \"abc\" is not a whole number"), "{}", r.stderr);
+    let r = run(bare().args(["--sdkappid", "1", "--secret-key", "k", "--region", "mars", "members", PUB])).expect_code(2);
+    assert!(r.stderr.contains("invalid argument region"), "{}", r.stderr);
     let r = run(bare().args(["--sdkappid", "4294967296", "--secret-key", "k", "members", PUB])).expect_code(2);
     assert!(r.stderr.contains("invalid argument sdkappid"), "{}", r.stderr);
     let r = run(bare().args(["--sdkappid", "1", "--secret-key", "k", "--base-url", "ftp://x", "members", PUB])).expect_code(2);

@@ -70,7 +70,7 @@ fn bad_fleet_settings_exit_2_and_never_show_the_password() {
         (&["--rate-limit-redis-url", "rediss://:cli-pw-42@h:6380"], "invalid argument rate_limit_redis_url: TLS"),
         (&["--rate-limit-redis-url", "cli-pw-42"], "invalid argument rate_limit_redis_url"),
         (&["--rate-limit-redis-url", "redis://:cli-pw-42@h", "--fleet-size", "0"], "invalid argument fleet_size"),
-        (&["--rate-limit-redis-url", "redis://:cli-pw-42@h", "--rate-limit", "0"], "rate_limit must not be off"),
+        (&["--rate-limit-redis-url", "redis://:cli-pw-42@h", "--rate-limit", "off"], "rate_limit must not be off"),
         (&["--redis-fallback", "retry"], "is not local-share or fail"),
     ];
     for (args, needle) in cases {

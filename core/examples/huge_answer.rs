@@ -8,7 +8,7 @@
 
 use std::time::Instant;
 
-use timadmin::{Client, Config, Credentials, Error, GetGroupMutedAccountRequest};
+use timadmin::{Client, ClientOptions, Error, GetGroupMutedAccountRequest};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -82,9 +82,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}", listener.local_addr()?);
         let server = tokio::spawn(serve(listener, shape));
-        let config = Config::new(1400000000, Credentials::secret_key("huge-answer-example"))
-            .with_base_url(&url)?
-            .with_max_retries(0);
+        let config = ClientOptions {
+            secret_key: Some("huge-answer-example".into()),
+            base_url: Some(url.clone()),
+            max_retries: Some(0),
+            ..ClientOptions::new(1400000000)
+        }
+        .build()?;
         let client = Client::new(config)?;
         let started = Instant::now();
         let outcome = client.get_group_muted_account(&GetGroupMutedAccountRequest::new("@TGS#huge")).await;

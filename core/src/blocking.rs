@@ -77,14 +77,23 @@ fn build_engine(config: &Config) -> Result<Engine> {
 impl BlockingClient {
     /// A blocking client for `config`. Starts a small runtime (2 worker threads).
     pub fn new(config: Config) -> Result<Self> {
-        config.validate()?;
         let engine = build_engine(&config)?;
         Ok(BlockingClient { config, engine: PerProcess::with(engine) })
     }
 
     /// A blocking client from the `TIM_*` environment variables.
     pub fn from_env() -> Result<Self> {
-        Self::new(Config::from_env()?)
+        Self::new(crate::ClientOptions::from_env()?)
+    }
+
+    /// The settings this client runs with (see [`Client::settings`]).
+    pub fn settings(&self) -> serde_json::Value {
+        self.config.settings()
+    }
+
+    /// [`BlockingClient::settings`] as JSON text (see [`Client::settings_json`]).
+    pub fn settings_json(&self) -> String {
+        self.config.settings_json()
     }
 
     /// The engine of this process, rebuilt after a fork.

@@ -29,6 +29,8 @@ struct Inner {
     auth: Auth,
     limits: RateLimits,
     retry: RetryPolicy,
+    /// The effective settings, as [`Client::settings`] shows them.
+    settings: serde_json::Value,
 }
 
 impl std::fmt::Debug for Client {
@@ -41,9 +43,9 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    /// A client for `config`. Fails on an invalid configuration; makes no network call.
+    /// A client for `config` (checked when it was built by [`crate::ClientOptions`]). Makes no
+    /// network call.
     pub fn new(config: Config) -> Result<Self> {
-        config.validate()?;
         Ok(Client {
             inner: Arc::new(Inner {
                 sdkappid: config.sdkappid,
@@ -52,13 +54,15 @@ impl Client {
                 auth: Auth::new(&config)?,
                 limits: RateLimits::new(&config)?,
                 retry: config.retry.clone(),
+                settings: config.settings(),
             }),
         })
     }
 
-    /// A client configured from the `TIM_*` environment variables (see [`Config::from_env`]).
+    /// A client configured from the `TIM_*` environment variables (see
+    /// [`crate::ClientOptions::from_env`]).
     pub fn from_env() -> Result<Self> {
-        Self::new(Config::from_env()?)
+        Self::new(crate::ClientOptions::from_env()?)
     }
 
     /// The app this client calls as.
@@ -69,6 +73,18 @@ impl Client {
     /// The admin identifier this client calls as.
     pub fn identifier(&self) -> &str {
         &self.inner.identifier
+    }
+
+    /// The settings this client runs with, every one default-filled, as one JSON object keyed
+    /// by the core's setting names; secrets are `"***"` (format: [`crate::settings`]). Operators
+    /// paste it into bug reports; every host shows the same document.
+    pub fn settings(&self) -> serde_json::Value {
+        self.inner.settings.clone()
+    }
+
+    /// [`Client::settings`] as JSON text.
+    pub fn settings_json(&self) -> String {
+        self.inner.settings.to_string()
     }
 
     /// Group member profiles, one call (see [`Client::members`] to page through a whole group).

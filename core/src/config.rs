@@ -9,39 +9,14 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{Error, Result};
-use crate::region::{Endpoint, Region};
+use crate::region::Endpoint;
 use crate::usersig::{Clock, SystemClock};
 
-/// The admin identifier used when none is configured.
-pub const DEFAULT_IDENTIFIER: &str = "administrator";
-/// The documented per-endpoint call rate.
-pub const DEFAULT_RATE_LIMIT: f64 = 200.0;
-/// Default request timeout.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default lifetime of the admin UserSigs the client signs for itself.
-pub const DEFAULT_USERSIG_LIFETIME: Duration = Duration::from_secs(24 * 3600);
-/// Retries after a failed attempt when none is configured.
-pub const DEFAULT_MAX_RETRIES: u32 = 3;
-/// Largest response body read by default: 4 MiB, four times the service's 1 MB answers
-/// (bigger ones fail with 10018), so only a broken or hostile server reaches it.
-pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 4 * 1024 * 1024;
-/// Smallest `max_response_bytes` accepted (an error answer must still fit).
-pub const MIN_MAX_RESPONSE_BYTES: u64 = 1024;
-/// Largest `max_response_bytes` accepted: a body is held in memory while it is decoded.
-pub const MAX_MAX_RESPONSE_BYTES: u64 = 1024 * 1024 * 1024;
-/// HTTP attempts one client has in flight at most by default; more calls wait for a slot, so
-/// a burst of calls never opens more than this many connections.
-pub const DEFAULT_MAX_IN_FLIGHT: u32 = 64;
-/// Largest `max_in_flight` accepted.
-pub const MAX_MAX_IN_FLIGHT: u32 = 10_000;
-/// Slowest client-side rate limit accepted: one call per day per endpoint.
-pub const MIN_RATE_LIMIT: f64 = 1.0 / 86_400.0;
-/// Fastest client-side rate limit accepted (calls per second per endpoint).
-pub const MAX_RATE_LIMIT: f64 = 1e9;
-/// Processes sharing one rate limit when none is configured (see [`SharedRateLimit::fleet_size`]).
-pub const DEFAULT_FLEET_SIZE: u32 = 1;
-/// What a client does while Redis cannot be reached, when nothing is configured.
-pub const DEFAULT_REDIS_FALLBACK: RedisFallback = RedisFallback::LocalShare;
+pub use crate::settings::{
+    DEFAULT_FLEET_SIZE, DEFAULT_IDENTIFIER, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
+    DEFAULT_RATE_LIMIT, DEFAULT_REDIS_FALLBACK, DEFAULT_TIMEOUT, DEFAULT_USERSIG_LIFETIME, MAX_MAX_IN_FLIGHT,
+    MAX_MAX_RESPONSE_BYTES, MAX_RATE_LIMIT, MIN_MAX_RESPONSE_BYTES, MIN_RATE_LIMIT,
+};
 /// The longest a call waits on one Redis operation (a script round trip, or connecting and
 /// the round trip) before the shared limiter counts Redis as unreachable.
 pub const REDIS_TIMEOUT: Duration = Duration::from_millis(100);
@@ -128,7 +103,7 @@ pub enum RedisFallback {
 
 impl RedisFallback {
     /// The setting's name in configuration text: `local-share` or `fail`.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             RedisFallback::LocalShare => "local-share",
             RedisFallback::Fail => "fail",
@@ -207,6 +182,18 @@ impl RedisUrl {
         &self.redacted
     }
 
+    /// The URL as the effective settings show it: [`RedisUrl::redacted`], with `:***@` before
+    /// the host when the URL holds a password.
+    pub fn shown(&self) -> String {
+        match (url::Url::parse(self.expose()).ok(), url::Url::parse(&self.redacted).ok()) {
+            (Some(full), Some(mut shown)) if full.password().is_some_and(|p| !p.is_empty()) => {
+                let _ = shown.set_password(Some(crate::settings::REDACTED));
+                shown.to_string()
+            }
+            _ => self.redacted.clone(),
+        }
+    }
+
     /// The full URL, password included, for the Redis client only.
     #[cfg_attr(not(feature = "redis"), allow(dead_code))]
     pub(crate) fn expose(&self) -> &str {
@@ -252,7 +239,7 @@ impl fmt::Debug for RedisUrl {
 }
 
 /// A rate limit shared by every process of a fleet through one Redis server: each endpoint of
-/// the app at or under [`Config::rate_limit`] calls per second in total, however many processes
+/// the app at or under `rate_limit` calls per second in total, however many processes
 /// send them. See the crate's "Running a fleet" documentation in the README.
 #[derive(Debug, Clone)]
 pub struct SharedRateLimit {
@@ -322,41 +309,38 @@ impl RetryPolicy {
     }
 }
 
-/// Everything a [`crate::Client`] needs. Host front ends build it with
-/// [`crate::ClientOptions::build`]; Rust code may also use [`Config::new`] and the `with_*`
-/// methods, or [`Config::from_env`].
+/// Everything a [`crate::Client`] needs: the checked, default-filled settings. Opaque: the only
+/// ways to get one are [`crate::ClientOptions::build`] and [`crate::ClientOptions::from_env`],
+/// which apply every rule once, so a `Config` is always valid. [`Config::settings`] shows it.
 #[derive(Clone)]
-#[non_exhaustive]
 pub struct Config {
     /// The app's SDKAppID.
-    pub sdkappid: u64,
+    pub(crate) sdkappid: u64,
     /// How the client authenticates.
-    pub credentials: Credentials,
+    pub(crate) credentials: Credentials,
     /// The app admin account the calls are made as.
-    pub identifier: String,
+    pub(crate) identifier: String,
     /// Where requests go.
-    pub endpoint: Endpoint,
+    pub(crate) endpoint: Endpoint,
     /// Limit for one HTTP attempt, from sending to the last byte of the answer.
-    pub timeout: Duration,
+    pub(crate) timeout: Duration,
     /// Retry behaviour.
-    pub retry: RetryPolicy,
+    pub(crate) retry: RetryPolicy,
     /// Client-side calls per second per endpoint; `None` disables the limiter. With
-    /// [`Config::shared_rate_limit`] this is the budget of the whole fleet.
-    pub rate_limit: Option<f64>,
+    /// `shared_rate_limit` this is the budget of the whole fleet.
+    pub(crate) rate_limit: Option<f64>,
     /// The rate limit shared by a fleet through Redis; `None` keeps it to this process.
-    pub shared_rate_limit: Option<SharedRateLimit>,
+    pub(crate) shared_rate_limit: Option<SharedRateLimit>,
     /// Lifetime of self-signed admin UserSigs (secret-key credentials only).
-    pub usersig_lifetime: Duration,
+    pub(crate) usersig_lifetime: Duration,
     /// Where "now" comes from for signing and renewing UserSigs (the system clock; tests pin it).
-    pub clock: Arc<dyn Clock>,
+    pub(crate) clock: Arc<dyn Clock>,
     /// Largest response body read; a larger one fails with [`Error::BodyTooLarge`].
-    pub max_response_bytes: u64,
-    /// Allow plain `http://` base URLs to hosts other than loopback. Off by default: every
-    /// request carries the UserSig in its URL, readable by anyone on the path.
-    pub allow_insecure_http: bool,
-    /// HTTP attempts in flight at once across every task and thread sharing the client; more
-    /// calls queue for a slot.
-    pub max_in_flight: u32,
+    pub(crate) max_response_bytes: u64,
+    /// Allow plain `http://` base URLs to hosts other than loopback.
+    pub(crate) allow_insecure_http: bool,
+    /// HTTP attempts in flight at once across every task and thread sharing the client.
+    pub(crate) max_in_flight: u32,
 }
 
 impl fmt::Debug for Config {
@@ -381,7 +365,7 @@ impl fmt::Debug for Config {
 impl Config {
     /// A configuration with defaults: identifier `administrator`, region China, 10 s timeout,
     /// 3 retries, 200 calls/s per endpoint, 24 h UserSig lifetime.
-    pub fn new(sdkappid: u64, credentials: Credentials) -> Self {
+    pub(crate) fn new(sdkappid: u64, credentials: Credentials) -> Self {
         Config {
             sdkappid,
             credentials,
@@ -400,155 +384,112 @@ impl Config {
     }
 
     /// Sets the clock used to sign and renew UserSigs (tests of expiry and renewal).
-    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+    #[cfg(test)]
+    pub(crate) fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
         self
     }
 
     /// Sets the admin identifier.
-    pub fn with_identifier(mut self, identifier: impl Into<String>) -> Self {
+    #[cfg(test)]
+    pub(crate) fn with_identifier(mut self, identifier: impl Into<String>) -> Self {
         self.identifier = identifier.into();
         self
     }
 
-    /// Sends to a documented region.
-    pub fn with_region(mut self, region: Region) -> Self {
-        self.endpoint = Endpoint::Region(region);
-        self
-    }
 
     /// Sends to an explicit base URL (emulator, proxy).
-    pub fn with_base_url(mut self, url: &str) -> Result<Self> {
+    #[cfg(test)]
+    pub(crate) fn with_base_url(mut self, url: &str) -> Result<Self> {
         self.endpoint = Endpoint::base_url(url)?;
         Ok(self)
     }
 
     /// Sets the endpoint.
-    pub fn with_endpoint(mut self, endpoint: Endpoint) -> Self {
+    #[cfg(test)]
+    pub(crate) fn with_endpoint(mut self, endpoint: Endpoint) -> Self {
         self.endpoint = endpoint;
         self
     }
 
     /// Sets the per-attempt timeout.
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+    #[cfg(test)]
+    pub(crate) fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// Sets the retry policy.
-    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
-        self
-    }
 
-    /// Sets how many retries follow a failed attempt.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.retry.max_retries = max_retries;
-        self
-    }
 
     /// Sets the client-side rate limit (calls per second per endpoint); `None` disables it.
-    pub fn with_rate_limit(mut self, per_second: Option<f64>) -> Self {
+    #[cfg(test)]
+    pub(crate) fn with_rate_limit(mut self, per_second: Option<f64>) -> Self {
         self.rate_limit = per_second;
         self
     }
 
     /// Shares the rate limit with every process configured with the same Redis and SDKAppID
     /// (`None`: this process only). Needs the crate's `redis` feature.
-    pub fn with_shared_rate_limit(mut self, shared: Option<SharedRateLimit>) -> Self {
+    #[cfg(test)]
+    pub(crate) fn with_shared_rate_limit(mut self, shared: Option<SharedRateLimit>) -> Self {
         self.shared_rate_limit = shared;
         self
     }
 
     /// Sets the lifetime of self-signed UserSigs.
-    pub fn with_usersig_lifetime(mut self, lifetime: Duration) -> Self {
+    #[cfg(test)]
+    pub(crate) fn with_usersig_lifetime(mut self, lifetime: Duration) -> Self {
         self.usersig_lifetime = lifetime;
         self
     }
 
     /// Sets the largest response body read (see [`Config::max_response_bytes`]).
-    pub fn with_max_response_bytes(mut self, bytes: u64) -> Self {
+    #[cfg(test)]
+    pub(crate) fn with_max_response_bytes(mut self, bytes: u64) -> Self {
         self.max_response_bytes = bytes;
         self
     }
 
     /// Allows plain `http://` base URLs to non-loopback hosts (see
     /// [`Config::allow_insecure_http`]). Only for a trusted network path.
-    pub fn with_allow_insecure_http(mut self, allow: bool) -> Self {
+    #[cfg(test)]
+    pub(crate) fn with_allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
         self
     }
 
     /// Sets how many HTTP attempts may be in flight at once (see [`Config::max_in_flight`]).
-    pub fn with_max_in_flight(mut self, calls: u32) -> Self {
+    #[cfg(test)]
+    pub(crate) fn with_max_in_flight(mut self, calls: u32) -> Self {
         self.max_in_flight = calls;
         self
     }
 
-    /// Checks every setting; the same rules as [`crate::ClientOptions::build`], so a `Config`
-    /// made with [`Config::new`] and the `with_*` methods cannot bypass them.
-    pub fn validate(&self) -> Result<()> {
-        crate::validate::sdkappid(self.sdkappid)?;
-        crate::validate::identifier("identifier", &self.identifier)?;
-        self.endpoint.check_transport_security(self.allow_insecure_http)?;
-        if !(MIN_MAX_RESPONSE_BYTES..=MAX_MAX_RESPONSE_BYTES).contains(&self.max_response_bytes) {
-            return Err(Error::invalid(
-                "max_response_bytes",
-                format!(
-                    "{} is not in {MIN_MAX_RESPONSE_BYTES}..={MAX_MAX_RESPONSE_BYTES}",
-                    self.max_response_bytes
-                ),
-            ));
-        }
-        if !(1..=MAX_MAX_IN_FLIGHT).contains(&self.max_in_flight) {
-            return Err(Error::invalid(
-                "max_in_flight",
-                format!("{} is not in 1..={MAX_MAX_IN_FLIGHT}", self.max_in_flight),
-            ));
-        }
-        if self.timeout.is_zero() {
-            return Err(Error::invalid("timeout", "must be greater than 0"));
-        }
-        if let Some(rate) = self.rate_limit {
-            if !(rate.is_finite() && rate > 0.0) {
-                return Err(Error::invalid("rate_limit", "must be a positive number of calls per second"));
-            }
-            if !(MIN_RATE_LIMIT..=MAX_RATE_LIMIT).contains(&rate) {
-                return Err(Error::invalid(
-                    "rate_limit",
-                    format!("{rate} calls per second is outside {MIN_RATE_LIMIT}..={MAX_RATE_LIMIT} (one a day to a billion a second)"),
-                ));
-            }
-        }
-        if let Some(shared) = &self.shared_rate_limit {
-            if !cfg!(feature = "redis") {
-                return Err(Error::invalid(
-                    "rate_limit_redis_url",
-                    "this build of timadmin has no Redis support (the `redis` cargo feature)",
-                ));
-            }
-            if self.rate_limit.is_none() {
-                return Err(Error::invalid(
-                    "rate_limit_redis_url",
-                    "a shared rate limit needs a rate: rate_limit must not be off",
-                ));
-            }
-            if shared.fleet_size == 0 {
-                return Err(Error::invalid("fleet_size", "must be at least 1"));
-            }
-        }
-        if self.usersig_lifetime < Duration::from_secs(60) {
-            return Err(Error::invalid("usersig_lifetime", "must be at least 60 seconds"));
-        }
-        match &self.credentials {
-            Credentials::SecretKey(k) if k.expose_secret().is_empty() => {
-                Err(Error::invalid("secret_key", "must not be empty"))
-            }
-            Credentials::UserSig(s) if s.expose_secret().is_empty() => {
-                Err(Error::invalid("usersig", "must not be empty"))
-            }
-            _ => Ok(()),
-        }
+    /// Checks every setting: the rules of [`crate::settings`], applied once, by
+    /// [`crate::ClientOptions::build`].
+    pub(crate) fn validate(&self) -> Result<()> {
+        crate::settings::check(self)
+    }
+
+    /// The app's SDKAppID.
+    pub fn sdkappid(&self) -> u64 {
+        self.sdkappid
+    }
+
+    /// The admin identifier calls are made as.
+    pub fn identifier(&self) -> &str {
+        &self.identifier
+    }
+
+    /// The settings this configuration runs with, as one JSON object keyed by the core's
+    /// setting names; secrets shown as `"***"` (see [`crate::settings`] for the format).
+    pub fn settings(&self) -> serde_json::Value {
+        crate::settings::effective(self)
+    }
+
+    /// [`Config::settings`] as JSON text.
+    pub fn settings_json(&self) -> String {
+        self.settings().to_string()
     }
 }
 

@@ -8,17 +8,22 @@
 //!
 //! ```
 //! use futures::TryStreamExt;
-//! use timadmin::{Client, Config, Credentials, GetGroupMemberInfoRequest, PageOptions};
+//! use timadmin::{Client, ClientOptions, GetGroupMemberInfoRequest, PageOptions};
 //!
 //! # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! // A local emulator stands in for the service here; use `Config::new(..).with_region(..)`
-//! // (or `Config::from_env()`) against the real one.
+//! // A local emulator stands in for the service here; against the real one give `region`
+//! // instead of `base_url` (or use `ClientOptions::from_env()`, the `TIM_*` variables).
 //! let emulator = timadmin_emulator::Emulator::start(Default::default()).await?;
 //! emulator.control().generate_community_group("@TGS#_demo", 250)?;
 //!
-//! let config = Config::new(emulator.sdkappid(), Credentials::secret_key(emulator.key()))
-//!     .with_base_url(&emulator.base_url())?;
+//! let config = ClientOptions {
+//!     secret_key: Some(emulator.key().to_owned()),
+//!     base_url: Some(emulator.base_url()),
+//!     ..ClientOptions::new(emulator.sdkappid())
+//! }
+//! .build()?;
 //! let client = Client::new(config)?;
+//! assert_eq!(client.settings()["secret_key"], "***");
 //!
 //! // One call...
 //! let page = client.get_group_member_info(&GetGroupMemberInfoRequest {
@@ -45,6 +50,7 @@ pub mod paging;
 pub mod process;
 mod ratelimit;
 pub mod region;
+pub mod settings;
 pub mod transport;
 pub mod usersig;
 pub mod validate;
@@ -60,7 +66,7 @@ pub use model::{
     GetGroupMutedAccountRequest, GetGroupMutedAccountResponse, GroupMember, KeyValue, ModifyGroupBaseInfoRequest,
     MutedAccount, Role,
 };
-pub use options::{ClientOptions, RateLimit};
+pub use options::{ClientOptions, RateLimit, TestHooks};
 pub use paging::{MemberCursor, MemberPage, MemberPager, PageOptions, PagingMode};
 pub use process::PerProcess;
 pub use region::{Endpoint, Region};

@@ -1,7 +1,9 @@
 //! The one front door for configuration: every host (Python, C, the CLI, Kotlin/Swift, the
 //! `TIM_*` environment) fills a [`ClientOptions`] from its own arguments and calls
-//! [`ClientOptions::build`], which holds every rule and every default, so that a setting means
-//! the same thing and is refused for the same reason everywhere.
+//! [`ClientOptions::build`] (or [`ClientOptions::from_env`]), which holds every rule and every
+//! default, so that a setting means the same thing and is refused for the same reason
+//! everywhere. They are the only ways to get a [`Config`] (opaque, so always valid); the
+//! settings themselves are declared in [`crate::settings`].
 //!
 //! The rules, once:
 //! - `sdkappid` is required and must be a 32-bit SDKAppID (1..=4294967295).
@@ -35,20 +37,16 @@ use crate::config::{
     AsyncUserSigProvider, Config, Credentials, RedisUrl, RetryPolicy, SharedRateLimit, UserSigProvider,
 };
 use crate::error::{Error, Result};
-use crate::region::{Endpoint, Region};
+use crate::region::Endpoint;
 
-pub use crate::config::{
-    RedisFallback, DEFAULT_FLEET_SIZE, DEFAULT_IDENTIFIER, DEFAULT_MAX_RETRIES, DEFAULT_RATE_LIMIT,
-    DEFAULT_REDIS_FALLBACK, DEFAULT_TIMEOUT, DEFAULT_USERSIG_LIFETIME, REDIS_RETRY_INTERVAL, REDIS_TIMEOUT,
-};
-pub use crate::config::{
-    DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RESPONSE_BYTES, MAX_MAX_IN_FLIGHT, MAX_MAX_RESPONSE_BYTES, MAX_RATE_LIMIT,
-    MIN_MAX_RESPONSE_BYTES, MIN_RATE_LIMIT,
-};
+pub use crate::config::{RedisFallback, REDIS_RETRY_INTERVAL, REDIS_TIMEOUT};
 pub use crate::paging::DEFAULT_PAGE_SIZE;
-/// The region calls go to when neither a region nor a base URL is configured.
-pub const DEFAULT_REGION: Region = Region::China;
-pub use crate::validate::MAX_SDKAPPID;
+pub use crate::settings::{
+    DEFAULT_FLEET_SIZE, DEFAULT_IDENTIFIER, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
+    DEFAULT_RATE_LIMIT, DEFAULT_REDIS_FALLBACK, DEFAULT_REGION, DEFAULT_TIMEOUT, DEFAULT_USERSIG_LIFETIME,
+    MAX_MAX_IN_FLIGHT, MAX_MAX_RESPONSE_BYTES, MAX_RATE_LIMIT, MAX_SDKAPPID, MAX_TIMEOUT, MIN_MAX_RESPONSE_BYTES,
+    MIN_RATE_LIMIT, MIN_USERSIG_LIFETIME,
+};
 
 /// The client-side rate limit setting.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -133,6 +131,20 @@ impl fmt::Debug for ClientOptions {
     }
 }
 
+/// What the crate's own integration tests set beyond the settings: a pinned clock, a retry
+/// policy with short waits, a backup base URL (failover tests). No host exposes them; they are
+/// not part of the API and may change at any time.
+#[doc(hidden)]
+#[derive(Clone, Default)]
+pub struct TestHooks {
+    /// Where "now" comes from for signing and renewing UserSigs.
+    pub clock: Option<Arc<dyn crate::usersig::Clock>>,
+    /// The retry policy (`max_retries` still wins when set).
+    pub retry: Option<RetryPolicy>,
+    /// A backup base URL beside `base_url`, tried when the primary cannot be reached.
+    pub backup_base_url: Option<String>,
+}
+
 /// The names of the credential settings, for the "exactly one" error.
 const CREDENTIAL_FIELDS: &str = "secret_key, usersig or usersig_provider";
 
@@ -145,95 +157,174 @@ impl ClientOptions {
         }
     }
 
-    /// Options from the `TIM_*` environment variables: `TIM_SDKAPPID`, `TIM_SECRET_KEY` or
-    /// `TIM_USERSIG`, `TIM_IDENTIFIER`, `TIM_REGION`, `TIM_BASE_URL`,
-    /// `TIM_ALLOW_INSECURE_HTTP` (`1`/`true`/`yes`/`on`, or `0`/`false`/`no`/`off`) beside a
-    /// clear-text `TIM_BASE_URL`, and for a fleet `TIM_RATE_LIMIT_REDIS_URL`, `TIM_FLEET_SIZE`,
-    /// `TIM_REDIS_FALLBACK` (`local-share` or `fail`). Empty variables count as unset. Errors
-    /// from [`ClientOptions::build`] then name the variable.
+    /// Options from the `TIM_*` environment variables: the variable of every setting of the
+    /// [settings table](crate::settings::SETTINGS) — `TIM_SDKAPPID`, `TIM_SECRET_KEY` or
+    /// `TIM_USERSIG` (the key wins when both are set), `TIM_IDENTIFIER`, `TIM_REGION` or
+    /// `TIM_BASE_URL` (the URL wins when both are set), `TIM_TIMEOUT`, `TIM_MAX_RETRIES`,
+    /// `TIM_RATE_LIMIT`, `TIM_USERSIG_LIFETIME`, `TIM_MAX_RESPONSE_BYTES`,
+    /// `TIM_ALLOW_INSECURE_HTTP`, `TIM_MAX_IN_FLIGHT`, and for a fleet
+    /// `TIM_RATE_LIMIT_REDIS_URL`, `TIM_FLEET_SIZE`, `TIM_REDIS_FALLBACK` — in the text form of
+    /// [`crate::settings`] (durations `10`, `2.5`, `500ms`; `TIM_RATE_LIMIT=off`; booleans
+    /// `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off`). Empty variables count as unset. Errors
+    /// name the variable; [`ClientOptions::config_from_lookup`] also names it for the rules of
+    /// [`ClientOptions::build`].
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        use crate::settings as s;
         let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-        let sdkappid = match get("TIM_SDKAPPID") {
-            Some(text) => Some(
-                text.parse::<u64>()
-                    .map_err(|_| Error::invalid("TIM_SDKAPPID", format!("{text:?} is not an unsigned integer")))?,
-            ),
-            None => None,
-        };
-        let secret_key = lookup("TIM_SECRET_KEY").filter(|v| !v.is_empty());
-        // The key wins over a UserSig when both are set, as documented for `from_env`.
-        let usersig = match secret_key {
-            Some(_) => None,
-            None => lookup("TIM_USERSIG").filter(|v| !v.is_empty()),
-        };
+        // Secrets are taken as written (a key may end in a space); empty still means unset.
+        let secret = |name: &str| lookup(name).filter(|v| !v.is_empty());
+        let secret_key = secret("TIM_SECRET_KEY");
+        // The key wins over a UserSig when both are set.
+        let usersig = if secret_key.is_some() { None } else { secret("TIM_USERSIG") };
         let base_url = get("TIM_BASE_URL");
         // TIM_BASE_URL overrides TIM_REGION (a proxy or emulator in front of a region).
-        let region = match base_url {
-            Some(_) => None,
-            None => get("TIM_REGION"),
-        };
-        let allow_insecure_http = match get("TIM_ALLOW_INSECURE_HTTP") {
-            None => None,
-            Some(text) => Some(match text.to_ascii_lowercase().as_str() {
-                "1" | "true" | "yes" | "on" => true,
-                "0" | "false" | "no" | "off" => false,
-                _ => {
-                    return Err(Error::invalid(
-                        "TIM_ALLOW_INSECURE_HTTP",
-                        format!("{text:?} is not one of 1, true, yes, on, 0, false, no, off"),
-                    ))
-                }
-            }),
-        };
-        let fleet_size = match get("TIM_FLEET_SIZE") {
-            Some(text) => Some(
-                text.parse::<u32>()
-                    .map_err(|_| Error::invalid("TIM_FLEET_SIZE", format!("{text:?} is not a whole number of processes")))?,
-            ),
-            None => None,
-        };
-        let redis_fallback = match get("TIM_REDIS_FALLBACK") {
-            Some(text) => Some(text.parse::<RedisFallback>().map_err(|e| match e {
-                Error::InvalidArgument { reason, .. } => Error::invalid("TIM_REDIS_FALLBACK", reason),
-                other => other,
-            })?),
-            None => None,
-        };
+        let region = if base_url.is_some() { None } else { get("TIM_REGION") };
+        let integer = |name: &'static str| get(name).map(|t| s::parse_integer::<u64>(name, &t)).transpose();
+        let small = |name: &'static str| get(name).map(|t| s::parse_integer::<u32>(name, &t)).transpose();
+        let duration = |name: &'static str| get(name).map(|t| s::parse_duration(name, &t)).transpose();
         Ok(ClientOptions {
-            sdkappid,
+            sdkappid: integer("TIM_SDKAPPID")?,
             secret_key,
             usersig,
+            usersig_provider: None,
+            async_usersig_provider: None,
             identifier: get("TIM_IDENTIFIER"),
             region,
             base_url,
-            allow_insecure_http,
+            timeout: duration("TIM_TIMEOUT")?,
+            max_retries: small("TIM_MAX_RETRIES")?,
+            rate_limit: get("TIM_RATE_LIMIT").map(|t| s::parse_rate_limit("TIM_RATE_LIMIT", &t)).transpose()?,
+            usersig_lifetime: duration("TIM_USERSIG_LIFETIME")?,
+            max_response_bytes: integer("TIM_MAX_RESPONSE_BYTES")?,
+            allow_insecure_http: get("TIM_ALLOW_INSECURE_HTTP")
+                .map(|t| s::parse_bool("TIM_ALLOW_INSECURE_HTTP", &t))
+                .transpose()?,
+            max_in_flight: small("TIM_MAX_IN_FLIGHT")?,
             rate_limit_redis_url: get("TIM_RATE_LIMIT_REDIS_URL"),
-            fleet_size,
-            redis_fallback,
-            ..Self::default()
+            fleet_size: small("TIM_FLEET_SIZE")?,
+            redis_fallback: get("TIM_REDIS_FALLBACK")
+                .map(|t| {
+                    t.parse::<RedisFallback>().map_err(|e| match e {
+                        Error::InvalidArgument { reason, .. } => Error::invalid("TIM_REDIS_FALLBACK", reason),
+                        other => other,
+                    })
+                })
+                .transpose()?,
         })
     }
 
-    /// [`ClientOptions::from_lookup`] over the process environment, built into a [`Config`];
-    /// errors name the environment variable at fault.
-    pub fn config_from_env() -> Result<Config> {
+    /// The [`Config`] the `TIM_*` environment variables describe (see
+    /// [`ClientOptions::from_lookup`]); errors name the variable at fault.
+    pub fn from_env() -> Result<Config> {
         Self::config_from_lookup(|name| std::env::var(name).ok())
     }
 
-    /// [`ClientOptions::config_from_env`] with any variable source (tests, config files).
+    /// [`ClientOptions::from_env`] with any variable source (tests, config files).
     pub fn config_from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config> {
-        Self::from_lookup(lookup)?.build().map_err(|e| match e {
-            Error::InvalidArgument { field, reason } => Error::InvalidArgument {
-                field: env_name(&field).to_owned(),
-                reason,
-            },
+        ClientOptions::default().build_over_lookup(lookup)
+    }
+
+    /// `self` over `base`: each setting given in `self` wins. The credential (`secret_key`,
+    /// `usersig`, the providers) and the endpoint (`region`, `base_url`) are taken as a group:
+    /// a credential given in `self` replaces every credential of `base`, and so does a region or
+    /// base URL. This is how a host puts its explicit arguments over the environment.
+    pub fn or(self, base: ClientOptions) -> ClientOptions {
+        let own_credential = self.secret_key.is_some()
+            || self.usersig.is_some()
+            || self.usersig_provider.is_some()
+            || self.async_usersig_provider.is_some();
+        let own_endpoint = self.region.is_some() || self.base_url.is_some();
+        let (secret_key, usersig, usersig_provider, async_usersig_provider) = if own_credential {
+            (self.secret_key, self.usersig, self.usersig_provider, self.async_usersig_provider)
+        } else {
+            (base.secret_key, base.usersig, base.usersig_provider, base.async_usersig_provider)
+        };
+        let (region, base_url) = if own_endpoint { (self.region, self.base_url) } else { (base.region, base.base_url) };
+        ClientOptions {
+            sdkappid: self.sdkappid.or(base.sdkappid),
+            secret_key,
+            usersig,
+            usersig_provider,
+            async_usersig_provider,
+            identifier: self.identifier.or(base.identifier),
+            region,
+            base_url,
+            timeout: self.timeout.or(base.timeout),
+            max_retries: self.max_retries.or(base.max_retries),
+            rate_limit: self.rate_limit.or(base.rate_limit),
+            usersig_lifetime: self.usersig_lifetime.or(base.usersig_lifetime),
+            max_response_bytes: self.max_response_bytes.or(base.max_response_bytes),
+            allow_insecure_http: self.allow_insecure_http.or(base.allow_insecure_http),
+            max_in_flight: self.max_in_flight.or(base.max_in_flight),
+            rate_limit_redis_url: self.rate_limit_redis_url.or(base.rate_limit_redis_url),
+            fleet_size: self.fleet_size.or(base.fleet_size),
+            redis_fallback: self.redis_fallback.or(base.redis_fallback),
+        }
+    }
+
+    /// Builds `self` over the `TIM_*` variables of `lookup` ([`ClientOptions::or`]): the
+    /// explicit settings win. An error names the `TIM_*` variable when the value at fault came
+    /// from the environment, else the setting; a required setting given nowhere is named by its
+    /// variable when no setting was given explicitly (a pure environment configuration).
+    pub fn build_over_lookup(self, lookup: impl Fn(&str) -> Option<String>) -> Result<Config> {
+        let env = Self::from_lookup(lookup)?;
+        let explicit: Vec<&'static str> =
+            crate::settings::SETTINGS.iter().map(|s| s.name).filter(|name| self.is_given(name)).collect();
+        let from_env: Vec<&'static str> =
+            crate::settings::SETTINGS.iter().map(|s| s.name).filter(|name| env.is_given(name)).collect();
+        let credential_given = ["secret_key", "usersig", "usersig_provider", "async_usersig_provider"]
+            .iter()
+            .any(|n| explicit.contains(n));
+        let endpoint_given = ["region", "base_url"].iter().any(|n| explicit.contains(n));
+        self.or(env).build().map_err(|e| match e {
+            Error::InvalidArgument { field, reason } => {
+                let in_group = |group: &[&str], given: bool| group.contains(&field.as_str()) && given;
+                let explicit_fault = explicit.contains(&field.as_str())
+                    || in_group(&["secret_key", "usersig", "usersig_provider", "async_usersig_provider"], credential_given)
+                    || in_group(&["region", "base_url"], endpoint_given);
+                let env_fault = from_env.contains(&field.as_str()) || explicit.is_empty();
+                let field = if !explicit_fault && env_fault { env_name(&field).to_owned() } else { field };
+                Error::InvalidArgument { field, reason }
+            }
             other => other,
         })
+    }
+
+    /// Whether setting `name` is given (a name of [`crate::settings::SETTINGS`]).
+    fn is_given(&self, name: &str) -> bool {
+        match name {
+            "sdkappid" => self.sdkappid.is_some(),
+            "secret_key" => self.secret_key.is_some(),
+            "usersig" => self.usersig.is_some(),
+            "usersig_provider" => self.usersig_provider.is_some(),
+            "async_usersig_provider" => self.async_usersig_provider.is_some(),
+            "identifier" => self.identifier.is_some(),
+            "region" => self.region.is_some(),
+            "base_url" => self.base_url.is_some(),
+            "timeout" => self.timeout.is_some(),
+            "max_retries" => self.max_retries.is_some(),
+            "rate_limit" => self.rate_limit.is_some(),
+            "usersig_lifetime" => self.usersig_lifetime.is_some(),
+            "max_response_bytes" => self.max_response_bytes.is_some(),
+            "allow_insecure_http" => self.allow_insecure_http.is_some(),
+            "max_in_flight" => self.max_in_flight.is_some(),
+            "rate_limit_redis_url" => self.rate_limit_redis_url.is_some(),
+            "fleet_size" => self.fleet_size.is_some(),
+            "redis_fallback" => self.redis_fallback.is_some(),
+            _ => false,
+        }
     }
 
     /// Checks every setting and returns the [`Config`] they describe, with the defaults filled
     /// in. Errors are [`Error::InvalidArgument`] naming the setting.
     pub fn build(self) -> Result<Config> {
+        self.build_with_hooks(TestHooks::default())
+    }
+
+    /// [`ClientOptions::build`] with the settings no host exposes (see [`TestHooks`]): for the
+    /// crate's own tests only, not part of the API.
+    #[doc(hidden)]
+    pub fn build_with_hooks(self, hooks: TestHooks) -> Result<Config> {
         let sdkappid = self.sdkappid.ok_or_else(|| Error::invalid("sdkappid", "is required"))?;
         crate::validate::sdkappid(sdkappid)?;
         let credentials = self.credentials()?;
@@ -244,16 +335,22 @@ impl ClientOptions {
         config.endpoint = match (self.region, self.base_url) {
             (Some(_), Some(_)) => return Err(Error::invalid("base_url", "give region or base_url, not both")),
             (Some(region), None) => Endpoint::Region(region.parse()?),
-            (None, Some(url)) => Endpoint::base_url(&url)?,
+            (None, Some(url)) => match &hooks.backup_base_url {
+                None => Endpoint::base_url(&url)?,
+                Some(backup) => Endpoint::base_urls(&url, backup)?,
+            },
             (None, None) => Endpoint::Region(DEFAULT_REGION),
         };
         if let Some(timeout) = self.timeout {
             config.timeout = timeout;
         }
-        config.retry = RetryPolicy {
-            max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
-            ..RetryPolicy::default()
-        };
+        config.retry = hooks.retry.unwrap_or_default();
+        if let Some(max_retries) = self.max_retries {
+            config.retry.max_retries = max_retries;
+        }
+        if let Some(clock) = hooks.clock {
+            config.clock = clock;
+        }
         config.rate_limit = match self.rate_limit {
             None => Some(DEFAULT_RATE_LIMIT),
             Some(RateLimit::Off) => None,
@@ -316,20 +413,6 @@ impl ClientOptions {
     }
 }
 
-impl Config {
-    /// Reads `TIM_SDKAPPID`, `TIM_SECRET_KEY` or `TIM_USERSIG`, `TIM_IDENTIFIER`, `TIM_REGION`,
-    /// `TIM_BASE_URL`, and `TIM_RATE_LIMIT_REDIS_URL`, `TIM_FLEET_SIZE`, `TIM_REDIS_FALLBACK` for
-    /// a fleet, from the environment (see [`ClientOptions::from_lookup`]).
-    pub fn from_env() -> Result<Self> {
-        ClientOptions::config_from_env()
-    }
-
-    /// Same as [`Config::from_env`] with any variable source (tests, config files).
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
-        ClientOptions::config_from_lookup(lookup)
-    }
-}
-
 /// A Redis URL as [`ClientOptions`]' `Debug` shows it: without user name and password.
 fn redacted_url(text: &str) -> String {
     RedisUrl::parse(text).map_or_else(|_| "[unparsable, redacted]".to_owned(), |u| u.redacted().to_owned())
@@ -337,25 +420,14 @@ fn redacted_url(text: &str) -> String {
 
 /// The environment variable behind a setting, for errors of [`ClientOptions::config_from_lookup`].
 fn env_name(field: &str) -> &str {
-    match field {
-        "sdkappid" => "TIM_SDKAPPID",
-        "secret_key" => "TIM_SECRET_KEY",
-        "usersig" => "TIM_USERSIG",
-        "identifier" => "TIM_IDENTIFIER",
-        "region" => "TIM_REGION",
-        "base_url" => "TIM_BASE_URL",
-        "allow_insecure_http" => "TIM_ALLOW_INSECURE_HTTP",
-        "rate_limit_redis_url" => "TIM_RATE_LIMIT_REDIS_URL",
-        "fleet_size" => "TIM_FLEET_SIZE",
-        "redis_fallback" => "TIM_REDIS_FALLBACK",
-        other => other,
-    }
+    crate::settings::env_var(field).unwrap_or(field)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashMap;
+    use crate::region::Region;
 
     fn key(sdkappid: u64) -> ClientOptions {
         ClientOptions {
@@ -649,5 +721,35 @@ mod tests {
             let e = ClientOptions::config_from_lookup(env(pairs)).unwrap_err();
             assert_eq!(field_of(e), want);
         }
+    }
+
+    #[test]
+    fn explicit_settings_over_the_environment() {
+        let vars = env(&[("TIM_SDKAPPID", "1"), ("TIM_SECRET_KEY", "k"), ("TIM_REGION", "tokyo"), ("TIM_TIMEOUT", "0")]);
+        // The value at fault came from the environment: named by its variable.
+        let e = ClientOptions::default().build_over_lookup(&vars).unwrap_err();
+        assert_eq!(field_of(e), "TIM_TIMEOUT");
+        // An explicit value wins and is named by its setting.
+        let c = ClientOptions { timeout: Some(Duration::from_secs(2)), ..ClientOptions::default() }.build_over_lookup(&vars).unwrap();
+        assert_eq!(c.timeout, Duration::from_secs(2));
+        let e = ClientOptions { max_in_flight: Some(0), timeout: Some(Duration::from_secs(2)), ..ClientOptions::default() }
+            .build_over_lookup(&vars)
+            .unwrap_err();
+        assert_eq!(field_of(e), "max_in_flight");
+        // A credential or an endpoint replaces the environment's as a group.
+        let c = ClientOptions {
+            usersig: Some("sig".into()),
+            base_url: Some("http://127.0.0.1:9".into()),
+            timeout: Some(Duration::from_secs(2)),
+            ..ClientOptions::default()
+        }
+        .build_over_lookup(&vars)
+        .unwrap();
+        assert!(matches!(c.credentials, Credentials::UserSig(_)));
+        assert!(matches!(c.endpoint, Endpoint::BaseUrl { .. }));
+        // Required and given nowhere: the setting, unless everything came from the environment.
+        let e = ClientOptions { secret_key: Some("k".into()), ..ClientOptions::default() }.build_over_lookup(env(&[])).unwrap_err();
+        assert_eq!(field_of(e), "sdkappid");
+        assert_eq!(field_of(ClientOptions::default().build_over_lookup(env(&[])).unwrap_err()), "TIM_SDKAPPID");
     }
 }

@@ -70,7 +70,7 @@ impl Region {
     }
 
     /// The canonical lower-case name (`china`, `singapore`, ..., `silicon-valley`).
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Region::China => "china",
             Region::Singapore => "singapore",

@@ -4,6 +4,9 @@
 #[path = "support/captured_logs.rs"]
 mod captured_logs;
 
+#[path = "support/test_config.rs"]
+mod test_config;
+
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -11,9 +14,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::TryStreamExt;
+use test_config::{new_blocking, new_client, TestConfig};
 use timadmin::usersig::{self, Signer};
 use timadmin::{
-    AppDefinedDataUpdate, ApplyJoinOption, BlockingClient, Client, Config, Credentials, Endpoint, Error,
+    AppDefinedDataUpdate, ApplyJoinOption, Client, Endpoint, Error,
     GetGroupMemberInfoRequest, GetGroupMutedAccountRequest, ModifyGroupBaseInfoRequest, PageOptions, PagingMode,
     RetryPolicy, Role,
 };
@@ -44,15 +48,15 @@ fn fast_retries(max_retries: u32) -> RetryPolicy {
     }
 }
 
-fn config(emu: &Emulator) -> Config {
-    Config::new(emu.sdkappid(), Credentials::secret_key(emu.key()))
+fn config(emu: &Emulator) -> TestConfig {
+    TestConfig::secret_key(emu.sdkappid(), emu.key())
         .with_base_url(&emu.base_url())
         .unwrap()
         .with_retry(fast_retries(3))
 }
 
 fn client(emu: &Emulator) -> Client {
-    Client::new(config(emu)).unwrap()
+    new_client(config(emu)).unwrap()
 }
 
 /// Every error shown to a user must be free of the key and of any UserSig.
@@ -182,12 +186,12 @@ async fn service_errors_are_typed() {
     assert_eq!(e.code(), Some(10010));
     assert_eq!(e.api_kind(), Some(timadmin::ApiErrorKind::GroupNotFound));
     assert_secret_free(&e, &[]);
-    let not_admin = Client::new(config(&emu).with_identifier("bob")).unwrap();
+    let not_admin = new_client(config(&emu).with_identifier("bob")).unwrap();
     let e = not_admin.get_group_muted_account(&GetGroupMutedAccountRequest::new("@TGS#2DEMOPUB")).await.unwrap_err();
     assert_eq!(e.code(), Some(10007));
     assert_secret_free(&e, &[]);
-    let wrong_key = Client::new(
-        Config::new(emu.sdkappid(), Credentials::secret_key("not-the-key")).with_base_url(&emu.base_url()).unwrap(),
+    let wrong_key = new_client(
+        TestConfig::secret_key(emu.sdkappid(), "not-the-key").with_base_url(&emu.base_url()).unwrap(),
     )
     .unwrap();
     let e = wrong_key.get_group_muted_account(&GetGroupMutedAccountRequest::new("@TGS#2DEMOPUB")).await.unwrap_err();
@@ -232,7 +236,7 @@ async fn pages_a_community_group_by_cursor() {
 async fn member_cursor_survives_a_cancelled_page_and_stops_after_an_error() {
     let emu = emulator().await;
     emu.control().generate_group(timadmin_emulator::GroupType::Public, "@TGS#cur", 30).unwrap();
-    let c = Client::new(config(&emu).with_retry(fast_retries(0))).unwrap();
+    let c = new_client(config(&emu).with_retry(fast_retries(0))).unwrap();
     let options = PageOptions { page_size: 10, ..Default::default() };
     let mut cursor = timadmin::MemberCursor::new(c.members("@TGS#cur", options).unwrap());
     assert!(cursor.next_buffered().is_none(), "nothing is fetched before the first call");
@@ -339,7 +343,7 @@ async fn retries_transient_failures() {
     assert!(matches!(e, Error::Decode { .. }), "{e:?}");
     assert_secret_free(&e, &[]);
     // A closed connection without retries is a transport error.
-    let no_retry = Client::new(config(&emu).with_max_retries(0)).unwrap();
+    let no_retry = new_client(config(&emu).with_max_retries(0)).unwrap();
     ctl.inject_fault(Fault::new(FaultKind::CloseConnection));
     let e = no_retry.get_group_muted_account(&muted).await.unwrap_err();
     assert!(matches!(e, Error::Transport(_)), "{e:?}");
@@ -351,12 +355,12 @@ async fn times_out_and_retries_after_a_timeout() {
     let emu = emulator().await;
     let ctl = emu.control();
     let muted = GetGroupMutedAccountRequest::new("@TGS#2DEMOPUB");
-    let impatient = Client::new(config(&emu).with_timeout(Duration::from_millis(200)).with_max_retries(0)).unwrap();
+    let impatient = new_client(config(&emu).with_timeout(Duration::from_millis(200)).with_max_retries(0)).unwrap();
     ctl.inject_fault(Fault::new(FaultKind::Delay(Duration::from_secs(3))));
     let e = impatient.get_group_muted_account(&muted).await.unwrap_err();
     assert!(matches!(e, Error::Timeout(_)), "{e:?}");
     assert!(e.is_retryable());
-    let patient = Client::new(config(&emu).with_timeout(Duration::from_millis(200)).with_max_retries(1)).unwrap();
+    let patient = new_client(config(&emu).with_timeout(Duration::from_millis(200)).with_max_retries(1)).unwrap();
     ctl.clear_faults();
     ctl.inject_fault(Fault::new(FaultKind::Delay(Duration::from_secs(3))));
     patient.get_group_muted_account(&muted).await.unwrap();
@@ -367,13 +371,13 @@ async fn fails_over_to_the_backup_domain() {
     let emu = emulator().await;
     // Nothing listens on port 9 of loopback: connection refused, as for an unreachable primary.
     let endpoint = Endpoint::base_urls("http://127.0.0.1:9", &emu.base_url()).unwrap();
-    let c = Client::new(config(&emu).with_endpoint(endpoint).with_max_retries(0)).unwrap();
+    let c = new_client(config(&emu).with_endpoint(endpoint).with_max_retries(0)).unwrap();
     let r = c.get_group_muted_account(&GetGroupMutedAccountRequest::new("@TGS#2DEMOPUB")).await.unwrap();
     assert_eq!(r.group_id, "@TGS#2DEMOPUB");
     c.get_group_muted_account(&GetGroupMutedAccountRequest::new("@TGS#2DEMOPUB")).await.unwrap();
     assert_eq!(emu.control().calls().len(), 2);
     // Without a backup the same failure is a transport error that names no secret.
-    let lone = Client::new(config(&emu).with_base_url("http://127.0.0.1:9").unwrap().with_max_retries(0)).unwrap();
+    let lone = new_client(config(&emu).with_base_url("http://127.0.0.1:9").unwrap().with_max_retries(0)).unwrap();
     let e = lone.get_group_muted_account(&GetGroupMutedAccountRequest::new("@TGS#2DEMOPUB")).await.unwrap_err();
     assert!(matches!(e, Error::Transport(_)), "{e:?}");
     assert_secret_free(&e, &[]);
@@ -391,8 +395,8 @@ async fn provider_is_asked_again_when_the_usersig_is_rejected() {
         let n = asked2.fetch_add(1, Ordering::SeqCst);
         Ok(if n == 0 { expired2.clone() } else { fresh2.clone() })
     };
-    let c = Client::new(
-        Config::new(emu.sdkappid(), Credentials::provider(provider)).with_base_url(&emu.base_url()).unwrap(),
+    let c = new_client(
+        TestConfig::provider(emu.sdkappid(), provider).with_base_url(&emu.base_url()).unwrap(),
     )
     .unwrap();
     c.get_group_muted_account(&GetGroupMutedAccountRequest::new("@TGS#2DEMOPUB")).await.unwrap();
@@ -404,8 +408,8 @@ async fn provider_is_asked_again_when_the_usersig_is_rejected() {
     assert_eq!(asked.load(Ordering::SeqCst), 2);
 
     // A pre-signed UserSig that expired is reported, not retried in a loop.
-    let fixed = Client::new(
-        Config::new(emu.sdkappid(), Credentials::usersig(expired.clone())).with_base_url(&emu.base_url()).unwrap(),
+    let fixed = new_client(
+        TestConfig::usersig(emu.sdkappid(), expired.clone()).with_base_url(&emu.base_url()).unwrap(),
     )
     .unwrap();
     emu.control().clear_calls();
@@ -415,8 +419,8 @@ async fn provider_is_asked_again_when_the_usersig_is_rejected() {
     assert_secret_free(&e, &[&expired, &fresh]);
 
     // A provider that fails is a credentials error.
-    let failing = Client::new(
-        Config::new(emu.sdkappid(), Credentials::provider(|| Err("vault unavailable".to_string())))
+    let failing = new_client(
+        TestConfig::provider(emu.sdkappid(), || Err("vault unavailable".to_string()))
             .with_base_url(&emu.base_url())
             .unwrap(),
     )
@@ -443,7 +447,7 @@ async fn client_side_rate_limit_keeps_under_the_service_limit() {
     let emu = emulator().await;
     emu.control().set_rate_limit(Some(20));
     // With the limiter at the service's rate, 60 concurrent calls never trip 60007.
-    let limited = Client::new(config(&emu).with_rate_limit(Some(20.0)).with_max_retries(0)).unwrap();
+    let limited = new_client(config(&emu).with_rate_limit(Some(20.0)).with_max_retries(0)).unwrap();
     let calls = (0..60).map(|_| {
         let c = limited.clone();
         tokio::spawn(async move { c.get_group_muted_account(&GetGroupMutedAccountRequest::new("@TGS#2DEMOPUB")).await })
@@ -454,7 +458,7 @@ async fn client_side_rate_limit_keeps_under_the_service_limit() {
     assert!(emu.control().calls().iter().all(|c| c.error_code == Some(0)));
     // Control: without the limiter the same burst is refused by the service.
     emu.control().clear_calls();
-    let unlimited = Client::new(config(&emu).with_rate_limit(None).with_max_retries(0)).unwrap();
+    let unlimited = new_client(config(&emu).with_rate_limit(None).with_max_retries(0)).unwrap();
     let calls = (0..60).map(|_| {
         let c = unlimited.clone();
         tokio::spawn(async move { c.get_group_muted_account(&GetGroupMutedAccountRequest::new("@TGS#2DEMOPUB")).await })
@@ -476,7 +480,7 @@ fn blocking_client_from_many_threads() {
     })
     .unwrap();
     emu.control().generate_community_group("@TGS#_threads", 300).unwrap();
-    let c = Arc::new(BlockingClient::new(config(&emu).with_rate_limit(None)).unwrap());
+    let c = Arc::new(new_blocking(config(&emu).with_rate_limit(None)).unwrap());
     let handles: Vec<_> = (0..8)
         .map(|_| {
             let c = Arc::clone(&c);
@@ -500,7 +504,7 @@ fn blocking_client_from_many_threads() {
 #[tokio::test]
 async fn blocking_client_refuses_to_run_inside_a_runtime() {
     let emu = emulator().await;
-    let c = BlockingClient::new(config(&emu)).unwrap();
+    let c = new_blocking(config(&emu)).unwrap();
     let e = c.get_group_muted_account(&GetGroupMutedAccountRequest::new("@TGS#2DEMOPUB")).unwrap_err();
     assert!(matches!(e, Error::Runtime(_)), "{e:?}");
 }
@@ -564,7 +568,7 @@ fn page(members: &[&str], next: Option<&str>, total: usize) -> String {
 #[tokio::test]
 async fn pager_refuses_a_repeated_cursor() {
     let url = scripted_server(vec![page(&["a"], Some("c1"), 9), page(&["b"], Some("c2"), 9), page(&["c"], Some("c1"), 9)]).await;
-    let c = Client::new(Config::new(1, Credentials::secret_key("k")).with_base_url(&url).unwrap()).unwrap();
+    let c = new_client(TestConfig::secret_key(1, "k").with_base_url(&url).unwrap()).unwrap();
     let result: Result<Vec<_>, _> = c.members("@TGS#_loop", PageOptions::default()).unwrap().into_stream().try_collect().await;
     let e = result.unwrap_err();
     assert!(matches!(e, Error::Paging(ref m) if m.contains("repeated")), "{e:?}");
@@ -574,7 +578,7 @@ async fn pager_refuses_a_repeated_cursor() {
 async fn pager_refuses_an_offset_that_makes_no_progress() {
     let same = page(&["a", "b"], None, 100);
     let url = scripted_server(vec![same]).await;
-    let c = Client::new(Config::new(1, Credentials::secret_key("k")).with_base_url(&url).unwrap()).unwrap();
+    let c = new_client(TestConfig::secret_key(1, "k").with_base_url(&url).unwrap()).unwrap();
     let mut pager = c.members("@TGS#stuck", PageOptions { page_size: 2, ..Default::default() }).unwrap();
     assert!(pager.next_page().await.unwrap().is_some());
     let e = pager.next_page().await.unwrap_err();
@@ -584,7 +588,7 @@ async fn pager_refuses_an_offset_that_makes_no_progress() {
 #[tokio::test]
 async fn pager_switches_to_cursor_mode_when_the_server_sends_next() {
     let url = scripted_server(vec![page(&["a"], Some("c1"), 2), page(&["b"], Some(""), 2)]).await;
-    let c = Client::new(Config::new(1, Credentials::secret_key("k")).with_base_url(&url).unwrap()).unwrap();
+    let c = new_client(TestConfig::secret_key(1, "k").with_base_url(&url).unwrap()).unwrap();
     let members: Vec<_> = c.members("@TGS#looks-ordinary", PageOptions::default()).unwrap().into_stream().try_collect().await.unwrap();
     assert_eq!(members.iter().map(|m| m.member_account.as_str()).collect::<Vec<_>>(), vec!["a", "b"]);
 }
@@ -595,7 +599,7 @@ async fn log_lines_carry_no_secret() {
     let logs = CapturedLogs::start(tracing::Level::TRACE);
     let emu = emulator().await;
     let endpoint = Endpoint::base_urls("http://127.0.0.1:9", &emu.base_url()).unwrap();
-    let c = Client::new(config(&emu).with_endpoint(endpoint)).unwrap();
+    let c = new_client(config(&emu).with_endpoint(endpoint)).unwrap();
     emu.control().inject_fault(Fault::new(FaultKind::ErrorCode { code: 10002, info: "busy".into() }));
     c.get_group_muted_account(&GetGroupMutedAccountRequest::new("@TGS#2DEMOPUB")).await.unwrap();
     let text = logs.text();
@@ -616,8 +620,8 @@ async fn concurrent_first_calls_ask_the_provider_once() {
         std::thread::sleep(Duration::from_millis(100));
         signer.sign("administrator", 3600, None).map_err(|e| e.to_string())
     };
-    let c = Client::new(
-        Config::new(emu.sdkappid(), Credentials::provider(provider))
+    let c = new_client(
+        TestConfig::provider(emu.sdkappid(), provider)
             .with_base_url(&emu.base_url())
             .unwrap()
             .with_rate_limit(None),

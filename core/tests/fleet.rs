@@ -13,7 +13,7 @@ use captured_logs::CapturedLogs;
 use redis_server::RedisServer;
 use timadmin::options::REDIS_RETRY_INTERVAL;
 use timadmin::{
-    BlockingClient, Client, ClientOptions, Config, Error, GetGroupMemberInfoRequest, RateLimit, RedisFallback,
+    BlockingClient, Client, ClientOptions, Error, GetGroupMemberInfoRequest, RateLimit, RedisFallback,
 };
 use timadmin_emulator::{Emulator, EmulatorConfig};
 
@@ -174,8 +174,9 @@ fn the_blocking_client_shares_from_the_environment() {
         ("TIM_RATE_LIMIT_REDIS_URL", url.as_str()),
         ("TIM_FLEET_SIZE", "2"),
     ];
-    let config = Config::from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())).unwrap();
-    assert_eq!(config.shared_rate_limit.as_ref().map(|s| s.fleet_size), Some(2));
+    let config =
+        ClientOptions::config_from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())).unwrap();
+    assert_eq!(config.settings()["fleet_size"], 2);
     let client = BlockingClient::new(config).unwrap();
     let members: Vec<_> = client.members(GROUP, Default::default()).unwrap().collect::<Result<_, _>>().unwrap();
     assert_eq!(members.len(), 50);

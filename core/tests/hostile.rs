@@ -6,15 +6,19 @@
 #[path = "support/captured_logs.rs"]
 mod captured_logs;
 
+#[path = "support/test_config.rs"]
+mod test_config;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use test_config::{new_blocking, new_client, TestConfig};
 use timadmin::error::MIN_REDACTED_FRAGMENT;
 use timadmin::options::{DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RESPONSE_BYTES};
 use timadmin::usersig::Signer;
 use timadmin::{
-    BlockingClient, Client, ClientOptions, Config, Credentials, Error, GetGroupMemberInfoRequest,
+    Client, ClientOptions, Error, GetGroupMemberInfoRequest,
     GetGroupMutedAccountRequest, ModifyGroupBaseInfoRequest, RetryPolicy,
 };
 use captured_logs::CapturedLogs;
@@ -56,8 +60,8 @@ fn shown(e: &Error) -> &Error {
     e
 }
 
-fn config(emu: &Emulator) -> Config {
-    Config::new(emu.sdkappid(), Credentials::secret_key(emu.key()))
+fn config(emu: &Emulator) -> TestConfig {
+    TestConfig::secret_key(emu.sdkappid(), emu.key())
         .with_base_url(&emu.base_url())
         .unwrap()
         .with_retry(RetryPolicy {
@@ -90,7 +94,7 @@ fn assert_no_fragment(text: &str, secret: &str) {
 async fn an_endless_body_stops_at_the_limit_with_a_typed_error() {
     let emu = emulator().await;
     let ctl = emu.control();
-    let client = Client::new(config(&emu)).unwrap();
+    let client = new_client(config(&emu)).unwrap();
     ctl.inject_fault(Fault::new(FaultKind::LargeBody { bytes: None, content_length: false }));
     let started = Instant::now();
     let e = client.get_group_muted_account(&muted()).await.unwrap_err();
@@ -104,7 +108,7 @@ async fn an_endless_body_stops_at_the_limit_with_a_typed_error() {
 #[tokio::test]
 async fn an_announced_huge_body_is_refused_before_reading() {
     let emu = emulator().await;
-    let client = Client::new(config(&emu)).unwrap();
+    let client = new_client(config(&emu)).unwrap();
     // 1.5 GB announced by Content-Length: refused from the header alone.
     emu.control().inject_fault(Fault::new(FaultKind::LargeBody { bytes: Some(1_500_000_000), content_length: true }));
     let started = Instant::now();
@@ -118,16 +122,16 @@ async fn the_limit_is_configurable() {
     let emu = emulator().await;
     let ctl = emu.control();
     let five_mib = 5 * 1024 * 1024;
-    let default = Client::new(config(&emu)).unwrap();
+    let default = new_client(config(&emu)).unwrap();
     ctl.inject_fault(Fault::new(FaultKind::LargeBody { bytes: Some(five_mib), content_length: false }));
     assert!(matches!(default.get_group_muted_account(&muted()).await, Err(Error::BodyTooLarge { .. })));
     // A client allowing 8 MiB reads the same (valid, whitespace-padded) answer whole.
-    let roomy = Client::new(config(&emu).with_max_response_bytes(8 * 1024 * 1024)).unwrap();
+    let roomy = new_client(config(&emu).with_max_response_bytes(8 * 1024 * 1024)).unwrap();
     ctl.inject_fault(Fault::new(FaultKind::LargeBody { bytes: Some(five_mib), content_length: false }));
     let r = roomy.get_group_muted_account(&muted()).await.unwrap();
     assert_eq!(r.group_id, "@TGS#large");
     // And a small limit applies to ordinary answers too.
-    let tight = Client::new(config(&emu).with_max_response_bytes(1024)).unwrap();
+    let tight = new_client(config(&emu).with_max_response_bytes(1024)).unwrap();
     let e = tight.get_group_member_info(&GetGroupMemberInfoRequest::new(PUB)).await.unwrap_err();
     assert_eq!(e, Error::BodyTooLarge { limit: 1024 });
 }
@@ -138,7 +142,7 @@ async fn the_limit_is_configurable() {
 async fn empty_answers_are_decode_errors_naming_what_is_missing() {
     let emu = emulator().await;
     let ctl = emu.control();
-    let client = Client::new(config(&emu)).unwrap();
+    let client = new_client(config(&emu)).unwrap();
     let cases = [
         ("{}", "ActionStatus"),
         (r#"{"ActionStatus":"OK"}"#, "ErrorCode"),
@@ -182,7 +186,7 @@ async fn empty_answers_are_decode_errors_naming_what_is_missing() {
 async fn bad_values_are_refused_before_any_network_call() {
     let emu = emulator().await;
     let ctl = emu.control();
-    let client = Client::new(config(&emu)).unwrap();
+    let client = new_client(config(&emu)).unwrap();
     let megabyte = "g".repeat(1 << 20);
     for (id, field) in [("@TGS#\0x", "GroupId"), ("@TGS#1\n", "GroupId"), (megabyte.as_str(), "GroupId")] {
         for e in [
@@ -199,7 +203,7 @@ async fn bad_values_are_refused_before_any_network_call() {
     assert!(matches!(client.get_group_muted_account(&topic).await, Err(Error::InvalidArgument { .. })));
     // Identifiers and the 32-bit SDKAppID, on the direct Config path too.
     for identifier in ["admin\nistrator", "admin\0", "\r"] {
-        let e = Client::new(config(&emu).with_identifier(identifier)).unwrap_err();
+        let e = new_client(config(&emu).with_identifier(identifier)).unwrap_err();
         assert!(matches!(&e, Error::InvalidArgument { field, .. } if field == "identifier"), "{e:?}");
         let opts = ClientOptions {
             secret_key: Some(emu.key().into()),
@@ -209,9 +213,9 @@ async fn bad_values_are_refused_before_any_network_call() {
         };
         assert!(matches!(opts.build(), Err(Error::InvalidArgument { .. })));
     }
-    let big = Config::new(4_294_967_296, Credentials::secret_key(emu.key())).with_base_url(&emu.base_url()).unwrap();
-    assert!(matches!(Client::new(big.clone()), Err(Error::InvalidArgument { ref field, .. }) if field == "sdkappid"));
-    assert!(matches!(BlockingClient::new(big), Err(Error::InvalidArgument { ref field, .. }) if field == "sdkappid"));
+    let big = TestConfig::secret_key(4_294_967_296, emu.key()).with_base_url(&emu.base_url()).unwrap();
+    assert!(matches!(new_client(big.clone()), Err(Error::InvalidArgument { ref field, .. }) if field == "sdkappid"));
+    assert!(matches!(new_blocking(big), Err(Error::InvalidArgument { ref field, .. }) if field == "sdkappid"));
     assert!(ctl.calls().is_empty(), "nothing was sent: {:?}", ctl.calls());
 }
 
@@ -221,19 +225,19 @@ async fn bad_values_are_refused_before_any_network_call() {
 async fn clear_text_http_to_another_host_is_refused_at_construction() {
     // These addresses are never contacted: construction fails first.
     for url in ["http://203.0.113.7", "http://10.0.0.1:8080", "http://example.com/"] {
-        let config = Config::new(1400000000, Credentials::secret_key("k")).with_base_url(url).unwrap();
-        for e in [Client::new(config.clone()).unwrap_err(), BlockingClient::new(config.clone()).unwrap_err()] {
+        let config = TestConfig::secret_key(1400000000, "k").with_base_url(url).unwrap();
+        for e in [new_client(config.clone()).unwrap_err(), new_blocking(config.clone()).unwrap_err()] {
             assert!(
                 matches!(&e, Error::InvalidArgument { field, reason } if field == "base_url" && reason.contains("clear text")),
                 "{url}: {e:?}"
             );
         }
         // The loud opt-in builds (still without any connection).
-        Client::new(config.with_allow_insecure_http(true)).unwrap();
+        new_client(config.with_allow_insecure_http(true)).unwrap();
     }
     let emu = emulator().await;
     let localhost = emu.base_url().replace("127.0.0.1", "localhost");
-    let client = Client::new(config(&emu).with_base_url(&localhost).unwrap()).unwrap();
+    let client = new_client(config(&emu).with_base_url(&localhost).unwrap()).unwrap();
     client.get_group_muted_account(&muted()).await.unwrap();
 }
 
@@ -253,7 +257,7 @@ async fn redirects_are_not_followed() {
             counted.fetch_add(1, Ordering::SeqCst);
         }
     });
-    let client = Client::new(config(&emu)).unwrap();
+    let client = new_client(config(&emu)).unwrap();
     let name_before = ctl.group(PUB).unwrap().name;
     for status in [301, 302, 303, 307, 308] {
         ctl.clear_calls();
@@ -367,12 +371,12 @@ async fn burst(client: &Client, calls: usize) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn calls_in_flight_are_capped_per_client() {
     let server = counting_server(Duration::from_millis(10)).await;
-    let base = Config::new(1400000000, Credentials::secret_key("k"))
+    let base = TestConfig::secret_key(1400000000, "k")
         .with_base_url(&server.url)
         .unwrap()
         .with_rate_limit(None);
     // 2,000 calls at once from one client: at most the default 64 sockets, queueing the rest.
-    let client = Client::new(base.clone()).unwrap();
+    let client = new_client(base.clone()).unwrap();
     burst(&client, 2000).await;
     let (peak_requests, peak, accepted) = (
         server.peak_requests.load(Ordering::SeqCst),
@@ -387,7 +391,7 @@ async fn calls_in_flight_are_capped_per_client() {
     drop(client);
     // A smaller cap, shared by clones of the client on every task.
     let server = counting_server(Duration::from_millis(10)).await;
-    let client = Client::new(base.with_base_url(&server.url).unwrap().with_max_in_flight(4)).unwrap();
+    let client = new_client(base.with_base_url(&server.url).unwrap().with_max_in_flight(4)).unwrap();
     let clone = client.clone();
     let (a, b) = tokio::join!(burst(&client, 200), burst(&clone, 200));
     let _ = (a, b);
@@ -412,11 +416,11 @@ async fn echoed_fragments_of_the_usersig_and_key_are_redacted() {
     let emu = emulator().await;
     let ctl = emu.control();
     let usersig = Signer::new(emu.sdkappid(), emu.key()).unwrap().sign("administrator", 3600, None).unwrap();
-    let by_sig = Client::new(
-        Config::new(emu.sdkappid(), Credentials::usersig(usersig.clone())).with_base_url(&emu.base_url()).unwrap().with_max_retries(1),
+    let by_sig = new_client(
+        TestConfig::usersig(emu.sdkappid(), usersig.clone()).with_base_url(&emu.base_url()).unwrap().with_max_retries(1),
     )
     .unwrap();
-    let by_key = Client::new(config(&emu)).unwrap();
+    let by_key = new_client(config(&emu)).unwrap();
     let key_part = &emu.key()[1..emu.key().len() - 2];
     let bodies = [
         (200, r#"{"ActionStatus":"FAIL","ErrorCode":70003,"ErrorInfo":"usersig ${USERSIG_PARTIAL} is bad"}"#.to_owned()),

@@ -20,7 +20,7 @@ use timadmin::transport::decode_for_tests;
 use timadmin::usersig::{self, FixedClock, Signer};
 use timadmin::validate::{MAX_GROUP_ID_BYTES, MAX_IDENTIFIER_BYTES};
 use timadmin::{
-    ClientOptions, Config, Credentials, Endpoint, Error, GetGroupMemberInfoRequest, GetGroupMemberInfoResponse,
+    ClientOptions, Endpoint, Error, GetGroupMemberInfoRequest, GetGroupMemberInfoResponse,
     GetGroupMutedAccountRequest, GetGroupMutedAccountResponse, GroupMember, KeyValue, ModifyGroupBaseInfoRequest,
     MutedAccount, RateLimit, Region, Role,
 };
@@ -341,8 +341,8 @@ proptest! {
             Err(e) => prop_assert!(matches!(e, Error::InvalidArgument { .. }), "{:?}", e),
         }
         match Endpoint::base_url(&text) {
-            Ok(endpoint) => {
-                let config = Config::new(1, Credentials::secret_key("k")).with_endpoint(endpoint);
+            Ok(_) => {
+                let options = ClientOptions { secret_key: Some("k".into()), base_url: Some(text.clone()), ..ClientOptions::new(1) };
                 let url = url::Url::parse(text.trim()).unwrap();
                 prop_assert!(matches!(url.scheme(), "http" | "https") && url.host().is_some());
                 let loopback = match url.host() {
@@ -351,8 +351,8 @@ proptest! {
                     Some(url::Host::Ipv6(a)) => a.is_loopback() || a.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
                     None => false,
                 };
-                match config.validate() {
-                    Ok(()) => prop_assert!(url.scheme() == "https" || loopback, "clear text accepted to {}", url),
+                match options.build() {
+                    Ok(_) => prop_assert!(url.scheme() == "https" || loopback, "clear text accepted to {}", url),
                     Err(e) => prop_assert!(!loopback && matches!(e, Error::InvalidArgument { ref field, .. } if field == "base_url"), "{:?}", e),
                 }
             }
@@ -399,14 +399,16 @@ proptest! {
         };
         match options.build() {
             Ok(config) => {
-                prop_assert!(config.validate().is_ok());
                 // What builds must also make a client (no panic in the limiter, the pool...).
                 let client = timadmin::Client::new(config.clone());
                 prop_assert!(client.is_ok(), "{:?}", client.err());
-                prop_assert!((1..=u64::from(u32::MAX)).contains(&config.sdkappid));
-                prop_assert!(config.identifier.len() <= MAX_IDENTIFIER_BYTES);
-                prop_assert!(!config.identifier.chars().any(char::is_control));
-                prop_assert!(config.max_in_flight >= 1 && config.max_response_bytes >= 1024);
+                let shown = config.settings();
+                prop_assert!(shown["sdkappid"].as_u64().is_some_and(|n| (1..=u64::from(u32::MAX)).contains(&n)));
+                let identifier = shown["identifier"].as_str().unwrap_or_default();
+                prop_assert!(!identifier.trim().is_empty() && identifier.len() <= MAX_IDENTIFIER_BYTES);
+                prop_assert!(!identifier.chars().any(char::is_control));
+                prop_assert!(shown["max_in_flight"].as_u64() >= Some(1) && shown["max_response_bytes"].as_u64() >= Some(1024));
+                prop_assert!(shown["timeout"].as_f64().is_some_and(|t| t > 0.0 && t <= 86_400.0));
             }
             Err(e) => prop_assert!(matches!(e, Error::InvalidArgument { .. }), "{:?}", e),
         }

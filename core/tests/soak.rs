@@ -13,12 +13,16 @@
 //! (rounds of both groups, the emulator's and the client's 200 calls/s limits on). The figures
 //! line starts with `SOAK`. `TIMADMIN_SOAK_SEED` replays a run.
 
+#[path = "support/test_config.rs"]
+mod test_config;
+
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use timadmin::{Client, Config, Credentials, Error, PageOptions, RetryPolicy};
+use test_config::{new_client, TestConfig};
+use timadmin::{Client, Error, PageOptions, RetryPolicy};
 use timadmin_emulator::{Emulator, EmulatorConfig, Fault, FaultKind, GroupType};
 
 const MEMBERS: usize = 20_000;
@@ -207,13 +211,13 @@ async fn paging_under_random_faults_loses_and_repeats_nothing() {
     .unwrap();
     emu.control().generate_community_group(COMMUNITY, MEMBERS).unwrap();
     emu.control().generate_group(GroupType::Public, PUBLIC, MEMBERS).unwrap();
-    let config = Config::new(emu.sdkappid(), Credentials::secret_key(emu.key()))
+    let config = TestConfig::secret_key(emu.sdkappid(), emu.key())
         .with_base_url(&emu.base_url())
         .unwrap()
         .with_timeout(TIMEOUT)
         .with_retry(retry_policy())
         .with_rate_limit(rate_limited.then_some(200.0));
-    let client = Client::new(config).unwrap();
+    let client = new_client(config).unwrap();
 
     let started = Instant::now();
     let mut tally = Tally::default();

@@ -2,9 +2,13 @@
 //! roots. A loopback TLS server with a self-signed certificate must be refused (and the
 //! refusal must be a transport error that names the cause and no secret).
 
+#[path = "support/test_config.rs"]
+mod test_config;
+
 use std::sync::Arc;
 
-use timadmin::{Client, Config, Credentials, Error, GetGroupMutedAccountRequest};
+use test_config::{new_client, TestConfig};
+use timadmin::{Error, GetGroupMutedAccountRequest};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 async fn self_signed_tls_server() -> (u16, Arc<std::sync::atomic::AtomicUsize>) {
@@ -45,8 +49,8 @@ async fn self_signed_tls_server() -> (u16, Arc<std::sync::atomic::AtomicUsize>) 
 async fn https_refuses_an_untrusted_certificate() {
     let (port, served) = self_signed_tls_server().await;
     let key = "tls-test-secret-key";
-    let client = Client::new(
-        Config::new(1400000000, Credentials::secret_key(key))
+    let client = new_client(
+        TestConfig::secret_key(1400000000, key)
             .with_base_url(&format!("https://localhost:{port}"))
             .unwrap()
             .with_max_retries(0),

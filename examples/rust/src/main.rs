@@ -2,7 +2,7 @@
 //! core as an admin script would: page through a community group's members, list muted
 //! members, change a group's profile and read it back.
 //!
-//! Against the real service, build the client with `Config::from_env()` (TIM_SDKAPPID,
+//! Against the real service, build the client with `ClientOptions::from_env()` (TIM_SDKAPPID,
 //! TIM_SECRET_KEY, TIM_REGION, ...) instead of pointing it at the emulator.
 
 use std::collections::HashMap;
@@ -10,7 +10,7 @@ use std::error::Error;
 
 use futures::TryStreamExt;
 use timadmin::{
-    AppDefinedDataUpdate, ApplyJoinOption, Client, Config, Credentials, GetGroupMutedAccountRequest,
+    AppDefinedDataUpdate, ApplyJoinOption, Client, ClientOptions, GetGroupMutedAccountRequest,
     ModifyGroupBaseInfoRequest, PageOptions, Role,
 };
 use timadmin_emulator::{Emulator, EmulatorConfig};
@@ -31,10 +31,15 @@ async fn main() -> Result<(), Box<dyn Error>> {
     println!("emulator listening on {} (sdkappid {})", emulator.base_url(), emulator.sdkappid());
 
     // 2. A client that signs its own admin UserSig from the secret key.
-    let config = Config::new(emulator.sdkappid(), Credentials::secret_key(emulator.key()))
-        .with_identifier(emulator.admin_identifier())
-        .with_base_url(&emulator.base_url())?;
+    let config = ClientOptions {
+        secret_key: Some(emulator.key().to_owned()),
+        identifier: Some(emulator.admin_identifier().to_owned()),
+        base_url: Some(emulator.base_url()),
+        ..ClientOptions::new(emulator.sdkappid())
+    }
+    .build()?;
     let client = Client::new(config)?;
+    println!("settings: {}", client.settings_json());
 
     // 3. Every member of a community group, paged with the Next cursor, one page in memory.
     println!("\n== members of {COMMUNITY} (paging with Next, 100 per call)");
