@@ -5,8 +5,10 @@
 #   1. generates the Swift sources from the library (generate.sh);
 #   2. checks the generated API: `TimAdminClient` with `async throws` methods for the three
 #      endpoints, `MemberPager.nextPage`, the `UserSigProvider` protocol, the UserSig functions
-#      and the `TimAdminError` enum;
-#   3. checks that the FFI header compiles (`cc -fsyntax-only`).
+#      and the `TimAdminError` enum, the core's records (TimAdminCore.swift);
+#   3. checks the README's names table: its Swift column against every public Swift name
+#      (swift/check-names.py);
+#   4. checks that the FFI headers compile (`cc -fsyntax-only`).
 # Where `swift` exists: builds the SwiftPM package and runs its XCTest suite against the
 # emulator binary. Elsewhere it prints `SKIPPED: no swift toolchain` (never a pass).
 set -euo pipefail
@@ -18,12 +20,13 @@ if [ -z "${TIMADMIN_SKIP_GENERATE:-}" ]; then
     bash "$HERE/generate.sh"
 fi
 SWIFT="$HERE/swift/Sources/TimAdmin/TimAdmin.swift"
+CORE_SWIFT="$HERE/swift/Sources/TimAdmin/TimAdminCore.swift"
 HEADER="$HERE/swift/Sources/TimAdminFFI/TimAdminFFI.h"
 
 PASSED=0
 FAILED=0
-check() { # check NAME PATTERN (extended regex that must match the generated Swift)
-    if grep -Eq -- "$2" "$SWIFT"; then PASSED=$((PASSED + 1)); echo "PASS $1"; else FAILED=$((FAILED + 1)); echo "FAIL $1: no match for /$2/"; fi
+check() { # check NAME PATTERN [FILE] (extended regex that must match the generated Swift)
+    if grep -Eq -- "$2" "${3:-$SWIFT}"; then PASSED=$((PASSED + 1)); echo "PASS $1"; else FAILED=$((FAILED + 1)); echo "FAIL $1: no match for /$2/"; fi
 }
 echo "== Swift API check ($SWIFT)"
 check "TimAdminClient class" '^open class TimAdminClient\b'
@@ -36,17 +39,29 @@ check "MemberPager class" '^open class MemberPager\b'
 check "MemberPager.nextPage async throws" 'func nextPage\(\) async throws *-> *MemberPage\?'
 check "UserSigProvider protocol" '^public protocol UserSigProvider\b'
 check "UserSigProvider.usersig async throws" 'func usersig\(\) async throws *-> *String'
-check "generateUserSig" '^public func generateUserSig\(sdkappid: UInt64, secretKey: String, identifier: String, expireSecs: UInt64\)'
-check "verifyUserSig" '^public func verifyUserSig\(sdkappid: UInt64, secretKey: String, identifier: String, usersig: String\)'
+check "generateUsersig" '^public func generateUsersig\(sdkappid: UInt64, secretKey: String, identifier: String, expire: UInt64, userbuf: Data\? = nil\)'
+check "verifyUsersig" '^public func verifyUsersig\(sdkappid: UInt64, secretKey: String, identifier: String, usersig: String, userbuf: Data\? = nil\) *throws *-> *Claims'
 check "TimAdminError enum" '^enum TimAdminError: Swift.Error'
+check "TimAdminError.RateLimiterUnavailable" '^ *case RateLimiterUnavailable\('
+check "core records in TimAdminCore.swift" '^public struct GetGroupMemberInfoRequest\b' "$CORE_SWIFT"
+check "Role is the core's enum" '^ *case other\(String' "$CORE_SWIFT"
+check "Claims.userbuf" '^ *public var userbuf: Data\?' "$CORE_SWIFT"
+check "Claims.expiresAt()" '^public func expiresAt\(\) *-> *UInt64' "$CORE_SWIFT"
 
-echo "== FFI header syntax check ($HEADER)"
-# gcc lacks clang's nullability qualifiers; blank them for this syntax-only check.
-if printf '#include "TimAdminFFI.h"\n' | cc -fsyntax-only -Wall -Werror -D_Nonnull= -D_Nullable= -D_Null_unspecified= \
-        -I "$(dirname "$HEADER")" -x c -; then
-    PASSED=$((PASSED + 1)); echo "PASS TimAdminFFI.h compiles"
+echo "== README names table, Swift column ($HERE/swift/check-names.py)"
+if python3 "$HERE/swift/check-names.py" "$ROOT/README.md" "$HERE"/swift/Sources/TimAdmin/*.swift; then
+    PASSED=$((PASSED + 1))
 else
-    FAILED=$((FAILED + 1)); echo "FAIL TimAdminFFI.h does not compile"
+    FAILED=$((FAILED + 1))
+fi
+
+echo "== FFI header syntax check ($HEADER and TimAdminCoreFFI.h, as the module map includes them)"
+# gcc lacks clang's nullability qualifiers; blank them for this syntax-only check.
+if printf '#include "TimAdminFFI.h"\n#include "TimAdminCoreFFI.h"\n' | cc -fsyntax-only -Wall -Werror -D_Nonnull= -D_Nullable= -D_Null_unspecified= \
+        -I "$(dirname "$HEADER")" -x c -; then
+    PASSED=$((PASSED + 1)); echo "PASS TimAdminFFI.h and TimAdminCoreFFI.h compile together"
+else
+    FAILED=$((FAILED + 1)); echo "FAIL TimAdminFFI.h with TimAdminCoreFFI.h does not compile"
 fi
 echo "swift-api-check: $PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ] || exit 1

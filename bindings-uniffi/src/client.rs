@@ -6,11 +6,11 @@ use std::sync::{Arc, Mutex};
 
 use crate::config::ClientOptions;
 use crate::error::TimAdminError;
-use crate::model::{
-    self, GetGroupMemberInfoRequest, GetGroupMemberInfoResponse, GetGroupMutedAccountRequest,
-    GetGroupMutedAccountResponse, MemberPage, ModifyGroupBaseInfoRequest, PageOptions, PagingMode,
-};
 use crate::runtime;
+use timadmin::{
+    GetGroupMemberInfoRequest, GetGroupMemberInfoResponse, GetGroupMutedAccountRequest, GetGroupMutedAccountResponse,
+    MemberPage, ModifyGroupBaseInfoRequest, PageOptions, PagingMode,
+};
 
 /// A configured connection to the service. Thread-safe: share one per app; concurrent calls
 /// share its connection pool, UserSig cache and rate limiter. No network call until the
@@ -51,8 +51,7 @@ impl TimAdminClient {
     ) -> Result<GetGroupMemberInfoResponse, TimAdminError> {
         let client = self.inner.clone();
         runtime::run(async move {
-            let response = client.get_group_member_info(&request.into()).await?;
-            Ok(response.into())
+            Ok(client.get_group_member_info(&request).await?)
         })
         .await
     }
@@ -64,8 +63,7 @@ impl TimAdminClient {
     ) -> Result<GetGroupMutedAccountResponse, TimAdminError> {
         let client = self.inner.clone();
         runtime::run(async move {
-            let response = client.get_group_muted_account(&request.into()).await?;
-            Ok(response.into())
+            Ok(client.get_group_muted_account(&request).await?)
         })
         .await
     }
@@ -74,7 +72,7 @@ impl TimAdminClient {
     pub async fn modify_group_base_info(&self, request: ModifyGroupBaseInfoRequest) -> Result<(), TimAdminError> {
         let client = self.inner.clone();
         runtime::run(async move {
-            client.modify_group_base_info(&request.into()).await?;
+            client.modify_group_base_info(&request).await?;
             Ok(())
         })
         .await
@@ -84,7 +82,7 @@ impl TimAdminClient {
     /// cursor for community groups (`@TGS#_...`). Throws `InvalidArgument` for bad options.
     #[uniffi::method(default(options = None))]
     pub fn members(&self, group_id: String, options: Option<PageOptions>) -> Result<Arc<MemberPager>, TimAdminError> {
-        let pager = self.inner.members(group_id, options.unwrap_or_default().into())?;
+        let pager = self.inner.members(group_id, options.unwrap_or_default())?;
         Ok(Arc::new(MemberPager::new(pager)))
     }
 }
@@ -92,7 +90,7 @@ impl TimAdminClient {
 /// What a pager reports about itself between pages.
 #[derive(Debug, Clone, Copy)]
 struct PagerStatus {
-    mode: timadmin::PagingMode,
+    mode: PagingMode,
     page_size: u32,
     member_num: Option<u64>,
     fetched: u64,
@@ -152,17 +150,14 @@ impl MemberPager {
                 Ok(mut slot) => *slot = now,
                 Err(poisoned) => *poisoned.into_inner() = now,
             }
-            Ok(page?.map(|p| MemberPage {
-                members: model::members(p.members),
-                member_num: p.member_num,
-            }))
+            Ok(page?)
         })
         .await
     }
 
     /// The paging mode in use (it may switch to cursor mode when the server sends `Next`).
     pub fn mode(&self) -> PagingMode {
-        self.status().mode.into()
+        self.status().mode
     }
 
     /// The current page size (halved after each "response too large").

@@ -89,7 +89,7 @@ pub enum TimAdminError {
         limit: u64,
     },
     /// The shared rate limiter's Redis cannot be reached and the client was configured with
-    /// `RedisFallback.Fail`: nothing was sent. Try again later (Redis is tried again at most
+    /// `RedisFallback.FAIL` (Kotlin) / `.fail` (Swift): nothing was sent. Try again later (Redis is tried again at most
     /// every second).
     #[error("shared rate limiter unavailable: {detail}")]
     RateLimiterUnavailable {

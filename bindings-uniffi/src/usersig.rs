@@ -1,28 +1,40 @@
 //! TLSSigAPIv2 UserSigs: sign and verify, for back-end tools written in Kotlin or Swift. An app
 //! never signs: it gets UserSigs from its back end through a `UserSigProvider`.
 
-use crate::error::TimAdminError;
-use crate::model::Claims;
+use timadmin::usersig::{self, Claims};
 
-/// Signs a UserSig for `identifier`, valid `expireSecs` seconds from now.
-#[uniffi::export]
-pub fn generate_user_sig(
+use crate::error::TimAdminError;
+
+/// Signs a UserSig for `identifier`, valid `expire` seconds from now, binding `userbuf` (raw
+/// bytes, the token's `TLS.userbuf`) into it when given.
+#[uniffi::export(default(userbuf = None))]
+pub fn generate_usersig(
     sdkappid: u64,
     secret_key: String,
     identifier: String,
-    expire_secs: u64,
+    expire: u64,
+    userbuf: Option<Vec<u8>>,
 ) -> Result<String, TimAdminError> {
-    Ok(timadmin::usersig::generate(sdkappid, &secret_key, &identifier, expire_secs)?)
+    Ok(match userbuf {
+        Some(userbuf) => usersig::generate_with_userbuf(sdkappid, &secret_key, &identifier, expire, &userbuf)?,
+        None => usersig::generate(sdkappid, &secret_key, &identifier, expire)?,
+    })
 }
 
-/// Verifies `usersig` for `identifier` with `secretKey` and returns its claims; throws
-/// `UserSig` with a `reason` (`expired`, `signature_mismatch`, `identifier_mismatch`, ...).
-#[uniffi::export]
-pub fn verify_user_sig(
+/// Verifies `usersig` for `identifier` with `secretKey` and returns its claims (with the token's
+/// `userbuf`, if any). With `userbuf` the token must carry exactly those bytes. Throws `UserSig`
+/// with a `reason` (`expired`, `signature_mismatch`, `identifier_mismatch`, `userbuf_mismatch`,
+/// ...).
+#[uniffi::export(default(userbuf = None))]
+pub fn verify_usersig(
     sdkappid: u64,
     secret_key: String,
     identifier: String,
     usersig: String,
+    userbuf: Option<Vec<u8>>,
 ) -> Result<Claims, TimAdminError> {
-    Ok(timadmin::usersig::verify(sdkappid, &secret_key, &identifier, &usersig)?.into())
+    Ok(match userbuf {
+        Some(userbuf) => usersig::verify_with_userbuf(sdkappid, &secret_key, &identifier, &usersig, &userbuf)?,
+        None => usersig::verify(sdkappid, &secret_key, &identifier, &usersig)?,
+    })
 }

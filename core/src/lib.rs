@@ -71,3 +71,7 @@ pub use paging::{MemberCursor, MemberPage, MemberPager, PageOptions, PagingMode}
 pub use process::PerProcess;
 pub use region::{Endpoint, Region};
 pub use transport::Command;
+
+// The UniFFI component of the core's plain types (feature `uniffi`, used by bindings-uniffi only).
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();

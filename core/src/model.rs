@@ -23,6 +23,7 @@ pub fn is_community_group(group_id: &str) -> bool {
 
 /// A member's role. Parsed tolerantly (case, surrounding spaces: the pages show `"Member "`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Role {
     /// The group owner.
     Owner,
@@ -81,6 +82,7 @@ impl<'de> Deserialize<'de> for Role {
 
 /// One custom-data entry (`{"Key": ..., "Value": ...}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct KeyValue {
     /// The custom field key.
     #[serde(rename = "Key")]
@@ -92,27 +94,34 @@ pub struct KeyValue {
 
 /// `get_group_member_info` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct GetGroupMemberInfoRequest {
     /// The group (required).
     #[serde(rename = "GroupId")]
     pub group_id: String,
     /// Member fields to return (`Role`, `JoinTime`, ...); all when unset.
     #[serde(rename = "MemberInfoFilter", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub member_info_filter: Option<Vec<String>>,
     /// Roles to return (`Owner`, `Admin`, `Member`); all when unset.
     #[serde(rename = "MemberRoleFilter", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub member_role_filter: Option<Vec<String>>,
     /// Custom member-data keys to return.
     #[serde(rename = "AppDefinedDataFilter_GroupMember", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub app_defined_data_filter_group_member: Option<Vec<String>>,
     /// Members per call (at most 6000; 100 for community groups).
     #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub limit: Option<u32>,
     /// Index of the first member (not for community groups).
     #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub offset: Option<u64>,
     /// Community groups' cursor: `""` first, then the last `Next` returned.
     #[serde(rename = "Next", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub next: Option<String>,
 }
 
@@ -128,6 +137,7 @@ impl GetGroupMemberInfoRequest {
 
 /// One group member as returned by `get_group_member_info`. Fields not asked for are `None`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct GroupMember {
     /// The member's account. Always in an answer (even with a `MemberInfoFilter`), so required:
     /// a member without one is a decode error, not an empty account (and an answer of `{}`
@@ -162,6 +172,7 @@ pub struct GroupMember {
 
 /// `get_group_member_info` response.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct GetGroupMemberInfoResponse {
     /// Total members in the group.
     #[serde(rename = "MemberNum", default)]
@@ -176,12 +187,14 @@ pub struct GetGroupMemberInfoResponse {
 
 /// `get_group_muted_account` request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct GetGroupMutedAccountRequest {
     /// The group (required).
     #[serde(rename = "GroupId")]
     pub group_id: String,
     /// A topic of a topic-enabled community.
     #[serde(rename = "TopicId", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub topic_id: Option<String>,
 }
 
@@ -197,6 +210,7 @@ impl GetGroupMutedAccountRequest {
 
 /// A muted member.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct MutedAccount {
     /// The member's account (required, as in [`GroupMember`]).
     #[serde(rename = "Member_Account")]
@@ -208,6 +222,7 @@ pub struct MutedAccount {
 
 /// `get_group_muted_account` response.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct GetGroupMutedAccountResponse {
     /// The group asked about.
     #[serde(rename = "GroupId", default)]
@@ -219,6 +234,7 @@ pub struct GetGroupMutedAccountResponse {
 
 /// How people may join a group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ApplyJoinOption {
     /// Anyone may join.
     FreeAccess,
@@ -264,10 +280,12 @@ impl FromStr for ApplyJoinOption {
 
 /// A change to one group custom-data key: set it, or delete it (sent as an empty Value).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct AppDefinedDataUpdate {
     /// The custom field key.
     pub key: String,
     /// The new value; `None` deletes the key.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub value: Option<String>,
 }
 
@@ -291,24 +309,33 @@ impl AppDefinedDataUpdate {
 
 /// `modify_group_base_info` request. Only the fields that are set are changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ModifyGroupBaseInfoRequest {
     /// The group (required).
     pub group_id: String,
     /// Group name, at most 30 UTF-8 bytes.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub name: Option<String>,
     /// Introduction, at most 240 UTF-8 bytes.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub introduction: Option<String>,
     /// Announcement, at most 300 UTF-8 bytes.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub notification: Option<String>,
     /// Profile photo URL, at most 100 UTF-8 bytes.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub face_url: Option<String>,
     /// Maximum number of members.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub max_member_num: Option<u32>,
     /// How people may join.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub apply_join_option: Option<ApplyJoinOption>,
     /// Mute everyone but owner and admins (sent as `"On"`/`"Off"`).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub shut_up_all_member: Option<bool>,
     /// Custom group data to set or delete.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub app_defined_data: Option<Vec<AppDefinedDataUpdate>>,
 }
 

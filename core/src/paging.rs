@@ -21,14 +21,19 @@ const MAX_EMPTY_PAGES: u32 = 8;
 
 /// What to fetch while paging.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PageOptions {
     /// Members per call; clamped to 100 for community groups.
+    #[cfg_attr(feature = "uniffi", uniffi(default = 100))]
     pub page_size: u32,
     /// `MemberInfoFilter`: member fields to return.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub member_info_filter: Option<Vec<String>>,
     /// `MemberRoleFilter`: roles to return.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub member_role_filter: Option<Vec<String>>,
     /// `AppDefinedDataFilter_GroupMember`: custom member-data keys to return.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub app_defined_data_filter_group_member: Option<Vec<String>>,
 }
 
@@ -45,6 +50,7 @@ impl Default for PageOptions {
 
 /// How the pager moves through the group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum PagingMode {
     /// `Limit`/`Offset` (ordinary groups).
     Offset,
@@ -54,6 +60,7 @@ pub enum PagingMode {
 
 /// One page of members.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct MemberPage {
     /// This page's members.
     pub members: Vec<GroupMember>,

@@ -121,6 +121,7 @@ impl Clock for ManualClock {
 
 /// The fields a verified UserSig carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Claims {
     /// The user the token was issued for.
     pub identifier: String,
@@ -134,6 +135,7 @@ pub struct Claims {
     pub userbuf: Option<Vec<u8>>,
 }
 
+#[cfg_attr(feature = "uniffi", uniffi::export)]
 impl Claims {
     /// Unix second after which the token is no longer valid.
     pub fn expires_at(&self) -> u64 {

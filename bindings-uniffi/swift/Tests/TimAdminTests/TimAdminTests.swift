@@ -70,15 +70,15 @@ final class Emulator {
 /// A provider as an app writes one: asks "its back end" (here: signs with the emulator's key).
 final class CountingProvider: UserSigProvider, @unchecked Sendable {
     let emulator: Emulator
-    let expireSecs: UInt64
+    let expire: UInt64
     private let lock = NSLock()
     private var firstAnswers: [String]
     private var count = 0
     var asked: Int { lock.lock(); defer { lock.unlock() }; return count }
 
-    init(_ emulator: Emulator, expireSecs: UInt64 = 86_400, firstAnswers: [String] = []) {
+    init(_ emulator: Emulator, expire: UInt64 = 86_400, firstAnswers: [String] = []) {
         self.emulator = emulator
-        self.expireSecs = expireSecs
+        self.expire = expire
         self.firstAnswers = firstAnswers
     }
 
@@ -86,7 +86,7 @@ final class CountingProvider: UserSigProvider, @unchecked Sendable {
         let scripted: String? = { lock.lock(); defer { lock.unlock() }; count += 1; return firstAnswers.isEmpty ? nil : firstAnswers.removeFirst() }()
         try await Task.sleep(nanoseconds: 5_000_000)
         if let scripted { return scripted }
-        return try generateUserSig(sdkappid: emulator.sdkappid, secretKey: emulator.key, identifier: emulator.identifier, expireSecs: expireSecs)
+        return try generateUsersig(sdkappid: emulator.sdkappid, secretKey: emulator.key, identifier: emulator.identifier, expire: expire)
     }
 }
 
@@ -293,13 +293,26 @@ final class TimAdminTests: XCTestCase {
     // ---- UserSig ----
 
     func testUserSigsSignAndVerify() throws {
-        let sig = try generateUserSig(sdkappid: emulator.sdkappid, secretKey: emulator.key, identifier: "alice", expireSecs: 600)
-        let claims = try verifyUserSig(sdkappid: emulator.sdkappid, secretKey: emulator.key, identifier: "alice", usersig: sig)
+        let sig = try generateUsersig(sdkappid: emulator.sdkappid, secretKey: emulator.key, identifier: "alice", expire: 600)
+        let claims = try verifyUsersig(sdkappid: emulator.sdkappid, secretKey: emulator.key, identifier: "alice", usersig: sig)
         XCTAssertEqual(claims.identifier, "alice")
         XCTAssertEqual(claims.expire, 600)
-        XCTAssertThrowsError(try verifyUserSig(sdkappid: emulator.sdkappid, secretKey: "other", identifier: "alice", usersig: sig)) { error in
+        XCTAssertEqual(claims.expiresAt(), claims.time + 600)
+        XCTAssertNil(claims.userbuf)
+        XCTAssertThrowsError(try verifyUsersig(sdkappid: emulator.sdkappid, secretKey: "other", identifier: "alice", usersig: sig)) { error in
             guard case TimAdminError.UserSig(let reason, _) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(reason, "signature_mismatch")
+        }
+    }
+
+    func testAUserbufIsSignedAndVerified() throws {
+        let userbuf = Data([0, 1, 2, 255])
+        let sig = try generateUsersig(sdkappid: emulator.sdkappid, secretKey: emulator.key, identifier: "alice", expire: 600, userbuf: userbuf)
+        XCTAssertEqual(try verifyUsersig(sdkappid: emulator.sdkappid, secretKey: emulator.key, identifier: "alice", usersig: sig).userbuf, userbuf)
+        XCTAssertEqual(try verifyUsersig(sdkappid: emulator.sdkappid, secretKey: emulator.key, identifier: "alice", usersig: sig, userbuf: userbuf).userbuf, userbuf)
+        XCTAssertThrowsError(try verifyUsersig(sdkappid: emulator.sdkappid, secretKey: emulator.key, identifier: "alice", usersig: sig, userbuf: Data([9]))) { error in
+            guard case TimAdminError.UserSig(let reason, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(reason, "userbuf_mismatch")
         }
     }
 
@@ -314,7 +327,7 @@ final class TimAdminTests: XCTestCase {
     }
 
     func testARejectedUserSigMakesTheClientAskTheProviderAgain() async throws {
-        let wrong = try generateUserSig(sdkappid: emulator.sdkappid, secretKey: "not-the-key", identifier: "administrator", expireSecs: 3600)
+        let wrong = try generateUsersig(sdkappid: emulator.sdkappid, secretKey: "not-the-key", identifier: "administrator", expire: 3600)
         let provider = CountingProvider(emulator, firstAnswers: [wrong])
         var config = emulator.config(); config.secretKey = nil; config.usersigProvider = provider
         _ = try await muted(client(config))

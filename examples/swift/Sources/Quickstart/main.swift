@@ -12,7 +12,7 @@ final class BackEndUserSigProvider: UserSigProvider, @unchecked Sendable {
     init(sdkappid: UInt64, serverSideKey: String) { self.sdkappid = sdkappid; self.serverSideKey = serverSideKey }
 
     func usersig() async throws -> String {
-        try generateUserSig(sdkappid: sdkappid, secretKey: serverSideKey, identifier: "administrator", expireSecs: 3600)
+        try generateUsersig(sdkappid: sdkappid, secretKey: serverSideKey, identifier: "administrator", expire: 3600)
     }
 }
 

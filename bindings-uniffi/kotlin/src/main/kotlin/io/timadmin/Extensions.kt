@@ -1,5 +1,8 @@
 package io.timadmin
 
+import io.timadmin.core.GroupMember
+import io.timadmin.core.MemberPage
+import io.timadmin.core.Role
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.flow
 
@@ -27,5 +30,5 @@ val Role.restName: String
         Role.Owner -> "Owner"
         Role.Admin -> "Admin"
         Role.Member -> "Member"
-        is Role.Other -> value
+        is Role.Other -> v1
     }

@@ -1,5 +1,6 @@
 package io.timadmin
 
+import io.timadmin.core.*
 import java.time.Duration
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.async
@@ -155,7 +156,7 @@ class HostileServerTest {
 
     @Test
     fun echoedFragmentsOfTheUserSigAreRedacted() = run {
-        val usersig = generateUserSig(emulator.sdkappid, emulator.key, emulator.identifier, 3600uL)
+        val usersig = generateUsersig(emulator.sdkappid, emulator.key, emulator.identifier, 3600uL)
         val config = ClientOptions(sdkappid = emulator.sdkappid, usersig = usersig, baseUrl = emulator.baseUrl, maxRetries = 0u)
         val shown = StringBuilder()
         TimAdminClient(config).use { c ->

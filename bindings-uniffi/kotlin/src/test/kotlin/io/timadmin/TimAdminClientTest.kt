@@ -1,5 +1,6 @@
 package io.timadmin
 
+import io.timadmin.core.*
 import java.time.Duration
 import java.util.concurrent.atomic.AtomicInteger
 import kotlinx.coroutines.CoroutineScope
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.assertThrows
 /** A provider as an app writes one: asks "its back end" (here: signs with the emulator's key). */
 class CountingProvider(
     private val emulator: Emulator,
-    private val expireSecs: ULong = 86_400uL,
+    private val expire: ULong = 86_400uL,
     private val firstAnswers: MutableList<String> = mutableListOf(),
 ) : UserSigProvider {
     val asked = AtomicInteger(0)
@@ -32,7 +33,7 @@ class CountingProvider(
         asked.incrementAndGet()
         delay(5) // a real suspension, as a network call to the app's back end would be
         synchronized(firstAnswers) { if (firstAnswers.isNotEmpty()) return firstAnswers.removeAt(0) }
-        return generateUserSig(emulator.sdkappid, emulator.key, emulator.identifier, expireSecs)
+        return generateUsersig(emulator.sdkappid, emulator.key, emulator.identifier, expire)
     }
 }
 
@@ -336,6 +337,15 @@ class TimAdminClientTest {
     }
 
     @Test
+    fun pageOptionsDefaultToTheCoresPageSize() {
+        client().use { c ->
+            // `members(g)` without options takes the core's PageOptions::default().
+            assertEquals(c.members("@TGS#2ANY").pageSize(), PageOptions().pageSize)
+            assertEquals(c.members("@TGS#2ANY", PageOptions()).pageSize(), c.members("@TGS#2ANY").pageSize())
+        }
+    }
+
+    @Test
     fun badPagingOptionsAreRefused() {
         client().use { c ->
             val e = assertThrows<TimAdminException.InvalidArgument> { c.members(PUBLIC, PageOptions(pageSize = 0u)) }
@@ -414,7 +424,7 @@ class TimAdminClientTest {
     @Test
     fun noSecretAppearsInAnyErrorMessage() = run {
         val messages = mutableListOf<String>()
-        val usersig = generateUserSig(emulator.sdkappid, emulator.key, "administrator", 3600uL)
+        val usersig = generateUsersig(emulator.sdkappid, emulator.key, "administrator", 3600uL)
         emulator.fault("""{"kind":"error_code","code":70009,"info":"bad sig","times":1}""")
         client(emulator.config(maxRetries = 0u).copy(secretKey = null, usersig = usersig)).use { c ->
             messages += assertThrows<TimAdminException> { runBlocking { c.getGroupMutedAccount(GetGroupMutedAccountRequest(PUBLIC)) } }.message!!
@@ -424,7 +434,7 @@ class TimAdminClientTest {
             messages += assertThrows<TimAdminException> { runBlocking { c.getGroupMutedAccount(GetGroupMutedAccountRequest(PUBLIC)) } }.message!!
         }
         messages += assertThrows<TimAdminException> { TimAdminClient(emulator.config().copy(region = "x")) }.message!!
-        messages += assertThrows<TimAdminException> { verifyUserSig(emulator.sdkappid, "wrong-key", "administrator", usersig) }.message!!
+        messages += assertThrows<TimAdminException> { verifyUsersig(emulator.sdkappid, "wrong-key", "administrator", usersig) }.message!!
         assertEquals(4, messages.size)
         for (m in messages) {
             assertFalse(m.contains(emulator.key), "secret key in: $m")
@@ -436,21 +446,35 @@ class TimAdminClientTest {
 
     @Test
     fun userSigsSignAndVerify() {
-        val sig = generateUserSig(emulator.sdkappid, emulator.key, "alice", 600uL)
-        val claims = verifyUserSig(emulator.sdkappid, emulator.key, "alice", sig)
+        val sig = generateUsersig(emulator.sdkappid, emulator.key, "alice", 600uL)
+        val claims = verifyUsersig(emulator.sdkappid, emulator.key, "alice", sig)
         assertEquals("alice", claims.identifier)
         assertEquals(emulator.sdkappid, claims.sdkappid)
         assertEquals(600uL, claims.expire)
-        assertEquals(claims.time + 600uL, claims.expiresAt)
-        assertEquals("signature_mismatch", assertThrows<TimAdminException.UserSig> { verifyUserSig(emulator.sdkappid, "other-key", "alice", sig) }.reason)
-        assertEquals("identifier_mismatch", assertThrows<TimAdminException.UserSig> { verifyUserSig(emulator.sdkappid, emulator.key, "bob", sig) }.reason)
-        assertEquals("malformed", assertThrows<TimAdminException.UserSig> { verifyUserSig(emulator.sdkappid, emulator.key, "alice", "not a token") }.reason)
-        assertThrows<TimAdminException.UserSig> { generateUserSig(emulator.sdkappid, "", "alice", 600uL) }
+        assertEquals(claims.time + 600uL, claims.expiresAt())
+        assertEquals("signature_mismatch", assertThrows<TimAdminException.UserSig> { verifyUsersig(emulator.sdkappid, "other-key", "alice", sig) }.reason)
+        assertEquals("identifier_mismatch", assertThrows<TimAdminException.UserSig> { verifyUsersig(emulator.sdkappid, emulator.key, "bob", sig) }.reason)
+        assertEquals("malformed", assertThrows<TimAdminException.UserSig> { verifyUsersig(emulator.sdkappid, emulator.key, "alice", "not a token") }.reason)
+        assertThrows<TimAdminException.UserSig> { generateUsersig(emulator.sdkappid, "", "alice", 600uL) }
+    }
+
+    @Test
+    fun aUserbufIsSignedAndVerified() {
+        val userbuf = byteArrayOf(0, 1, 2, -1, 'k'.code.toByte())
+        val sig = generateUsersig(emulator.sdkappid, emulator.key, "alice", expire = 600uL, userbuf = userbuf)
+        val claims = verifyUsersig(emulator.sdkappid, emulator.key, "alice", sig)
+        assertTrue(userbuf.contentEquals(claims.userbuf), "the token carries the userbuf")
+        assertTrue(userbuf.contentEquals(verifyUsersig(emulator.sdkappid, emulator.key, "alice", sig, userbuf = userbuf).userbuf))
+        val other = byteArrayOf(9)
+        assertEquals("userbuf_mismatch", assertThrows<TimAdminException.UserSig> { verifyUsersig(emulator.sdkappid, emulator.key, "alice", sig, userbuf = other) }.reason)
+        val plain = generateUsersig(emulator.sdkappid, emulator.key, "alice", 600uL)
+        assertNull(verifyUsersig(emulator.sdkappid, emulator.key, "alice", plain).userbuf)
+        assertEquals("userbuf_mismatch", assertThrows<TimAdminException.UserSig> { verifyUsersig(emulator.sdkappid, emulator.key, "alice", plain, userbuf = userbuf) }.reason)
     }
 
     @Test
     fun aPreSignedUserSigIsUsedAsIs() = run {
-        val usersig = generateUserSig(emulator.sdkappid, emulator.key, "administrator", 3600uL)
+        val usersig = generateUsersig(emulator.sdkappid, emulator.key, "administrator", 3600uL)
         client(emulator.config().copy(secretKey = null, usersig = usersig)).use { c ->
             assertEquals(PUBLIC, c.getGroupMutedAccount(GetGroupMutedAccountRequest(PUBLIC)).groupId)
         }
@@ -470,7 +494,7 @@ class TimAdminClientTest {
 
     @Test
     fun aRejectedUserSigMakesTheClientAskTheProviderAgain() = run {
-        val wrong = generateUserSig(emulator.sdkappid, "not-the-key", "administrator", 3600uL)
+        val wrong = generateUsersig(emulator.sdkappid, "not-the-key", "administrator", 3600uL)
         val provider = CountingProvider(emulator, firstAnswers = mutableListOf(wrong))
         client(emulator.config().copy(secretKey = null, usersigProvider = provider)).use { c ->
             assertEquals(PUBLIC, c.getGroupMutedAccount(GetGroupMutedAccountRequest(PUBLIC)).groupId)
@@ -480,7 +504,7 @@ class TimAdminClientTest {
 
     @Test
     fun theProviderIsAskedAgainBeforeItsTokenExpires() = run {
-        val provider = CountingProvider(emulator, expireSecs = 4uL)
+        val provider = CountingProvider(emulator, expire = 4uL)
         client(emulator.config().copy(secretKey = null, usersigProvider = provider)).use { c ->
             c.getGroupMutedAccount(GetGroupMutedAccountRequest(PUBLIC))
             c.getGroupMutedAccount(GetGroupMutedAccountRequest(PUBLIC))

@@ -4,15 +4,15 @@
 package io.timadmin.examples
 
 import io.timadmin.ClientOptions
-import io.timadmin.GetGroupMutedAccountRequest
-import io.timadmin.ModifyGroupBaseInfoRequest
-import io.timadmin.PageOptions
 import io.timadmin.TimAdminClient
 import io.timadmin.TimAdminException
 import io.timadmin.UserSigProvider
 import io.timadmin.asFlow
 import io.timadmin.restName
-import io.timadmin.generateUserSig
+import io.timadmin.generateUsersig
+import io.timadmin.core.GetGroupMutedAccountRequest
+import io.timadmin.core.ModifyGroupBaseInfoRequest
+import io.timadmin.core.PageOptions
 import kotlinx.coroutines.flow.count
 import kotlinx.coroutines.flow.take
 import kotlinx.coroutines.flow.toList
@@ -29,7 +29,7 @@ class BackEndUserSigProvider(private val sdkappid: ULong, private val serverSide
 
     override suspend fun usersig(): String {
         asked++
-        return generateUserSig(sdkappid, serverSideKey, "administrator", 3600uL)
+        return generateUsersig(sdkappid, serverSideKey, "administrator", expire = 3600uL)
     }
 }
 
@@ -50,8 +50,8 @@ fun main() = runBlocking {
     try {
         val sdkappid = info.getValue("sdkappid").toULong()
         val provider = BackEndUserSigProvider(sdkappid, info.getValue("key"))
-        val config = ClientOptions(sdkappid = sdkappid, usersigProvider = provider, baseUrl = info.getValue("base_url"))
-        TimAdminClient(config).use { client ->
+        val options = ClientOptions(sdkappid = sdkappid, usersigProvider = provider, baseUrl = info.getValue("base_url"))
+        TimAdminClient(options).use { client ->
             val muted = client.getGroupMutedAccount(GetGroupMutedAccountRequest(groupId = "@TGS#2DEMOPUB"))
             println("muted in ${muted.groupId}: ${muted.mutedAccountList.joinToString { it.memberAccount }}")
 
