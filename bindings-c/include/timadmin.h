@@ -960,9 +960,11 @@ const char *timadmin_error_api_description(const struct timadmin_error *error);
 const char *timadmin_error_usersig_reason(const struct timadmin_error *error);
 
 /**
- * The field or argument at fault for `TIMADMIN_STATUS_INVALID_ARGUMENT` and
- * `TIMADMIN_STATUS_NULL_PARAMETER` (the REST name, e.g. "Limit", or the C parameter name, e.g.
- * "group_id"); `""` otherwise.
+ * The field or argument at fault: for `TIMADMIN_STATUS_INVALID_ARGUMENT` exactly the core's
+ * name, the same in every host (a request field's REST name, e.g. "GroupId" or "Limit", also
+ * for a string that is not UTF-8; a setting's name, e.g. "rate_limit"; a `TIM_*` variable
+ * for `timadmin_client_new_from_env`); for `TIMADMIN_STATUS_NULL_PARAMETER` the C parameter or
+ * field that was NULL (e.g. "group_id", "client_out"); `""` otherwise.
  *
  * Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
  *

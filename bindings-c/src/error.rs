@@ -101,6 +101,28 @@ pub struct timadmin_error {
     retryable: bool,
 }
 
+/// The core's name of what a C argument or request field carries: the REST name of a request
+/// field (`group_id` → `GroupId`, `member_info_filter[1]` → `MemberInfoFilter`,
+/// `app_defined_data[0].key` → `AppDefinedData`), so that an invalid argument names the same
+/// field in every host. Settings and function parameters already carry the core's names.
+pub(crate) fn core_field(c_name: &str) -> &str {
+    let base = c_name.split(['[', '.']).next().unwrap_or(c_name);
+    match base {
+        "group_id" => "GroupId",
+        "member_info_filter" => "MemberInfoFilter",
+        "member_role_filter" => "MemberRoleFilter",
+        "app_defined_data_filter_group_member" => "AppDefinedDataFilter_GroupMember",
+        "next" => "Next",
+        "topic_id" => "TopicId",
+        "name" => "Name",
+        "introduction" => "Introduction",
+        "notification" => "Notification",
+        "face_url" => "FaceUrl",
+        "app_defined_data" => "AppDefinedData",
+        _ => c_name,
+    }
+}
+
 /// A C string from text we produce; NUL bytes (never expected) are shown as `\0`.
 pub(crate) fn lossy_cstring(text: &str) -> CString {
     CString::new(text.replace('\0', "\\0")).unwrap_or_default()
@@ -132,9 +154,12 @@ impl timadmin_error {
         Self::new(timadmin_status::NullParameter, &format!("argument `{name}` must not be NULL")).with_field(name)
     }
 
-    /// A string argument was not UTF-8.
+    /// A string argument was not UTF-8. The message names the C argument (`name`, e.g.
+    /// `member_info_filter[1]`); the field is the core's name for it ([`core_field`]), as for
+    /// every invalid argument.
     pub(crate) fn utf8(name: &str) -> Self {
-        Self::new(timadmin_status::InvalidArgument, &format!("argument `{name}` is not valid UTF-8")).with_field(name)
+        Self::new(timadmin_status::InvalidArgument, &format!("argument `{name}` is not valid UTF-8"))
+            .with_field(core_field(name))
     }
 
     /// A value the C structs can express but the core's types cannot (shape errors only; every
@@ -325,9 +350,11 @@ pub unsafe extern "C" fn timadmin_error_usersig_reason(error: *const timadmin_er
     unsafe { try_ref(error) }.map_or(std::ptr::null(), |e| e.usersig_reason.as_ptr())
 }
 
-/// The field or argument at fault for `TIMADMIN_STATUS_INVALID_ARGUMENT` and
-/// `TIMADMIN_STATUS_NULL_PARAMETER` (the REST name, e.g. "Limit", or the C parameter name, e.g.
-/// "group_id"); `""` otherwise.
+/// The field or argument at fault: for `TIMADMIN_STATUS_INVALID_ARGUMENT` exactly the core's
+/// name, the same in every host (a request field's REST name, e.g. "GroupId" or "Limit", also
+/// for a string that is not UTF-8; a setting's name, e.g. "rate_limit"; a `TIM_*` variable
+/// for `timadmin_client_new_from_env`); for `TIMADMIN_STATUS_NULL_PARAMETER` the C parameter or
+/// field that was NULL (e.g. "group_id", "client_out"); `""` otherwise.
 ///
 /// Owned by `error`: valid until `timadmin_error_free(error)`. NULL when `error` is NULL.
 ///
@@ -426,6 +453,22 @@ mod tests {
         // SAFETY: a static string.
         let text = unsafe { CStr::from_ptr(timadmin_status_description(14)) };
         assert_eq!(text.to_str().unwrap(), "response body over the size limit");
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_core_field() {
+        for (c_name, core) in [
+            ("group_id", "GroupId"),
+            ("member_info_filter[1]", "MemberInfoFilter"),
+            ("app_defined_data[0].key", "AppDefinedData"),
+            ("app_defined_data_filter_group_member[0]", "AppDefinedDataFilter_GroupMember"),
+            ("rate_limit_redis_url", "rate_limit_redis_url"),
+            ("secret_key", "secret_key"),
+        ] {
+            let e = timadmin_error::utf8(c_name);
+            assert_eq!((e.status, e.field.to_str().unwrap()), (timadmin_status::InvalidArgument, core));
+            assert!(e.message.to_str().unwrap().contains(c_name));
+        }
     }
 
     #[test]

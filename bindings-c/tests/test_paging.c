@@ -105,7 +105,7 @@ static void test_callback(const timadmin_client *client) {
     bad_utf8.app_defined_data_filter_group_member_len = 1;
     CHECK_STATUS(timadmin_client_for_each_member(client, "@TGS#2DEMOPUB", &bad_utf8, count_only, &n, &err),
                  TIMADMIN_STATUS_INVALID_ARGUMENT, err);
-    CHECK_STREQ(timadmin_error_field(err), "app_defined_data_filter_group_member[0]");
+    CHECK_STREQ(timadmin_error_field(err), "AppDefinedDataFilter_GroupMember");
     reset_error(&err);
     timadmin_page_options null_list = {0};
     null_list.member_info_filter_len = 2;
@@ -115,7 +115,7 @@ static void test_callback(const timadmin_client *client) {
     reset_error(&err);
     CHECK_STATUS(timadmin_client_for_each_member(client, INVALID_UTF8, NULL, count_only, &n, &err),
                  TIMADMIN_STATUS_INVALID_ARGUMENT, err);
-    CHECK_STREQ(timadmin_error_field(err), "group_id");
+    CHECK_STREQ(timadmin_error_field(err), "GroupId");
     reset_error(&err);
     CHECK_STATUS(timadmin_client_for_each_member(NULL, "@TGS#2DEMOPUB", NULL, count_only, &n, &err),
                  TIMADMIN_STATUS_NULL_PARAMETER, err);
