@@ -85,3 +85,31 @@ def test_fork_after_client_use(emu: Emulator) -> None:
 
 async def _muted(client: timadmin.AsyncClient) -> int:
     return len((await client.get_group_muted_account(PUBLIC)).muted_account_list)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_an_iterator_from_before_a_fork_refuses_in_the_child(emu: Emulator) -> None:
+    # A half-read pager cannot be carried into a child process (its cursor belongs to the
+    # parent's runtime): the child gets a TimError saying so, the parent carries on.
+    with emu.client() as client:
+        pager = client.members(BIG_PUBLIC, page_size=10)
+        first = next(pager).member_account
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # child
+            status = 1
+            signal.alarm(20)  # a hang ends the child (the parent then reads nothing)
+            try:
+                try:
+                    next(pager)
+                except timadmin.TimError as e:
+                    status = 0 if "created in another process (before fork)" in str(e) else 2
+            finally:
+                os.write(w, bytes([status]))
+                os._exit(status)
+        os.close(w)
+        got = os.read(r, 1)
+        os.close(r)
+        os.waitpid(pid, 0)
+        assert got == b"\x00"
+        assert next(pager).member_account != first
