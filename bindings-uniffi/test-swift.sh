@@ -31,6 +31,9 @@ check() { # check NAME PATTERN [FILE] (extended regex that must match the genera
 echo "== Swift API check ($SWIFT)"
 check "TimAdminClient class" '^open class TimAdminClient\b'
 check "TimAdminClient(options:) throws" 'public convenience init\(options: ClientOptions\) *throws'
+check "TimAdminClient.fromEnv() throws" 'public static func fromEnv\(\) *throws *-> *TimAdminClient'
+check "settingsJson()" 'open func settingsJson\(\) *-> *String'
+check "ClientOptions.usersigLifetime" '^ *public var usersigLifetime: TimeInterval\?'
 check "getGroupMemberInfo async throws" 'func getGroupMemberInfo\(request: GetGroupMemberInfoRequest\) async throws *-> *GetGroupMemberInfoResponse'
 check "getGroupMutedAccount async throws" 'func getGroupMutedAccount\(request: GetGroupMutedAccountRequest\) async throws *-> *GetGroupMutedAccountResponse'
 check "modifyGroupBaseInfo async throws" 'func modifyGroupBaseInfo\(request: ModifyGroupBaseInfoRequest\) async throws'

@@ -26,11 +26,24 @@ impl TimAdminClient {
     /// options are not usable. Makes no network call.
     #[uniffi::constructor]
     pub fn new(options: ClientOptions) -> Result<Arc<Self>, TimAdminError> {
-        let config = options.into_options().build()?;
-        let _runtime = runtime::handle()?.enter();
-        Ok(Arc::new(TimAdminClient {
-            inner: timadmin::Client::new(config)?,
-        }))
+        Self::with_config(options.into_options().build()?)
+    }
+
+    /// A client from the `TIM_*` environment variables, read by the core as in every host
+    /// (`TIM_SDKAPPID`, `TIM_SECRET_KEY` or `TIM_USERSIG`, `TIM_REGION` or `TIM_BASE_URL`,
+    /// `TIM_TIMEOUT`, `TIM_RATE_LIMIT`, `TIM_ALLOW_INSECURE_HTTP`, ... one per setting); throws
+    /// `InvalidArgument` naming the variable at fault. For back-end tools: an app has no
+    /// environment to speak of. Makes no network call.
+    #[uniffi::constructor]
+    pub fn from_env() -> Result<Arc<Self>, TimAdminError> {
+        Self::with_config(timadmin::ClientOptions::from_env()?)
+    }
+
+    /// The settings this client runs with, as the core's JSON document (the same in every
+    /// host): every setting by its core name, defaults filled in, durations in seconds, a rate
+    /// limit that is off `null`, secrets as `"***"`. For logs and bug reports.
+    pub fn settings_json(&self) -> String {
+        self.inner.settings_json()
     }
 
     /// The app this client calls as.
@@ -84,6 +97,15 @@ impl TimAdminClient {
     pub fn members(&self, group_id: String, options: Option<PageOptions>) -> Result<Arc<MemberPager>, TimAdminError> {
         let pager = self.inner.members(group_id, options.unwrap_or_default())?;
         Ok(Arc::new(MemberPager::new(pager)))
+    }
+}
+
+impl TimAdminClient {
+    fn with_config(config: timadmin::Config) -> Result<Arc<Self>, TimAdminError> {
+        let _runtime = runtime::handle()?.enter();
+        Ok(Arc::new(TimAdminClient {
+            inner: timadmin::Client::new(config)?,
+        }))
     }
 }
 

@@ -56,16 +56,18 @@ pub enum RedisFallback {
     Fail,
 }
 
-/// How to build a `TimAdminClient`. Set `sdkappid` and exactly one of `secretKey`, `usersig` or
-/// `usersigProvider` (apps: the provider); everything else is optional and takes the core's
-/// default when unset: identifier `administrator`, region China, 10 s timeout per attempt,
-/// 3 retries, 200 calls/s per endpoint, 24 h lifetime for self-signed UserSigs, 4 MiB response
-/// bodies, 64 calls in flight, clear-text HTTP only to loopback, no shared rate limit (fleet
-/// size 1 and the `LocalShare` fallback when one is set).
+/// How to build a `TimAdminClient`: one field per setting of the core's settings table (its
+/// names in camelCase; `usersigProvider` is the core's `async_usersig_provider`). Set `sdkappid`
+/// and exactly one of `secretKey`, `usersig` or `usersigProvider` (apps: the provider);
+/// everything else is optional and takes the core's default when unset: identifier
+/// `administrator`, region China, 10 s timeout per attempt, 3 retries, 200 calls/s per endpoint,
+/// 24 h lifetime for self-signed UserSigs, 4 MiB response bodies, 64 calls in flight, clear-text
+/// HTTP only to loopback, no shared rate limit (fleet size 1 and the `LocalShare` fallback when
+/// one is set). `settingsJson()` shows what a client made of them.
 #[derive(uniffi::Record)]
 pub struct ClientOptions {
-    /// The app's SDKAppID (1..=4294967295).
-    pub sdkappid: u64,
+    /// The app's SDKAppID (1..=4294967295); required (`null` is refused as `sdkappid`).
+    pub sdkappid: Option<u64>,
     /// The console secret key (servers and tools only, never in an app).
     #[uniffi(default)]
     pub secret_key: Option<String>,
@@ -126,7 +128,7 @@ impl ClientOptions {
     /// The core's options, field for field; the core checks them.
     pub(crate) fn into_options(self) -> timadmin::ClientOptions {
         timadmin::ClientOptions {
-            sdkappid: Some(self.sdkappid),
+            sdkappid: self.sdkappid,
             secret_key: self.secret_key,
             usersig: self.usersig,
             async_usersig_provider: self

@@ -94,7 +94,7 @@ def surface(paths):
                 flat += ch
             if ch == "{":
                 depth += 1
-        for d in re.finditer(r"(?:public |open )(?:mutating )?func (\w+)\(", flat):
+        for d in re.finditer(r"(?:public |open )(?:static |class )?(?:mutating )?func (\w+)\(", flat):
             names.add(d.group(1))
             names.update(labels(flat[d.end() - 1:close_paren(flat, d.end() - 1)][1:-1]))
         for d in re.finditer(r"(?:public |open )(?:convenience )?init\(", flat):

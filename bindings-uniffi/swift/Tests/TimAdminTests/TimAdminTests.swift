@@ -121,6 +121,17 @@ final class TimAdminTests: XCTestCase {
 
     // ---- configuration ----
 
+    func testSettingsJsonShowsTheEffectiveSettingsWithoutSecrets() throws {
+        var options = emulator.config()
+        options.usersigLifetime = 600
+        let json = try client(options).settingsJson()
+        let settings = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        XCTAssertEqual(settings?["usersig_lifetime"] as? Double, 600)
+        XCTAssertEqual(settings?["secret_key"] as? String, "***")
+        XCTAssertFalse(json.contains(emulator.key))
+        XCTAssertEqual(field(of: ClientOptions(sdkappid: nil, secretKey: "k")), "sdkappid")
+    }
+
     func testClientReportsItsAppAndDefaultIdentifier() throws {
         let c = try client()
         XCTAssertEqual(c.sdkappid(), emulator.sdkappid)

@@ -38,6 +38,8 @@ let client = try TimAdminClient(options: ClientOptions(
     usersigProvider: BackEndUserSigProvider(sdkappid: sdkappid, serverSideKey: info["key"] as? String ?? ""),
     baseUrl: info["base_url"] as? String
 ))
+// What the client runs with (defaults filled in, secrets as "***"): for logs and bug reports.
+print("settings: \(client.settingsJson())")
 let muted = try await client.getGroupMutedAccount(request: GetGroupMutedAccountRequest(groupId: "@TGS#2DEMOPUB"))
 print("muted in \(muted.groupId): \(muted.mutedAccountList.map(\.memberAccount))")
 

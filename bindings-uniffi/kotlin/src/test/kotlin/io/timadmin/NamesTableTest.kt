@@ -68,14 +68,16 @@ class NamesTableTest {
             // Kotlin mangles names taking or returning unsigned types: `status-Mh2AYeg`.
             val name = raw.substringBefore('-').ifEmpty { raw }
             val n = if (getter && name.length > 3 && name.startsWith("get") && name[3].isUpperCase()) name[3].lowercase() + name.substring(4) else name
-            if (n.matches(Regex("[A-Za-z_][A-Za-z0-9_]*")) && n !in inherited && !n.contains('$') && !n.contains("uniffi", ignoreCase = true) && !n.startsWith("component") && !n.startsWith("set")) names += n
+            if (n.matches(Regex("[A-Za-z_][A-Za-z0-9_]*")) && n !in inherited && !n.contains('$') && !n.contains("uniffi", ignoreCase = true) && !n.startsWith("component") && !n.matches(Regex("set[A-Z].*"))) names += n
         }
         val classes = (classNames("io.timadmin") + classNames("io.timadmin.core")).map { Class.forName(it) }
         for (cls in classes) {
             val nested = cls.name.substringAfterLast('.').split('$')
             val facade = nested.size == 1 && nested[0].endsWith("Kt") && nested[0] in plumbing
-            if (!Modifier.isPublic(cls.modifiers) || nested.any { !facade && !api(it) }) continue
-            if (!facade) names += nested.last()
+            // A companion's methods are the class's "static" ones (`TimAdminClient.fromEnv()`).
+            val companion = nested.size > 1 && nested.last() == "Companion" && nested.dropLast(1).all(::api)
+            if (!Modifier.isPublic(cls.modifiers) || (!companion && nested.any { !facade && !api(it) })) continue
+            if (!facade && !companion) names += nested.last()
             cls.enumConstants?.forEach { names += (it as Enum<*>).name }
             val methods = cls.declaredMethods.filter { Modifier.isPublic(it.modifiers) && !it.isSynthetic && !it.isBridge }
             for (m in methods) {

@@ -52,6 +52,8 @@ fun main() = runBlocking {
         val provider = BackEndUserSigProvider(sdkappid, info.getValue("key"))
         val options = ClientOptions(sdkappid = sdkappid, usersigProvider = provider, baseUrl = info.getValue("base_url"))
         TimAdminClient(options).use { client ->
+            // What the client runs with (defaults filled in, secrets as "***"): for logs and bug reports.
+            println("settings: ${client.settingsJson()}")
             val muted = client.getGroupMutedAccount(GetGroupMutedAccountRequest(groupId = "@TGS#2DEMOPUB"))
             println("muted in ${muted.groupId}: ${muted.mutedAccountList.joinToString { it.memberAccount }}")
 
