@@ -8,27 +8,14 @@ use std::sync::OnceLock;
 
 use crate::error::TimAdminError;
 
-/// Worker threads: mobile devices and admin apps make few calls at once; two keep IO and
-/// signing off the caller's thread without costing a thread per core.
-const WORKER_THREADS: usize = 2;
-
 static RUNTIME: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
 
-/// The library's runtime, built on first use.
+/// The library's runtime (core's [`timadmin::process::new_runtime`]), built on first use.
 pub(crate) fn handle() -> Result<tokio::runtime::Handle, TimAdminError> {
-    let runtime = RUNTIME.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(WORKER_THREADS)
-            .thread_name("timadmin-uniffi")
-            .enable_all()
-            .build()
-            .map_err(|e| e.to_string())
-    });
+    let runtime = RUNTIME.get_or_init(|| timadmin::process::new_runtime("timadmin-uniffi").map_err(|e| e.to_string()));
     match runtime {
         Ok(runtime) => Ok(runtime.handle().clone()),
-        Err(e) => Err(TimAdminError::Runtime {
-            detail: format!("cannot start the tokio runtime: {e}"),
-        }),
+        Err(e) => Err(TimAdminError::Runtime { detail: e.clone() }),
     }
 }
 
