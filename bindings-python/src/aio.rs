@@ -97,7 +97,7 @@ impl AsyncClient {
         if self.closed() {
             "AsyncClient(closed)".to_owned()
         } else {
-            format!("AsyncClient(sdkappid={}, identifier={:?})", self.config.sdkappid, self.config.identifier)
+            format!("AsyncClient(sdkappid={}, identifier={:?})", self.config.sdkappid(), self.config.identifier())
         }
     }
 

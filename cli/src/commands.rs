@@ -55,10 +55,16 @@ impl Context<'_> {
         Ok(self.flags().build_over_lookup(|name| std::env::var(name).ok())?)
     }
 
+    /// The settings given as flags over the `TIM_*` variables (read by the core), without
+    /// defaults: what the user said, for commands that check rather than build a client.
+    pub fn given(&self) -> Result<ClientOptions, CliError> {
+        Ok(self.flags().or(ClientOptions::from_lookup(|name| std::env::var(name).ok())?))
+    }
+
     /// The settings for the `usersig` commands, which sign and verify without a client: the
     /// SDKAppID, the secret key and the identifier, from the flags over the environment.
     fn signing(&self) -> Result<(u64, String, String), CliError> {
-        let merged = self.flags().or(ClientOptions::from_lookup(|name| std::env::var(name).ok())?);
+        let merged = self.given()?;
         let sdkappid = merged
             .sdkappid
             .ok_or_else(|| CliError::Usage("--sdkappid (or TIM_SDKAPPID) is required".into()))?;

@@ -8,7 +8,6 @@ use std::sync::Arc;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use clap::parser::ValueSource;
 use timadmin::usersig::{self, Clock, FixedClock, Signer, SystemClock, UnverifiedClaims, UserSigError};
 
 use crate::commands::Context;
@@ -49,17 +48,15 @@ fn finding((code, meaning): (i64, &'static str), error: UserSigError, explanatio
 /// Runs `usersig doctor`: exit 0 when nothing that was checked would make the service refuse the
 /// token, 1 when something would, 2 on bad options.
 pub fn run(ctx: &Context<'_>, args: &DoctorArgs) -> Result<(), CliError> {
-    let g = ctx.global;
-    let key = g.secret_key.as_deref();
+    let given = ctx.given()?;
+    let key = given.secret_key.as_deref();
     if key == Some("") {
         return Err(CliError::Usage("--secret-key (or TIM_SECRET_KEY) is empty".into()));
     }
     // The identifier has a default (administrator); only a value the user gave is an expectation.
-    let identifier_given =
-        matches!(ctx.matches.value_source("identifier"), Some(ValueSource::CommandLine | ValueSource::EnvVariable));
-    let expected_identifier = identifier_given.then_some(g.identifier.as_str());
+    let expected_identifier = given.identifier.as_deref();
     let now = SystemClock.now_unix();
-    let report = diagnose(&args.token, g.sdkappid, expected_identifier, key, now);
+    let report = diagnose(&args.token, given.sdkappid, expected_identifier, key, now);
     let mut out = io::stdout().lock();
     out.write_all(report.text.as_bytes())?;
     out.flush()?;

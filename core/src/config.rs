@@ -2,7 +2,6 @@
 //! shared by a fleet through Redis).
 
 use std::fmt;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,10 +11,13 @@ use crate::error::{Error, Result};
 use crate::region::Endpoint;
 use crate::usersig::{Clock, SystemClock};
 
+use serde_json::{json, Map, Value};
+
+use crate::settings::{number, seconds, MAX_TIMEOUT, MIN_USERSIG_LIFETIME, REDACTED, SETTINGS};
 pub use crate::settings::{
-    DEFAULT_FLEET_SIZE, DEFAULT_IDENTIFIER, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
-    DEFAULT_RATE_LIMIT, DEFAULT_REDIS_FALLBACK, DEFAULT_TIMEOUT, DEFAULT_USERSIG_LIFETIME, MAX_MAX_IN_FLIGHT,
-    MAX_MAX_RESPONSE_BYTES, MAX_RATE_LIMIT, MIN_MAX_RESPONSE_BYTES, MIN_RATE_LIMIT,
+    RedisFallback, DEFAULT_FLEET_SIZE, DEFAULT_IDENTIFIER, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES, DEFAULT_RATE_LIMIT, DEFAULT_REDIS_FALLBACK, DEFAULT_TIMEOUT, DEFAULT_USERSIG_LIFETIME,
+    MAX_MAX_IN_FLIGHT, MAX_MAX_RESPONSE_BYTES, MAX_RATE_LIMIT, MIN_MAX_RESPONSE_BYTES, MIN_RATE_LIMIT,
 };
 /// The longest a call waits on one Redis operation (a script round trip, or connecting and
 /// the round trip) before the shared limiter counts Redis as unreachable.
@@ -85,47 +87,6 @@ impl fmt::Debug for Credentials {
             Credentials::UserSig(_) => f.write_str("UserSig([redacted])"),
             Credentials::Provider(_) => f.write_str("Provider(..)"),
             Credentials::AsyncProvider(_) => f.write_str("AsyncProvider(..)"),
-        }
-    }
-}
-
-/// What a client does while the Redis server behind a shared rate limit cannot be reached (or
-/// answers slower than [`REDIS_TIMEOUT`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum RedisFallback {
-    /// Each process keeps each endpoint under `rate_limit / fleet_size` on its own, so that the
-    /// fleet as a whole stays within the budget (the default).
-    #[default]
-    LocalShare,
-    /// Calls fail with [`Error::RateLimiterUnavailable`] until Redis answers again.
-    Fail,
-}
-
-impl RedisFallback {
-    /// The setting's name in configuration text: `local-share` or `fail`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            RedisFallback::LocalShare => "local-share",
-            RedisFallback::Fail => "fail",
-        }
-    }
-}
-
-impl fmt::Display for RedisFallback {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for RedisFallback {
-    type Err = Error;
-
-    /// `local-share` (or `local_share`) and `fail`, in any case.
-    fn from_str(text: &str) -> Result<Self> {
-        match text.trim().to_ascii_lowercase().replace('_', "-").as_str() {
-            "local-share" => Ok(RedisFallback::LocalShare),
-            "fail" => Ok(RedisFallback::Fail),
-            _ => Err(Error::invalid("redis_fallback", format!("{text:?} is not local-share or fail"))),
         }
     }
 }
@@ -468,7 +429,7 @@ impl Config {
     /// Checks every setting: the rules of [`crate::settings`], applied once, by
     /// [`crate::ClientOptions::build`].
     pub(crate) fn validate(&self) -> Result<()> {
-        crate::settings::check(self)
+        check(self)
     }
 
     /// The app's SDKAppID.
@@ -484,7 +445,7 @@ impl Config {
     /// The settings this configuration runs with, as one JSON object keyed by the core's
     /// setting names; secrets shown as `"***"` (see [`crate::settings`] for the format).
     pub fn settings(&self) -> serde_json::Value {
-        crate::settings::effective(self)
+        effective(self)
     }
 
     /// [`Config::settings`] as JSON text.
@@ -492,6 +453,126 @@ impl Config {
         self.settings().to_string()
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Rules (from the settings table)
+
+/// Checks every setting of `config` (the one place the rules are applied; see the
+/// [`crate::options`] documentation for the list). Errors name the setting.
+pub(crate) fn check(config: &Config) -> Result<()> {
+    crate::validate::sdkappid(config.sdkappid)?;
+    crate::validate::identifier("identifier", &config.identifier)?;
+    config.endpoint.check_transport_security(config.allow_insecure_http)?;
+    if config.timeout.is_zero() || config.timeout > MAX_TIMEOUT {
+        return Err(Error::invalid(
+            "timeout",
+            format!("{} s is not above 0 and at most {} s (a day)", config.timeout.as_secs_f64(), MAX_TIMEOUT.as_secs()),
+        ));
+    }
+    if let Some(rate) = config.rate_limit {
+        if !(rate.is_finite() && rate > 0.0) {
+            return Err(Error::invalid("rate_limit", "must be a positive number of calls per second"));
+        }
+        if !(MIN_RATE_LIMIT..=MAX_RATE_LIMIT).contains(&rate) {
+            return Err(Error::invalid(
+                "rate_limit",
+                format!("{rate} calls per second is outside {MIN_RATE_LIMIT}..={MAX_RATE_LIMIT} (one a day to a billion a second)"),
+            ));
+        }
+    }
+    if config.usersig_lifetime < MIN_USERSIG_LIFETIME {
+        return Err(Error::invalid(
+            "usersig_lifetime",
+            format!("must be at least {} seconds", MIN_USERSIG_LIFETIME.as_secs()),
+        ));
+    }
+    if !(MIN_MAX_RESPONSE_BYTES..=MAX_MAX_RESPONSE_BYTES).contains(&config.max_response_bytes) {
+        return Err(Error::invalid(
+            "max_response_bytes",
+            format!("{} is not in {MIN_MAX_RESPONSE_BYTES}..={MAX_MAX_RESPONSE_BYTES}", config.max_response_bytes),
+        ));
+    }
+    if !(1..=MAX_MAX_IN_FLIGHT).contains(&config.max_in_flight) {
+        return Err(Error::invalid(
+            "max_in_flight",
+            format!("{} is not in 1..={MAX_MAX_IN_FLIGHT}", config.max_in_flight),
+        ));
+    }
+    if let Some(shared) = &config.shared_rate_limit {
+        if !cfg!(feature = "redis") {
+            return Err(Error::invalid(
+                "rate_limit_redis_url",
+                "this build of timadmin has no Redis support (the `redis` cargo feature)",
+            ));
+        }
+        if config.rate_limit.is_none() {
+            return Err(Error::invalid(
+                "rate_limit_redis_url",
+                "a shared rate limit needs a rate: rate_limit must not be off",
+            ));
+        }
+        if shared.fleet_size == 0 {
+            return Err(Error::invalid("fleet_size", "must be at least 1"));
+        }
+    }
+    use secrecy::ExposeSecret;
+    match &config.credentials {
+        Credentials::SecretKey(k) if k.expose_secret().is_empty() => Err(Error::invalid("secret_key", "must not be empty")),
+        Credentials::UserSig(s) if s.expose_secret().is_empty() => Err(Error::invalid("usersig", "must not be empty")),
+        _ => Ok(()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Effective settings
+
+/// A URL with any password replaced by [`REDACTED`].
+fn without_password(url: &url::Url) -> String {
+    let mut shown = url.clone();
+    if shown.password().is_some() {
+        let _ = shown.set_password(Some(REDACTED));
+    }
+    shown.to_string()
+}
+
+/// The effective settings of `config` as JSON (see the module documentation).
+pub(crate) fn effective(config: &Config) -> Value {
+    let mut out = Map::new();
+    let credential = |present: bool| if present { json!(REDACTED) } else { Value::Null };
+    let (region, base_url) = match &config.endpoint {
+        Endpoint::Region(r) => (json!(r.name()), Value::Null),
+        Endpoint::BaseUrl { primary, .. } => (Value::Null, json!(without_password(primary))),
+    };
+    let shared = config.shared_rate_limit.as_ref();
+    for s in SETTINGS {
+        let value = match s.name {
+            "sdkappid" => json!(config.sdkappid),
+            "secret_key" => credential(matches!(config.credentials, Credentials::SecretKey(_))),
+            "usersig" => credential(matches!(config.credentials, Credentials::UserSig(_))),
+            "usersig_provider" => credential(matches!(config.credentials, Credentials::Provider(_))),
+            "async_usersig_provider" => credential(matches!(config.credentials, Credentials::AsyncProvider(_))),
+            "identifier" => json!(config.identifier),
+            "region" => region.clone(),
+            "base_url" => base_url.clone(),
+            "timeout" => seconds(config.timeout),
+            "max_retries" => json!(config.retry.max_retries),
+            "rate_limit" => config.rate_limit.map_or(Value::Null, number),
+            "usersig_lifetime" => seconds(config.usersig_lifetime),
+            "max_response_bytes" => json!(config.max_response_bytes),
+            "allow_insecure_http" => json!(config.allow_insecure_http),
+            "max_in_flight" => json!(config.max_in_flight),
+            "rate_limit_redis_url" => shared.map_or(Value::Null, |s| json!(s.redis_url.shown())),
+            "fleet_size" => shared.map_or(Value::Null, |s| json!(s.fleet_size)),
+            "redis_fallback" => shared.map_or(Value::Null, |s| json!(s.fallback.as_str())),
+            // A setting added to the table without a line here shows up as null and fails the
+            // test below and the vectors.
+            _ => Value::Null,
+        };
+        out.insert(s.name.to_owned(), value);
+    }
+    Value::Object(out)
+}
+
 
 #[cfg(test)]
 mod tests {

@@ -39,7 +39,8 @@ use crate::config::{
 use crate::error::{Error, Result};
 use crate::region::Endpoint;
 
-pub use crate::config::{RedisFallback, REDIS_RETRY_INTERVAL, REDIS_TIMEOUT};
+pub use crate::config::{REDIS_RETRY_INTERVAL, REDIS_TIMEOUT};
+pub use crate::settings::{RateLimit, RedisFallback};
 pub use crate::paging::DEFAULT_PAGE_SIZE;
 pub use crate::settings::{
     DEFAULT_FLEET_SIZE, DEFAULT_IDENTIFIER, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
@@ -47,15 +48,6 @@ pub use crate::settings::{
     MAX_MAX_IN_FLIGHT, MAX_MAX_RESPONSE_BYTES, MAX_RATE_LIMIT, MAX_SDKAPPID, MAX_TIMEOUT, MIN_MAX_RESPONSE_BYTES,
     MIN_RATE_LIMIT, MIN_USERSIG_LIFETIME,
 };
-
-/// The client-side rate limit setting.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum RateLimit {
-    /// At most this many calls per second per endpoint (must be positive and finite).
-    PerSecond(f64),
-    /// No client-side limit (the service still enforces its own).
-    Off,
-}
 
 /// Every client setting, each optional. Unset settings take the defaults named in the
 /// [module documentation](self); [`ClientOptions::build`] checks them all and returns the

@@ -28,13 +28,14 @@
 //! query and with its password, if any, as `***` (`redis://:***@10.0.0.7:6379/0`). `fleet_size`
 //! and `redis_fallback` only act with a Redis URL: without one they are `null`.
 
+use std::fmt;
+use std::str::FromStr;
 use std::time::Duration;
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
-use crate::config::{Config, Credentials, RedisFallback};
 use crate::error::{Error, Result};
-use crate::region::{Endpoint, Region};
+use crate::region::Region;
 
 /// The admin identifier used when none is configured.
 pub const DEFAULT_IDENTIFIER: &str = "administrator";
@@ -291,71 +292,55 @@ pub fn table_json() -> Value {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Rules
+// Value types
 
-/// Checks every setting of `config` (the one place the rules are applied; see the
-/// [`crate::options`] documentation for the list). Errors name the setting.
-pub(crate) fn check(config: &Config) -> Result<()> {
-    crate::validate::sdkappid(config.sdkappid)?;
-    crate::validate::identifier("identifier", &config.identifier)?;
-    config.endpoint.check_transport_security(config.allow_insecure_http)?;
-    if config.timeout.is_zero() || config.timeout > MAX_TIMEOUT {
-        return Err(Error::invalid(
-            "timeout",
-            format!("{} s is not above 0 and at most {} s (a day)", config.timeout.as_secs_f64(), MAX_TIMEOUT.as_secs()),
-        ));
-    }
-    if let Some(rate) = config.rate_limit {
-        if !(rate.is_finite() && rate > 0.0) {
-            return Err(Error::invalid("rate_limit", "must be a positive number of calls per second"));
-        }
-        if !(MIN_RATE_LIMIT..=MAX_RATE_LIMIT).contains(&rate) {
-            return Err(Error::invalid(
-                "rate_limit",
-                format!("{rate} calls per second is outside {MIN_RATE_LIMIT}..={MAX_RATE_LIMIT} (one a day to a billion a second)"),
-            ));
-        }
-    }
-    if config.usersig_lifetime < MIN_USERSIG_LIFETIME {
-        return Err(Error::invalid(
-            "usersig_lifetime",
-            format!("must be at least {} seconds", MIN_USERSIG_LIFETIME.as_secs()),
-        ));
-    }
-    if !(MIN_MAX_RESPONSE_BYTES..=MAX_MAX_RESPONSE_BYTES).contains(&config.max_response_bytes) {
-        return Err(Error::invalid(
-            "max_response_bytes",
-            format!("{} is not in {MIN_MAX_RESPONSE_BYTES}..={MAX_MAX_RESPONSE_BYTES}", config.max_response_bytes),
-        ));
-    }
-    if !(1..=MAX_MAX_IN_FLIGHT).contains(&config.max_in_flight) {
-        return Err(Error::invalid(
-            "max_in_flight",
-            format!("{} is not in 1..={MAX_MAX_IN_FLIGHT}", config.max_in_flight),
-        ));
-    }
-    if let Some(shared) = &config.shared_rate_limit {
-        if !cfg!(feature = "redis") {
-            return Err(Error::invalid(
-                "rate_limit_redis_url",
-                "this build of timadmin has no Redis support (the `redis` cargo feature)",
-            ));
-        }
-        if config.rate_limit.is_none() {
-            return Err(Error::invalid(
-                "rate_limit_redis_url",
-                "a shared rate limit needs a rate: rate_limit must not be off",
-            ));
-        }
-        if shared.fleet_size == 0 {
-            return Err(Error::invalid("fleet_size", "must be at least 1"));
+/// The client-side rate limit setting.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RateLimit {
+    /// At most this many calls per second per endpoint (must be positive and finite).
+    PerSecond(f64),
+    /// No client-side limit (the service still enforces its own).
+    Off,
+}
+
+/// What a client does while the Redis server behind a shared rate limit cannot be reached (or
+/// answers slower than [`crate::config::REDIS_TIMEOUT`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RedisFallback {
+    /// Each process keeps each endpoint under `rate_limit / fleet_size` on its own, so that the
+    /// fleet as a whole stays within the budget (the default).
+    #[default]
+    LocalShare,
+    /// Calls fail with [`Error::RateLimiterUnavailable`] until Redis answers again.
+    Fail,
+}
+
+impl RedisFallback {
+    /// The setting's name in configuration text: `local-share` or `fail`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RedisFallback::LocalShare => "local-share",
+            RedisFallback::Fail => "fail",
         }
     }
-    use secrecy::ExposeSecret;
-    match &config.credentials {
-        Credentials::SecretKey(k) if k.expose_secret().is_empty() => Err(Error::invalid("secret_key", "must not be empty")),
-        Credentials::UserSig(s) if s.expose_secret().is_empty() => Err(Error::invalid("usersig", "must not be empty")),
-        _ => Ok(()),
+}
+
+impl fmt::Display for RedisFallback {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for RedisFallback {
+    type Err = Error;
+
+    /// `local-share` (or `local_share`) and `fail`, in any case.
+    fn from_str(text: &str) -> Result<Self> {
+        match text.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "local-share" => Ok(RedisFallback::LocalShare),
+            "fail" => Ok(RedisFallback::Fail),
+            _ => Err(Error::invalid("redis_fallback", format!("{text:?} is not local-share or fail"))),
+        }
     }
 }
 
@@ -402,22 +387,22 @@ pub fn parse_duration(field: &str, text: &str) -> Result<Duration> {
 }
 
 /// A rate limit from text: calls per second, or `off` for none.
-pub fn parse_rate_limit(field: &str, text: &str) -> Result<crate::RateLimit> {
+pub fn parse_rate_limit(field: &str, text: &str) -> Result<RateLimit> {
     let t = text.trim();
     if t.eq_ignore_ascii_case("off") {
-        return Ok(crate::RateLimit::Off);
+        return Ok(RateLimit::Off);
     }
     let rate: f64 = t
         .parse()
         .map_err(|_| Error::invalid(field, format!("{text:?} is not a number of calls per second or off")))?;
-    Ok(crate::RateLimit::PerSecond(rate))
+    Ok(RateLimit::PerSecond(rate))
 }
 
 // ---------------------------------------------------------------------------------------------
-// Effective settings
+// JSON values
 
 /// A number in JSON: an integer when it is whole (so `10`, not `10.0`).
-fn number(n: f64) -> Value {
+pub(crate) fn number(n: f64) -> Value {
     if n.fract() == 0.0 && n.abs() < 9.0e15 {
         if n >= 0.0 {
             json!(n as u64)
@@ -430,59 +415,12 @@ fn number(n: f64) -> Value {
 }
 
 /// A duration in seconds, an integer when whole.
-fn seconds(d: Duration) -> Value {
+pub(crate) fn seconds(d: Duration) -> Value {
     if d.subsec_nanos() == 0 {
         json!(d.as_secs())
     } else {
         json!(d.as_secs_f64())
     }
-}
-
-/// A URL with any password replaced by [`REDACTED`].
-fn without_password(url: &url::Url) -> String {
-    let mut shown = url.clone();
-    if shown.password().is_some() {
-        let _ = shown.set_password(Some(REDACTED));
-    }
-    shown.to_string()
-}
-
-/// The effective settings of `config` as JSON (see the module documentation).
-pub(crate) fn effective(config: &Config) -> Value {
-    let mut out = Map::new();
-    let credential = |present: bool| if present { json!(REDACTED) } else { Value::Null };
-    let (region, base_url) = match &config.endpoint {
-        Endpoint::Region(r) => (json!(r.name()), Value::Null),
-        Endpoint::BaseUrl { primary, .. } => (Value::Null, json!(without_password(primary))),
-    };
-    let shared = config.shared_rate_limit.as_ref();
-    for s in SETTINGS {
-        let value = match s.name {
-            "sdkappid" => json!(config.sdkappid),
-            "secret_key" => credential(matches!(config.credentials, Credentials::SecretKey(_))),
-            "usersig" => credential(matches!(config.credentials, Credentials::UserSig(_))),
-            "usersig_provider" => credential(matches!(config.credentials, Credentials::Provider(_))),
-            "async_usersig_provider" => credential(matches!(config.credentials, Credentials::AsyncProvider(_))),
-            "identifier" => json!(config.identifier),
-            "region" => region.clone(),
-            "base_url" => base_url.clone(),
-            "timeout" => seconds(config.timeout),
-            "max_retries" => json!(config.retry.max_retries),
-            "rate_limit" => config.rate_limit.map_or(Value::Null, number),
-            "usersig_lifetime" => seconds(config.usersig_lifetime),
-            "max_response_bytes" => json!(config.max_response_bytes),
-            "allow_insecure_http" => json!(config.allow_insecure_http),
-            "max_in_flight" => json!(config.max_in_flight),
-            "rate_limit_redis_url" => shared.map_or(Value::Null, |s| json!(s.redis_url.shown())),
-            "fleet_size" => shared.map_or(Value::Null, |s| json!(s.fleet_size)),
-            "redis_fallback" => shared.map_or(Value::Null, |s| json!(s.fallback.as_str())),
-            // A setting added to the table without a line here shows up as null and fails the
-            // test below and the vectors.
-            _ => Value::Null,
-        };
-        out.insert(s.name.to_owned(), value);
-    }
-    Value::Object(out)
 }
 
 #[cfg(test)]
@@ -511,7 +449,7 @@ mod tests {
         }
         .build()
         .unwrap();
-        let shown = effective(&config);
+        let shown = config.settings();
         let shown = shown.as_object().unwrap();
         assert_eq!(shown.len(), SETTINGS.len());
         for s in SETTINGS {
@@ -533,9 +471,9 @@ mod tests {
         for bad in ["soon", "-1", "1y", "", "inf", "NaN", "1e30d"] {
             assert!(parse_duration("t", bad).is_err(), "{bad}");
         }
-        assert_eq!(parse_rate_limit("r", "off").unwrap(), crate::RateLimit::Off);
-        assert_eq!(parse_rate_limit("r", "0").unwrap(), crate::RateLimit::PerSecond(0.0));
-        assert_eq!(parse_rate_limit("r", "0.5").unwrap(), crate::RateLimit::PerSecond(0.5));
+        assert_eq!(parse_rate_limit("r", "off").unwrap(), RateLimit::Off);
+        assert_eq!(parse_rate_limit("r", "0").unwrap(), RateLimit::PerSecond(0.0));
+        assert_eq!(parse_rate_limit("r", "0.5").unwrap(), RateLimit::PerSecond(0.5));
         assert!(parse_rate_limit("r", "fast").is_err());
         assert!(parse_bool("b", "YES").unwrap());
         assert!(!parse_bool("b", "off").unwrap());
