@@ -33,9 +33,10 @@ type HmacSha256 = Hmac<Sha256>;
 /// Largest token [`verify`] accepts (characters); real ones are a few hundred.
 pub const MAX_TOKEN_LEN: usize = 64 * 1024;
 
-/// Largest identifier a token is signed for (bytes of UTF-8): the service's maximum for an
-/// account identifier, [`crate::validate::MAX_IDENTIFIER_BYTES`].
-pub const MAX_IDENTIFIER_BYTES: usize = crate::validate::MAX_IDENTIFIER_BYTES;
+/// Byte limit of an account identifier (UserID), the service's documented maximum of 32 bytes:
+/// the largest identifier a token is signed for, and the limit of every identifier the client
+/// sends (`crate::validate` checks requests against it).
+pub const MAX_IDENTIFIER_BYTES: usize = 32;
 
 /// Largest userbuf a token is signed with (bytes). With the largest identifier and numbers the
 /// token is then still under [`MAX_TOKEN_LEN`], so [`verify`] accepts every token [`generate`]

@@ -26,8 +26,7 @@ pub const MAX_FACE_URL_BYTES: usize = 100;
 pub const MAX_GROUP_ID_BYTES: usize = 48;
 /// Byte limit of a topic ID: the group ID, `@TOPIC#_`, and a custom part of up to 48 bytes.
 pub const MAX_TOPIC_ID_BYTES: usize = MAX_GROUP_ID_BYTES + "@TOPIC#_".len() + 48;
-/// Byte limit of an account identifier (UserID): the service's documented maximum of 32 bytes.
-pub const MAX_IDENTIFIER_BYTES: usize = 32;
+pub use crate::usersig::MAX_IDENTIFIER_BYTES;
 /// Byte limit of a `Next` cursor sent back to the service (the service's are ~18 digits).
 pub const MAX_CURSOR_BYTES: usize = 256;
 
