@@ -8,7 +8,8 @@ import org.junit.jupiter.api.assertThrows
 
 /**
  * Signing refuses what verifying or the service would refuse: an identifier over 32 bytes of
- * UTF-8 is `TimAdminException.InvalidArgument` with field `identifier`, before anything is signed.
+ * UTF-8 (field `identifier`) and a userbuf over 32 KiB (field `userbuf`) are
+ * `TimAdminException.InvalidArgument`, before anything is signed.
  */
 class UserSigBoundsTest {
     private val app = 1400000000uL
@@ -17,14 +18,24 @@ class UserSigBoundsTest {
     @Test
     fun identifierIsBoundedInBytes() {
         for (ok in listOf("a".repeat(32), "é".repeat(16))) {
-            val sig = generateUserSig(app, key, ok, 600uL)
-            assertEquals(ok, verifyUserSig(app, key, ok, sig).identifier)
+            val sig = generateUsersig(app, key, ok, 600uL)
+            assertEquals(ok, verifyUsersig(app, key, ok, sig).identifier)
         }
         for (bad in listOf("a".repeat(33), "é".repeat(17), "a".repeat(49_000))) {
-            val e = assertThrows<TimAdminException.InvalidArgument> { generateUserSig(app, key, bad, 600uL) }
+            val e = assertThrows<TimAdminException.InvalidArgument> { generateUsersig(app, key, bad, 600uL) }
             assertEquals("identifier", e.field)
             assertFalse(e.message.orEmpty().contains(key))
             assertTrue(e.reason.contains("32"), e.reason)
         }
+    }
+
+    @Test
+    fun userbufIsBounded() {
+        val id = "admin"
+        val ok = ByteArray(32 * 1024) { 7 }
+        val sig = generateUsersig(app, key, id, 600uL, ok)
+        assertEquals(ok.toList(), verifyUsersig(app, key, id, sig, ok).userbuf?.toList())
+        val e = assertThrows<TimAdminException.InvalidArgument> { generateUsersig(app, key, id, 600uL, ByteArray(32 * 1024 + 1)) }
+        assertEquals("userbuf", e.field)
     }
 }
