@@ -237,3 +237,36 @@ async fn evenly_spaced_calls_at_the_rate_never_trip() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+#[tokio::test]
+async fn arrivals_are_stamped_before_a_delay_and_the_peak_in_flight_is_kept() {
+    let h = std::sync::Arc::new(Harness::start(EmulatorConfig { rate_limit_per_sec: None, ..demo_config() }).await);
+    h.emu.control().inject_fault(Fault::new(FaultKind::Delay(Duration::from_millis(600))).times(3));
+    let started_us = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros() as u64;
+    let tasks: Vec<_> = (0..3)
+        .map(|_| {
+            let h = std::sync::Arc::clone(&h);
+            tokio::spawn(async move { timed(&h, h.url(CMD)).await })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.unwrap().code, 0);
+    }
+    let control = h.emu.control();
+    let arrivals = control.arrivals(CMD);
+    assert_eq!(arrivals.len(), 3);
+    // Stamped on arrival, before the 600 ms delay: every answer came at least that long after.
+    let answered_us = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros() as u64;
+    assert!(arrivals.iter().all(|&t| t + 600_000 <= answered_us), "{arrivals:?} vs {answered_us}");
+    assert!(arrivals.iter().all(|&t| t >= started_us), "{arrivals:?} vs {started_us}");
+    assert_eq!(control.peak_in_flight(), 3);
+    assert_eq!(control.busiest_second(CMD), 3);
+    let stats: serde_json::Value = h.client.get(h.inspect_url("stats")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(stats["calls"], 3);
+    assert_eq!(stats["in_flight"], 0);
+    assert_eq!(stats["peak_in_flight"], 3);
+    assert_eq!(stats["busiest_second"][CMD], 3);
+    // Clearing the log starts the figures afresh.
+    control.clear_calls();
+    assert_eq!((control.peak_in_flight(), control.arrivals(CMD).len()), (0, 0));
+}
