@@ -12,7 +12,8 @@ use crate::model::{
     GetGroupMutedAccountResponse, ModifyGroupBaseInfoRequest,
 };
 use crate::ratelimit::RateLimits;
-use crate::transport::{decode, Command, Transport};
+use crate::command::Command;
+use crate::transport::{decode, Transport};
 use crate::validate;
 
 /// A configured connection to the service. Cheap to clone; clones share the connection pool,

@@ -42,6 +42,7 @@
 mod auth;
 pub mod blocking;
 mod client;
+mod command;
 pub mod config;
 pub mod error;
 pub mod model;
@@ -70,7 +71,7 @@ pub use options::{ClientOptions, RateLimit, TestHooks};
 pub use paging::{MemberCursor, MemberPage, MemberPager, PageOptions, PagingMode};
 pub use process::PerProcess;
 pub use region::{Endpoint, Region};
-pub use transport::Command;
+pub use command::Command;
 
 // The UniFFI component of the core's plain types (feature `uniffi`, used by bindings-uniffi only).
 #[cfg(feature = "uniffi")]

@@ -1,50 +1,15 @@
 //! One HTTP attempt: URL building, the shared connection pool, failover to the backup domain,
 //! and turning bodies and failures into typed results without leaking the UserSig.
 
-use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::command::Command;
 use crate::config::Config;
 use crate::error::{clip, echoed, excerpt, Error, Result};
 use crate::model::{Answer, Envelope};
 use crate::ratelimit::RateLimits;
-
-/// The REST command words timadmin speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Command {
-    /// `get_group_member_info`
-    GetGroupMemberInfo,
-    /// `get_group_muted_account`
-    GetGroupMutedAccount,
-    /// `modify_group_base_info`
-    ModifyGroupBaseInfo,
-}
-
-impl Command {
-    /// The command word in the URL.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Command::GetGroupMemberInfo => "get_group_member_info",
-            Command::GetGroupMutedAccount => "get_group_muted_account",
-            Command::ModifyGroupBaseInfo => "modify_group_base_info",
-        }
-    }
-
-    /// How many command words there are.
-    pub(crate) const COUNT: usize = 3;
-
-    pub(crate) fn index(self) -> usize {
-        self as usize
-    }
-}
-
-impl fmt::Display for Command {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// How long requests go to the backup domain after the primary could not be reached.
 const FAILOVER_STICKINESS: Duration = Duration::from_secs(60);

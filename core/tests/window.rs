@@ -11,8 +11,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+#[path = "support/test_config.rs"]
+mod test_config;
+
+use test_config::{new_client, TestConfig};
 use timadmin::usersig::Signer;
-use timadmin::{Client, Config, Credentials, Endpoint, Error, GetGroupMutedAccountRequest, RetryPolicy};
+use timadmin::{Client, Endpoint, Error, GetGroupMutedAccountRequest, RetryPolicy};
 use timadmin_emulator::{Emulator, EmulatorConfig, Fault, FaultKind};
 
 const RATE: u32 = 200;
@@ -33,8 +37,8 @@ fn emulator() -> Emulator {
     emu
 }
 
-fn config(emu: &Emulator) -> Config {
-    Config::new(emu.sdkappid(), Credentials::secret_key(emu.key()))
+fn config(emu: &Emulator) -> TestConfig {
+    TestConfig::secret_key(emu.sdkappid(), emu.key())
         .with_base_url(&emu.base_url())
         .unwrap()
         .with_rate_limit(Some(f64::from(RATE)))
@@ -93,7 +97,7 @@ async fn server_stall_then_recovery() {
     let emu = emulator();
     // The first calls are answered two seconds late; the rest queue behind them.
     emu.control().inject_fault(Fault::new(FaultKind::Delay(Duration::from_secs(2))).times(IN_FLIGHT));
-    let client = Client::new(config(&emu).with_retry(RetryPolicy { max_retries: 0, ..Default::default() })).unwrap();
+    let client = new_client(config(&emu).with_retry(RetryPolicy { max_retries: 0, ..Default::default() })).unwrap();
     let results = gather(&client).await;
     assert!(results.iter().all(Result::is_ok), "{:?}", results.iter().find(|r| r.is_err()));
     let arrived = assert_never_over(&emu, "server stall");
@@ -118,13 +122,13 @@ async fn provider_stall_then_answer() {
             signer.sign("administrator", 86_400, None).map_err(|e| e.to_string())
         }
     };
-    let config = Config::new(emu.sdkappid(), Credentials::provider(provider))
+    let config = TestConfig::provider(emu.sdkappid(), provider)
         .with_base_url(&emu.base_url())
         .unwrap()
         .with_rate_limit(Some(f64::from(RATE)))
         .with_max_in_flight(IN_FLIGHT)
         .with_retry(RetryPolicy { max_retries: 0, ..Default::default() });
-    let client = Client::new(config).unwrap();
+    let client = new_client(config).unwrap();
     let results = gather(&client).await;
     assert!(results.iter().all(Result::is_ok), "{:?}", results.iter().find(|r| r.is_err()));
     assert!(asked.load(Ordering::SeqCst) >= 1);
@@ -149,7 +153,7 @@ async fn retried_failures_take_their_own_permits() {
         max_backoff: Duration::from_millis(5),
         rate_limited_backoff: Duration::from_millis(5),
     };
-    let client = Client::new(config(&emu).with_retry(retry)).unwrap();
+    let client = new_client(config(&emu).with_retry(retry)).unwrap();
     let results = gather(&client).await;
     for r in &results {
         match r {
@@ -177,7 +181,7 @@ async fn failover_attempts_take_their_own_permits() {
         .with_endpoint(endpoint)
         .with_timeout(Duration::from_millis(700))
         .with_retry(RetryPolicy { max_retries: 0, ..Default::default() });
-    let client = Client::new(config).unwrap();
+    let client = new_client(config).unwrap();
     let results = gather(&client).await;
     assert!(results.iter().all(Result::is_ok), "{:?}", results.iter().find(|r| r.is_err()));
     // The stalled calls arrived twice: once at each domain.

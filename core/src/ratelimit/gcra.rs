@@ -16,7 +16,7 @@
 
 use std::time::Duration;
 
-use crate::transport::Command;
+use crate::command::Command;
 
 /// How long before its slot a call may go (`τ`).
 pub(crate) const TOLERANCE: Duration = Duration::from_millis(5);

@@ -36,7 +36,7 @@ use tokio::time::Instant;
 
 use super::Limiter;
 use crate::error::{Error, Result};
-use crate::transport::Command;
+use crate::command::Command;
 
 /// The window no more than `rate` calls may count in: one second, plus a margin for the
 /// service's millisecond clock.

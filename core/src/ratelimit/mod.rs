@@ -37,7 +37,7 @@ use futures::future::BoxFuture;
 
 use crate::config::Config;
 use crate::error::Result;
-use crate::transport::Command;
+use crate::command::Command;
 
 pub(crate) use local::{LocalLimiter, Permit};
 

@@ -28,7 +28,7 @@ use super::gcra::{self, Gcra, Verdict};
 use super::{Limiter, LocalLimiter};
 use crate::config::{RedisFallback, RedisUrl, SharedRateLimit, REDIS_RETRY_INTERVAL, REDIS_TIMEOUT};
 use crate::error::{Error, Result};
-use crate::transport::Command;
+use crate::command::Command;
 
 /// The longest one sleep between two questions to Redis (a long wait is re-examined).
 const MAX_SLEEP: Duration = Duration::from_secs(1);
