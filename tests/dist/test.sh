@@ -187,7 +187,7 @@ run_python_example() { # DIR: the example against a fresh emulator, from the app
 check wheel-example-against-emulator run_python_example "$W"
 wheel_module_path() {
     local where
-    where="$(clean "$W/app" venv/bin/python -c 'import timadmin._timadmin as m; print(m.__file__)' 2>&1)" || { echo "$where"; return 1; }
+    where="$(clean "$W/app" "$W/venv/bin/python" -c 'import timadmin._timadmin as m; print(m.__file__)' 2>&1)" || { echo "$where"; return 1; }
     echo "$where"
     case "$where" in "$W/venv/"*) ;; *) return 1 ;; esac
 }
