@@ -14,7 +14,8 @@ proptest! {
     /// key and regardless of the clock (`verify` would refuse the expired ones).
     #[test]
     fn decode_reads_back_what_was_signed(
-        identifier in "[^\\p{Cc}]{1,40}",
+        // Up to the 32 bytes a token may be signed for: any characters, or ASCII to the limit.
+        identifier in prop_oneof!["[^\\p{Cc}]{1,8}", "[!-~]{1,32}"],
         sdkappid in 1u64..=u64::from(u32::MAX),
         time in 0u64..4_000_000_000,
         expire in 0u64..10_000_000_000,
