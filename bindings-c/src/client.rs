@@ -205,7 +205,7 @@ pub unsafe extern "C" fn timadmin_client_get_group_member_info(
         // SAFETY: the pointers are NULL or valid (this function's contract).
         let (client, request, response_out) =
             unsafe { (arg(client, "client")?, &arg(request, "request")?.inner, out(response_out, "response_out")?) };
-        let response = client.inner.get_group_member_info(&request)?;
+        let response = client.inner.get_group_member_info(request)?;
         response_out.write(lower::get_group_member_info_response(&response)?.into_view_ptr());
         Ok(())
     })
@@ -252,7 +252,7 @@ pub unsafe extern "C" fn timadmin_client_get_group_muted_account(
         // SAFETY: the pointers are NULL or valid (this function's contract).
         let (client, request, response_out) =
             unsafe { (arg(client, "client")?, &arg(request, "request")?.inner, out(response_out, "response_out")?) };
-        let response = client.inner.get_group_muted_account(&request)?;
+        let response = client.inner.get_group_muted_account(request)?;
         response_out.write(lower::get_group_muted_account_response(&response)?.into_view_ptr());
         Ok(())
     })
@@ -298,7 +298,7 @@ pub unsafe extern "C" fn timadmin_client_modify_group_base_info(
     guard(error_out, || {
         // SAFETY: the pointers are NULL or valid (this function's contract).
         let (client, request) = unsafe { (arg(client, "client")?, &arg(request, "request")?.inner) };
-        client.inner.modify_group_base_info(&request)?;
+        client.inner.modify_group_base_info(request)?;
         Ok(())
     })
 }
