@@ -49,16 +49,18 @@ int main(int argc, char **argv) {
         fprintf(stderr, "client: %s\n", timadmin_error_message(err));
         return 1;
     }
-    timadmin_get_group_muted_account_request req;
-    memset(&req, 0, sizeof req);
-    req.group_id = "@TGS#2DEMOPUB";
+    timadmin_get_group_muted_account_request *req = NULL;
+    if (timadmin_get_group_muted_account_request_new("@TGS#2DEMOPUB", &req, &err) != TIMADMIN_STATUS_OK) {
+        fprintf(stderr, "request: %s\n", timadmin_error_message(err));
+        return 1;
+    }
     size_t cap = 1 << 20, n = 0;
     double *samples = malloc(cap * sizeof *samples);
     double start = now_us(), warm = start + seconds * 1e6 / 4, end = warm + seconds * 1e6;
     for (;;) {
         timadmin_get_group_muted_account_response *result = NULL;
         double t0 = now_us();
-        if (timadmin_client_get_group_muted_account(client, &req, &result, &err) != TIMADMIN_STATUS_OK) {
+        if (timadmin_client_get_group_muted_account(client, req, &result, &err) != TIMADMIN_STATUS_OK) {
             fprintf(stderr, "call: %s\n", timadmin_error_message(err));
             return 1;
         }
@@ -71,6 +73,7 @@ int main(int argc, char **argv) {
     printf("{\"bench\": \"c-sync-c1\", \"calls\": %zu, \"calls_per_sec\": %.1f, \"p50_us\": %.0f, \"p99_us\": %.0f}\n",
            n, (double)n / seconds, n ? samples[n / 2] : 0.0, n ? samples[(size_t)((double)(n - 1) * 0.99)] : 0.0);
     free(samples);
+    timadmin_get_group_muted_account_request_free(req);
     timadmin_client_free(client);
     return 0;
 }

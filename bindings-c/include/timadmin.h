@@ -19,7 +19,9 @@
  * - Strings in are NUL-terminated UTF-8 (invalid UTF-8: TIMADMIN_STATUS_INVALID_ARGUMENT) and
  *   are only read during the call. Strings out are owned by the object that hands them out
  *   and live exactly as long as it.
- * - Request structs are zero-initialised to mean "every optional field unset".
+ * - Requests and options are opaque builders: *_new, one *_set_<field> (or *_add_<field> for a
+ *   list) per field, *_free. The library never reads a struct the caller allocated, so a newer
+ *   library with more fields works with programs compiled against this header.
  * - No panic crosses the boundary (TIMADMIN_STATUS_PANIC).
  * - A timadmin_client may be shared by any number of threads.
  */
@@ -161,14 +163,10 @@ typedef enum timadmin_paging_mode {
 } timadmin_paging_mode;
 
 /**
- * How people may join a group (`ApplyJoinOption`). Used as an `int` in request structs so that
- * a zeroed struct means "unchanged".
+ * How people may join a group (`ApplyJoinOption`): the values
+ * `timadmin_modify_group_base_info_request_set_apply_join_option` takes.
  */
 typedef enum timadmin_apply_join_option {
-    /**
-     * Leave unchanged (not sent).
-     */
-    TIMADMIN_APPLY_JOIN_OPTION_UNSET = 0,
     /**
      * `FreeAccess`: anyone may join.
      */
@@ -242,12 +240,54 @@ typedef struct timadmin_client_options timadmin_client_options;
 typedef struct timadmin_error timadmin_error;
 
 /**
+ * A `get_group_member_info` call (core: `GetGroupMemberInfoRequest`): an opaque object made
+ * by `timadmin_get_group_member_info_request_new`, filled by its `_set_*`/`_add_*` functions,
+ * passed to `timadmin_client_get_group_member_info` and freed with
+ * `timadmin_get_group_member_info_request_free`.
+ *
+ * Not thread-safe while being set; the client calls only read it.
+ */
+typedef struct timadmin_get_group_member_info_request timadmin_get_group_member_info_request;
+
+/**
+ * A `get_group_muted_account` call (core: `GetGroupMutedAccountRequest`): an opaque object
+ * made by `timadmin_get_group_muted_account_request_new`, filled by its `_set_*` functions,
+ * passed to `timadmin_client_get_group_muted_account` and freed with
+ * `timadmin_get_group_muted_account_request_free`.
+ *
+ * Not thread-safe while being set; the client calls only read it.
+ */
+typedef struct timadmin_get_group_muted_account_request timadmin_get_group_muted_account_request;
+
+/**
  * A pager over every member of one group, one page at a time (see
  * `timadmin_client_members`). Holds at most one page; keeps the client's runtime alive, so it
  * may outlive `timadmin_client_free`. Not thread-safe: use it from one thread at a time.
  * Free with `timadmin_member_pager_free`.
  */
 typedef struct timadmin_member_pager timadmin_member_pager;
+
+/**
+ * A `modify_group_base_info` call (core: `ModifyGroupBaseInfoRequest`): an opaque object
+ * made by `timadmin_modify_group_base_info_request_new`, filled by its `_set_*`/`_add_*`
+ * functions (only the fields set are changed), passed to
+ * `timadmin_client_modify_group_base_info` and freed with
+ * `timadmin_modify_group_base_info_request_free`.
+ *
+ * Not thread-safe while being set; the client calls only read it.
+ */
+typedef struct timadmin_modify_group_base_info_request timadmin_modify_group_base_info_request;
+
+/**
+ * What to fetch while paging through a group (core: `PageOptions`): an opaque object made by
+ * `timadmin_page_options_new`, filled by its `_set_*`/`_add_*` functions, passed to
+ * `timadmin_client_for_each_member` or `timadmin_client_members` (which only read it; a NULL
+ * pointer there means the defaults) and freed with `timadmin_page_options_free`. Unset: 100
+ * members per call, every field, every role.
+ *
+ * Not thread-safe while being set; the calls only read it.
+ */
+typedef struct timadmin_page_options timadmin_page_options;
 
 /**
  * A string produced by the library (e.g. a generated UserSig). Owns its bytes; free it with
@@ -260,65 +300,6 @@ typedef struct timadmin_string timadmin_string;
  * `timadmin_usersig_provider_callback`). Owned by the library; valid only during the callback.
  */
 typedef struct timadmin_usersig_sink timadmin_usersig_sink;
-
-/**
- * The fields of a `get_group_member_info` call. All optional fields are unset when the struct
- * is zeroed (`timadmin_get_group_member_info_request req = {0};`). The library only reads it
- * during the call; the caller keeps ownership of everything it points to.
- */
-typedef struct timadmin_get_group_member_info_request {
-    /**
-     * `GroupId` (required, non-NULL UTF-8).
-     */
-    const char *group_id;
-    /**
-     * Optional `MemberInfoFilter`: array of `member_info_filter_len` field names (`"Role"`,
-     * `"JoinTime"`, ...). NULL = unset (all fields).
-     */
-    const char *const *member_info_filter;
-    /**
-     * Number of entries in `member_info_filter`.
-     */
-    size_t member_info_filter_len;
-    /**
-     * Optional `MemberRoleFilter`: array of roles (`"Owner"`, `"Admin"`, `"Member"`).
-     * NULL = unset (all roles).
-     */
-    const char *const *member_role_filter;
-    /**
-     * Number of entries in `member_role_filter`.
-     */
-    size_t member_role_filter_len;
-    /**
-     * Optional `AppDefinedDataFilter_GroupMember`: custom member-data keys to return.
-     * NULL = unset.
-     */
-    const char *const *app_defined_data_filter_group_member;
-    /**
-     * Number of entries in `app_defined_data_filter_group_member`.
-     */
-    size_t app_defined_data_filter_group_member_len;
-    /**
-     * Whether `limit` is set.
-     */
-    bool has_limit;
-    /**
-     * Optional `Limit`: members per call (at most 6000; 100 for community groups).
-     */
-    uint32_t limit;
-    /**
-     * Whether `offset` is set.
-     */
-    bool has_offset;
-    /**
-     * Optional `Offset`: index of the first member (not for community groups).
-     */
-    uint64_t offset;
-    /**
-     * Optional `Next`: community groups' cursor, `""` for the first page. NULL = unset.
-     */
-    const char *next;
-} timadmin_get_group_member_info_request;
 
 /**
  * One custom-data entry (`{"Key": ..., "Value": ...}`) of a response.
@@ -440,21 +421,6 @@ typedef struct timadmin_get_group_member_info_response {
 } timadmin_get_group_member_info_response;
 
 /**
- * The fields of a `get_group_muted_account` call; zeroed = all optional fields unset. Read
- * only during the call; the caller keeps ownership.
- */
-typedef struct timadmin_get_group_muted_account_request {
-    /**
-     * `GroupId` (required).
-     */
-    const char *group_id;
-    /**
-     * Optional `TopicId` of a topic-enabled community. NULL = unset (the whole group).
-     */
-    const char *topic_id;
-} timadmin_get_group_muted_account_request;
-
-/**
  * A muted member (`MutedAccountList` item). Owned by its response.
  */
 typedef struct timadmin_muted_account {
@@ -492,78 +458,6 @@ typedef struct timadmin_get_group_muted_account_response {
 } timadmin_get_group_muted_account_response;
 
 /**
- * A change to one group custom-data key (`AppDefinedData` item; core: `AppDefinedDataUpdate`):
- * `value` NULL deletes the key.
- * The caller owns the strings.
- */
-typedef struct timadmin_app_defined_data_update {
-    /**
-     * `Key` (required).
-     */
-    const char *key;
-    /**
-     * The new `Value`; NULL deletes the key.
-     */
-    const char *value;
-} timadmin_app_defined_data_update;
-
-/**
- * The fields of a `modify_group_base_info` call: only the fields that are set are changed;
- * zeroed = nothing changes. Read only during the call; the caller keeps ownership.
- */
-typedef struct timadmin_modify_group_base_info_request {
-    /**
-     * `GroupId` (required).
-     */
-    const char *group_id;
-    /**
-     * Optional `Name` (at most 30 UTF-8 bytes). NULL = unchanged.
-     */
-    const char *name;
-    /**
-     * Optional `Introduction` (at most 240 bytes). NULL = unchanged.
-     */
-    const char *introduction;
-    /**
-     * Optional `Notification` (at most 300 bytes). NULL = unchanged.
-     */
-    const char *notification;
-    /**
-     * Optional `FaceUrl` (at most 100 bytes). NULL = unchanged.
-     */
-    const char *face_url;
-    /**
-     * Whether `max_member_num` is set.
-     */
-    bool has_max_member_num;
-    /**
-     * Optional `MaxMemberNum`.
-     */
-    uint32_t max_member_num;
-    /**
-     * Optional `ApplyJoinOption`: a `timadmin_apply_join_option` value;
-     * `TIMADMIN_APPLY_JOIN_OPTION_UNSET` (0) = unchanged.
-     */
-    int apply_join_option;
-    /**
-     * Whether `shut_up_all_member` is set.
-     */
-    bool has_shut_up_all_member;
-    /**
-     * Optional `ShutUpAllMember`: true mutes everyone but owner and admins (`"On"`).
-     */
-    bool shut_up_all_member;
-    /**
-     * Optional `AppDefinedData`: array of `app_defined_data_len` updates. NULL = unchanged.
-     */
-    const struct timadmin_app_defined_data_update *app_defined_data;
-    /**
-     * Number of entries in `app_defined_data`.
-     */
-    size_t app_defined_data_len;
-} timadmin_modify_group_base_info_request;
-
-/**
  * Supplies a fresh UserSig when the client needs one (for apps that must not hold the secret
  * key): call `timadmin_usersig_sink_set(sink, usersig)` and return true, or return false on
  * failure. It is called again when the service says the UserSig in use expired or is invalid.
@@ -574,46 +468,6 @@ typedef struct timadmin_modify_group_base_info_request {
  */
 typedef bool (*timadmin_usersig_provider_callback)(void *userdata,
                                                    struct timadmin_usersig_sink *sink);
-
-/**
- * What to fetch while paging through a group. Zeroed (or a NULL pointer) = defaults: 100
- * members per call, every field, every role. Read only during the call that takes it; the
- * caller keeps ownership.
- */
-typedef struct timadmin_page_options {
-    /**
-     * Whether `page_size` is set.
-     */
-    bool has_page_size;
-    /**
-     * Members per call (at least 1; clamped to 100 for community groups).
-     */
-    uint32_t page_size;
-    /**
-     * Optional `MemberInfoFilter`: array of field names; NULL = all fields.
-     */
-    const char *const *member_info_filter;
-    /**
-     * Number of entries in `member_info_filter`.
-     */
-    size_t member_info_filter_len;
-    /**
-     * Optional `MemberRoleFilter`: array of roles; NULL = all roles.
-     */
-    const char *const *member_role_filter;
-    /**
-     * Number of entries in `member_role_filter`.
-     */
-    size_t member_role_filter_len;
-    /**
-     * Optional `AppDefinedDataFilter_GroupMember`: custom member-data keys; NULL = unset.
-     */
-    const char *const *app_defined_data_filter_group_member;
-    /**
-     * Number of entries in `app_defined_data_filter_group_member`.
-     */
-    size_t app_defined_data_filter_group_member_len;
-} timadmin_page_options;
 
 /**
  * Receives one member during `timadmin_client_for_each_member`. `member` and everything it
@@ -798,7 +652,7 @@ enum timadmin_status timadmin_client_settings_json(const struct timadmin_client 
  * `timadmin_client_members` for whole groups). Blocks until done; retries per the client's
  * options.
  *
- * `request` is only read during the call. On success writes a new response to
+ * `request` is only read (it may be used again). On success writes a new response to
  * `*response_out` (free it with `timadmin_get_group_member_info_response_free`). Errors:
  * `TIMADMIN_STATUS_NULL_PARAMETER`, `TIMADMIN_STATUS_INVALID_ARGUMENT` (checked before any
  * network call), `TIMADMIN_STATUS_API` (e.g. ErrorCode 10010: no such group),
@@ -807,8 +661,8 @@ enum timadmin_status timadmin_client_settings_json(const struct timadmin_client 
  *
  * # Safety
  *
- * `client` is NULL or a live client; `request` is NULL or a request whose pointers are valid
- * as documented; `response_out` and `error_out` are NULL or writable.
+ * `client` is NULL or a live client; `request` is NULL or a live request from
+ * `timadmin_get_group_member_info_request_new` that no thread changes during the call; `response_out` and `error_out` are NULL or writable.
  */
 enum timadmin_status timadmin_client_get_group_member_info(const struct timadmin_client *client,
                                                            const struct timadmin_get_group_member_info_request *request,
@@ -829,14 +683,16 @@ void timadmin_get_group_member_info_response_free(struct timadmin_get_group_memb
 /**
  * Calls `get_group_muted_account`. Blocks until done; retries per the client's options.
  *
- * `request` is only read during the call. On success writes a new response to
+ * `request` is only read (it may be used again). On success writes a new response to
  * `*response_out` (free it with `timadmin_get_group_muted_account_response_free`). Errors as
  * for `timadmin_client_get_group_member_info`. On failure a new error is written to
  * `*error_out` when `error_out` is not NULL, and `*response_out` is left untouched.
  *
  * # Safety
  *
- * As for `timadmin_client_get_group_member_info`.
+ * `client` is NULL or a live client; `request` is NULL or a live request from
+ * `timadmin_get_group_muted_account_request_new` that no thread changes during the call;
+ * `response_out` and `error_out` are NULL or writable.
  */
 enum timadmin_status timadmin_client_get_group_muted_account(const struct timadmin_client *client,
                                                              const struct timadmin_get_group_muted_account_request *request,
@@ -858,14 +714,16 @@ void timadmin_get_group_muted_account_response_free(struct timadmin_get_group_mu
  * Calls `modify_group_base_info`: changes the fields of `request` that are set. Blocks until
  * done; retries per the client's options.
  *
- * `request` is only read during the call. Returns `TIMADMIN_STATUS_OK` when the service
+ * `request` is only read (it may be used again). Returns `TIMADMIN_STATUS_OK` when the service
  * accepted the change. Errors as for `timadmin_client_get_group_member_info` (e.g.
  * `TIMADMIN_STATUS_INVALID_ARGUMENT` for a `Name` over 30 bytes, before any network call). On
  * failure a new error is written to `*error_out` when `error_out` is not NULL.
  *
  * # Safety
  *
- * As for `timadmin_client_get_group_member_info`.
+ * `client` is NULL or a live client; `request` is NULL or a live request from
+ * `timadmin_modify_group_base_info_request_new` that no thread changes during the call;
+ * `error_out` is NULL or writable.
  */
 enum timadmin_status timadmin_client_modify_group_base_info(const struct timadmin_client *client,
                                                             const struct timadmin_modify_group_base_info_request *request,
@@ -1336,6 +1194,92 @@ enum timadmin_status timadmin_client_options_set_redis_fallback(struct timadmin_
                                                                 struct timadmin_error **error_out);
 
 /**
+ * Makes page options with every setting at its default. Never NULL; free it with
+ * `timadmin_page_options_free`.
+ */
+struct timadmin_page_options *timadmin_page_options_new(void);
+
+/**
+ * Frees page options. NULL is a no-op; pagers made with them are not affected.
+ *
+ * # Safety
+ *
+ * `options` is NULL or an object from `timadmin_page_options_new` not freed yet; nothing uses
+ * it afterwards.
+ */
+void timadmin_page_options_free(struct timadmin_page_options *options);
+
+/**
+ * Sets `page_size`: members per call (at least 1; clamped to 100 for community groups; unset:
+ * 100). The value is checked by the paging call.
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`options`). On failure a new error is written to
+ * `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `options` is NULL or live page options not used by another thread during the call;
+ * `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_page_options_set_page_size(struct timadmin_page_options *options,
+                                                         uint32_t page_size,
+                                                         struct timadmin_error **error_out);
+
+/**
+ * Adds to `MemberInfoFilter`: appends a member field to return (`"Role"`, `"JoinTime"`, ...).
+ * Never called: every field.
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`options`; `member_info_filter`, field
+ * `MemberInfoFilter`), `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8; field
+ * `MemberInfoFilter`). On failure a new error is written to `*error_out` when `error_out` is
+ * not NULL.
+ *
+ * # Safety
+ *
+ * `options` is NULL or live page options not used by another thread during the call;
+ * `member_info_filter` is NULL or NUL-terminated; `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_page_options_add_member_info_filter(struct timadmin_page_options *options,
+                                                                  const char *member_info_filter,
+                                                                  struct timadmin_error **error_out);
+
+/**
+ * Adds to `MemberRoleFilter`: appends a role to return (`"Owner"`, `"Admin"`, `"Member"`).
+ * Never called: every role.
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`options`; `member_role_filter`, field
+ * `MemberRoleFilter`), `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8; field
+ * `MemberRoleFilter`). On failure a new error is written to `*error_out` when `error_out` is
+ * not NULL.
+ *
+ * # Safety
+ *
+ * `options` is NULL or live page options not used by another thread during the call;
+ * `member_role_filter` is NULL or NUL-terminated; `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_page_options_add_member_role_filter(struct timadmin_page_options *options,
+                                                                  const char *member_role_filter,
+                                                                  struct timadmin_error **error_out);
+
+/**
+ * Adds to `AppDefinedDataFilter_GroupMember`: appends a custom member-data key to return.
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`options`; `app_defined_data_filter_group_member`,
+ * field `AppDefinedDataFilter_GroupMember`), `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8;
+ * field `AppDefinedDataFilter_GroupMember`). On failure a new error is written to
+ * `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `options` is NULL or live page options not used by another thread during the call;
+ * `app_defined_data_filter_group_member` is NULL or NUL-terminated; `error_out` is NULL or
+ * writable.
+ */
+enum timadmin_status timadmin_page_options_add_app_defined_data_filter_group_member(struct timadmin_page_options *options,
+                                                                                    const char *app_defined_data_filter_group_member,
+                                                                                    struct timadmin_error **error_out);
+
+/**
  * Pages through every member of `group_id` (Limit/Offset for ordinary groups, the `Next`
  * cursor for community groups `@TGS#_...`; all paging logic is the core's) and calls
  * `callback(userdata, member)` for each, in order, until the group is exhausted or the
@@ -1351,7 +1295,7 @@ enum timadmin_status timadmin_client_options_set_redis_fallback(struct timadmin_
  * # Safety
  *
  * `client` is NULL or a live client; `group_id` is NULL or NUL-terminated; `options` is NULL
- * or valid as documented; `callback` (with `userdata`) meets `timadmin_member_callback`'s
+ * or live page options nothing changes during the call; `callback` (with `userdata`) meets `timadmin_member_callback`'s
  * contract; `error_out` is NULL or writable.
  */
 enum timadmin_status timadmin_client_for_each_member(const struct timadmin_client *client,
@@ -1373,7 +1317,7 @@ enum timadmin_status timadmin_client_for_each_member(const struct timadmin_clien
  * # Safety
  *
  * `client` is NULL or a live client; `group_id` is NULL or NUL-terminated; `options` is NULL
- * or valid as documented; `pager_out` and `error_out` are NULL or writable.
+ * or live page options nothing changes during the call; `pager_out` and `error_out` are NULL or writable.
  */
 enum timadmin_status timadmin_client_members(const struct timadmin_client *client,
                                              const char *group_id,
@@ -1470,6 +1414,325 @@ void timadmin_member_pager_free(struct timadmin_member_pager *pager);
  * struct) that has not been freed yet; nothing uses it afterwards.
  */
 void timadmin_member_page_free(struct timadmin_member_page *page);
+
+/**
+ * Makes a `get_group_member_info` request for `group_id` (`GroupId`, required) with every optional
+ * field unset. On success writes it to `*request_out`; the caller frees it with
+ * `timadmin_get_group_member_info_request_free`.
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`group_id`, `request_out`),
+ * `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8; field `GroupId`). The value itself is checked
+ * by the call. On failure a new error is written to `*error_out` when `error_out` is not NULL
+ * (the caller frees it), and `*request_out` is left untouched.
+ *
+ * # Safety
+ *
+ * `group_id` is NULL or NUL-terminated; `request_out` and `error_out` are NULL or writable.
+ */
+enum timadmin_status timadmin_get_group_member_info_request_new(const char *group_id,
+                                                                struct timadmin_get_group_member_info_request **request_out,
+                                                                struct timadmin_error **error_out);
+
+/**
+ * Frees a request. NULL is a no-op.
+ *
+ * # Safety
+ *
+ * `request` is NULL or a request from `timadmin_get_group_member_info_request_new` not freed yet; nothing uses it afterwards.
+ */
+void timadmin_get_group_member_info_request_free(struct timadmin_get_group_member_info_request *request);
+
+/**
+ * Adds to `MemberInfoFilter`: appends a member field to return (`"Role"`, `"JoinTime"`, ...). Never called: every field.
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`request`; `member_info_filter`, field `MemberInfoFilter`),
+ * `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8; field `MemberInfoFilter`). On failure a new error is
+ * written to `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `request` is NULL or a live request not used by another thread during the call; `member_info_filter` is
+ * NULL or NUL-terminated; `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_get_group_member_info_request_add_member_info_filter(struct timadmin_get_group_member_info_request *request,
+                                                                                   const char *member_info_filter,
+                                                                                   struct timadmin_error **error_out);
+
+/**
+ * Adds to `MemberRoleFilter`: appends a role to return (`"Owner"`, `"Admin"`, `"Member"`). Never called: every role.
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`request`; `member_role_filter`, field `MemberRoleFilter`),
+ * `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8; field `MemberRoleFilter`). On failure a new error is
+ * written to `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `request` is NULL or a live request not used by another thread during the call; `member_role_filter` is
+ * NULL or NUL-terminated; `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_get_group_member_info_request_add_member_role_filter(struct timadmin_get_group_member_info_request *request,
+                                                                                   const char *member_role_filter,
+                                                                                   struct timadmin_error **error_out);
+
+/**
+ * Adds to `AppDefinedDataFilter_GroupMember`: appends a custom member-data key to return.
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`request`; `app_defined_data_filter_group_member`, field `AppDefinedDataFilter_GroupMember`),
+ * `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8; field `AppDefinedDataFilter_GroupMember`). On failure a new error is
+ * written to `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `request` is NULL or a live request not used by another thread during the call; `app_defined_data_filter_group_member` is
+ * NULL or NUL-terminated; `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_get_group_member_info_request_add_app_defined_data_filter_group_member(struct timadmin_get_group_member_info_request *request,
+                                                                                                     const char *app_defined_data_filter_group_member,
+                                                                                                     struct timadmin_error **error_out);
+
+/**
+ * Sets `Limit`: members per call (at most 6000; 100 for community groups).
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`request`). On failure a new error is written
+ * to `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `request` is NULL or a live request not used by another thread during the call;
+ * `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_get_group_member_info_request_set_limit(struct timadmin_get_group_member_info_request *request,
+                                                                      uint32_t limit,
+                                                                      struct timadmin_error **error_out);
+
+/**
+ * Sets `Offset`: index of the first member (not for community groups).
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`request`). On failure a new error is written
+ * to `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `request` is NULL or a live request not used by another thread during the call;
+ * `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_get_group_member_info_request_set_offset(struct timadmin_get_group_member_info_request *request,
+                                                                       uint64_t offset,
+                                                                       struct timadmin_error **error_out);
+
+/**
+ * Sets `Next`: community groups' cursor, `""` for the first page.
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`request`; `next`, field `Next`),
+ * `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8; field `Next`). On failure a new error is
+ * written to `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `request` is NULL or a live request not used by another thread during the call; `next` is
+ * NULL or NUL-terminated; `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_get_group_member_info_request_set_next(struct timadmin_get_group_member_info_request *request,
+                                                                     const char *next,
+                                                                     struct timadmin_error **error_out);
+
+/**
+ * Makes a `get_group_muted_account` request for `group_id` (`GroupId`, required) with every optional
+ * field unset. On success writes it to `*request_out`; the caller frees it with
+ * `timadmin_get_group_muted_account_request_free`.
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`group_id`, `request_out`),
+ * `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8; field `GroupId`). The value itself is checked
+ * by the call. On failure a new error is written to `*error_out` when `error_out` is not NULL
+ * (the caller frees it), and `*request_out` is left untouched.
+ *
+ * # Safety
+ *
+ * `group_id` is NULL or NUL-terminated; `request_out` and `error_out` are NULL or writable.
+ */
+enum timadmin_status timadmin_get_group_muted_account_request_new(const char *group_id,
+                                                                  struct timadmin_get_group_muted_account_request **request_out,
+                                                                  struct timadmin_error **error_out);
+
+/**
+ * Frees a request. NULL is a no-op.
+ *
+ * # Safety
+ *
+ * `request` is NULL or a request from `timadmin_get_group_muted_account_request_new` not freed yet; nothing uses it afterwards.
+ */
+void timadmin_get_group_muted_account_request_free(struct timadmin_get_group_muted_account_request *request);
+
+/**
+ * Sets `TopicId`: the topic of a topic-enabled community (unset: the whole group).
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`request`; `topic_id`, field `TopicId`),
+ * `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8; field `TopicId`). On failure a new error is
+ * written to `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `request` is NULL or a live request not used by another thread during the call; `topic_id` is
+ * NULL or NUL-terminated; `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_get_group_muted_account_request_set_topic_id(struct timadmin_get_group_muted_account_request *request,
+                                                                           const char *topic_id,
+                                                                           struct timadmin_error **error_out);
+
+/**
+ * Makes a `modify_group_base_info` request for `group_id` (`GroupId`, required) with every optional
+ * field unset. On success writes it to `*request_out`; the caller frees it with
+ * `timadmin_modify_group_base_info_request_free`.
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`group_id`, `request_out`),
+ * `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8; field `GroupId`). The value itself is checked
+ * by the call. On failure a new error is written to `*error_out` when `error_out` is not NULL
+ * (the caller frees it), and `*request_out` is left untouched.
+ *
+ * # Safety
+ *
+ * `group_id` is NULL or NUL-terminated; `request_out` and `error_out` are NULL or writable.
+ */
+enum timadmin_status timadmin_modify_group_base_info_request_new(const char *group_id,
+                                                                 struct timadmin_modify_group_base_info_request **request_out,
+                                                                 struct timadmin_error **error_out);
+
+/**
+ * Frees a request. NULL is a no-op.
+ *
+ * # Safety
+ *
+ * `request` is NULL or a request from `timadmin_modify_group_base_info_request_new` not freed yet; nothing uses it afterwards.
+ */
+void timadmin_modify_group_base_info_request_free(struct timadmin_modify_group_base_info_request *request);
+
+/**
+ * Sets `Name`: the group's new name (at most 30 UTF-8 bytes).
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`request`; `name`, field `Name`),
+ * `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8; field `Name`). On failure a new error is
+ * written to `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `request` is NULL or a live request not used by another thread during the call; `name` is
+ * NULL or NUL-terminated; `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_modify_group_base_info_request_set_name(struct timadmin_modify_group_base_info_request *request,
+                                                                      const char *name,
+                                                                      struct timadmin_error **error_out);
+
+/**
+ * Sets `Introduction`: the new introduction (at most 240 bytes).
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`request`; `introduction`, field `Introduction`),
+ * `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8; field `Introduction`). On failure a new error is
+ * written to `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `request` is NULL or a live request not used by another thread during the call; `introduction` is
+ * NULL or NUL-terminated; `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_modify_group_base_info_request_set_introduction(struct timadmin_modify_group_base_info_request *request,
+                                                                              const char *introduction,
+                                                                              struct timadmin_error **error_out);
+
+/**
+ * Sets `Notification`: the new notification (at most 300 bytes).
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`request`; `notification`, field `Notification`),
+ * `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8; field `Notification`). On failure a new error is
+ * written to `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `request` is NULL or a live request not used by another thread during the call; `notification` is
+ * NULL or NUL-terminated; `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_modify_group_base_info_request_set_notification(struct timadmin_modify_group_base_info_request *request,
+                                                                              const char *notification,
+                                                                              struct timadmin_error **error_out);
+
+/**
+ * Sets `FaceUrl`: the new avatar URL (at most 100 bytes).
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`request`; `face_url`, field `FaceUrl`),
+ * `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8; field `FaceUrl`). On failure a new error is
+ * written to `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `request` is NULL or a live request not used by another thread during the call; `face_url` is
+ * NULL or NUL-terminated; `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_modify_group_base_info_request_set_face_url(struct timadmin_modify_group_base_info_request *request,
+                                                                          const char *face_url,
+                                                                          struct timadmin_error **error_out);
+
+/**
+ * Sets `MaxMemberNum`: the new member limit.
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`request`). On failure a new error is written
+ * to `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `request` is NULL or a live request not used by another thread during the call;
+ * `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_modify_group_base_info_request_set_max_member_num(struct timadmin_modify_group_base_info_request *request,
+                                                                                uint32_t max_member_num,
+                                                                                struct timadmin_error **error_out);
+
+/**
+ * Sets `ShutUpAllMember`: true mutes everyone but owner and admins (`"On"`), false lifts it (`"Off"`).
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`request`). On failure a new error is written
+ * to `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `request` is NULL or a live request not used by another thread during the call;
+ * `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_modify_group_base_info_request_set_shut_up_all_member(struct timadmin_modify_group_base_info_request *request,
+                                                                                    bool shut_up_all_member,
+                                                                                    struct timadmin_error **error_out);
+
+/**
+ * Sets `ApplyJoinOption`: how people may join, a `timadmin_apply_join_option` value.
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`request`), `TIMADMIN_STATUS_INVALID_ARGUMENT` (not a
+ * `timadmin_apply_join_option` value; field `ApplyJoinOption`). On failure a new error is written
+ * to `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `request` is NULL or a live request not used by another thread during the call;
+ * `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_modify_group_base_info_request_set_apply_join_option(struct timadmin_modify_group_base_info_request *request,
+                                                                                   int apply_join_option,
+                                                                                   struct timadmin_error **error_out);
+
+/**
+ * Adds to `AppDefinedData` (core: `AppDefinedDataUpdate`): sets the group custom-data `key` to
+ * `value`, or deletes `key` when `value` is NULL. Updates are sent in the order added.
+ *
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`request`; `key`, field `AppDefinedData`),
+ * `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8; field `AppDefinedData`). On failure a new
+ * error is written to `*error_out` when `error_out` is not NULL.
+ *
+ * # Safety
+ *
+ * `request` is NULL or a live request not used by another thread during the call; `key` and
+ * `value` are NULL or NUL-terminated; `error_out` is NULL or writable.
+ */
+enum timadmin_status timadmin_modify_group_base_info_request_add_app_defined_data(struct timadmin_modify_group_base_info_request *request,
+                                                                                  const char *key,
+                                                                                  const char *value,
+                                                                                  struct timadmin_error **error_out);
 
 /**
  * The NUL-terminated UTF-8 text of `string`; NULL when `string` is NULL. Owned by `string`:

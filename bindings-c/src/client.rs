@@ -9,9 +9,9 @@ use crate::arena::ViewWithArena;
 use crate::error::{guard, guard_value, timadmin_error, timadmin_status};
 use crate::ffi::{arg, out};
 use crate::lower;
-use crate::model::{
-    timadmin_get_group_member_info_request, timadmin_get_group_member_info_response,
-    timadmin_get_group_muted_account_request, timadmin_get_group_muted_account_response,
+use crate::model::{timadmin_get_group_member_info_response, timadmin_get_group_muted_account_response};
+use crate::requests::{
+    timadmin_get_group_member_info_request, timadmin_get_group_muted_account_request,
     timadmin_modify_group_base_info_request,
 };
 use crate::options::timadmin_client_options;
@@ -181,7 +181,7 @@ pub unsafe extern "C" fn timadmin_client_settings_json(
 /// `timadmin_client_members` for whole groups). Blocks until done; retries per the client's
 /// options.
 ///
-/// `request` is only read during the call. On success writes a new response to
+/// `request` is only read (it may be used again). On success writes a new response to
 /// `*response_out` (free it with `timadmin_get_group_member_info_response_free`). Errors:
 /// `TIMADMIN_STATUS_NULL_PARAMETER`, `TIMADMIN_STATUS_INVALID_ARGUMENT` (checked before any
 /// network call), `TIMADMIN_STATUS_API` (e.g. ErrorCode 10010: no such group),
@@ -190,8 +190,8 @@ pub unsafe extern "C" fn timadmin_client_settings_json(
 ///
 /// # Safety
 ///
-/// `client` is NULL or a live client; `request` is NULL or a request whose pointers are valid
-/// as documented; `response_out` and `error_out` are NULL or writable.
+/// `client` is NULL or a live client; `request` is NULL or a live request from
+/// `timadmin_get_group_member_info_request_new` that no thread changes during the call; `response_out` and `error_out` are NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_client_get_group_member_info(
     client: *const timadmin_client,
@@ -204,8 +204,8 @@ pub unsafe extern "C" fn timadmin_client_get_group_member_info(
     guard(error_out, || {
         // SAFETY: the pointers are NULL or valid (this function's contract).
         let (client, request, response_out) =
-            unsafe { (arg(client, "client")?, arg(request, "request")?.read()?, out(response_out, "response_out")?) };
-        let response = client.inner.get_group_member_info(&request)?;
+            unsafe { (arg(client, "client")?, &arg(request, "request")?.inner, out(response_out, "response_out")?) };
+        let response = client.inner.get_group_member_info(request)?;
         response_out.write(lower::get_group_member_info_response(&response)?.into_view_ptr());
         Ok(())
     })
@@ -229,14 +229,16 @@ pub unsafe extern "C" fn timadmin_get_group_member_info_response_free(
 
 /// Calls `get_group_muted_account`. Blocks until done; retries per the client's options.
 ///
-/// `request` is only read during the call. On success writes a new response to
+/// `request` is only read (it may be used again). On success writes a new response to
 /// `*response_out` (free it with `timadmin_get_group_muted_account_response_free`). Errors as
 /// for `timadmin_client_get_group_member_info`. On failure a new error is written to
 /// `*error_out` when `error_out` is not NULL, and `*response_out` is left untouched.
 ///
 /// # Safety
 ///
-/// As for `timadmin_client_get_group_member_info`.
+/// `client` is NULL or a live client; `request` is NULL or a live request from
+/// `timadmin_get_group_muted_account_request_new` that no thread changes during the call;
+/// `response_out` and `error_out` are NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_client_get_group_muted_account(
     client: *const timadmin_client,
@@ -249,8 +251,8 @@ pub unsafe extern "C" fn timadmin_client_get_group_muted_account(
     guard(error_out, || {
         // SAFETY: the pointers are NULL or valid (this function's contract).
         let (client, request, response_out) =
-            unsafe { (arg(client, "client")?, arg(request, "request")?.read()?, out(response_out, "response_out")?) };
-        let response = client.inner.get_group_muted_account(&request)?;
+            unsafe { (arg(client, "client")?, &arg(request, "request")?.inner, out(response_out, "response_out")?) };
+        let response = client.inner.get_group_muted_account(request)?;
         response_out.write(lower::get_group_muted_account_response(&response)?.into_view_ptr());
         Ok(())
     })
@@ -275,14 +277,16 @@ pub unsafe extern "C" fn timadmin_get_group_muted_account_response_free(
 /// Calls `modify_group_base_info`: changes the fields of `request` that are set. Blocks until
 /// done; retries per the client's options.
 ///
-/// `request` is only read during the call. Returns `TIMADMIN_STATUS_OK` when the service
+/// `request` is only read (it may be used again). Returns `TIMADMIN_STATUS_OK` when the service
 /// accepted the change. Errors as for `timadmin_client_get_group_member_info` (e.g.
 /// `TIMADMIN_STATUS_INVALID_ARGUMENT` for a `Name` over 30 bytes, before any network call). On
 /// failure a new error is written to `*error_out` when `error_out` is not NULL.
 ///
 /// # Safety
 ///
-/// As for `timadmin_client_get_group_member_info`.
+/// `client` is NULL or a live client; `request` is NULL or a live request from
+/// `timadmin_modify_group_base_info_request_new` that no thread changes during the call;
+/// `error_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_client_modify_group_base_info(
     client: *const timadmin_client,
@@ -293,8 +297,8 @@ pub unsafe extern "C" fn timadmin_client_modify_group_base_info(
     let error_out = unsafe { OutParam::new(error_out) };
     guard(error_out, || {
         // SAFETY: the pointers are NULL or valid (this function's contract).
-        let (client, request) = unsafe { (arg(client, "client")?, arg(request, "request")?.read()?) };
-        client.inner.modify_group_base_info(&request)?;
+        let (client, request) = unsafe { (arg(client, "client")?, &arg(request, "request")?.inner) };
+        client.inner.modify_group_base_info(request)?;
         Ok(())
     })
 }

@@ -154,6 +154,12 @@ impl timadmin_error {
         Self::new(timadmin_status::NullParameter, &format!("argument `{name}` must not be NULL")).with_field(name)
     }
 
+    /// A required field of a request was given as NULL to one of its builder's functions: the
+    /// message names the C argument, the field is the core's name for it ([`core_field`]).
+    pub(crate) fn null_field(name: &str) -> Self {
+        Self::null(name).with_field(core_field(name))
+    }
+
     /// A string argument was not UTF-8. The message names the C argument (`name`, e.g.
     /// `member_info_filter[1]`); the field is the core's name for it ([`core_field`]), as for
     /// every invalid argument.

@@ -84,27 +84,3 @@ pub(crate) unsafe fn opt_slice<'a, T>(ptr: *const T, len: usize, name: &str) -> 
         Ok(Some(unsafe { std::slice::from_raw_parts(ptr, len) }))
     }
 }
-
-/// An optional array of strings (see [`opt_slice`]); every element must be a non-NULL UTF-8
-/// string.
-///
-/// # Safety
-///
-/// As for [`opt_slice`], and every element is NULL or a string as for [`req_str`].
-pub(crate) unsafe fn opt_str_list(
-    ptr: *const *const c_char,
-    len: usize,
-    name: &str,
-) -> Result<Option<Vec<String>>, timadmin_error> {
-    // SAFETY: forwarded from this function's contract.
-    let Some(items) = (unsafe { opt_slice(ptr, len, name) })? else {
-        return Ok(None);
-    };
-    items
-        .iter()
-        .enumerate()
-        // SAFETY: each element is NULL or a live string, per this function's contract.
-        .map(|(i, &item)| unsafe { req_str(item, &format!("{name}[{i}]")) }.map(str::to_owned))
-        .collect::<Result<Vec<_>, _>>()
-        .map(Some)
-}

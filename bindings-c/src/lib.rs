@@ -35,6 +35,7 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 mod arena;
+mod builder;
 mod client;
 mod error;
 mod ffi;
@@ -45,6 +46,7 @@ mod ownership;
 mod paging;
 #[cfg(test)]
 mod properties;
+mod requests;
 mod usersig;
 
 pub use client::*;
@@ -52,6 +54,7 @@ pub use error::*;
 pub use model::*;
 pub use options::*;
 pub use paging::*;
+pub use requests::*;
 pub use usersig::*;
 
 /// The version of libtimadmin, e.g. `"0.2.0"`: the library actually loaded, which a program can

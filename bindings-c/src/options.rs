@@ -11,9 +11,10 @@ use std::time::Duration;
 
 use timadmin::{ClientOptions, RateLimit, RedisFallback, UserSigProvider};
 
-use crate::error::{guard, guard_value, timadmin_error, timadmin_status};
+use crate::builder;
+use crate::error::{guard, timadmin_error, timadmin_status};
 use crate::ffi::{arg_mut, req_str};
-use crate::ownership::{free_box, to_boxed_mut_ptr, OutParam};
+use crate::ownership::{to_boxed_mut_ptr, OutParam};
 
 /// Where a UserSig provider callback puts the UserSig it supplies (see
 /// `timadmin_usersig_provider_callback`). Owned by the library; valid only during the callback.
@@ -144,10 +145,10 @@ pub extern "C" fn timadmin_client_options_new() -> *mut timadmin_client_options 
 pub unsafe extern "C" fn timadmin_client_options_free(options: *mut timadmin_client_options) {
     // SAFETY: per this function's contract `options` is NULL or owned by the caller (made by
     // `to_boxed_mut_ptr`), who gives it up here.
-    guard_value((), || unsafe { free_box(options) });
+    unsafe { builder::free(options) }
 }
 
-/// Runs a setter: checks `options` for NULL, then lets `set` change the core's options.
+/// Runs a setter of the client options (see [`builder::set`]).
 ///
 /// # Safety
 ///
@@ -158,16 +159,11 @@ unsafe fn setter(
     error_out: *mut *mut timadmin_error,
     set: impl FnOnce(&mut ClientOptions) -> Result<(), timadmin_error>,
 ) -> timadmin_status {
-    // SAFETY: `error_out` is NULL or writable (this function's contract).
-    let error_out = unsafe { OutParam::new(error_out) };
-    guard(error_out, || {
-        // SAFETY: `options` is NULL or live and unshared (this function's contract).
-        let options = unsafe { arg_mut(options, "options") }?;
-        set(&mut options.inner)
-    })
+    // SAFETY: forwarded from this function's contract.
+    unsafe { builder::set(options, "options", error_out, |o| set(&mut o.inner)) }
 }
 
-/// A string setting: required, UTF-8, copied.
+/// A string setter of the client options: required, UTF-8, copied (see [`builder::set_str`]).
 ///
 /// # Safety
 ///
@@ -180,12 +176,7 @@ unsafe fn string_setter(
     set: impl FnOnce(&mut ClientOptions, String),
 ) -> timadmin_status {
     // SAFETY: forwarded from this function's contract.
-    unsafe {
-        setter(options, error_out, |o| {
-            set(o, req_str(value, name)?.to_owned());
-            Ok(())
-        })
-    }
+    unsafe { builder::set_str(options, "options", value, name, error_out, |o, v| set(&mut o.inner, v)) }
 }
 
 /// Seconds as a duration; a value no duration can hold (negative, NaN, infinite, too large)

@@ -8,61 +8,159 @@ use timadmin::{BlockingClient, MemberPage, MemberPager, PageOptions, PagingMode}
 use crate::arena::{Arena, ViewWithArena};
 use crate::client::timadmin_client;
 use crate::error::{guard, guard_value, timadmin_error, timadmin_status};
-use crate::ffi::{arg, arg_mut, opt_str_list, out, req_str};
+use crate::builder;
+use crate::ffi::{arg, arg_mut, out, req_str};
 use crate::lower;
 use crate::model::timadmin_group_member;
 use crate::ownership::{free_box, to_boxed_mut_ptr, try_ref, OutParam};
 
-/// What to fetch while paging through a group. Zeroed (or a NULL pointer) = defaults: 100
-/// members per call, every field, every role. Read only during the call that takes it; the
-/// caller keeps ownership.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
+/// What to fetch while paging through a group (core: `PageOptions`): an opaque object made by
+/// `timadmin_page_options_new`, filled by its `_set_*`/`_add_*` functions, passed to
+/// `timadmin_client_for_each_member` or `timadmin_client_members` (which only read it; a NULL
+/// pointer there means the defaults) and freed with `timadmin_page_options_free`. Unset: 100
+/// members per call, every field, every role.
+///
+/// Not thread-safe while being set; the calls only read it.
+#[derive(Debug, Default)]
 pub struct timadmin_page_options {
-    /// Whether `page_size` is set.
-    pub has_page_size: bool,
-    /// Members per call (at least 1; clamped to 100 for community groups).
-    pub page_size: u32,
-    /// Optional `MemberInfoFilter`: array of field names; NULL = all fields.
-    pub member_info_filter: *const *const c_char,
-    /// Number of entries in `member_info_filter`.
-    pub member_info_filter_len: usize,
-    /// Optional `MemberRoleFilter`: array of roles; NULL = all roles.
-    pub member_role_filter: *const *const c_char,
-    /// Number of entries in `member_role_filter`.
-    pub member_role_filter_len: usize,
-    /// Optional `AppDefinedDataFilter_GroupMember`: custom member-data keys; NULL = unset.
-    pub app_defined_data_filter_group_member: *const *const c_char,
-    /// Number of entries in `app_defined_data_filter_group_member`.
-    pub app_defined_data_filter_group_member_len: usize,
+    inner: PageOptions,
+}
+
+/// Makes page options with every setting at its default. Never NULL; free it with
+/// `timadmin_page_options_free`.
+#[no_mangle]
+pub extern "C" fn timadmin_page_options_new() -> *mut timadmin_page_options {
+    to_boxed_mut_ptr(timadmin_page_options::default())
+}
+
+/// Frees page options. NULL is a no-op; pagers made with them are not affected.
+///
+/// # Safety
+///
+/// `options` is NULL or an object from `timadmin_page_options_new` not freed yet; nothing uses
+/// it afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_page_options_free(options: *mut timadmin_page_options) {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { builder::free(options) }
+}
+
+/// Sets `page_size`: members per call (at least 1; clamped to 100 for community groups; unset:
+/// 100). The value is checked by the paging call.
+///
+/// Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`options`). On failure a new error is written to
+/// `*error_out` when `error_out` is not NULL.
+///
+/// # Safety
+///
+/// `options` is NULL or live page options not used by another thread during the call;
+/// `error_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_page_options_set_page_size(
+    options: *mut timadmin_page_options,
+    page_size: u32,
+    error_out: *mut *mut timadmin_error,
+) -> timadmin_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        builder::set(options, "options", error_out, |o| {
+            o.inner.page_size = page_size;
+            Ok(())
+        })
+    }
+}
+
+/// Adds to `MemberInfoFilter`: appends a member field to return (`"Role"`, `"JoinTime"`, ...).
+/// Never called: every field.
+///
+/// Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`options`; `member_info_filter`, field
+/// `MemberInfoFilter`), `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8; field
+/// `MemberInfoFilter`). On failure a new error is written to `*error_out` when `error_out` is
+/// not NULL.
+///
+/// # Safety
+///
+/// `options` is NULL or live page options not used by another thread during the call;
+/// `member_info_filter` is NULL or NUL-terminated; `error_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_page_options_add_member_info_filter(
+    options: *mut timadmin_page_options,
+    member_info_filter: *const c_char,
+    error_out: *mut *mut timadmin_error,
+) -> timadmin_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        builder::set_str(options, "options", member_info_filter, "member_info_filter", error_out, |o, v| {
+            o.inner.member_info_filter.get_or_insert_with(Vec::new).push(v)
+        })
+    }
+}
+
+/// Adds to `MemberRoleFilter`: appends a role to return (`"Owner"`, `"Admin"`, `"Member"`).
+/// Never called: every role.
+///
+/// Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`options`; `member_role_filter`, field
+/// `MemberRoleFilter`), `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8; field
+/// `MemberRoleFilter`). On failure a new error is written to `*error_out` when `error_out` is
+/// not NULL.
+///
+/// # Safety
+///
+/// `options` is NULL or live page options not used by another thread during the call;
+/// `member_role_filter` is NULL or NUL-terminated; `error_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_page_options_add_member_role_filter(
+    options: *mut timadmin_page_options,
+    member_role_filter: *const c_char,
+    error_out: *mut *mut timadmin_error,
+) -> timadmin_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        builder::set_str(options, "options", member_role_filter, "member_role_filter", error_out, |o, v| {
+            o.inner.member_role_filter.get_or_insert_with(Vec::new).push(v)
+        })
+    }
+}
+
+/// Adds to `AppDefinedDataFilter_GroupMember`: appends a custom member-data key to return.
+///
+/// Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`options`; `app_defined_data_filter_group_member`,
+/// field `AppDefinedDataFilter_GroupMember`), `TIMADMIN_STATUS_INVALID_ARGUMENT` (not UTF-8;
+/// field `AppDefinedDataFilter_GroupMember`). On failure a new error is written to
+/// `*error_out` when `error_out` is not NULL.
+///
+/// # Safety
+///
+/// `options` is NULL or live page options not used by another thread during the call;
+/// `app_defined_data_filter_group_member` is NULL or NUL-terminated; `error_out` is NULL or
+/// writable.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_page_options_add_app_defined_data_filter_group_member(
+    options: *mut timadmin_page_options,
+    app_defined_data_filter_group_member: *const c_char,
+    error_out: *mut *mut timadmin_error,
+) -> timadmin_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        builder::set_str(
+            options,
+            "options",
+            app_defined_data_filter_group_member,
+            "app_defined_data_filter_group_member",
+            error_out,
+            |o, v| o.inner.app_defined_data_filter_group_member.get_or_insert_with(Vec::new).push(v),
+        )
+    }
 }
 
 /// `options` (NULL = defaults) as the core's [`PageOptions`].
 ///
 /// # Safety
 ///
-/// `options` is NULL or points to options whose arrays are NULL or hold their `_len` live
-/// strings, for the duration of the call.
+/// `options` is NULL or live page options nothing changes during the call.
 unsafe fn page_options(options: *const timadmin_page_options) -> Result<PageOptions, timadmin_error> {
-    let mut core = PageOptions::default();
     // SAFETY: `options` is NULL or live (this function's contract).
-    let Some(o) = (unsafe { try_ref(options) }) else {
-        return Ok(core);
-    };
-    if o.has_page_size {
-        core.page_size = o.page_size;
-    }
-    // SAFETY: each array is NULL or holds its `_len` live strings (this function's contract).
-    unsafe {
-        core.member_info_filter = opt_str_list(o.member_info_filter, o.member_info_filter_len, "member_info_filter")?;
-        core.member_role_filter = opt_str_list(o.member_role_filter, o.member_role_filter_len, "member_role_filter")?;
-        core.app_defined_data_filter_group_member = opt_str_list(
-            o.app_defined_data_filter_group_member,
-            o.app_defined_data_filter_group_member_len,
-            "app_defined_data_filter_group_member",
-        )?;
-    }
-    Ok(core)
+    Ok(unsafe { try_ref(options) }.map(|o| o.inner.clone()).unwrap_or_default())
 }
 
 /// Receives one member during `timadmin_client_for_each_member`. `member` and everything it
@@ -87,7 +185,7 @@ pub type timadmin_member_callback =
 /// # Safety
 ///
 /// `client` is NULL or a live client; `group_id` is NULL or NUL-terminated; `options` is NULL
-/// or valid as documented; `callback` (with `userdata`) meets `timadmin_member_callback`'s
+/// or live page options nothing changes during the call; `callback` (with `userdata`) meets `timadmin_member_callback`'s
 /// contract; `error_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_client_for_each_member(
@@ -150,7 +248,7 @@ pub struct timadmin_member_pager {
 /// # Safety
 ///
 /// `client` is NULL or a live client; `group_id` is NULL or NUL-terminated; `options` is NULL
-/// or valid as documented; `pager_out` and `error_out` are NULL or writable.
+/// or live page options nothing changes during the call; `pager_out` and `error_out` are NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn timadmin_client_members(
     client: *const timadmin_client,

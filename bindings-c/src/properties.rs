@@ -1,5 +1,5 @@
 //! Property tests of the C ABI's inputs: arbitrary strings (invalid UTF-8, control characters,
-//! any length), arbitrary numbers and flags through the `timadmin_client_options_set_*` setters and in the request structs, and
+//! any length), arbitrary numbers and flags through the `timadmin_client_options_set_*` setters and the request builders, and
 //! NULL where a pointer may or may not be NULL. Every call returns a typed status with an error
 //! object, never `TIMADMIN_STATUS_PANIC` or `TIMADMIN_STATUS_UNKNOWN`, and never reaches the
 //! network with a request the core refuses (the client points at a closed loopback port).
@@ -142,78 +142,106 @@ proptest! {
         }
     }
 
-    /// Requests with arbitrary strings, lists, numbers and enum values: refused with a typed
-    /// status, or accepted and sent (a transport error here: nothing listens).
+    /// Requests built from arbitrary strings, lists, numbers and enum values: every builder
+    /// function and every call either succeeds or is refused with a typed status; an accepted
+    /// request is sent (a transport error here: nothing listens).
     #[test]
     fn requests_from_arbitrary_fields(
         group_id in option::of(c_string()),
         next in option::of(c_string()),
-        filter in option::of(vec(c_string(), 0..4)),
-        null_filter_with_len in any::<bool>(),
+        filter in vec(option::of(c_string()), 0..4),
         limit in option::of(any::<u32>()),
         offset in option::of(any::<u64>()),
         texts in vec(option::of(c_string()), 5),
-        apply_join_option in any::<i32>(),
-        data in vec((c_string(), option::of(c_string())), 0..3),
+        apply_join_option in option::of(any::<i32>()),
+        data in vec((option::of(c_string()), option::of(c_string())), 0..3),
     ) {
         let client = dead_end_client();
-        let filter_ptrs: Option<Vec<*const c_char>> = filter.as_ref().map(|f| f.iter().map(|s| s.as_ptr()).collect());
-        let req = timadmin_get_group_member_info_request {
-            group_id: ptr_of(&group_id),
-            member_info_filter: filter_ptrs.as_ref().map_or(ptr::null(), |v| v.as_ptr()),
-            member_info_filter_len: match (&filter_ptrs, null_filter_with_len) {
-                (Some(v), _) => v.len(),
-                (None, true) => 3,
-                (None, false) => 0,
-            },
-            member_role_filter: ptr::null(),
-            member_role_filter_len: 0,
-            app_defined_data_filter_group_member: ptr::null(),
-            app_defined_data_filter_group_member_len: 0,
-            has_limit: limit.is_some(),
-            limit: limit.unwrap_or(0),
-            has_offset: offset.is_some(),
-            offset: offset.unwrap_or(0),
-            next: ptr_of(&next),
+        // Ok, or a typed failure (freed).
+        let step = |status: timadmin_status, err: *mut timadmin_error| -> Result<(), TestCaseError> {
+            if status != timadmin_status::Ok {
+                typed_failure(status, err)?;
+            }
+            Ok(())
         };
-        let mut result = ptr::null_mut();
+        let mut req = ptr::null_mut();
         let mut err = ptr::null_mut();
-        // SAFETY: every pointer is NULL (with a zero length, or a non-zero one the library must
-        // refuse) or points to live data.
-        let status = unsafe { timadmin_client_get_group_member_info(client, &req, &mut result, &mut err) };
-        prop_assert!(result.is_null());
-        let status = typed_failure(status, err)?;
-        prop_assert!(matches!(status, timadmin_status::InvalidArgument | timadmin_status::NullParameter | timadmin_status::Transport), "{:?}", status);
+        // SAFETY: every pointer is NULL or points to live data; each request is freed once.
+        unsafe {
+            let status = timadmin_get_group_member_info_request_new(ptr_of(&group_id), &mut req, &mut err);
+            prop_assert_eq!(req.is_null(), status != timadmin_status::Ok);
+            step(status, err)?;
+            if !req.is_null() {
+                for f in &filter {
+                    let mut err = ptr::null_mut();
+                    step(timadmin_get_group_member_info_request_add_member_info_filter(req, ptr_of(f), &mut err), err)?;
+                }
+                if let Some(limit) = limit {
+                    prop_assert_eq!(timadmin_get_group_member_info_request_set_limit(req, limit, ptr::null_mut()), timadmin_status::Ok);
+                }
+                if let Some(offset) = offset {
+                    prop_assert_eq!(timadmin_get_group_member_info_request_set_offset(req, offset, ptr::null_mut()), timadmin_status::Ok);
+                }
+                let mut err = ptr::null_mut();
+                step(timadmin_get_group_member_info_request_set_next(req, ptr_of(&next), &mut err), err)?;
+                let mut result = ptr::null_mut();
+                let mut err = ptr::null_mut();
+                let status = timadmin_client_get_group_member_info(client, req, &mut result, &mut err);
+                prop_assert!(result.is_null());
+                let status = typed_failure(status, err)?;
+                prop_assert!(matches!(status, timadmin_status::InvalidArgument | timadmin_status::Transport), "{:?}", status);
+                timadmin_get_group_member_info_request_free(req);
+            }
 
-        let muted = timadmin_get_group_muted_account_request { group_id: ptr_of(&group_id), topic_id: ptr_of(&texts[0]) };
-        let mut muted_response = ptr::null_mut();
-        let mut err = ptr::null_mut();
-        // SAFETY: as above.
-        let status = unsafe { timadmin_client_get_group_muted_account(client, &muted, &mut muted_response, &mut err) };
-        prop_assert!(muted_response.is_null());
-        typed_failure(status, err)?;
+            let mut muted = ptr::null_mut();
+            let mut err = ptr::null_mut();
+            step(timadmin_get_group_muted_account_request_new(ptr_of(&group_id), &mut muted, &mut err), err)?;
+            if !muted.is_null() {
+                let mut err = ptr::null_mut();
+                step(timadmin_get_group_muted_account_request_set_topic_id(muted, ptr_of(&texts[0]), &mut err), err)?;
+                let mut muted_response = ptr::null_mut();
+                let mut err = ptr::null_mut();
+                let status = timadmin_client_get_group_muted_account(client, muted, &mut muted_response, &mut err);
+                prop_assert!(muted_response.is_null());
+                typed_failure(status, err)?;
+                timadmin_get_group_muted_account_request_free(muted);
+            }
 
-        let updates: Vec<timadmin_app_defined_data_update> = data.iter().map(|(k, v)| timadmin_app_defined_data_update { key: k.as_ptr(), value: ptr_of(v) }).collect();
-        let modify = timadmin_modify_group_base_info_request {
-            group_id: ptr_of(&group_id),
-            name: ptr_of(&texts[1]),
-            introduction: ptr_of(&texts[2]),
-            notification: ptr_of(&texts[3]),
-            face_url: ptr_of(&texts[4]),
-            has_max_member_num: limit.is_some(),
-            max_member_num: limit.unwrap_or(0),
-            apply_join_option,
-            has_shut_up_all_member: offset.is_some(),
-            shut_up_all_member: offset.is_some_and(|o| o % 2 == 0),
-            app_defined_data: if updates.is_empty() { ptr::null() } else { updates.as_ptr() },
-            app_defined_data_len: updates.len(),
-        };
-        let mut err = ptr::null_mut();
-        // SAFETY: as above.
-        let status = unsafe { timadmin_client_modify_group_base_info(client, &modify, &mut err) };
-        typed_failure(status, err)?;
-        // SAFETY: the client built above.
-        unsafe { timadmin_client_free(client) };
+            let mut modify = ptr::null_mut();
+            let mut err = ptr::null_mut();
+            step(timadmin_modify_group_base_info_request_new(ptr_of(&group_id), &mut modify, &mut err), err)?;
+            if !modify.is_null() {
+                let setters: [unsafe extern "C" fn(*mut timadmin_modify_group_base_info_request, *const c_char, *mut *mut timadmin_error) -> timadmin_status; 4] = [
+                    timadmin_modify_group_base_info_request_set_name,
+                    timadmin_modify_group_base_info_request_set_introduction,
+                    timadmin_modify_group_base_info_request_set_notification,
+                    timadmin_modify_group_base_info_request_set_face_url,
+                ];
+                for (set, text) in setters.iter().zip(&texts[1..]) {
+                    let mut err = ptr::null_mut();
+                    step(set(modify, ptr_of(text), &mut err), err)?;
+                }
+                if let Some(limit) = limit {
+                    prop_assert_eq!(timadmin_modify_group_base_info_request_set_max_member_num(modify, limit, ptr::null_mut()), timadmin_status::Ok);
+                }
+                if let Some(offset) = offset {
+                    prop_assert_eq!(timadmin_modify_group_base_info_request_set_shut_up_all_member(modify, offset % 2 == 0, ptr::null_mut()), timadmin_status::Ok);
+                }
+                if let Some(option) = apply_join_option {
+                    let mut err = ptr::null_mut();
+                    step(timadmin_modify_group_base_info_request_set_apply_join_option(modify, option, &mut err), err)?;
+                }
+                for (k, v) in &data {
+                    let mut err = ptr::null_mut();
+                    step(timadmin_modify_group_base_info_request_add_app_defined_data(modify, ptr_of(k), ptr_of(v), &mut err), err)?;
+                }
+                let mut err = ptr::null_mut();
+                let status = timadmin_client_modify_group_base_info(client, modify, &mut err);
+                typed_failure(status, err)?;
+                timadmin_modify_group_base_info_request_free(modify);
+            }
+            timadmin_client_free(client);
+        }
     }
 
     /// UserSig signing and verification from arbitrary C strings and buffers.

@@ -110,6 +110,24 @@ static inline timadmin_client *test_client_from(timadmin_client_options *options
 /* A client for the emulator; exits when it cannot be built. */
 static inline timadmin_client *test_client(void) { return test_client_from(test_client_options()); }
 
+/* Requests for `group_id` (a valid id); exit when they cannot be made. The caller frees them
+ * with their _free. */
+static inline timadmin_get_group_member_info_request *test_member_info_request(const char *group_id) {
+    timadmin_get_group_member_info_request *request = NULL;
+    MUST(timadmin_get_group_member_info_request_new(group_id, &request, NULL));
+    return request;
+}
+static inline timadmin_get_group_muted_account_request *test_muted_request(const char *group_id) {
+    timadmin_get_group_muted_account_request *request = NULL;
+    MUST(timadmin_get_group_muted_account_request_new(group_id, &request, NULL));
+    return request;
+}
+static inline timadmin_modify_group_base_info_request *test_modify_request(const char *group_id) {
+    timadmin_modify_group_base_info_request *request = NULL;
+    MUST(timadmin_modify_group_base_info_request_new(group_id, &request, NULL));
+    return request;
+}
+
 /* A string that is not valid UTF-8. */
 #define INVALID_UTF8 "\xff\xfe" "x"
 

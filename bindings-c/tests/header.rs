@@ -92,9 +92,19 @@ fn retired_c_names_are_gone() {
         "has_fleet_size",
         "TIMADMIN_REDIS_FALLBACK_UNSET",
         "typedef struct timadmin_client_options {",
-        "*key,",
+        "typedef struct timadmin_get_group_member_info_request {",
+        "typedef struct timadmin_page_options {",
+        "has_limit",
+        "has_page_size",
+        "TIMADMIN_APPLY_JOIN_OPTION_UNSET",
     ] {
         assert!(!header.contains(retired), "include/timadmin.h still has the retired name {retired:?}");
+    }
+    // The secret key is `secret_key` (a custom-data `key` elsewhere is fine).
+    for function in ["timadmin_generate_usersig(", "timadmin_verify_usersig("] {
+        let at = header.find(function).unwrap_or_else(|| panic!("include/timadmin.h lacks {function}"));
+        let declaration = &header[at..at + header[at..].find(");").unwrap_or(0)];
+        assert!(!declaration.contains("*key,"), "{function} still takes the retired parameter `key`");
     }
     for name in [
         "TIMADMIN_STATUS_API",
@@ -102,8 +112,12 @@ fn retired_c_names_are_gone() {
         "timadmin_error_api_info",
         "timadmin_error_api_kind",
         "timadmin_error_api_description",
-        "timadmin_app_defined_data_update",
+        "timadmin_modify_group_base_info_request_add_app_defined_data(",
         "typedef struct timadmin_client_options timadmin_client_options;",
+        "typedef struct timadmin_get_group_member_info_request timadmin_get_group_member_info_request;",
+        "typedef struct timadmin_get_group_muted_account_request timadmin_get_group_muted_account_request;",
+        "typedef struct timadmin_modify_group_base_info_request timadmin_modify_group_base_info_request;",
+        "typedef struct timadmin_page_options timadmin_page_options;",
         "timadmin_client_options_new",
         "timadmin_client_options_free",
         "*secret_key,",

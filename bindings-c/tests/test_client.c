@@ -41,10 +41,10 @@ static bool silent_provider(void *userdata, timadmin_usersig_sink *sink) {
 
 /* One get_group_member_info call on the demo public group; returns its status. */
 static timadmin_status probe(const timadmin_client *client, timadmin_error **err) {
-    timadmin_get_group_member_info_request req = {0};
+    timadmin_get_group_member_info_request *req = test_member_info_request("@TGS#2DEMOPUB");
     timadmin_get_group_member_info_response *result = NULL;
-    req.group_id = "@TGS#2DEMOPUB";
-    timadmin_status st = timadmin_client_get_group_member_info(client, &req, &result, err);
+    timadmin_status st = timadmin_client_get_group_member_info(client, req, &result, err);
+    timadmin_get_group_member_info_request_free(req);
     if (st == TIMADMIN_STATUS_OK) {
         CHECK(result->member_num == 5);
     }

@@ -1,4 +1,5 @@
-/* The three endpoints: typed requests (optional fields set and unset), typed results, service
+/* The three endpoints: requests built with their opaque builders (optional fields set and
+ * unset, refusals by setters naming the REST field), typed results, service
  * errors, validation errors before any network call, NULL arguments, invalid UTF-8. */
 #include "common.h"
 
@@ -17,9 +18,9 @@ static void test_member_info(const timadmin_client *client) {
     timadmin_get_group_member_info_response *result = NULL;
 
     /* all fields */
-    timadmin_get_group_member_info_request req = {0};
-    req.group_id = "@TGS#2DEMOPUB";
-    CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err), TIMADMIN_STATUS_OK, err);
+    timadmin_get_group_member_info_request *req = test_member_info_request("@TGS#2DEMOPUB");
+    CHECK_STATUS(timadmin_client_get_group_member_info(client, req, &result, &err), TIMADMIN_STATUS_OK, err);
+    timadmin_get_group_member_info_request_free(req);
     const timadmin_get_group_member_info_response *r = result;
     CHECK(r != NULL && r->member_num == 5 && r->member_list_len == 5);
     CHECK(r != NULL && r->next == NULL);
@@ -55,18 +56,13 @@ static void test_member_info(const timadmin_client *client) {
     result = NULL;
 
     /* MemberInfoFilter / MemberRoleFilter / AppDefinedDataFilter_GroupMember, Limit, Offset */
-    const char *fields[] = {"Role", "NameCard"};
-    const char *roles[] = {"Member"};
-    const char *keys[] = {"MemberDefined2"};
-    memset(&req, 0, sizeof req);
-    req.group_id = "@TGS#2DEMOPUB";
-    req.member_info_filter = fields;
-    req.member_info_filter_len = 2;
-    req.member_role_filter = roles;
-    req.member_role_filter_len = 1;
-    req.app_defined_data_filter_group_member = keys;
-    req.app_defined_data_filter_group_member_len = 1;
-    CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err), TIMADMIN_STATUS_OK, err);
+    req = test_member_info_request("@TGS#2DEMOPUB");
+    MUST(timadmin_get_group_member_info_request_add_member_info_filter(req, "Role", NULL));
+    MUST(timadmin_get_group_member_info_request_add_member_info_filter(req, "NameCard", NULL));
+    MUST(timadmin_get_group_member_info_request_add_member_role_filter(req, "Member", NULL));
+    MUST(timadmin_get_group_member_info_request_add_app_defined_data_filter_group_member(req, "MemberDefined2", NULL));
+    CHECK_STATUS(timadmin_client_get_group_member_info(client, req, &result, &err), TIMADMIN_STATUS_OK, err);
+    timadmin_get_group_member_info_request_free(req);
     r = result;
     CHECK(r != NULL && r->member_list_len == 3);
     for (size_t i = 0; r != NULL && i < r->member_list_len; i++) {
@@ -77,25 +73,27 @@ static void test_member_info(const timadmin_client *client) {
     timadmin_get_group_member_info_response_free(result);
     result = NULL;
 
-    memset(&req, 0, sizeof req);
-    req.group_id = "@TGS#2DEMOPUB";
-    req.has_limit = true;
-    req.limit = 2;
-    req.has_offset = true;
-    req.offset = 4;
-    CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err), TIMADMIN_STATUS_OK, err);
+    req = test_member_info_request("@TGS#2DEMOPUB");
+    MUST(timadmin_get_group_member_info_request_set_limit(req, 2, NULL));
+    MUST(timadmin_get_group_member_info_request_set_offset(req, 4, NULL));
+    CHECK_STATUS(timadmin_client_get_group_member_info(client, req, &result, &err), TIMADMIN_STATUS_OK, err);
     r = result;
     CHECK(r != NULL && r->member_num == 5 && r->member_list_len == 1);
     timadmin_get_group_member_info_response_free(result);
     result = NULL;
+    /* a request is only read by the call: the same one again gives the same page */
+    CHECK_STATUS(timadmin_client_get_group_member_info(client, req, &result, &err), TIMADMIN_STATUS_OK, err);
+    CHECK(result != NULL && result->member_list_len == 1);
+    timadmin_get_group_member_info_response_free(result);
+    result = NULL;
+    timadmin_get_group_member_info_request_free(req);
 
     /* community group: Next cursor */
-    memset(&req, 0, sizeof req);
-    req.group_id = "@TGS#_demo";
-    req.has_limit = true;
-    req.limit = 2;
-    req.next = "";
-    CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err), TIMADMIN_STATUS_OK, err);
+    req = test_member_info_request("@TGS#_demo");
+    MUST(timadmin_get_group_member_info_request_set_limit(req, 2, NULL));
+    MUST(timadmin_get_group_member_info_request_set_next(req, "", NULL));
+    CHECK_STATUS(timadmin_client_get_group_member_info(client, req, &result, &err), TIMADMIN_STATUS_OK, err);
+    timadmin_get_group_member_info_request_free(req);
     r = result;
     CHECK(r != NULL && r->member_list_len == 2 && r->member_num == 5);
     CHECK(r != NULL && r->next != NULL && strlen(r->next) > 0);
@@ -103,30 +101,29 @@ static void test_member_info(const timadmin_client *client) {
     result = NULL;
 
     /* community group, first page without a cursor: the core sends Next "" */
-    memset(&req, 0, sizeof req);
-    req.group_id = "@TGS#_demo";
-    req.has_limit = true;
-    req.limit = 3;
-    CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err), TIMADMIN_STATUS_OK, err);
+    req = test_member_info_request("@TGS#_demo");
+    MUST(timadmin_get_group_member_info_request_set_limit(req, 3, NULL));
+    CHECK_STATUS(timadmin_client_get_group_member_info(client, req, &result, &err), TIMADMIN_STATUS_OK, err);
+    timadmin_get_group_member_info_request_free(req);
     r = result;
     CHECK(r != NULL && r->member_list_len == 3 && r->next != NULL && strlen(r->next) > 0);
     timadmin_get_group_member_info_response_free(result);
     result = NULL;
 
     /* a cursor on an ordinary group is refused before anything is sent */
-    memset(&req, 0, sizeof req);
-    req.group_id = "@TGS#2DEMOPUB";
-    req.next = "";
-    CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err),
+    req = test_member_info_request("@TGS#2DEMOPUB");
+    MUST(timadmin_get_group_member_info_request_set_next(req, "", NULL));
+    CHECK_STATUS(timadmin_client_get_group_member_info(client, req, &result, &err),
                  TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+    timadmin_get_group_member_info_request_free(req);
     CHECK(err != NULL && strcmp(timadmin_error_field(err), "Next") == 0);
     reset_error(&err);
 
     /* unknown group: the service's 10010 */
-    memset(&req, 0, sizeof req);
-    req.group_id = "@TGS#2NOSUCHGROUP";
-    CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err),
+    req = test_member_info_request("@TGS#2NOSUCHGROUP");
+    CHECK_STATUS(timadmin_client_get_group_member_info(client, req, &result, &err),
                  TIMADMIN_STATUS_API, err);
+    timadmin_get_group_member_info_request_free(req);
     CHECK(result == NULL);
     CHECK(timadmin_error_status(err) == TIMADMIN_STATUS_API);
     CHECK(timadmin_error_api_code(err) == 10010);
@@ -138,68 +135,90 @@ static void test_member_info(const timadmin_client *client) {
     CHECK(timadmin_error_http_status(err) == 0);
     reset_error(&err);
 
-    /* invalid arguments, rejected before any network call (the core validates) */
-    memset(&req, 0, sizeof req);
-    req.group_id = "@TGS#2DEMOPUB";
-    req.has_limit = true;
-    req.limit = 0;
-    CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err),
+    /* invalid values, refused by the core when the call is made, before any network call */
+    req = test_member_info_request("@TGS#2DEMOPUB");
+    MUST(timadmin_get_group_member_info_request_set_limit(req, 0, NULL));
+    CHECK_STATUS(timadmin_client_get_group_member_info(client, req, &result, &err),
                  TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+    timadmin_get_group_member_info_request_free(req);
     CHECK_STREQ(timadmin_error_field(err), "Limit");
     reset_error(&err);
-    const char *bad_roles[] = {"King"};
-    memset(&req, 0, sizeof req);
-    req.group_id = "@TGS#2DEMOPUB";
-    req.member_role_filter = bad_roles;
-    req.member_role_filter_len = 1;
-    CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err),
+    req = test_member_info_request("@TGS#2DEMOPUB");
+    MUST(timadmin_get_group_member_info_request_add_member_role_filter(req, "King", NULL));
+    CHECK_STATUS(timadmin_client_get_group_member_info(client, req, &result, &err),
                  TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+    timadmin_get_group_member_info_request_free(req);
     CHECK_STREQ(timadmin_error_field(err), "MemberRoleFilter");
     reset_error(&err);
-    memset(&req, 0, sizeof req);
-    req.group_id = "@TGS#_demo";
-    req.has_offset = true;
-    req.offset = 1;
-    CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err),
+    req = test_member_info_request("@TGS#_demo");
+    MUST(timadmin_get_group_member_info_request_set_offset(req, 1, NULL));
+    CHECK_STATUS(timadmin_client_get_group_member_info(client, req, &result, &err),
                  TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+    timadmin_get_group_member_info_request_free(req);
     CHECK_STREQ(timadmin_error_field(err), "Offset");
     reset_error(&err);
-    memset(&req, 0, sizeof req);
-    req.group_id = "";
-    CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err),
+    req = test_member_info_request("");
+    CHECK_STATUS(timadmin_client_get_group_member_info(client, req, &result, &err),
                  TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+    timadmin_get_group_member_info_request_free(req);
     CHECK_STREQ(timadmin_error_field(err), "GroupId");
     reset_error(&err);
 
-    /* invalid UTF-8 in every string field */
-    const char *bad_utf8_list[] = {INVALID_UTF8};
-    memset(&req, 0, sizeof req);
-    req.group_id = INVALID_UTF8;
-    CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err),
+    /* invalid UTF-8 and NULL strings: refused by the constructor and setters, naming the REST
+     * field; the request is left unchanged and NULL objects are refused by their C name */
+    req = NULL;
+    CHECK_STATUS(timadmin_get_group_member_info_request_new(INVALID_UTF8, &req, &err),
                  TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+    CHECK(req == NULL);
     CHECK_STREQ(timadmin_error_field(err), "GroupId");
     reset_error(&err);
-    memset(&req, 0, sizeof req);
-    req.group_id = "@TGS#_demo";
-    req.next = INVALID_UTF8;
-    CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err),
+    CHECK_STATUS(timadmin_get_group_member_info_request_new(NULL, &req, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
+    CHECK(req == NULL);
+    CHECK_STREQ(timadmin_error_field(err), "GroupId");
+    reset_error(&err);
+    CHECK_STATUS(timadmin_get_group_member_info_request_new("@TGS#2DEMOPUB", NULL, &err),
+                 TIMADMIN_STATUS_NULL_PARAMETER, err);
+    CHECK_STREQ(timadmin_error_field(err), "request_out");
+    reset_error(&err);
+    req = test_member_info_request("@TGS#_demo");
+    CHECK_STATUS(timadmin_get_group_member_info_request_set_next(req, INVALID_UTF8, &err),
                  TIMADMIN_STATUS_INVALID_ARGUMENT, err);
     CHECK_STREQ(timadmin_error_field(err), "Next");
     reset_error(&err);
-    memset(&req, 0, sizeof req);
-    req.group_id = "@TGS#2DEMOPUB";
-    req.member_info_filter = bad_utf8_list;
-    req.member_info_filter_len = 1;
-    CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err),
+    CHECK_STATUS(timadmin_get_group_member_info_request_set_next(req, NULL, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
+    CHECK_STREQ(timadmin_error_field(err), "Next");
+    reset_error(&err);
+    CHECK_STATUS(timadmin_get_group_member_info_request_add_member_info_filter(req, INVALID_UTF8, &err),
                  TIMADMIN_STATUS_INVALID_ARGUMENT, err);
     CHECK_STREQ(timadmin_error_field(err), "MemberInfoFilter");
     reset_error(&err);
+    CHECK_STATUS(timadmin_get_group_member_info_request_add_member_info_filter(req, NULL, &err),
+                 TIMADMIN_STATUS_NULL_PARAMETER, err);
+    CHECK_STREQ(timadmin_error_field(err), "MemberInfoFilter");
+    reset_error(&err);
+    CHECK_STATUS(timadmin_get_group_member_info_request_add_member_role_filter(req, NULL, &err),
+                 TIMADMIN_STATUS_NULL_PARAMETER, err);
+    CHECK_STREQ(timadmin_error_field(err), "MemberRoleFilter");
+    reset_error(&err);
+    CHECK_STATUS(timadmin_get_group_member_info_request_add_app_defined_data_filter_group_member(req, INVALID_UTF8, &err),
+                 TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+    CHECK_STREQ(timadmin_error_field(err), "AppDefinedDataFilter_GroupMember");
+    reset_error(&err);
+    /* the refused values were not kept: the request still works */
+    CHECK_STATUS(timadmin_client_get_group_member_info(client, req, &result, &err), TIMADMIN_STATUS_OK, err);
+    CHECK(result != NULL && result->member_list_len == 5);
+    timadmin_get_group_member_info_response_free(result);
+    result = NULL;
+    CHECK_STATUS(timadmin_get_group_member_info_request_set_limit(NULL, 1, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
+    CHECK_STREQ(timadmin_error_field(err), "request");
+    reset_error(&err);
+    CHECK_STATUS(timadmin_get_group_member_info_request_add_member_info_filter(NULL, "Role", &err),
+                 TIMADMIN_STATUS_NULL_PARAMETER, err);
+    CHECK_STREQ(timadmin_error_field(err), "request");
+    reset_error(&err);
 
-    /* NULL arguments: every pointer parameter and pointer field */
-    const char *null_list[] = {"Role", NULL};
-    memset(&req, 0, sizeof req);
-    req.group_id = "@TGS#2DEMOPUB";
-    CHECK_STATUS(timadmin_client_get_group_member_info(NULL, &req, &result, &err),
+    /* NULL arguments of the call */
+    CHECK_STATUS(timadmin_client_get_group_member_info(NULL, req, &result, &err),
                  TIMADMIN_STATUS_NULL_PARAMETER, err);
     CHECK_STREQ(timadmin_error_field(err), "client");
     reset_error(&err);
@@ -207,42 +226,12 @@ static void test_member_info(const timadmin_client *client) {
                  TIMADMIN_STATUS_NULL_PARAMETER, err);
     CHECK_STREQ(timadmin_error_field(err), "request");
     reset_error(&err);
-    CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, NULL, &err),
+    CHECK_STATUS(timadmin_client_get_group_member_info(client, req, NULL, &err),
                  TIMADMIN_STATUS_NULL_PARAMETER, err);
     CHECK_STREQ(timadmin_error_field(err), "response_out");
     reset_error(&err);
-    req.group_id = NULL;
-    CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err),
-                 TIMADMIN_STATUS_NULL_PARAMETER, err);
-    CHECK_STREQ(timadmin_error_field(err), "group_id");
-    reset_error(&err);
-    req.group_id = "@TGS#2DEMOPUB";
-    req.member_info_filter = null_list;
-    req.member_info_filter_len = 2;
-    CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err),
-                 TIMADMIN_STATUS_NULL_PARAMETER, err);
-    CHECK_STREQ(timadmin_error_field(err), "member_info_filter[1]");
-    reset_error(&err);
-    req.member_info_filter = NULL;
-    req.member_info_filter_len = 1;
-    CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err),
-                 TIMADMIN_STATUS_NULL_PARAMETER, err);
-    CHECK_STREQ(timadmin_error_field(err), "member_info_filter");
-    reset_error(&err);
-    memset(&req, 0, sizeof req);
-    req.group_id = "@TGS#2DEMOPUB";
-    req.member_role_filter_len = 1;
-    CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err),
-                 TIMADMIN_STATUS_NULL_PARAMETER, err);
-    CHECK_STREQ(timadmin_error_field(err), "member_role_filter");
-    reset_error(&err);
-    memset(&req, 0, sizeof req);
-    req.group_id = "@TGS#2DEMOPUB";
-    req.app_defined_data_filter_group_member_len = 1;
-    CHECK_STATUS(timadmin_client_get_group_member_info(client, &req, &result, &err),
-                 TIMADMIN_STATUS_NULL_PARAMETER, err);
-    CHECK_STREQ(timadmin_error_field(err), "app_defined_data_filter_group_member");
-    reset_error(&err);
+    timadmin_get_group_member_info_request_free(req);
+    timadmin_get_group_member_info_request_free(NULL);
     CHECK(result == NULL);
     timadmin_get_group_member_info_response_free(NULL);
 }
@@ -259,10 +248,10 @@ static bool has_account(const timadmin_get_group_muted_account_response *r, cons
 static void test_muted_account(const timadmin_client *client) {
     timadmin_error *err = NULL;
     timadmin_get_group_muted_account_response *result = NULL;
-    timadmin_get_group_muted_account_request req = {0};
+    timadmin_get_group_muted_account_request *req = test_muted_request("@TGS#2DEMOPUB");
 
-    req.group_id = "@TGS#2DEMOPUB";
-    CHECK_STATUS(timadmin_client_get_group_muted_account(client, &req, &result, &err), TIMADMIN_STATUS_OK, err);
+    CHECK_STATUS(timadmin_client_get_group_muted_account(client, req, &result, &err), TIMADMIN_STATUS_OK, err);
+    timadmin_get_group_muted_account_request_free(req);
     const timadmin_get_group_muted_account_response *r = result;
     CHECK(r != NULL);
     if (r != NULL) {
@@ -279,168 +268,191 @@ static void test_muted_account(const timadmin_client *client) {
     result = NULL;
 
     /* a topic of a community */
-    req.group_id = "@TGS#_demo";
-    req.topic_id = "@TGS#_demo@TOPIC#_news";
-    CHECK_STATUS(timadmin_client_get_group_muted_account(client, &req, &result, &err), TIMADMIN_STATUS_OK, err);
+    req = test_muted_request("@TGS#_demo");
+    MUST(timadmin_get_group_muted_account_request_set_topic_id(req, "@TGS#_demo@TOPIC#_news", NULL));
+    CHECK_STATUS(timadmin_client_get_group_muted_account(client, req, &result, &err), TIMADMIN_STATUS_OK, err);
+    timadmin_get_group_muted_account_request_free(req);
     r = result;
     CHECK(r != NULL && has_account(r, "m1") && !has_account(r, "m3"));
     timadmin_get_group_muted_account_response_free(result);
     result = NULL;
 
     /* a group nobody is muted in: empty list, NULL array */
-    req.group_id = "@TGS#1DEMOWORK";
-    req.topic_id = NULL;
-    CHECK_STATUS(timadmin_client_get_group_muted_account(client, &req, &result, &err), TIMADMIN_STATUS_OK, err);
+    req = test_muted_request("@TGS#1DEMOWORK");
+    CHECK_STATUS(timadmin_client_get_group_muted_account(client, req, &result, &err), TIMADMIN_STATUS_OK, err);
+    timadmin_get_group_muted_account_request_free(req);
     r = result;
     CHECK(r != NULL && r->muted_account_list_len == 0 && r->muted_account_list == NULL);
     timadmin_get_group_muted_account_response_free(result);
     result = NULL;
 
     /* errors */
-    req.group_id = "@TGS#2NOSUCHGROUP";
-    CHECK_STATUS(timadmin_client_get_group_muted_account(client, &req, &result, &err),
+    req = test_muted_request("@TGS#2NOSUCHGROUP");
+    CHECK_STATUS(timadmin_client_get_group_muted_account(client, req, &result, &err),
                  TIMADMIN_STATUS_API, err);
+    timadmin_get_group_muted_account_request_free(req);
     CHECK(timadmin_error_api_code(err) == 10010);
     reset_error(&err);
-    req.group_id = "@TGS#_demo";
-    req.topic_id = "";
-    CHECK_STATUS(timadmin_client_get_group_muted_account(client, &req, &result, &err),
+    req = test_muted_request("@TGS#_demo");
+    MUST(timadmin_get_group_muted_account_request_set_topic_id(req, "", NULL));
+    CHECK_STATUS(timadmin_client_get_group_muted_account(client, req, &result, &err),
+                 TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+    timadmin_get_group_muted_account_request_free(req);
+    CHECK_STREQ(timadmin_error_field(err), "TopicId");
+    reset_error(&err);
+    req = test_muted_request("@TGS#_demo");
+    CHECK_STATUS(timadmin_get_group_muted_account_request_set_topic_id(req, INVALID_UTF8, &err),
                  TIMADMIN_STATUS_INVALID_ARGUMENT, err);
     CHECK_STREQ(timadmin_error_field(err), "TopicId");
     reset_error(&err);
-    req.topic_id = INVALID_UTF8;
-    CHECK_STATUS(timadmin_client_get_group_muted_account(client, &req, &result, &err),
-                 TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+    CHECK_STATUS(timadmin_get_group_muted_account_request_set_topic_id(req, NULL, &err),
+                 TIMADMIN_STATUS_NULL_PARAMETER, err);
     CHECK_STREQ(timadmin_error_field(err), "TopicId");
     reset_error(&err);
-    req.topic_id = NULL;
-    req.group_id = INVALID_UTF8;
-    CHECK_STATUS(timadmin_client_get_group_muted_account(client, &req, &result, &err),
+    CHECK_STATUS(timadmin_get_group_muted_account_request_set_topic_id(NULL, "t", &err),
+                 TIMADMIN_STATUS_NULL_PARAMETER, err);
+    CHECK_STREQ(timadmin_error_field(err), "request");
+    reset_error(&err);
+    timadmin_get_group_muted_account_request_free(req);
+    req = NULL;
+    CHECK_STATUS(timadmin_get_group_muted_account_request_new(INVALID_UTF8, &req, &err),
                  TIMADMIN_STATUS_INVALID_ARGUMENT, err);
     CHECK_STREQ(timadmin_error_field(err), "GroupId");
     reset_error(&err);
-    req.group_id = NULL;
-    CHECK_STATUS(timadmin_client_get_group_muted_account(client, &req, &result, &err),
-                 TIMADMIN_STATUS_NULL_PARAMETER, err);
-    CHECK_STREQ(timadmin_error_field(err), "group_id");
+    CHECK_STATUS(timadmin_get_group_muted_account_request_new(NULL, &req, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
+    CHECK_STREQ(timadmin_error_field(err), "GroupId");
     reset_error(&err);
-    req.group_id = "@TGS#2DEMOPUB";
-    CHECK_STATUS(timadmin_client_get_group_muted_account(NULL, &req, &result, &err),
+    CHECK(req == NULL);
+    req = test_muted_request("@TGS#2DEMOPUB");
+    CHECK_STATUS(timadmin_client_get_group_muted_account(NULL, req, &result, &err),
                  TIMADMIN_STATUS_NULL_PARAMETER, err);
     reset_error(&err);
     CHECK_STATUS(timadmin_client_get_group_muted_account(client, NULL, &result, &err),
                  TIMADMIN_STATUS_NULL_PARAMETER, err);
     reset_error(&err);
-    CHECK_STATUS(timadmin_client_get_group_muted_account(client, &req, NULL, &err),
+    CHECK_STATUS(timadmin_client_get_group_muted_account(client, req, NULL, &err),
                  TIMADMIN_STATUS_NULL_PARAMETER, err);
     CHECK_STREQ(timadmin_error_field(err), "response_out");
     reset_error(&err);
+    timadmin_get_group_muted_account_request_free(req);
+    timadmin_get_group_muted_account_request_free(NULL);
     CHECK(result == NULL);
     timadmin_get_group_muted_account_response_free(NULL);
 }
 
 static void test_modify(const timadmin_client *client) {
     timadmin_error *err = NULL;
-    timadmin_modify_group_base_info_request req = {0};
 
     /* nothing but the group: accepted, nothing changes */
-    req.group_id = "@TGS#2MODIFYME";
-    CHECK_STATUS(timadmin_client_modify_group_base_info(client, &req, &err), TIMADMIN_STATUS_OK, err);
+    timadmin_modify_group_base_info_request *req = test_modify_request("@TGS#2MODIFYME");
+    CHECK_STATUS(timadmin_client_modify_group_base_info(client, req, &err), TIMADMIN_STATUS_OK, err);
 
     /* every field */
-    timadmin_app_defined_data_update updates[] = {{"Color", "blue"}, {"Stale", NULL}};
-    req.name = "Renamed by C";
-    req.introduction = "intro";
-    req.notification = "notice";
-    req.face_url = "https://example.invalid/face.png";
-    req.has_max_member_num = true;
-    req.max_member_num = 500;
-    req.apply_join_option = TIMADMIN_APPLY_JOIN_OPTION_NEED_PERMISSION;
-    req.has_shut_up_all_member = true;
-    req.shut_up_all_member = true;
-    req.app_defined_data = updates;
-    req.app_defined_data_len = 2;
-    CHECK_STATUS(timadmin_client_modify_group_base_info(client, &req, &err), TIMADMIN_STATUS_OK, err);
-    req.shut_up_all_member = false;
-    req.apply_join_option = TIMADMIN_APPLY_JOIN_OPTION_FREE_ACCESS;
-    CHECK_STATUS(timadmin_client_modify_group_base_info(client, &req, &err), TIMADMIN_STATUS_OK, err);
+    MUST(timadmin_modify_group_base_info_request_set_name(req, "Renamed by C", NULL));
+    MUST(timadmin_modify_group_base_info_request_set_introduction(req, "intro", NULL));
+    MUST(timadmin_modify_group_base_info_request_set_notification(req, "notice", NULL));
+    MUST(timadmin_modify_group_base_info_request_set_face_url(req, "https://example.invalid/face.png", NULL));
+    MUST(timadmin_modify_group_base_info_request_set_max_member_num(req, 500, NULL));
+    MUST(timadmin_modify_group_base_info_request_set_apply_join_option(req, TIMADMIN_APPLY_JOIN_OPTION_NEED_PERMISSION, NULL));
+    MUST(timadmin_modify_group_base_info_request_set_shut_up_all_member(req, true, NULL));
+    MUST(timadmin_modify_group_base_info_request_add_app_defined_data(req, "Color", "blue", NULL));
+    MUST(timadmin_modify_group_base_info_request_add_app_defined_data(req, "Stale", NULL, NULL));
+    CHECK_STATUS(timadmin_client_modify_group_base_info(client, req, &err), TIMADMIN_STATUS_OK, err);
+    /* setting a field again replaces it */
+    MUST(timadmin_modify_group_base_info_request_set_shut_up_all_member(req, false, NULL));
+    MUST(timadmin_modify_group_base_info_request_set_apply_join_option(req, TIMADMIN_APPLY_JOIN_OPTION_FREE_ACCESS, NULL));
+    CHECK_STATUS(timadmin_client_modify_group_base_info(client, req, &err), TIMADMIN_STATUS_OK, err);
+    timadmin_modify_group_base_info_request_free(req);
 
-    /* validation before any network call */
-    timadmin_modify_group_base_info_request bad = {0};
-    bad.group_id = "@TGS#2MODIFYME";
-    bad.name = "a name that is much longer than thirty bytes";
-    CHECK_STATUS(timadmin_client_modify_group_base_info(client, &bad, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+    /* validation by the core when the call is made, before any network call */
+    timadmin_modify_group_base_info_request *bad = test_modify_request("@TGS#2MODIFYME");
+    MUST(timadmin_modify_group_base_info_request_set_name(bad, "a name that is much longer than thirty bytes", NULL));
+    CHECK_STATUS(timadmin_client_modify_group_base_info(client, bad, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
     CHECK_STREQ(timadmin_error_field(err), "Name");
     reset_error(&err);
-    bad.name = NULL;
-    bad.apply_join_option = 99;
-    CHECK_STATUS(timadmin_client_modify_group_base_info(client, &bad, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
-    CHECK_STREQ(timadmin_error_field(err), "ApplyJoinOption");
-    reset_error(&err);
-    bad.apply_join_option = TIMADMIN_APPLY_JOIN_OPTION_UNSET;
-    bad.has_max_member_num = true;
-    bad.max_member_num = 0;
-    CHECK_STATUS(timadmin_client_modify_group_base_info(client, &bad, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+    timadmin_modify_group_base_info_request_free(bad);
+    bad = test_modify_request("@TGS#2MODIFYME");
+    MUST(timadmin_modify_group_base_info_request_set_max_member_num(bad, 0, NULL));
+    CHECK_STATUS(timadmin_client_modify_group_base_info(client, bad, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
     CHECK_STREQ(timadmin_error_field(err), "MaxMemberNum");
     reset_error(&err);
-    bad.has_max_member_num = false;
-    timadmin_app_defined_data_update dup[] = {{"k", "1"}, {"k", "2"}};
-    bad.app_defined_data = dup;
-    bad.app_defined_data_len = 2;
-    CHECK_STATUS(timadmin_client_modify_group_base_info(client, &bad, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+    timadmin_modify_group_base_info_request_free(bad);
+    bad = test_modify_request("@TGS#2MODIFYME");
+    MUST(timadmin_modify_group_base_info_request_add_app_defined_data(bad, "k", "1", NULL));
+    MUST(timadmin_modify_group_base_info_request_add_app_defined_data(bad, "k", "2", NULL));
+    CHECK_STATUS(timadmin_client_modify_group_base_info(client, bad, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
     CHECK_STREQ(timadmin_error_field(err), "AppDefinedData");
     reset_error(&err);
+    timadmin_modify_group_base_info_request_free(bad);
 
-    /* invalid UTF-8 and NULL in every string field */
-    const char **fields[] = {&bad.name, &bad.introduction, &bad.notification, &bad.face_url};
-    const char *names[] = {"Name", "Introduction", "Notification", "FaceUrl"}; /* core's names, also for bad UTF-8 */
-    memset(&bad, 0, sizeof bad);
-    bad.group_id = "@TGS#2MODIFYME";
+    /* setters refuse what the C types cannot hold, naming the REST field */
+    bad = test_modify_request("@TGS#2MODIFYME");
+    CHECK_STATUS(timadmin_modify_group_base_info_request_set_apply_join_option(bad, 99, &err),
+                 TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+    CHECK_STREQ(timadmin_error_field(err), "ApplyJoinOption");
+    reset_error(&err);
+    CHECK_STATUS(timadmin_modify_group_base_info_request_set_apply_join_option(bad, 0, &err),
+                 TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+    reset_error(&err);
+    typedef timadmin_status (*string_setter)(timadmin_modify_group_base_info_request *, const char *,
+                                             timadmin_error **);
+    string_setter setters[] = {timadmin_modify_group_base_info_request_set_name,
+                               timadmin_modify_group_base_info_request_set_introduction,
+                               timadmin_modify_group_base_info_request_set_notification,
+                               timadmin_modify_group_base_info_request_set_face_url};
+    const char *names[] = {"Name", "Introduction", "Notification", "FaceUrl"}; /* core's names */
     for (size_t i = 0; i < 4; i++) {
-        *fields[i] = INVALID_UTF8;
-        CHECK_STATUS(timadmin_client_modify_group_base_info(client, &bad, &err), TIMADMIN_STATUS_INVALID_ARGUMENT,
-                     err);
+        CHECK_STATUS(setters[i](bad, INVALID_UTF8, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
         CHECK_STREQ(timadmin_error_field(err), names[i]);
         reset_error(&err);
-        *fields[i] = NULL;
+        CHECK_STATUS(setters[i](bad, NULL, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
+        CHECK_STREQ(timadmin_error_field(err), names[i]);
+        reset_error(&err);
+        CHECK_STATUS(setters[i](NULL, "x", &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
+        CHECK_STREQ(timadmin_error_field(err), "request");
+        reset_error(&err);
     }
-    timadmin_app_defined_data_update bad_updates[] = {{NULL, "v"}, {"k", INVALID_UTF8}};
-    bad.app_defined_data = &bad_updates[0];
-    bad.app_defined_data_len = 1;
-    CHECK_STATUS(timadmin_client_modify_group_base_info(client, &bad, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
-    CHECK_STREQ(timadmin_error_field(err), "app_defined_data[0].key");
-    reset_error(&err);
-    bad.app_defined_data = &bad_updates[1];
-    CHECK_STATUS(timadmin_client_modify_group_base_info(client, &bad, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+    CHECK_STATUS(timadmin_modify_group_base_info_request_add_app_defined_data(bad, NULL, "v", &err),
+                 TIMADMIN_STATUS_NULL_PARAMETER, err);
     CHECK_STREQ(timadmin_error_field(err), "AppDefinedData");
     reset_error(&err);
-    bad.app_defined_data = NULL;
-    bad.app_defined_data_len = 3;
-    CHECK_STATUS(timadmin_client_modify_group_base_info(client, &bad, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
-    CHECK_STREQ(timadmin_error_field(err), "app_defined_data");
+    CHECK_STATUS(timadmin_modify_group_base_info_request_add_app_defined_data(bad, "k", INVALID_UTF8, &err),
+                 TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+    CHECK_STREQ(timadmin_error_field(err), "AppDefinedData");
     reset_error(&err);
-    bad.app_defined_data_len = 0;
-    bad.group_id = INVALID_UTF8;
-    CHECK_STATUS(timadmin_client_modify_group_base_info(client, &bad, &err), TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+    CHECK_STATUS(timadmin_modify_group_base_info_request_set_max_member_num(NULL, 1, &err),
+                 TIMADMIN_STATUS_NULL_PARAMETER, err);
+    CHECK_STREQ(timadmin_error_field(err), "request");
     reset_error(&err);
-    bad.group_id = NULL;
-    CHECK_STATUS(timadmin_client_modify_group_base_info(client, &bad, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
-    CHECK_STREQ(timadmin_error_field(err), "group_id");
+    /* nothing refused was kept: the request changes nothing and is accepted */
+    CHECK_STATUS(timadmin_client_modify_group_base_info(client, bad, &err), TIMADMIN_STATUS_OK, err);
+    timadmin_modify_group_base_info_request_free(bad);
+    bad = NULL;
+    CHECK_STATUS(timadmin_modify_group_base_info_request_new(INVALID_UTF8, &bad, &err),
+                 TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+    CHECK_STREQ(timadmin_error_field(err), "GroupId");
     reset_error(&err);
-    bad.group_id = "@TGS#2MODIFYME";
-    CHECK_STATUS(timadmin_client_modify_group_base_info(NULL, &bad, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
+    CHECK_STATUS(timadmin_modify_group_base_info_request_new(NULL, &bad, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
+    CHECK_STREQ(timadmin_error_field(err), "GroupId");
+    reset_error(&err);
+    CHECK(bad == NULL);
+    bad = test_modify_request("@TGS#2MODIFYME");
+    CHECK_STATUS(timadmin_client_modify_group_base_info(NULL, bad, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
     CHECK_STREQ(timadmin_error_field(err), "client");
     reset_error(&err);
     CHECK_STATUS(timadmin_client_modify_group_base_info(client, NULL, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
     CHECK_STREQ(timadmin_error_field(err), "request");
     reset_error(&err);
+    timadmin_modify_group_base_info_request_free(bad);
+    timadmin_modify_group_base_info_request_free(NULL);
 
     /* unknown group */
-    bad.group_id = "@TGS#2NOSUCHGROUP";
-    bad.name = "x";
-    CHECK_STATUS(timadmin_client_modify_group_base_info(client, &bad, &err), TIMADMIN_STATUS_API, err);
+    bad = test_modify_request("@TGS#2NOSUCHGROUP");
+    MUST(timadmin_modify_group_base_info_request_set_name(bad, "x", NULL));
+    CHECK_STATUS(timadmin_client_modify_group_base_info(client, bad, &err), TIMADMIN_STATUS_API, err);
     CHECK(timadmin_error_api_code(err) == 10010);
     reset_error(&err);
+    timadmin_modify_group_base_info_request_free(bad);
 }
 
 int main(void) {

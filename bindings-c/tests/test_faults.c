@@ -15,10 +15,10 @@ static timadmin_client *client_with(uint32_t retries, uint64_t timeout_ms) {
 }
 
 static timadmin_status member_info(const timadmin_client *client, timadmin_error **err) {
-    timadmin_get_group_member_info_request req = {0};
+    timadmin_get_group_member_info_request *req = test_member_info_request("@TGS#2DEMOPUB");
     timadmin_get_group_member_info_response *result = NULL;
-    req.group_id = "@TGS#2DEMOPUB";
-    timadmin_status st = timadmin_client_get_group_member_info(client, &req, &result, err);
+    timadmin_status st = timadmin_client_get_group_member_info(client, req, &result, err);
+    timadmin_get_group_member_info_request_free(req);
     CHECK((st == TIMADMIN_STATUS_OK) == (result != NULL));
     timadmin_get_group_member_info_response_free(result);
     return st;
@@ -73,10 +73,10 @@ int main(void) {
     {
         timadmin_member_pager *pager = NULL;
         timadmin_member_page *page = NULL;
-        timadmin_page_options opts = {0};
-        opts.has_page_size = true;
-        opts.page_size = 100;
-        CHECK_STATUS(timadmin_client_members(client, "@TGS#_big", &opts, &pager, &err), TIMADMIN_STATUS_OK, err);
+        timadmin_page_options *opts = timadmin_page_options_new();
+        MUST(timadmin_page_options_set_page_size(opts, 100, NULL));
+        CHECK_STATUS(timadmin_client_members(client, "@TGS#_big", opts, &pager, &err), TIMADMIN_STATUS_OK, err);
+        timadmin_page_options_free(opts);
         CHECK_STATUS(timadmin_member_pager_next_page(pager, &page, &err), TIMADMIN_STATUS_OK, err);
         timadmin_member_page_free(page);
         page = NULL;
@@ -104,15 +104,13 @@ int main(void) {
 
     /* modify_group_base_info changed the stored group (read back through the control API) */
     {
-        timadmin_modify_group_base_info_request req = {0};
-        timadmin_app_defined_data_update data[] = {{"Color", "green"}};
-        req.group_id = "@TGS#2MODIFYME";
-        req.name = "Checked by C";
-        req.notification = "from test_faults";
-        req.apply_join_option = TIMADMIN_APPLY_JOIN_OPTION_DISABLE_APPLY;
-        req.app_defined_data = data;
-        req.app_defined_data_len = 1;
-        CHECK_STATUS(timadmin_client_modify_group_base_info(client, &req, &err), TIMADMIN_STATUS_OK, err);
+        timadmin_modify_group_base_info_request *req = test_modify_request("@TGS#2MODIFYME");
+        MUST(timadmin_modify_group_base_info_request_set_name(req, "Checked by C", NULL));
+        MUST(timadmin_modify_group_base_info_request_set_notification(req, "from test_faults", NULL));
+        MUST(timadmin_modify_group_base_info_request_set_apply_join_option(req, TIMADMIN_APPLY_JOIN_OPTION_DISABLE_APPLY, NULL));
+        MUST(timadmin_modify_group_base_info_request_add_app_defined_data(req, "Color", "green", NULL));
+        CHECK_STATUS(timadmin_client_modify_group_base_info(client, req, &err), TIMADMIN_STATUS_OK, err);
+        timadmin_modify_group_base_info_request_free(req);
         CHECK(http("GET", "/__emulator/groups/%40TGS%232MODIFYME", NULL, reply, sizeof reply) == 200);
         CHECK(strstr(reply, "Checked by C") != NULL);
         CHECK(strstr(reply, "from test_faults") != NULL);

@@ -39,19 +39,25 @@ static void expect_refused(timadmin_client_options *options, const char *field) 
 }
 
 static timadmin_status muted(const timadmin_client *client, const char *group_id, timadmin_error **err) {
-    timadmin_get_group_muted_account_request req = {0};
+    timadmin_get_group_muted_account_request *req = NULL;
     timadmin_get_group_muted_account_response *result = NULL;
-    req.group_id = group_id;
-    timadmin_status st = timadmin_client_get_group_muted_account(client, &req, &result, err);
+    timadmin_status st = timadmin_get_group_muted_account_request_new(group_id, &req, err);
+    if (st == TIMADMIN_STATUS_OK) {
+        st = timadmin_client_get_group_muted_account(client, req, &result, err);
+    }
+    timadmin_get_group_muted_account_request_free(req);
     timadmin_get_group_muted_account_response_free(result);
     return st;
 }
 
 static timadmin_status member_info(const timadmin_client *client, const char *group_id, timadmin_error **err) {
-    timadmin_get_group_member_info_request req = {0};
+    timadmin_get_group_member_info_request *req = NULL;
     timadmin_get_group_member_info_response *result = NULL;
-    req.group_id = group_id;
-    timadmin_status st = timadmin_client_get_group_member_info(client, &req, &result, err);
+    timadmin_status st = timadmin_get_group_member_info_request_new(group_id, &req, err);
+    if (st == TIMADMIN_STATUS_OK) {
+        st = timadmin_client_get_group_member_info(client, req, &result, err);
+    }
+    timadmin_get_group_member_info_request_free(req);
     timadmin_get_group_member_info_response_free(result);
     return st;
 }

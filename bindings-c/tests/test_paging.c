@@ -60,16 +60,15 @@ static void test_callback(const timadmin_client *client) {
         CHECK(early.count == 7);
 
         /* small pages and a role filter */
-        timadmin_page_options opts = {0};
-        const char *roles[] = {"Admin", "Owner"};
-        opts.has_page_size = true;
-        opts.page_size = 1;
-        opts.member_role_filter = roles;
-        opts.member_role_filter_len = 2;
+        timadmin_page_options *opts = timadmin_page_options_new();
+        MUST(timadmin_page_options_set_page_size(opts, 1, NULL));
+        MUST(timadmin_page_options_add_member_role_filter(opts, "Admin", NULL));
+        MUST(timadmin_page_options_add_member_role_filter(opts, "Owner", NULL));
         int n = 0;
-        CHECK_STATUS(timadmin_client_for_each_member(client, groups[g], &opts, count_only, &n, &err),
+        CHECK_STATUS(timadmin_client_for_each_member(client, groups[g], opts, count_only, &n, &err),
                      TIMADMIN_STATUS_OK, err);
         CHECK(n == 3);
+        timadmin_page_options_free(opts);
     }
 
     /* the demo groups */
@@ -85,34 +84,43 @@ static void test_callback(const timadmin_client *client) {
     CHECK(timadmin_error_api_code(err) == 10010);
     CHECK(n == 0);
     reset_error(&err);
-    timadmin_page_options zero = {0};
-    zero.has_page_size = true;
-    zero.page_size = 0;
-    CHECK_STATUS(timadmin_client_for_each_member(client, "@TGS#2DEMOPUB", &zero, count_only, &n, &err),
+    timadmin_page_options *zero = timadmin_page_options_new();
+    MUST(timadmin_page_options_set_page_size(zero, 0, NULL));
+    CHECK_STATUS(timadmin_client_for_each_member(client, "@TGS#2DEMOPUB", zero, count_only, &n, &err),
                  TIMADMIN_STATUS_INVALID_ARGUMENT, err);
     CHECK_STREQ(timadmin_error_field(err), "page_size");
     reset_error(&err);
-    timadmin_page_options bad_role = {0};
-    const char *king[] = {"King"};
-    bad_role.member_role_filter = king;
-    bad_role.member_role_filter_len = 1;
-    CHECK_STATUS(timadmin_client_for_each_member(client, "@TGS#2DEMOPUB", &bad_role, count_only, &n, &err),
+    timadmin_page_options_free(zero);
+    timadmin_page_options *bad_role = timadmin_page_options_new();
+    MUST(timadmin_page_options_add_member_role_filter(bad_role, "King", NULL));
+    CHECK_STATUS(timadmin_client_for_each_member(client, "@TGS#2DEMOPUB", bad_role, count_only, &n, &err),
                  TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+    CHECK_STREQ(timadmin_error_field(err), "MemberRoleFilter");
     reset_error(&err);
-    timadmin_page_options bad_utf8 = {0};
-    const char *bad_list[] = {INVALID_UTF8};
-    bad_utf8.app_defined_data_filter_group_member = bad_list;
-    bad_utf8.app_defined_data_filter_group_member_len = 1;
-    CHECK_STATUS(timadmin_client_for_each_member(client, "@TGS#2DEMOPUB", &bad_utf8, count_only, &n, &err),
+    timadmin_page_options_free(bad_role);
+    /* the setters refuse NULL and invalid UTF-8 naming the REST field, and keep nothing */
+    timadmin_page_options *refused = timadmin_page_options_new();
+    CHECK_STATUS(timadmin_page_options_add_app_defined_data_filter_group_member(refused, INVALID_UTF8, &err),
                  TIMADMIN_STATUS_INVALID_ARGUMENT, err);
     CHECK_STREQ(timadmin_error_field(err), "AppDefinedDataFilter_GroupMember");
     reset_error(&err);
-    timadmin_page_options null_list = {0};
-    null_list.member_info_filter_len = 2;
-    CHECK_STATUS(timadmin_client_for_each_member(client, "@TGS#2DEMOPUB", &null_list, count_only, &n, &err),
-                 TIMADMIN_STATUS_NULL_PARAMETER, err);
-    CHECK_STREQ(timadmin_error_field(err), "member_info_filter");
+    CHECK_STATUS(timadmin_page_options_add_member_info_filter(refused, NULL, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
+    CHECK_STREQ(timadmin_error_field(err), "MemberInfoFilter");
     reset_error(&err);
+    CHECK_STATUS(timadmin_page_options_add_member_role_filter(refused, INVALID_UTF8, &err),
+                 TIMADMIN_STATUS_INVALID_ARGUMENT, err);
+    CHECK_STREQ(timadmin_error_field(err), "MemberRoleFilter");
+    reset_error(&err);
+    CHECK_STATUS(timadmin_page_options_set_page_size(NULL, 1, &err), TIMADMIN_STATUS_NULL_PARAMETER, err);
+    CHECK_STREQ(timadmin_error_field(err), "options");
+    reset_error(&err);
+    n = 0;
+    CHECK_STATUS(timadmin_client_for_each_member(client, "@TGS#2DEMOPUB", refused, count_only, &n, &err),
+                 TIMADMIN_STATUS_OK, err);
+    CHECK(n == 5);
+    timadmin_page_options_free(refused);
+    timadmin_page_options_free(NULL);
+    n = 0;
     CHECK_STATUS(timadmin_client_for_each_member(client, INVALID_UTF8, NULL, count_only, &n, &err),
                  TIMADMIN_STATUS_INVALID_ARGUMENT, err);
     CHECK_STREQ(timadmin_error_field(err), "GroupId");
@@ -168,7 +176,7 @@ static int drain(timadmin_member_pager *pager, uint32_t page_size, int start, in
 static void test_pager(timadmin_client *client) {
     timadmin_error *err = NULL;
     timadmin_member_pager *pager = NULL;
-    timadmin_page_options opts = {0};
+    timadmin_page_options *opts = timadmin_page_options_new();
     uint64_t member_num = 0;
     int pages = 0;
 
@@ -187,9 +195,8 @@ static void test_pager(timadmin_client *client) {
     pager = NULL;
 
     /* Next cursor: page size clamped to 100 for communities */
-    opts.has_page_size = true;
-    opts.page_size = 500;
-    CHECK_STATUS(timadmin_client_members(client, "@TGS#_big", &opts, &pager, &err), TIMADMIN_STATUS_OK, err);
+    MUST(timadmin_page_options_set_page_size(opts, 500, NULL));
+    CHECK_STATUS(timadmin_client_members(client, "@TGS#_big", opts, &pager, &err), TIMADMIN_STATUS_OK, err);
     CHECK(timadmin_member_pager_mode(pager) == TIMADMIN_PAGING_MODE_CURSOR);
     CHECK(timadmin_member_pager_page_size(pager) == 100);
     CHECK(drain(pager, 100, 0, &pages) == 250);
@@ -201,8 +208,8 @@ static void test_pager(timadmin_client *client) {
     /* a pager keeps what it needs alive: free the client half-way (on a second client) */
     {
         timadmin_client *other = test_client();
-        opts.page_size = 60;
-        CHECK_STATUS(timadmin_client_members(other, "@TGS#_big", &opts, &pager, &err), TIMADMIN_STATUS_OK, err);
+        MUST(timadmin_page_options_set_page_size(opts, 60, NULL));
+        CHECK_STATUS(timadmin_client_members(other, "@TGS#_big", opts, &pager, &err), TIMADMIN_STATUS_OK, err);
         timadmin_member_page *page = NULL;
         CHECK_STATUS(timadmin_member_pager_next_page(pager, &page, &err), TIMADMIN_STATUS_OK, err);
         CHECK(page != NULL && page->members_len == 60);
@@ -231,11 +238,12 @@ static void test_pager(timadmin_client *client) {
     timadmin_member_pager_free(pager);
     pager = NULL;
 
-    opts.page_size = 0;
-    CHECK_STATUS(timadmin_client_members(client, "@TGS#2DEMOPUB", &opts, &pager, &err),
+    MUST(timadmin_page_options_set_page_size(opts, 0, NULL));
+    CHECK_STATUS(timadmin_client_members(client, "@TGS#2DEMOPUB", opts, &pager, &err),
                  TIMADMIN_STATUS_INVALID_ARGUMENT, err);
     CHECK_STREQ(timadmin_error_field(err), "page_size");
     reset_error(&err);
+    timadmin_page_options_free(opts);
     CHECK_STATUS(timadmin_client_members(client, INVALID_UTF8, NULL, &pager, &err), TIMADMIN_STATUS_INVALID_ARGUMENT,
                  err);
     reset_error(&err);

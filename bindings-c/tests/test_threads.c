@@ -27,12 +27,15 @@ static void *worker(void *arg) {
     job *j = arg;
     timadmin_error *err = NULL;
     for (int round = 0; round < ROUNDS; round++) {
-        timadmin_get_group_member_info_request req = {0};
+        timadmin_get_group_member_info_request *req = test_member_info_request((j->index % 2) ? "@TGS#2DEMOPUB" : "@TGS#2BIGPUBLIC");
         timadmin_get_group_member_info_response *result = NULL;
-        req.group_id = (j->index % 2) ? "@TGS#2DEMOPUB" : "@TGS#2BIGPUBLIC";
-        req.has_limit = true;
-        req.limit = 3;
-        if (timadmin_client_get_group_member_info(j->client, &req, &result, &err) != TIMADMIN_STATUS_OK) {
+        MUST(timadmin_get_group_member_info_request_set_limit(req, 3, NULL));
+        timadmin_get_group_member_info_request *missing = test_member_info_request("@TGS#2NOSUCHGROUP");
+        MUST(timadmin_get_group_member_info_request_set_limit(missing, 3, NULL));
+        int ok = timadmin_client_get_group_member_info(j->client, req, &result, &err) == TIMADMIN_STATUS_OK;
+        timadmin_get_group_member_info_request_free(req);
+        if (!ok) {
+            timadmin_get_group_member_info_request_free(missing);
             fprintf(stderr, "thread %d: %s\n", j->index, timadmin_error_message(err));
             reset_error(&err);
             j->failures++;
@@ -44,23 +47,23 @@ static void *worker(void *arg) {
         }
         timadmin_get_group_member_info_response_free(result);
 
-        timadmin_get_group_muted_account_request mreq = {0};
+        timadmin_get_group_muted_account_request *mreq = test_muted_request("@TGS#2DEMOPUB");
         timadmin_get_group_muted_account_response *muted = NULL;
-        mreq.group_id = "@TGS#2DEMOPUB";
-        if (timadmin_client_get_group_muted_account(j->client, &mreq, &muted, &err) != TIMADMIN_STATUS_OK ||
-            muted->muted_account_list_len != 2) {
+        int muted_ok = timadmin_client_get_group_muted_account(j->client, mreq, &muted, &err) == TIMADMIN_STATUS_OK;
+        timadmin_get_group_muted_account_request_free(mreq);
+        if (!muted_ok || muted->muted_account_list_len != 2) {
             reset_error(&err);
             j->failures++;
         }
         timadmin_get_group_muted_account_response_free(muted);
 
         /* errors are per call: another thread's failure never leaks into this one */
-        req.group_id = "@TGS#2NOSUCHGROUP";
         result = NULL;
-        if (timadmin_client_get_group_member_info(j->client, &req, &result, &err) != TIMADMIN_STATUS_API ||
+        if (timadmin_client_get_group_member_info(j->client, missing, &result, &err) != TIMADMIN_STATUS_API ||
             timadmin_error_api_code(err) != 10010 || result != NULL) {
             j->failures++;
         }
+        timadmin_get_group_member_info_request_free(missing);
         reset_error(&err);
     }
     /* a whole group by callback, and by pager */

@@ -30,11 +30,11 @@ struct worker {
 static void *work(void *arg) {
     struct worker *w = arg;
     for (int i = 0; i < CALLS_PER_THREAD; i++) {
-        timadmin_get_group_muted_account_request req = {0};
+        timadmin_get_group_muted_account_request *req = test_muted_request(PUB);
         timadmin_get_group_muted_account_response *result = NULL;
         timadmin_error *err = NULL;
-        req.group_id = PUB;
-        timadmin_status st = timadmin_client_get_group_muted_account(w->client, &req, &result, &err);
+        timadmin_status st = timadmin_client_get_group_muted_account(w->client, req, &result, &err);
+        timadmin_get_group_muted_account_request_free(req);
         if (st == TIMADMIN_STATUS_OK) {
             w->ok++;
         } else if (err != NULL && timadmin_error_message(err) != NULL) {
@@ -64,17 +64,14 @@ int main(void) {
     CHECK(http("DELETE", "/__emulator/calls", NULL, reply, sizeof reply) == 200);
     inject("{\"kind\":\"delay\",\"millis\":2000,\"times\":64}");
 
-    timadmin_client_options cfg = test_client_options();
-    cfg.disable_rate_limit = false;
-    cfg.has_rate_limit = true;
-    cfg.rate_limit = RATE;
-    cfg.has_max_in_flight = true;
-    cfg.max_in_flight = IN_FLIGHT;
-    cfg.has_max_retries = true;
-    cfg.max_retries = 0;
+    timadmin_client_options *cfg = test_client_options();
+    MUST(timadmin_client_options_set_rate_limit(cfg, RATE, NULL));
+    MUST(timadmin_client_options_set_max_in_flight(cfg, IN_FLIGHT, NULL));
+    MUST(timadmin_client_options_set_max_retries(cfg, 0, NULL));
     timadmin_client *client = NULL;
     timadmin_error *err = NULL;
-    CHECK_STATUS(timadmin_client_new(&cfg, &client, &err), TIMADMIN_STATUS_OK, err);
+    CHECK_STATUS(timadmin_client_new(cfg, &client, &err), TIMADMIN_STATUS_OK, err);
+    timadmin_client_options_free(cfg);
     if (client == NULL) {
         return test_finish("test_window");
     }

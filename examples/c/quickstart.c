@@ -59,10 +59,13 @@ int main(int argc, char **argv) {
     printf("%" PRIu64 " members\n", count);
 
     /* 2. Its muted members. */
-    timadmin_get_group_muted_account_request muted_req = {0};
-    muted_req.group_id = group_id;
+    timadmin_get_group_muted_account_request *muted_req = NULL;
     timadmin_get_group_muted_account_response *muted = NULL;
-    st = timadmin_client_get_group_muted_account(client, &muted_req, &muted, &err);
+    st = timadmin_get_group_muted_account_request_new(group_id, &muted_req, &err);
+    if (st == TIMADMIN_STATUS_OK) {
+        st = timadmin_client_get_group_muted_account(client, muted_req, &muted, &err);
+        timadmin_get_group_muted_account_request_free(muted_req);
+    }
     if (st != TIMADMIN_STATUS_OK) {
         timadmin_client_free(client);
         return report("timadmin_client_get_group_muted_account", st, err);
@@ -76,10 +79,15 @@ int main(int argc, char **argv) {
     timadmin_get_group_muted_account_response_free(muted);
 
     /* 3. Change its introduction (only the fields that are set are sent). */
-    timadmin_modify_group_base_info_request modify = {0};
-    modify.group_id = group_id;
-    modify.introduction = "Managed with libtimadmin";
-    st = timadmin_client_modify_group_base_info(client, &modify, &err);
+    timadmin_modify_group_base_info_request *modify = NULL;
+    st = timadmin_modify_group_base_info_request_new(group_id, &modify, &err);
+    if (st == TIMADMIN_STATUS_OK) {
+        st = timadmin_modify_group_base_info_request_set_introduction(modify, "Managed with libtimadmin", &err);
+    }
+    if (st == TIMADMIN_STATUS_OK) {
+        st = timadmin_client_modify_group_base_info(client, modify, &err);
+    }
+    timadmin_modify_group_base_info_request_free(modify);
     if (st != TIMADMIN_STATUS_OK) {
         timadmin_client_free(client);
         return report("timadmin_client_modify_group_base_info", st, err);

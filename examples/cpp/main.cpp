@@ -71,9 +71,14 @@ int main() {
         auto muted = client.get_group_muted_account("@TGS#2DEMOPUB");
         std::cout << muted.size() << " muted members\n";
         expect(muted.size() == 2, "two muted demo members");
-        timadmin_modify_group_base_info_request change{};
-        change.notification = "Hello from C++";
-        client.modify_group_base_info("@TGS#2DEMOPUB", change);
+        client.modify_group_base_info(
+            timadmin::ModifyGroupBaseInfoRequest("@TGS#2DEMOPUB").notification("Hello from C++"));
+        try {
+            timadmin::ModifyGroupBaseInfoRequest("@TGS#2DEMOPUB").name(std::string("\xff\xfe"));
+            expect(false, "invalid UTF-8 name throws");
+        } catch (const timadmin::Error &e) {
+            expect(e.status() == TIMADMIN_STATUS_INVALID_ARGUMENT && e.field() == "Name", "setter names the REST field");
+        }
 
         // Service errors arrive as exceptions with the service's code.
         try {

@@ -212,6 +212,59 @@ private:
 };
 
 // The client. Thread-safe: share one instance (e.g. by reference) across threads.
+// A modify_group_base_info change (core: ModifyGroupBaseInfoRequest), owning the opaque C
+// request: only the fields set are changed.
+class ModifyGroupBaseInfoRequest {
+public:
+    explicit ModifyGroupBaseInfoRequest(const std::string &group_id) {
+        timadmin_modify_group_base_info_request *raw = nullptr;
+        detail::call([&](timadmin_error **e) {
+            return timadmin_modify_group_base_info_request_new(group_id.c_str(), &raw, e);
+        });
+        request_.reset(raw);
+    }
+
+    ModifyGroupBaseInfoRequest &name(const std::string &v) {
+        return set(timadmin_modify_group_base_info_request_set_name, v.c_str());
+    }
+    ModifyGroupBaseInfoRequest &introduction(const std::string &v) {
+        return set(timadmin_modify_group_base_info_request_set_introduction, v.c_str());
+    }
+    ModifyGroupBaseInfoRequest &notification(const std::string &v) {
+        return set(timadmin_modify_group_base_info_request_set_notification, v.c_str());
+    }
+    ModifyGroupBaseInfoRequest &face_url(const std::string &v) {
+        return set(timadmin_modify_group_base_info_request_set_face_url, v.c_str());
+    }
+    ModifyGroupBaseInfoRequest &max_member_num(std::uint32_t v) {
+        return set(timadmin_modify_group_base_info_request_set_max_member_num, v);
+    }
+    ModifyGroupBaseInfoRequest &apply_join_option(timadmin_apply_join_option v) {
+        return set(timadmin_modify_group_base_info_request_set_apply_join_option, static_cast<int>(v));
+    }
+    ModifyGroupBaseInfoRequest &shut_up_all_member(bool v) {
+        return set(timadmin_modify_group_base_info_request_set_shut_up_all_member, v);
+    }
+    // Sets the custom-data `key` to `value`, or deletes it when `value` is empty (std::nullopt).
+    ModifyGroupBaseInfoRequest &app_defined_data(const std::string &key, const std::optional<std::string> &value) {
+        detail::call([&](timadmin_error **e) {
+            return timadmin_modify_group_base_info_request_add_app_defined_data(
+                request_.get(), key.c_str(), value ? value->c_str() : nullptr, e);
+        });
+        return *this;
+    }
+
+    const timadmin_modify_group_base_info_request *get() const noexcept { return request_.get(); }
+
+private:
+    template <typename Setter, typename T>
+    ModifyGroupBaseInfoRequest &set(Setter setter, T value) {
+        detail::call([&](timadmin_error **e) { return setter(request_.get(), value, e); });
+        return *this;
+    }
+    detail::Owned<timadmin_modify_group_base_info_request, timadmin_modify_group_base_info_request_free> request_;
+};
+
 class Client {
 public:
     // From the TIM_* environment variables.
@@ -232,15 +285,19 @@ public:
 
     // One get_group_member_info call with Limit (and Next "" for communities).
     std::vector<Member> get_group_member_info(const std::string &group_id, std::optional<std::uint32_t> limit = {}) {
-        timadmin_get_group_member_info_request req{};
-        req.group_id = group_id.c_str();
+        timadmin_get_group_member_info_request *raw_req = nullptr;
+        detail::call([&](timadmin_error **e) {
+            return timadmin_get_group_member_info_request_new(group_id.c_str(), &raw_req, e);
+        });
+        detail::Owned<timadmin_get_group_member_info_request, timadmin_get_group_member_info_request_free> req(raw_req);
         if (limit) {
-            req.has_limit = true;
-            req.limit = *limit;
+            detail::call([&](timadmin_error **e) {
+                return timadmin_get_group_member_info_request_set_limit(req.get(), *limit, e);
+            });
         }
         timadmin_get_group_member_info_response *raw = nullptr;
         detail::call([&](timadmin_error **e) {
-            return timadmin_client_get_group_member_info(client_.get(), &req, &raw, e);
+            return timadmin_client_get_group_member_info(client_.get(), req.get(), &raw, e);
         });
         detail::Owned<timadmin_get_group_member_info_response, timadmin_get_group_member_info_response_free> response(
             raw);
@@ -253,11 +310,15 @@ public:
     }
 
     std::vector<MutedAccount> get_group_muted_account(const std::string &group_id) {
-        timadmin_get_group_muted_account_request req{};
-        req.group_id = group_id.c_str();
+        timadmin_get_group_muted_account_request *raw_req = nullptr;
+        detail::call([&](timadmin_error **e) {
+            return timadmin_get_group_muted_account_request_new(group_id.c_str(), &raw_req, e);
+        });
+        detail::Owned<timadmin_get_group_muted_account_request, timadmin_get_group_muted_account_request_free> req(
+            raw_req);
         timadmin_get_group_muted_account_response *raw = nullptr;
         detail::call([&](timadmin_error **e) {
-            return timadmin_client_get_group_muted_account(client_.get(), &req, &raw, e);
+            return timadmin_client_get_group_muted_account(client_.get(), req.get(), &raw, e);
         });
         detail::Owned<timadmin_get_group_muted_account_response, timadmin_get_group_muted_account_response_free> response(
             raw);
@@ -269,10 +330,11 @@ public:
         return out;
     }
 
-    // modify_group_base_info with the fields of the raw request (group_id is set here).
-    void modify_group_base_info(const std::string &group_id, timadmin_modify_group_base_info_request req) {
-        req.group_id = group_id.c_str();
-        detail::call([&](timadmin_error **e) { return timadmin_client_modify_group_base_info(client_.get(), &req, e); });
+    // modify_group_base_info: changes the fields `request` sets.
+    void modify_group_base_info(const ModifyGroupBaseInfoRequest &request) {
+        detail::call([&](timadmin_error **e) {
+            return timadmin_client_modify_group_base_info(client_.get(), request.get(), e);
+        });
     }
 
     // Calls `visit` for every member of the group; `visit` returns false to stop. An exception

@@ -28,27 +28,41 @@ static int one(const timadmin_client *client, long i) {
     timadmin_error *err = NULL;
     timadmin_status st;
     if (i % 10 == 9) { /* a service error: the error object is made and freed */
-        timadmin_get_group_member_info_request req = {0};
+        timadmin_get_group_member_info_request *req = NULL;
         timadmin_get_group_member_info_response *result = NULL;
-        req.group_id = "@TGS#2NOSUCH";
-        st = timadmin_client_get_group_member_info(client, &req, &result, &err);
+        if (timadmin_get_group_member_info_request_new("@TGS#2NOSUCH", &req, &err) != TIMADMIN_STATUS_OK) {
+            timadmin_error_free(err);
+            return 1;
+        }
+        st = timadmin_client_get_group_member_info(client, req, &result, &err);
+        timadmin_get_group_member_info_request_free(req);
         timadmin_error_free(err);
         return st == TIMADMIN_STATUS_API ? 0 : 1;
     }
     if (i % 2 == 0) {
-        timadmin_get_group_member_info_request req = {0};
+        timadmin_get_group_member_info_request *req = NULL;
         timadmin_get_group_member_info_response *result = NULL;
-        req.group_id = "@TGS#2DEMOPUB";
-        st = timadmin_client_get_group_member_info(client, &req, &result, &err);
+        st = timadmin_get_group_member_info_request_new("@TGS#2DEMOPUB", &req, &err);
+        if (st == TIMADMIN_STATUS_OK) {
+            /* a request may be set (strings copied) and is freed by the caller */
+            st = timadmin_get_group_member_info_request_add_member_info_filter(req, "Role", &err);
+        }
+        if (st == TIMADMIN_STATUS_OK) {
+            st = timadmin_client_get_group_member_info(client, req, &result, &err);
+        }
+        timadmin_get_group_member_info_request_free(req);
         int ok = st == TIMADMIN_STATUS_OK && result->member_list_len == 5;
         timadmin_get_group_member_info_response_free(result);
         timadmin_error_free(err);
         return ok ? 0 : 1;
     }
-    timadmin_get_group_muted_account_request req = {0};
+    timadmin_get_group_muted_account_request *req = NULL;
     timadmin_get_group_muted_account_response *result = NULL;
-    req.group_id = "@TGS#2DEMOPUB";
-    st = timadmin_client_get_group_muted_account(client, &req, &result, &err);
+    st = timadmin_get_group_muted_account_request_new("@TGS#2DEMOPUB", &req, &err);
+    if (st == TIMADMIN_STATUS_OK) {
+        st = timadmin_client_get_group_muted_account(client, req, &result, &err);
+    }
+    timadmin_get_group_muted_account_request_free(req);
     int ok = st == TIMADMIN_STATUS_OK && result->muted_account_list_len == 2;
     timadmin_get_group_muted_account_response_free(result);
     timadmin_error_free(err);
