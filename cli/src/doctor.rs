@@ -8,7 +8,6 @@ use std::sync::Arc;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use clap::parser::ValueSource;
 use timadmin::usersig::{self, Clock, FixedClock, Signer, SystemClock, UnverifiedClaims, UserSigError};
 
 use crate::commands::Context;
@@ -55,9 +54,8 @@ pub fn run(ctx: &Context<'_>, args: &DoctorArgs) -> Result<(), CliError> {
         return Err(CliError::Usage("--secret-key (or TIM_SECRET_KEY) is empty".into()));
     }
     // The identifier has a default (administrator); only a value the user gave is an expectation.
-    let identifier_given =
-        matches!(ctx.matches.value_source("identifier"), Some(ValueSource::CommandLine | ValueSource::EnvVariable));
-    let expected_identifier = identifier_given.then_some(g.identifier.as_str());
+    let identifier = g.identifier.clone().or_else(|| std::env::var("TIM_IDENTIFIER").ok());
+    let expected_identifier = identifier.as_deref();
     let now = SystemClock.now_unix();
     let report = diagnose(&args.token, g.sdkappid, expected_identifier, key, now);
     let mut out = io::stdout().lock();
