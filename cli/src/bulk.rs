@@ -26,7 +26,7 @@ use crate::args::{Format, MembersArgs, ModifyArgs, MutedArgs};
 use crate::checkpoint::Checkpoint;
 use crate::commands::Context;
 use crate::error::{core_exit_code, CliError, EXIT_USAGE};
-use crate::output::{csv_field, member_columns, muted_columns, Column};
+use crate::output::{csv_field, muted_columns, Column};
 
 /// Default worker threads of a bulk job.
 pub const DEFAULT_CONCURRENCY: usize = 8;
@@ -49,6 +49,16 @@ pub struct BulkArgs {
     #[arg(long, value_name = "FILE", requires = "from")]
     pub results: Option<PathBuf>,
 }
+
+/// Input lines read from a file: each line number with its REST body or why it has none.
+type Bodies = Vec<(u64, Result<Value, Error>)>;
+
+/// Runs before each input is sent: gets the worker's previous input and its result (to record
+/// as done) and the next input (to record as started).
+type BeforeSend<'a, T> = dyn Fn(Option<(&T, &Value)>, Option<&T>) -> io::Result<()> + Sync + 'a;
+
+/// Writes one group's rows of an export and says how many.
+type Fetch<'a, T> = dyn Fn(&BlockingClient, &str, &Export<T>) -> Result<u64, Error> + Sync + 'a;
 
 /// One input of a bulk job: its line in the file, its group, and its request or why it has none.
 struct Input<R> {
@@ -97,7 +107,7 @@ fn modify_inputs(path: &Path, bytes: &[u8]) -> Result<Vec<Input<ModifyGroupBaseI
 }
 
 /// Each non-blank line of NDJSON as JSON, with its line number.
-fn ndjson_bodies(bytes: &[u8]) -> Vec<(u64, Result<Value, Error>)> {
+fn ndjson_bodies(bytes: &[u8]) -> Bodies {
     String::from_utf8_lossy(bytes)
         .lines()
         .enumerate()
@@ -110,7 +120,7 @@ fn ndjson_bodies(bytes: &[u8]) -> Vec<(u64, Result<Value, Error>)> {
 }
 
 /// Each CSV record as a REST body (the file's line number of the record).
-fn csv_bodies(path: &Path, bytes: &[u8]) -> Result<Vec<(u64, Result<Value, Error>)>, CliError> {
+fn csv_bodies(path: &Path, bytes: &[u8]) -> Result<Bodies, CliError> {
     let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
     let headers = reader
         .headers()
@@ -292,7 +302,7 @@ fn run_workers<T: Sync>(
     workers: usize,
     todo: &[T],
     results: &mut Results,
-    before_send: &(dyn Fn(Option<(&T, &Value)>, Option<&T>) -> io::Result<()> + Sync),
+    before_send: &BeforeSend<'_, T>,
     work: &(dyn Fn(&T) -> Value + Sync),
 ) -> Result<(), CliError> {
     let next = AtomicUsize::new(0);
@@ -459,7 +469,7 @@ fn export<T: serde::Serialize>(
     job: &str,
     export: Export<T>,
     validate: &(dyn Fn(&str) -> Result<Value, Error> + Sync),
-    fetch: &(dyn Fn(&BlockingClient, &str, &Export<T>) -> Result<u64, Error> + Sync),
+    fetch: &Fetch<'_, T>,
 ) -> Result<(), CliError> {
     let started = Instant::now();
     let groups = group_id_lines(&read_input(from)?);
@@ -526,7 +536,6 @@ pub fn members(ctx: &Context<'_>, a: &MembersArgs, from: &Path) -> Result<(), Cl
         }
         Ok(rows)
     };
-    let _ = member_columns;
     export(ctx, &a.bulk, from, "members", Export::new(a.format, columns)?, &validate, &fetch)
 }
 
