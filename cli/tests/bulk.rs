@@ -308,3 +308,36 @@ fn concurrency_is_bounded_by_max_in_flight() {
     assert!(out.stderr.contains("--concurrency"), "{}", out.stderr);
     assert!(emu.control().calls().is_empty());
 }
+
+/// Quotes `s` for a POSIX shell.
+fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+#[test]
+fn progress_bar_on_a_terminal_only() {
+    let emu = emulator();
+    let ids = groups(&emu, 40);
+    let dir = scratch("tty");
+    let file = dir.join("jobs.ndjson");
+    let text: String = ids.iter().map(|g| format!("{{\"GroupId\":\"{g}\",\"Name\":\"t\"}}\n")).collect();
+    std::fs::write(&file, text).unwrap();
+    let results = dir.join("results.ndjson");
+    // 40 calls at 20/s: about two seconds, so the bar's steady tick surely draws.
+    let args = ["modify", "--from", file.to_str().unwrap(), "--rate-limit", "20", "--results", results.to_str().unwrap()];
+    let base = [env!("CARGO_BIN_EXE_timadmin"), "--sdkappid", &emu.sdkappid().to_string(), "--secret-key", emu.key(), "--base-url", &emu.base_url()];
+    let command = base.iter().chain(args.iter()).map(|a| sh_quote(a)).collect::<Vec<_>>().join(" ");
+    // A pseudo-terminal from util-linux `script`: stderr is the terminal.
+    let tty = run(std::process::Command::new("script")
+        .env("SHELL", "/bin/sh")
+        .env("TERM", "xterm")
+        .args(["-qec", &command, "/dev/null"]))
+    .ok();
+    assert!(tty.stdout.contains("/40 groups"), "the terminal shows the bar:\n{}", tty.stdout);
+    tty.assert_never_shows(emu.key());
+    // Off a terminal: no bar, only the summary.
+    let piped = tim_run(&emu, &args).ok();
+    assert!(!piped.stderr.contains("/40 groups"), "{}", piped.stderr);
+    assert!(piped.stderr.contains("modify: 40 inputs, 40 ok"), "{}", piped.stderr);
+    assert_eq!(std::fs::read_to_string(&results).unwrap().lines().count(), 40);
+}
