@@ -49,15 +49,19 @@ fn finding((code, meaning): (i64, &'static str), error: UserSigError, explanatio
 /// token, 1 when something would, 2 on bad options.
 pub fn run(ctx: &Context<'_>, args: &DoctorArgs) -> Result<(), CliError> {
     let g = ctx.global;
-    let key = g.secret_key.as_deref();
+    // A flag wins over its TIM_* variable (read by the core).
+    let env = timadmin::ClientOptions::from_lookup(|name| std::env::var(name).ok())?;
+    let key = g.secret_key.clone().or(env.secret_key);
+    let key = key.as_deref();
+    let sdkappid = g.sdkappid.or(env.sdkappid);
     if key == Some("") {
         return Err(CliError::Usage("--secret-key (or TIM_SECRET_KEY) is empty".into()));
     }
     // The identifier has a default (administrator); only a value the user gave is an expectation.
-    let identifier = g.identifier.clone().or_else(|| std::env::var("TIM_IDENTIFIER").ok());
+    let identifier = g.identifier.clone().or(env.identifier);
     let expected_identifier = identifier.as_deref();
     let now = SystemClock.now_unix();
-    let report = diagnose(&args.token, g.sdkappid, expected_identifier, key, now);
+    let report = diagnose(&args.token, sdkappid, expected_identifier, key, now);
     let mut out = io::stdout().lock();
     out.write_all(report.text.as_bytes())?;
     out.flush()?;
