@@ -11,7 +11,9 @@
 #      through a stall of the service (bench/stall_window.py: Python asyncio, 64 calls
 #      answered 3 s late; the worst one-second window at the emulator and the time vs ideal);
 #   4. paging a 100,000-member community group from the emulator vs a 1,000-member one
-#      (wall time, calls, peak RSS of the client process).
+#      (wall time, calls, peak RSS of the client process);
+#   5. a bulk job: `timadmin modify --from` over 2,000 groups at 200/s vs the ideal 10 s
+#      (bench/bulk_modify.sh).
 # Release builds throughout. Starts and stops its own servers. Writes the raw JSON lines to
 # target/bench/results.jsonl.
 set -euo pipefail
@@ -43,7 +45,7 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 echo "== building (profile $PROFILE)"
-cargo build --profile "$PROFILE" -p timadmin-bench -p timadmin-c -p timadmin-emulator
+cargo build --profile "$PROFILE" -p timadmin-bench -p timadmin-c -p timadmin-emulator -p timadmin-cli
 TARGET_DIR="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
 BIN="$TARGET_DIR/$PROFILE_DIR"
 OUT="$TARGET_DIR/bench"
@@ -121,6 +123,10 @@ for members in "$SMALL_GROUP" "$BIG_GROUP"; do
     bench paging --base-url "$EMU_URL" --group '@TGS#_demo'
     kill "${PIDS[-1]}" 2>/dev/null || true
 done
+
+echo "== 5. a bulk job: timadmin modify --from, 2,000 groups at 200/s (smoke: 200)"
+if [ "$SMOKE" = 1 ]; then BULK_CALLS=200; else BULK_CALLS=2000; fi
+bash bench/bulk_modify.sh "$BIN" "$BULK_CALLS" 200 | tee -a "$RESULTS"
 
 echo
 python3 bench/summary.py "$RESULTS" | tee "$OUT/summary.txt"

@@ -210,8 +210,12 @@ pub enum Format {
 #[derive(Debug, Args)]
 pub struct MembersArgs {
     /// The group ID (community groups start with `@TGS#_`).
-    #[arg(value_name = "GROUP_ID")]
-    pub group_id: String,
+    #[arg(value_name = "GROUP_ID", required_unless_present = "from", conflicts_with = "from")]
+    pub group_id: Option<String>,
+    /// Bulk export (`--all --from FILE`): FILE lists group IDs, one per line; every member of
+    /// every group is written with a `GroupId` column (ndjson or csv).
+    #[command(flatten)]
+    pub bulk: crate::bulk::BulkArgs,
     /// Members per call (with --all: the page size).
     #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
@@ -244,8 +248,12 @@ pub struct MembersArgs {
 #[derive(Debug, Args)]
 pub struct MutedArgs {
     /// The group ID.
-    #[arg(value_name = "GROUP_ID")]
-    pub group_id: String,
+    #[arg(value_name = "GROUP_ID", required_unless_present = "from", conflicts_with = "from")]
+    pub group_id: Option<String>,
+    /// Bulk export (`--from FILE`): FILE lists group IDs, one per line; every muted account of
+    /// every group is written with a `GroupId` column (ndjson or csv).
+    #[command(flatten)]
+    pub bulk: crate::bulk::BulkArgs,
     /// A topic of a topic-enabled community group (TopicId). (`--topic` is its earlier name.)
     #[arg(long, alias = "topic", value_name = "TOPIC_ID")]
     pub topic_id: Option<String>,
@@ -258,8 +266,17 @@ pub struct MutedArgs {
 #[derive(Debug, Args)]
 pub struct ModifyArgs {
     /// The group ID.
-    #[arg(value_name = "GROUP_ID")]
-    pub group_id: String,
+    #[arg(value_name = "GROUP_ID", required_unless_present = "from", conflicts_with = "from")]
+    pub group_id: Option<String>,
+    /// Bulk job (`--from FILE`): FILE is NDJSON, one modify_group_base_info REST body per line,
+    /// or CSV (`.csv`) with a GroupId column, REST-named columns and `AppDefinedData.KEY` columns
+    /// (an empty cell changes nothing).
+    #[command(flatten)]
+    pub bulk: crate::bulk::BulkArgs,
+    /// With --from: journal progress to FILE and resume from it after Ctrl-C, a crash or a kill
+    /// (an input recorded done is never sent again; one in flight at the kill is sent again).
+    #[arg(long, value_name = "FILE", requires = "from", conflicts_with = "dry_run")]
+    pub checkpoint: Option<std::path::PathBuf>,
     /// New group name (at most 30 bytes of UTF-8).
     #[arg(long)]
     pub name: Option<String>,

@@ -81,7 +81,7 @@ impl Context<'_> {
     }
 
     /// Whether notes and progress may go to stderr.
-    fn chatty(&self) -> bool {
+    pub fn chatty(&self) -> bool {
         !self.global.quiet
     }
 }
@@ -211,6 +211,10 @@ impl Drop for Progress {
 
 /// `members`: one page, or every page with `--all`.
 pub fn members(ctx: &Context<'_>, a: &MembersArgs) -> Result<(), CliError> {
+    let group_id = match (&a.bulk.from, &a.group_id) {
+        (Some(from), _) => return crate::bulk::members(ctx, a, from),
+        (None, g) => g.clone().unwrap_or_default(),
+    };
     let client = ctx.client()?;
     let format = format_or_default(a.format);
     let columns = select_member_columns(a.member_info_filter.as_deref(), a.app_defined_data_filter_group_member.is_some());
@@ -222,7 +226,7 @@ pub fn members(ctx: &Context<'_>, a: &MembersArgs) -> Result<(), CliError> {
             app_defined_data_filter_group_member: a.app_defined_data_filter_group_member.clone(),
         };
         // The core names the page size `page_size`; here the user set it with `--limit`.
-        let mut pager = client.members(a.group_id.clone(), options).map_err(|e| match e {
+        let mut pager = client.members(group_id.clone(), options).map_err(|e| match e {
             timadmin::Error::InvalidArgument { field, reason } if field == "page_size" => {
                 timadmin::Error::invalid("--limit", reason)
             }
@@ -249,7 +253,7 @@ pub fn members(ctx: &Context<'_>, a: &MembersArgs) -> Result<(), CliError> {
         limit: a.limit,
         offset: a.offset,
         next: a.next.clone(),
-        ..GetGroupMemberInfoRequest::new(a.group_id.clone())
+        ..GetGroupMemberInfoRequest::new(group_id)
     };
     let response = client.get_group_member_info(&request)?;
     let mut writer = RecordWriter::new(stdout(), format, columns);
@@ -276,9 +280,13 @@ pub fn members(ctx: &Context<'_>, a: &MembersArgs) -> Result<(), CliError> {
 
 /// `muted`: the muted accounts of a group or topic.
 pub fn muted(ctx: &Context<'_>, a: &MutedArgs) -> Result<(), CliError> {
+    let group_id = match (&a.bulk.from, &a.group_id) {
+        (Some(from), _) => return crate::bulk::muted(ctx, a, from),
+        (None, g) => g.clone().unwrap_or_default(),
+    };
     let client = ctx.client()?;
     let request = GetGroupMutedAccountRequest {
-        group_id: a.group_id.clone(),
+        group_id,
         topic_id: a.topic_id.clone(),
     };
     let response = client.get_group_muted_account(&request)?;
@@ -302,9 +310,15 @@ pub fn modify(ctx: &Context<'_>, a: &ModifyArgs) -> Result<(), CliError> {
         apply_join_option: a.apply_join_option,
         shut_up_all_member: a.shut_up_all_member,
         app_defined_data: (!updates.is_empty()).then_some(updates),
-        ..ModifyGroupBaseInfoRequest::new(a.group_id.clone())
+        ..ModifyGroupBaseInfoRequest::new(a.group_id.clone().unwrap_or_default())
     };
     let changed = changed_fields(&request);
+    if let Some(from) = &a.bulk.from {
+        if !changed.is_empty() {
+            return Err(CliError::Usage(format!("--from takes every change from its file; drop --{}", changed[0])));
+        }
+        return crate::bulk::modify(ctx, a, from);
+    }
     if changed.is_empty() {
         return Err(CliError::Usage(
             "nothing to modify: give at least one of --name, --introduction, --notification, --face-url, \

@@ -29,6 +29,16 @@ pub enum CliError {
     Io(io::Error),
     /// The emulator could not start or stopped with an error.
     Emulator(EmulatorError),
+    /// A bulk job ran, but `failed` of its `total` inputs failed (each has its result line);
+    /// `code` is the highest exit code among them.
+    Failed {
+        /// Inputs that failed.
+        failed: usize,
+        /// Inputs in the job.
+        total: usize,
+        /// The exit code.
+        code: i32,
+    },
 }
 
 impl From<Error> for CliError {
@@ -54,6 +64,7 @@ impl CliError {
             CliError::Io(_) => EXIT_TRANSPORT,
             CliError::Emulator(EmulatorError::Runtime(_)) => EXIT_TRANSPORT,
             CliError::Emulator(_) => EXIT_USAGE,
+            CliError::Failed { code, .. } => *code,
         }
     }
 
@@ -81,6 +92,9 @@ impl CliError {
             CliError::Io(e) if e.kind() == io::ErrorKind::BrokenPipe => return None,
             CliError::Io(e) => format!("error: cannot write the output: {e}"),
             CliError::Emulator(e) => format!("error: emulator: {e}"),
+            CliError::Failed { failed, total, .. } => {
+                format!("error: {failed} of {total} inputs failed (see their result lines)")
+            }
         })
     }
 }

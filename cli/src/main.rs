@@ -5,6 +5,8 @@
 //! stdout, errors and notes to stderr; see [`error`] for the exit codes.
 
 mod args;
+mod bulk;
+mod checkpoint;
 mod commands;
 mod doctor;
 mod error;

@@ -51,6 +51,7 @@ pub mod paging;
 pub mod process;
 mod ratelimit;
 pub mod region;
+pub mod rest_body;
 pub mod settings;
 pub mod transport;
 pub mod usersig;
