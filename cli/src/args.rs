@@ -4,6 +4,7 @@
 //! wins over the environment. Parsing only turns text into core types; every rule about what a
 //! request may contain is checked by the core before it sends anything.
 
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -186,7 +187,7 @@ pub enum UsersigCommand {
     /// explain which service error it would get (70001, 70003, 70009, 70013, 70014) and what to
     /// check. --sdkappid and --identifier, when given, are what calls use. Exit 1 if it would be
     /// refused.
-    Doctor(crate::doctor::DoctorArgs),
+    Doctor(DoctorArgs),
 }
 
 /// Raw userbuf bytes decoded from base64.
@@ -215,7 +216,7 @@ pub struct MembersArgs {
     /// Bulk export (`--all --from FILE`): FILE lists group IDs, one per line; every member of
     /// every group is written with a `GroupId` column (ndjson or csv).
     #[command(flatten)]
-    pub bulk: crate::bulk::BulkArgs,
+    pub bulk: BulkArgs,
     /// Members per call (with --all: the page size).
     #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
@@ -253,7 +254,7 @@ pub struct MutedArgs {
     /// Bulk export (`--from FILE`): FILE lists group IDs, one per line; every muted account of
     /// every group is written with a `GroupId` column (ndjson or csv).
     #[command(flatten)]
-    pub bulk: crate::bulk::BulkArgs,
+    pub bulk: BulkArgs,
     /// A topic of a topic-enabled community group (TopicId). (`--topic` is its earlier name.)
     #[arg(long, alias = "topic", value_name = "TOPIC_ID")]
     pub topic_id: Option<String>,
@@ -272,7 +273,7 @@ pub struct ModifyArgs {
     /// or CSV (`.csv`) with a GroupId column, REST-named columns and `AppDefinedData.KEY` columns
     /// (an empty cell changes nothing).
     #[command(flatten)]
-    pub bulk: crate::bulk::BulkArgs,
+    pub bulk: BulkArgs,
     /// With --from: journal progress to FILE and resume from it after Ctrl-C, a crash or a kill
     /// (an input recorded done is never sent again; one in flight at the kill is sent again).
     #[arg(long, value_name = "FILE", requires = "from", conflicts_with = "dry_run")]
@@ -446,4 +447,35 @@ mod tests {
         assert_eq!(parse_apply_join_option("FreeAccess"), Ok(ApplyJoinOption::FreeAccess));
         assert!(parse_apply_join_option("free").is_err());
     }
+}
+
+/// Default worker threads of a bulk job.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+
+/// Options every bulk command takes.
+#[derive(Debug, Args)]
+pub struct BulkArgs {
+    /// Run a bulk job over every input of FILE (see the command's help for the format), paced at
+    /// --rate-limit; `-` reads stdin.
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+    /// Calls in flight at once in a bulk job (at most --max-in-flight).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY, requires = "from")]
+    pub concurrency: usize,
+    /// Validate every input and print what would be sent; send nothing.
+    #[arg(long, requires = "from")]
+    pub dry_run: bool,
+    /// Write the result lines (one JSON object per input) to FILE instead of stdout (`modify`)
+    /// or stderr (exports, whose stdout is the data).
+    #[arg(long, value_name = "FILE", requires = "from")]
+    pub results: Option<PathBuf>,
+}
+
+/// `usersig doctor` options (the expected `--sdkappid`, `--identifier` and the `--secret-key`
+/// are the global options).
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// The UserSig to diagnose.
+    #[arg(value_name = "USERSIG")]
+    pub token: String,
 }

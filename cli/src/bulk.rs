@@ -10,45 +10,23 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex};
 use std::time::Instant;
 
-use clap::Args;
+
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 use timadmin::options::DEFAULT_PAGE_SIZE;
 use timadmin::{BlockingClient, Error, GetGroupMemberInfoRequest, GetGroupMutedAccountRequest, ModifyGroupBaseInfoRequest, PageOptions};
 
-use crate::args::{Format, MembersArgs, ModifyArgs, MutedArgs};
+use crate::args::{BulkArgs, Format, MembersArgs, ModifyArgs, MutedArgs};
 use crate::checkpoint::Checkpoint;
-use crate::commands::Context;
+use crate::context::Context;
 use crate::error::{core_exit_code, CliError, EXIT_USAGE};
 use crate::output::{csv_field, muted_columns, Column};
-
-/// Default worker threads of a bulk job.
-pub const DEFAULT_CONCURRENCY: usize = 8;
-
-/// Options every bulk command takes.
-#[derive(Debug, Args)]
-pub struct BulkArgs {
-    /// Run a bulk job over every input of FILE (see the command's help for the format), paced at
-    /// --rate-limit; `-` reads stdin.
-    #[arg(long, value_name = "FILE")]
-    pub from: Option<PathBuf>,
-    /// Calls in flight at once in a bulk job (at most --max-in-flight).
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY, requires = "from")]
-    pub concurrency: usize,
-    /// Validate every input and print what would be sent; send nothing.
-    #[arg(long, requires = "from")]
-    pub dry_run: bool,
-    /// Write the result lines (one JSON object per input) to FILE instead of stdout (`modify`)
-    /// or stderr (exports, whose stdout is the data).
-    #[arg(long, value_name = "FILE", requires = "from")]
-    pub results: Option<PathBuf>,
-}
 
 /// Input lines read from a file: each line number with its REST body or why it has none.
 type Bodies = Vec<(u64, Result<Value, Error>)>;

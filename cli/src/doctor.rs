@@ -10,17 +10,9 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use timadmin::usersig::{self, Clock, FixedClock, Signer, SystemClock, UnverifiedClaims, UserSigError};
 
-use crate::commands::Context;
+use crate::args::DoctorArgs;
+use crate::context::Context;
 use crate::error::CliError;
-
-/// `usersig doctor` options (the expected `--sdkappid`, `--identifier` and the `--secret-key`
-/// are the global options).
-#[derive(Debug, clap::Args)]
-pub struct DoctorArgs {
-    /// The UserSig to diagnose.
-    #[arg(value_name = "USERSIG")]
-    pub token: String,
-}
 
 /// One reason the service would refuse the token.
 struct Finding {

@@ -8,6 +8,7 @@ mod args;
 mod bulk;
 mod checkpoint;
 mod commands;
+mod context;
 mod doctor;
 mod error;
 mod output;
@@ -17,7 +18,7 @@ use std::io::IsTerminal;
 use clap::CommandFactory;
 
 use crate::args::{Cli, Command};
-use crate::commands::Context;
+use crate::context::Context;
 use crate::error::{CliError, EXIT_USAGE};
 
 /// Runs the command and exits with its code (see [`error`]).
