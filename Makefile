@@ -70,6 +70,7 @@ memcheck:
 # features into it; bindings-uniffi/generate.sh builds it on its own.
 # The shared rate limit's tests start throwaway redis-servers: install the package first.
 test-rust:
+	$(CARGO) fmt --all -- --check
 	bash tests/fleet/need-redis-server.sh
 	$(CARGO) build --workspace --exclude uniffi-bindgen --all-targets
 	$(CARGO) clippy --workspace --all-targets -- -D warnings

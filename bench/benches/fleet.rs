@@ -47,10 +47,7 @@ fn bench(c: &mut Criterion) {
         .unwrap_or_else(|e| panic!("{e}"));
     let server = RedisServer::start();
     let emu = rt
-        .block_on(Emulator::start(EmulatorConfig {
-            rate_limit_per_sec: None,
-            ..Default::default()
-        }))
+        .block_on(Emulator::start(EmulatorConfig { rate_limit_per_sec: None, ..Default::default() }))
         .unwrap_or_else(|e| panic!("{e}"));
     emu.control().generate_community_group(GROUP, 10).unwrap_or_else(|e| panic!("{e}"));
 
@@ -60,17 +57,14 @@ fn bench(c: &mut Criterion) {
     // The script alone, as the shared limiter sends it.
     let script = redis::Script::new(include_str!("../../core/src/ratelimit/gcra.lua"));
     let mut connection = rt
-        .block_on(async {
-            redis::Client::open(server.url())?.get_multiplexed_async_connection().await
-        })
+        .block_on(async { redis::Client::open(server.url())?.get_multiplexed_async_connection().await })
         .unwrap_or_else(|e| panic!("{e}"));
     g.bench_function("redis_gcra_script_round_trip", |b| {
         b.iter(|| {
             let mut invocation = script.key("timadmin:rl:{bench}:get_group_member_info");
             invocation.arg(1u64).arg(5_000u64);
-            let reply: (i64, i64) = rt
-                .block_on(invocation.invoke_async(&mut connection))
-                .unwrap_or_else(|e| panic!("{e}"));
+            let reply: (i64, i64) =
+                rt.block_on(invocation.invoke_async(&mut connection)).unwrap_or_else(|e| panic!("{e}"));
             black_box(reply)
         })
     });
@@ -80,17 +74,11 @@ fn bench(c: &mut Criterion) {
         next: Some(String::new()),
         ..GetGroupMemberInfoRequest::new(GROUP)
     };
-    for (name, client) in [
-        ("call_local_limit", client(&emu, None)),
-        ("call_shared_limit", client(&emu, Some(server.url()))),
-    ] {
+    for (name, client) in
+        [("call_local_limit", client(&emu, None)), ("call_shared_limit", client(&emu, Some(server.url())))]
+    {
         g.bench_function(name, |b| {
-            b.iter(|| {
-                black_box(
-                    rt.block_on(client.get_group_member_info(&request))
-                        .unwrap_or_else(|e| panic!("{e}")),
-                )
-            })
+            b.iter(|| black_box(rt.block_on(client.get_group_member_info(&request)).unwrap_or_else(|e| panic!("{e}"))))
         });
     }
     g.finish();

@@ -289,10 +289,7 @@ fn limiter(rate: f64, calls: usize, concurrency: usize) -> BenchResult {
             let remaining = Arc::clone(&remaining);
             tasks.push(tokio::spawn(async move {
                 let request = GetGroupMutedAccountRequest::new(GROUP);
-                while remaining
-                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-                    .is_ok()
-                {
+                while remaining.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok() {
                     client.get_group_muted_account(&request).await.map_err(|e| e.to_string())?;
                 }
                 Ok::<_, String>(())

@@ -18,10 +18,7 @@ pub(crate) struct Arena {
 
 impl std::fmt::Debug for Arena {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Arena")
-            .field("strings", &self.strings.len())
-            .field("arrays", &self.arrays.len())
-            .finish()
+        f.debug_struct("Arena").field("strings", &self.strings.len()).field("arrays", &self.arrays.len()).finish()
     }
 }
 
@@ -36,11 +33,7 @@ pub(crate) fn array_ptr<T>(items: &[T]) -> *const T {
 
 impl Arena {
     /// Stores `text` as a C string; a NUL byte inside is a decode error naming `field`.
-    pub(crate) fn string(
-        &mut self,
-        text: &str,
-        field: &str,
-    ) -> Result<*const c_char, timadmin_error> {
+    pub(crate) fn string(&mut self, text: &str, field: &str) -> Result<*const c_char, timadmin_error> {
         let c = CString::new(text).map_err(|_| timadmin_error::nul_in_output(field))?;
         let p = c.as_ptr();
         self.strings.push(c);
@@ -48,11 +41,7 @@ impl Arena {
     }
 
     /// [`Arena::string`] for an optional value: NULL when `text` is `None`.
-    pub(crate) fn opt_string(
-        &mut self,
-        text: Option<&str>,
-        field: &str,
-    ) -> Result<*const c_char, timadmin_error> {
+    pub(crate) fn opt_string(&mut self, text: Option<&str>, field: &str) -> Result<*const c_char, timadmin_error> {
         text.map_or(Ok(ptr::null()), |t| self.string(t, field))
     }
 

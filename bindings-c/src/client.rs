@@ -10,13 +10,13 @@ use crate::error::{guard, guard_value, timadmin_error, timadmin_status};
 use crate::ffi::{arg, out};
 use crate::lower;
 use crate::model::{timadmin_get_group_member_info_response, timadmin_get_group_muted_account_response};
+use crate::options::timadmin_client_options;
+use crate::ownership::{free_box, to_boxed_mut_ptr, try_ref, OutParam};
 use crate::requests::{
     timadmin_get_group_member_info_request, timadmin_get_group_muted_account_request,
     timadmin_modify_group_base_info_request,
 };
-use crate::options::timadmin_client_options;
 use crate::usersig::timadmin_string;
-use crate::ownership::{free_box, to_boxed_mut_ptr, try_ref, OutParam};
 
 /// A configured connection to the service, wrapping the core's blocking client (which owns a
 /// small runtime with two worker threads).
@@ -35,10 +35,7 @@ pub struct timadmin_client {
 impl timadmin_client {
     fn wrap(inner: BlockingClient) -> Result<Self, timadmin_error> {
         let identifier = inner.client()?.identifier().to_owned();
-        Ok(timadmin_client {
-            identifier: crate::error::lossy_cstring(&identifier),
-            inner: Arc::new(inner),
-        })
+        Ok(timadmin_client { identifier: crate::error::lossy_cstring(&identifier), inner: Arc::new(inner) })
     }
 }
 

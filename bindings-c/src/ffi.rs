@@ -71,7 +71,11 @@ pub(crate) unsafe fn opt_str<'a>(ptr: *const c_char, name: &str) -> Result<Optio
 /// # Safety
 ///
 /// `ptr` is NULL or points to `len` live, initialised elements that nothing mutates for `'a`.
-pub(crate) unsafe fn opt_slice<'a, T>(ptr: *const T, len: usize, name: &str) -> Result<Option<&'a [T]>, timadmin_error> {
+pub(crate) unsafe fn opt_slice<'a, T>(
+    ptr: *const T,
+    len: usize,
+    name: &str,
+) -> Result<Option<&'a [T]>, timadmin_error> {
     if ptr.is_null() {
         if len == 0 {
             Ok(None)

@@ -8,15 +8,12 @@ use timadmin::{GetGroupMemberInfoResponse, GetGroupMutedAccountResponse, GroupMe
 use crate::arena::{Arena, ViewWithArena};
 use crate::error::timadmin_error;
 use crate::model::{
-    timadmin_get_group_member_info_response, timadmin_get_group_muted_account_response,
-    timadmin_group_member, timadmin_key_value, timadmin_muted_account, timadmin_role,
+    timadmin_get_group_member_info_response, timadmin_get_group_muted_account_response, timadmin_group_member,
+    timadmin_key_value, timadmin_muted_account, timadmin_role,
 };
 
 /// The C view of one member; its strings and arrays are stored in `arena`.
-pub(crate) fn member(
-    arena: &mut Arena,
-    m: &GroupMember,
-) -> Result<timadmin_group_member, timadmin_error> {
+pub(crate) fn member(arena: &mut Arena, m: &GroupMember) -> Result<timadmin_group_member, timadmin_error> {
     let (role, role_other) = match &m.role {
         None => (timadmin_role::Unset, ptr::null()),
         Some(Role::Owner) => (timadmin_role::Owner, ptr::null()),
@@ -76,12 +73,7 @@ pub(crate) fn get_group_member_info_response(
     let list = members(&mut arena, &r.member_list)?;
     let (member_list, member_list_len) = arena.array(list);
     let next = arena.opt_string(r.next.as_deref(), "Next")?;
-    let view = timadmin_get_group_member_info_response {
-        member_num: r.member_num,
-        member_list,
-        member_list_len,
-        next,
-    };
+    let view = timadmin_get_group_member_info_response { member_num: r.member_num, member_list, member_list_len, next };
     Ok(ViewWithArena::new(view, arena))
 }
 
@@ -118,11 +110,8 @@ mod tests {
     #[test]
     fn a_nul_byte_from_the_service_is_a_decode_error() {
         let mut arena = Arena::default();
-        let m = GroupMember {
-            member_account: "ok".into(),
-            name_card: Some("bad\0card".into()),
-            ..GroupMember::default()
-        };
+        let m =
+            GroupMember { member_account: "ok".into(), name_card: Some("bad\0card".into()), ..GroupMember::default() };
         let err = member(&mut arena, &m).unwrap_err();
         assert_eq!(err.status, timadmin_status::Decode);
     }

@@ -151,4 +151,3 @@ pub struct timadmin_get_group_muted_account_response {
     /// Number of entries in `muted_account_list`.
     pub muted_account_list_len: usize,
 }
-

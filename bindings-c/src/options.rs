@@ -82,7 +82,9 @@ impl Provider {
         let ok = unsafe { (self.callback)(self.userdata, &mut sink) };
         match (ok, sink.usersig) {
             (true, Some(sig)) => Ok(sig),
-            (true, None) => Err("the UserSig provider callback returned true without calling timadmin_usersig_sink_set".into()),
+            (true, None) => {
+                Err("the UserSig provider callback returned true without calling timadmin_usersig_sink_set".into())
+            }
             (false, _) => Err("the UserSig provider callback reported failure".into()),
         }
     }

@@ -63,10 +63,7 @@ impl<T> OutParam<'_, T> {
     /// `slot` is NULL or valid for one aligned write of a `T` for as long as the returned
     /// value lives (what the slot held before is overwritten, never read or dropped).
     pub(crate) unsafe fn new(slot: *mut T) -> Option<Self> {
-        NonNull::new(slot).map(|slot| OutParam {
-            slot,
-            _slot: PhantomData,
-        })
+        NonNull::new(slot).map(|slot| OutParam { slot, _slot: PhantomData })
     }
 
     /// Writes `value` to the slot (without reading or dropping what was there).

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use timadmin::{BlockingClient, MemberPage, MemberPager, PageOptions, PagingMode};
 
 use crate::arena::{Arena, ViewWithArena};
+use crate::builder;
 use crate::client::timadmin_client;
 use crate::error::{guard, guard_value, timadmin_error, timadmin_status};
-use crate::builder;
 use crate::ffi::{arg, arg_mut, out, req_str};
 use crate::lower;
 use crate::model::timadmin_group_member;
@@ -270,10 +270,7 @@ pub unsafe extern "C" fn timadmin_client_members(
             )
         };
         let pager = client.inner.client()?.members(group_id, options)?;
-        pager_out.write(to_boxed_mut_ptr(timadmin_member_pager {
-            client: Arc::clone(&client.inner),
-            pager,
-        }));
+        pager_out.write(to_boxed_mut_ptr(timadmin_member_pager { client: Arc::clone(&client.inner), pager }));
         Ok(())
     })
 }
@@ -420,11 +417,7 @@ fn member_page(page: &MemberPage) -> Result<ViewWithArena<timadmin_member_page>,
     let mut arena = Arena::default();
     let list = lower::members(&mut arena, &page.members)?;
     let (members, members_len) = arena.array(list);
-    let view = timadmin_member_page {
-        members,
-        members_len,
-        member_num: page.member_num,
-    };
+    let view = timadmin_member_page { members, members_len, member_num: page.member_num };
     Ok(ViewWithArena::new(view, arena))
 }
 

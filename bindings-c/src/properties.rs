@@ -30,7 +30,11 @@ fn ptr_of(s: &Option<CString>) -> *const c_char {
 
 /// Checks a failed call's status and error object; frees the error.
 fn typed_failure(status: timadmin_status, err: *mut timadmin_error) -> Result<timadmin_status, TestCaseError> {
-    prop_assert!(!matches!(status, timadmin_status::Panic | timadmin_status::Unknown | timadmin_status::Ok), "{:?}", status);
+    prop_assert!(
+        !matches!(status, timadmin_status::Panic | timadmin_status::Unknown | timadmin_status::Ok),
+        "{:?}",
+        status
+    );
     prop_assert!(!err.is_null());
     // SAFETY: a failing call wrote a valid error object.
     unsafe {
@@ -53,7 +57,10 @@ fn dead_end_client() -> *mut timadmin_client {
         let e = ptr::null_mut();
         assert_eq!(timadmin_client_options_set_sdkappid(options, 1400000000, e), timadmin_status::Ok);
         assert_eq!(timadmin_client_options_set_secret_key(options, c"k".as_ptr(), e), timadmin_status::Ok);
-        assert_eq!(timadmin_client_options_set_base_url(options, c"http://127.0.0.1:9".as_ptr(), e), timadmin_status::Ok);
+        assert_eq!(
+            timadmin_client_options_set_base_url(options, c"http://127.0.0.1:9".as_ptr(), e),
+            timadmin_status::Ok
+        );
         assert_eq!(timadmin_client_options_set_timeout(options, 2.0, e), timadmin_status::Ok);
         assert_eq!(timadmin_client_options_set_max_retries(options, 0, e), timadmin_status::Ok);
         assert_eq!(timadmin_client_options_set_rate_limit_off(options, e), timadmin_status::Ok);
@@ -67,7 +74,11 @@ fn dead_end_client() -> *mut timadmin_client {
 fn setter_outcome(status: timadmin_status, err: *mut timadmin_error) -> Result<(), TestCaseError> {
     if status != timadmin_status::Ok {
         let status = typed_failure(status, err)?;
-        prop_assert!(matches!(status, timadmin_status::InvalidArgument | timadmin_status::NullParameter), "{:?}", status);
+        prop_assert!(
+            matches!(status, timadmin_status::InvalidArgument | timadmin_status::NullParameter),
+            "{:?}",
+            status
+        );
     } else {
         prop_assert!(err.is_null());
     }

@@ -48,8 +48,8 @@ pub unsafe extern "C" fn timadmin_get_group_member_info_request_new(
 ) -> timadmin_status {
     // SAFETY: forwarded from this function's contract.
     unsafe {
-        builder::new_with_str(group_id, "group_id", request_out, "request_out", error_out, |g| timadmin_get_group_member_info_request {
-            inner: GetGroupMemberInfoRequest::new(g),
+        builder::new_with_str(group_id, "group_id", request_out, "request_out", error_out, |g| {
+            timadmin_get_group_member_info_request { inner: GetGroupMemberInfoRequest::new(g) }
         })
     }
 }
@@ -60,7 +60,9 @@ pub unsafe extern "C" fn timadmin_get_group_member_info_request_new(
 ///
 /// `request` is NULL or a request from `timadmin_get_group_member_info_request_new` not freed yet; nothing uses it afterwards.
 #[no_mangle]
-pub unsafe extern "C" fn timadmin_get_group_member_info_request_free(request: *mut timadmin_get_group_member_info_request) {
+pub unsafe extern "C" fn timadmin_get_group_member_info_request_free(
+    request: *mut timadmin_get_group_member_info_request,
+) {
     // SAFETY: forwarded from this function's contract.
     unsafe { builder::free(request) }
 }
@@ -82,7 +84,11 @@ pub unsafe extern "C" fn timadmin_get_group_member_info_request_add_member_info_
     error_out: *mut *mut timadmin_error,
 ) -> timadmin_status {
     // SAFETY: forwarded from this function's contract.
-    unsafe { builder::set_str(request, "request", member_info_filter, "member_info_filter", error_out, |r, v| r.inner.member_info_filter.get_or_insert_with(Vec::new).push(v)) }
+    unsafe {
+        builder::set_str(request, "request", member_info_filter, "member_info_filter", error_out, |r, v| {
+            r.inner.member_info_filter.get_or_insert_with(Vec::new).push(v)
+        })
+    }
 }
 
 /// Adds to `MemberRoleFilter`: appends a role to return (`"Owner"`, `"Admin"`, `"Member"`). Never called: every role.
@@ -102,7 +108,11 @@ pub unsafe extern "C" fn timadmin_get_group_member_info_request_add_member_role_
     error_out: *mut *mut timadmin_error,
 ) -> timadmin_status {
     // SAFETY: forwarded from this function's contract.
-    unsafe { builder::set_str(request, "request", member_role_filter, "member_role_filter", error_out, |r, v| r.inner.member_role_filter.get_or_insert_with(Vec::new).push(v)) }
+    unsafe {
+        builder::set_str(request, "request", member_role_filter, "member_role_filter", error_out, |r, v| {
+            r.inner.member_role_filter.get_or_insert_with(Vec::new).push(v)
+        })
+    }
 }
 
 /// Adds to `AppDefinedDataFilter_GroupMember`: appends a custom member-data key to return.
@@ -122,7 +132,16 @@ pub unsafe extern "C" fn timadmin_get_group_member_info_request_add_app_defined_
     error_out: *mut *mut timadmin_error,
 ) -> timadmin_status {
     // SAFETY: forwarded from this function's contract.
-    unsafe { builder::set_str(request, "request", app_defined_data_filter_group_member, "app_defined_data_filter_group_member", error_out, |r, v| r.inner.app_defined_data_filter_group_member.get_or_insert_with(Vec::new).push(v)) }
+    unsafe {
+        builder::set_str(
+            request,
+            "request",
+            app_defined_data_filter_group_member,
+            "app_defined_data_filter_group_member",
+            error_out,
+            |r, v| r.inner.app_defined_data_filter_group_member.get_or_insert_with(Vec::new).push(v),
+        )
+    }
 }
 
 /// Sets `Limit`: members per call (at most 6000; 100 for community groups).
@@ -224,8 +243,8 @@ pub unsafe extern "C" fn timadmin_get_group_muted_account_request_new(
 ) -> timadmin_status {
     // SAFETY: forwarded from this function's contract.
     unsafe {
-        builder::new_with_str(group_id, "group_id", request_out, "request_out", error_out, |g| timadmin_get_group_muted_account_request {
-            inner: GetGroupMutedAccountRequest::new(g),
+        builder::new_with_str(group_id, "group_id", request_out, "request_out", error_out, |g| {
+            timadmin_get_group_muted_account_request { inner: GetGroupMutedAccountRequest::new(g) }
         })
     }
 }
@@ -236,7 +255,9 @@ pub unsafe extern "C" fn timadmin_get_group_muted_account_request_new(
 ///
 /// `request` is NULL or a request from `timadmin_get_group_muted_account_request_new` not freed yet; nothing uses it afterwards.
 #[no_mangle]
-pub unsafe extern "C" fn timadmin_get_group_muted_account_request_free(request: *mut timadmin_get_group_muted_account_request) {
+pub unsafe extern "C" fn timadmin_get_group_muted_account_request_free(
+    request: *mut timadmin_get_group_muted_account_request,
+) {
     // SAFETY: forwarded from this function's contract.
     unsafe { builder::free(request) }
 }
@@ -293,8 +314,8 @@ pub unsafe extern "C" fn timadmin_modify_group_base_info_request_new(
 ) -> timadmin_status {
     // SAFETY: forwarded from this function's contract.
     unsafe {
-        builder::new_with_str(group_id, "group_id", request_out, "request_out", error_out, |g| timadmin_modify_group_base_info_request {
-            inner: ModifyGroupBaseInfoRequest::new(g),
+        builder::new_with_str(group_id, "group_id", request_out, "request_out", error_out, |g| {
+            timadmin_modify_group_base_info_request { inner: ModifyGroupBaseInfoRequest::new(g) }
         })
     }
 }
@@ -305,7 +326,9 @@ pub unsafe extern "C" fn timadmin_modify_group_base_info_request_new(
 ///
 /// `request` is NULL or a request from `timadmin_modify_group_base_info_request_new` not freed yet; nothing uses it afterwards.
 #[no_mangle]
-pub unsafe extern "C" fn timadmin_modify_group_base_info_request_free(request: *mut timadmin_modify_group_base_info_request) {
+pub unsafe extern "C" fn timadmin_modify_group_base_info_request_free(
+    request: *mut timadmin_modify_group_base_info_request,
+) {
     // SAFETY: forwarded from this function's contract.
     unsafe { builder::free(request) }
 }
@@ -347,7 +370,11 @@ pub unsafe extern "C" fn timadmin_modify_group_base_info_request_set_introductio
     error_out: *mut *mut timadmin_error,
 ) -> timadmin_status {
     // SAFETY: forwarded from this function's contract.
-    unsafe { builder::set_str(request, "request", introduction, "introduction", error_out, |r, v| r.inner.introduction = Some(v)) }
+    unsafe {
+        builder::set_str(request, "request", introduction, "introduction", error_out, |r, v| {
+            r.inner.introduction = Some(v)
+        })
+    }
 }
 
 /// Sets `Notification`: the new notification (at most 300 bytes).
@@ -367,7 +394,11 @@ pub unsafe extern "C" fn timadmin_modify_group_base_info_request_set_notificatio
     error_out: *mut *mut timadmin_error,
 ) -> timadmin_status {
     // SAFETY: forwarded from this function's contract.
-    unsafe { builder::set_str(request, "request", notification, "notification", error_out, |r, v| r.inner.notification = Some(v)) }
+    unsafe {
+        builder::set_str(request, "request", notification, "notification", error_out, |r, v| {
+            r.inner.notification = Some(v)
+        })
+    }
 }
 
 /// Sets `FaceUrl`: the new avatar URL (at most 100 bytes).
@@ -493,11 +524,12 @@ pub unsafe extern "C" fn timadmin_modify_group_base_info_request_add_app_defined
 ) -> timadmin_status {
     let add = |r: &mut timadmin_modify_group_base_info_request| {
         // SAFETY: `key` and `value` are NULL or NUL-terminated (this function's contract).
-        let (key, value) = unsafe { (builder::field_str(key, "app_defined_data.key")?, opt_str(value, "app_defined_data.value")?) };
-        r.inner.app_defined_data.get_or_insert_with(Vec::new).push(AppDefinedDataUpdate {
-            key: key.to_owned(),
-            value: value.map(str::to_owned),
-        });
+        let (key, value) =
+            unsafe { (builder::field_str(key, "app_defined_data.key")?, opt_str(value, "app_defined_data.value")?) };
+        r.inner
+            .app_defined_data
+            .get_or_insert_with(Vec::new)
+            .push(AppDefinedDataUpdate { key: key.to_owned(), value: value.map(str::to_owned) });
         Ok(())
     };
     // SAFETY: forwarded from this function's contract.

@@ -142,7 +142,11 @@ fn every_core_setting_has_a_c_setter() {
             continue;
         }
         let setter = format!("timadmin_client_options_set_{}(", setting.name);
-        assert!(header.contains(&setter), "core's setting {} has no C setter {setter}...) in include/timadmin.h", setting.name);
+        assert!(
+            header.contains(&setter),
+            "core's setting {} has no C setter {setter}...) in include/timadmin.h",
+            setting.name
+        );
         checked += 1;
     }
     assert!(header.contains("timadmin_client_options_set_rate_limit_off("));
@@ -153,7 +157,8 @@ fn every_core_setting_has_a_c_setter() {
             .chars()
             .take_while(|c| c.is_alphanumeric() || *c == '_')
             .collect();
-        let known = name.is_empty() || name == "rate_limit_off" || timadmin::settings::SETTINGS.iter().any(|s| s.name == name);
+        let known =
+            name.is_empty() || name == "rate_limit_off" || timadmin::settings::SETTINGS.iter().any(|s| s.name == name);
         assert!(known, "timadmin_client_options_set_{name} sets nothing core's table declares");
     }
 }

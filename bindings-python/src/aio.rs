@@ -120,7 +120,12 @@ impl AsyncClient {
     /// An async iterator over every member of a group, one page in memory at a time. Options
     /// (`timadmin.PageOptions`) are checked here, before any call.
     #[pyo3(signature = (group_id, **options))]
-    fn members(&self, py: Python<'_>, group_id: Text, options: Option<&Bound<'_, PyDict>>) -> PyResult<AsyncMemberPager> {
+    fn members(
+        &self,
+        py: Python<'_>,
+        group_id: Text,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<AsyncMemberPager> {
         let options = requests::page_options(py, options)?;
         let pager = self.core(py)?.members(group_id, options).map_err(|e| to_py(py, e))?;
         Ok(AsyncMemberPager { cursor: PerProcess::with(tokio::sync::Mutex::new(MemberCursor::new(pager))) })
@@ -128,7 +133,12 @@ impl AsyncClient {
 
     /// Deprecated name of `members`.
     #[pyo3(signature = (group_id, **options))]
-    fn iter_group_members(&self, py: Python<'_>, group_id: Text, options: Option<&Bound<'_, PyDict>>) -> PyResult<AsyncMemberPager> {
+    fn iter_group_members(
+        &self,
+        py: Python<'_>,
+        group_id: Text,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<AsyncMemberPager> {
         crate::errors::deprecated(py, "AsyncClient.iter_group_members() is deprecated: use AsyncClient.members()")?;
         self.members(py, group_id, options)
     }

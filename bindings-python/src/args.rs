@@ -55,9 +55,7 @@ fn text_of(py: Python<'_>, field: &str, s: &Bound<'_, PyString>) -> PyResult<Tex
 
 /// A `str` item of a list or mapping argument (`field` names the argument).
 fn item_text(py: Python<'_>, field: &str, item: &Bound<'_, PyAny>, type_error: &str) -> PyResult<String> {
-    let s = item
-        .cast::<PyString>()
-        .map_err(|_| pyo3::exceptions::PyTypeError::new_err(type_error.to_owned()))?;
+    let s = item.cast::<PyString>().map_err(|_| pyo3::exceptions::PyTypeError::new_err(type_error.to_owned()))?;
     Ok(text_of(py, field, s)?.0)
 }
 
@@ -88,9 +86,7 @@ pub(crate) fn str_list(py: Python<'_>, field: &str, value: Option<&Bound<'_, PyA
         return Ok(None);
     }
     if value.is_instance_of::<PyString>() {
-        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
-            "{field} must be a list of str, not a single str"
-        )));
+        return Err(pyo3::exceptions::PyTypeError::new_err(format!("{field} must be a list of str, not a single str")));
     }
     let mut out = Vec::new();
     for item in value.try_iter()? {
@@ -166,7 +162,12 @@ impl<'py> Kwargs<'py> {
     }
 
     /// `value` of argument `name` as `T`, or a `TypeError` naming both.
-    fn extract<T: for<'a> FromPyObject<'a, 'py>>(&self, name: &str, value: &Bound<'py, PyAny>, wanted: &str) -> PyResult<T> {
+    fn extract<T: for<'a> FromPyObject<'a, 'py>>(
+        &self,
+        name: &str,
+        value: &Bound<'py, PyAny>,
+        wanted: &str,
+    ) -> PyResult<T> {
         value.extract::<T>().map_err(|_| {
             let given = value.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".to_owned());
             pyo3::exceptions::PyTypeError::new_err(format!(

@@ -26,7 +26,11 @@ enum Outcome<T> {
 
 /// Runs `make(client)` on the client's runtime with the GIL released, checking for Python
 /// signals meanwhile. A signal handler that raises (Ctrl-C) cancels the call.
-pub(crate) fn run<T, F>(py: Python<'_>, client: &BlockingClient, make: impl FnOnce(timadmin::Client) -> F + Send) -> PyResult<T>
+pub(crate) fn run<T, F>(
+    py: Python<'_>,
+    client: &BlockingClient,
+    make: impl FnOnce(timadmin::Client) -> F + Send,
+) -> PyResult<T>
 where
     T: Send,
     F: Future<Output = timadmin::Result<T>>,
@@ -172,7 +176,12 @@ impl Client {
 
     /// Deprecated name of `members`.
     #[pyo3(signature = (group_id, **options))]
-    fn iter_group_members(&self, py: Python<'_>, group_id: Text, options: Option<&Bound<'_, PyDict>>) -> PyResult<MemberPager> {
+    fn iter_group_members(
+        &self,
+        py: Python<'_>,
+        group_id: Text,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<MemberPager> {
         crate::errors::deprecated(py, "Client.iter_group_members() is deprecated: use Client.members()")?;
         self.members(py, group_id, options)
     }
@@ -193,7 +202,12 @@ impl Client {
     /// Changes a group's profile; only the fields given change (`modify_group_base_info`).
     /// In `app_defined_data`, a value of `None` deletes that key.
     #[pyo3(signature = (group_id, **fields))]
-    fn modify_group_base_info(&self, py: Python<'_>, group_id: Text, fields: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
+    fn modify_group_base_info(
+        &self,
+        py: Python<'_>,
+        group_id: Text,
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<()> {
         let request = requests::modify_base_info(py, group_id, fields)?;
         let core = self.core(py)?;
         run(py, &core, |c| async move { c.modify_group_base_info(&request).await })
@@ -267,5 +281,4 @@ impl MemberPager {
     fn member_num(&self, py: Python<'_>) -> PyResult<Option<u64>> {
         self.with_slot(py, |slot| Ok(slot.as_ref().and_then(|c| c.pager().member_num())))
     }
-
 }

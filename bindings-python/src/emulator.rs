@@ -6,7 +6,9 @@ use std::str::FromStr;
 use std::sync::Mutex;
 
 use pyo3::prelude::*;
-use timadmin_emulator::{Control, Emulator as CoreEmulator, EmulatorConfig, EmulatorError, Fault, FaultSpec, GroupType};
+use timadmin_emulator::{
+    Control, Emulator as CoreEmulator, EmulatorConfig, EmulatorError, Fault, FaultSpec, GroupType,
+};
 
 use crate::args::seconds;
 use crate::models::to_py_dict;

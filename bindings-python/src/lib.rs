@@ -26,9 +26,7 @@ fn install_logging(py: Python<'_>) {
         Ok(l) => l,
         Err(_) => return,
     };
-    let logger = logger
-        .filter(log::LevelFilter::Off)
-        .filter_target("timadmin".to_owned(), log::LevelFilter::Trace);
+    let logger = logger.filter(log::LevelFilter::Off).filter_target("timadmin".to_owned(), log::LevelFilter::Trace);
     // Another extension may already own the global `log` logger; then we leave it alone.
     let _ = logger.install();
 }

@@ -284,10 +284,7 @@ impl GetGroupMutedAccountResponse {
     /// Its muted members, as a new list (`MutedAccountList`).
     #[getter]
     fn muted_account_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        PyList::new(
-            py,
-            self.inner.muted_account_list.iter().cloned().map(|inner| MutedAccount { inner }),
-        )
+        PyList::new(py, self.inner.muted_account_list.iter().cloned().map(|inner| MutedAccount { inner }))
     }
 
     /// The answer with its REST field names.

@@ -10,7 +10,11 @@ use crate::args::{Kwargs, Text};
 use crate::errors::to_py;
 
 /// `get_group_member_info(group_id, **fields)`.
-pub(crate) fn member_info(py: Python<'_>, group_id: Text, fields: Option<&Bound<'_, PyDict>>) -> PyResult<GetGroupMemberInfoRequest> {
+pub(crate) fn member_info(
+    py: Python<'_>,
+    group_id: Text,
+    fields: Option<&Bound<'_, PyDict>>,
+) -> PyResult<GetGroupMemberInfoRequest> {
     let mut kw = Kwargs::new(py, "get_group_member_info", fields);
     let request = GetGroupMemberInfoRequest {
         group_id: group_id.into(),
@@ -40,7 +44,11 @@ pub(crate) fn page_options(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) 
 }
 
 /// `get_group_muted_account(group_id, **fields)`.
-pub(crate) fn muted_account(py: Python<'_>, group_id: Text, fields: Option<&Bound<'_, PyDict>>) -> PyResult<GetGroupMutedAccountRequest> {
+pub(crate) fn muted_account(
+    py: Python<'_>,
+    group_id: Text,
+    fields: Option<&Bound<'_, PyDict>>,
+) -> PyResult<GetGroupMutedAccountRequest> {
     let mut kw = Kwargs::new(py, "get_group_muted_account", fields);
     let request = GetGroupMutedAccountRequest { group_id: group_id.into(), topic_id: kw.text("topic_id")? };
     kw.finish()?;
@@ -48,7 +56,11 @@ pub(crate) fn muted_account(py: Python<'_>, group_id: Text, fields: Option<&Boun
 }
 
 /// `modify_group_base_info(group_id, **fields)`; in `app_defined_data`, `None` deletes a key.
-pub(crate) fn modify_base_info(py: Python<'_>, group_id: Text, fields: Option<&Bound<'_, PyDict>>) -> PyResult<ModifyGroupBaseInfoRequest> {
+pub(crate) fn modify_base_info(
+    py: Python<'_>,
+    group_id: Text,
+    fields: Option<&Bound<'_, PyDict>>,
+) -> PyResult<ModifyGroupBaseInfoRequest> {
     let mut kw = Kwargs::new(py, "modify_group_base_info", fields);
     let request = ModifyGroupBaseInfoRequest {
         group_id: group_id.into(),

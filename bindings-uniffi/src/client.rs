@@ -63,10 +63,7 @@ impl TimAdminClient {
         request: GetGroupMemberInfoRequest,
     ) -> Result<GetGroupMemberInfoResponse, TimAdminError> {
         let client = self.inner.clone();
-        runtime::run(async move {
-            Ok(client.get_group_member_info(&request).await?)
-        })
-        .await
+        runtime::run(async move { Ok(client.get_group_member_info(&request).await?) }).await
     }
 
     /// `get_group_muted_account`: the muted members of a group (or of one of its topics).
@@ -75,10 +72,7 @@ impl TimAdminClient {
         request: GetGroupMutedAccountRequest,
     ) -> Result<GetGroupMutedAccountResponse, TimAdminError> {
         let client = self.inner.clone();
-        runtime::run(async move {
-            Ok(client.get_group_muted_account(&request).await?)
-        })
-        .await
+        runtime::run(async move { Ok(client.get_group_muted_account(&request).await?) }).await
     }
 
     /// `modify_group_base_info`: changes a group's profile; only the fields set change.
@@ -103,9 +97,7 @@ impl TimAdminClient {
 impl TimAdminClient {
     fn with_config(config: timadmin::Config) -> Result<Arc<Self>, TimAdminError> {
         let _runtime = runtime::handle()?.enter();
-        Ok(Arc::new(TimAdminClient {
-            inner: timadmin::Client::new(config)?,
-        }))
+        Ok(Arc::new(TimAdminClient { inner: timadmin::Client::new(config)? }))
     }
 }
 
@@ -144,10 +136,7 @@ pub struct MemberPager {
 impl MemberPager {
     fn new(pager: timadmin::MemberPager) -> Self {
         let status = PagerStatus::of(&pager);
-        MemberPager {
-            pager: Arc::new(tokio::sync::Mutex::new(pager)),
-            status: Arc::new(Mutex::new(status)),
-        }
+        MemberPager { pager: Arc::new(tokio::sync::Mutex::new(pager)), status: Arc::new(Mutex::new(status)) }
     }
 
     fn status(&self) -> PagerStatus {

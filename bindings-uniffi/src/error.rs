@@ -113,17 +113,12 @@ impl From<timadmin::Error> for TimAdminError {
             E::Timeout(after) => TimAdminError::Timeout { after },
             E::HttpStatus { status, excerpt } => TimAdminError::HttpStatus { status, excerpt },
             E::Decode { reason, excerpt } => TimAdminError::Decode { reason, excerpt },
-            E::UserSig(e) => TimAdminError::UserSig {
-                reason: e.reason().to_owned(),
-                detail: e.to_string(),
-            },
+            E::UserSig(e) => TimAdminError::UserSig { reason: e.reason().to_owned(), detail: e.to_string() },
             E::Credentials(detail) => TimAdminError::Credentials { detail },
             E::Paging(detail) => TimAdminError::Paging { detail },
             E::BodyTooLarge { limit } => TimAdminError::BodyTooLarge { limit },
             E::RateLimiterUnavailable(detail) => TimAdminError::RateLimiterUnavailable { detail },
-            other => TimAdminError::Runtime {
-                detail: other.to_string(),
-            },
+            other => TimAdminError::Runtime { detail: other.to_string() },
         }
     }
 }
@@ -137,9 +132,7 @@ impl From<timadmin::usersig::UserSigError> for TimAdminError {
 /// A Kotlin/Swift `UserSigProvider` that threw something other than `TimAdminException`.
 impl From<uniffi::UnexpectedUniFFICallbackError> for TimAdminError {
     fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
-        TimAdminError::Credentials {
-            detail: format!("the UserSigProvider threw: {}", e.reason),
-        }
+        TimAdminError::Credentials { detail: format!("the UserSigProvider threw: {}", e.reason) }
     }
 }
 

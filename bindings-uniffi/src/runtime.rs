@@ -38,12 +38,8 @@ where
     let mut task = AbortOnDrop(handle()?.spawn(future));
     match (&mut task.0).await {
         Ok(result) => result,
-        Err(e) if e.is_panic() => Err(TimAdminError::Runtime {
-            detail: "the call panicked inside timadmin".into(),
-        }),
-        Err(_) => Err(TimAdminError::Runtime {
-            detail: "the call was cancelled".into(),
-        }),
+        Err(e) if e.is_panic() => Err(TimAdminError::Runtime { detail: "the call panicked inside timadmin".into() }),
+        Err(_) => Err(TimAdminError::Runtime { detail: "the call was cancelled".into() }),
     }
 }
 

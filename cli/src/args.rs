@@ -40,7 +40,10 @@ impl Cli {
         use clap::FromArgMatches;
         if let Some(("emulator", sub)) = matches.subcommand() {
             let global = GlobalArgs { verbose: sub.get_count("verbose"), ..GlobalArgs::default() };
-            return Ok(Cli { global, command: Command::Emulator(timadmin_emulator::cli::ServeArgs::from_arg_matches(sub)?) });
+            return Ok(Cli {
+                global,
+                command: Command::Emulator(timadmin_emulator::cli::ServeArgs::from_arg_matches(sub)?),
+            });
         }
         Cli::from_arg_matches(matches)
     }
@@ -397,14 +400,32 @@ mod tests {
         // there; --key stays an alias of --secret-key in both.
         for key_flag in ["--secret-key", "--key"] {
             let cli = Cli::parse_args([
-                "timadmin", "emulator", "--port", "0", key_flag, "k", "--sdkappid", "7", "--rate-limit", "5",
+                "timadmin",
+                "emulator",
+                "--port",
+                "0",
+                key_flag,
+                "k",
+                "--sdkappid",
+                "7",
+                "--rate-limit",
+                "5",
             ])
             .unwrap();
             let Command::Emulator(serve) = cli.command else { panic!("not parsed as emulator") };
             assert_eq!(serve.secret_key, "k");
         }
         let cli = Cli::parse_args([
-            "timadmin", "emulator", "--port", "0", "--secret-key", "k", "--sdkappid", "7", "--rate-limit", "5",
+            "timadmin",
+            "emulator",
+            "--port",
+            "0",
+            "--secret-key",
+            "k",
+            "--sdkappid",
+            "7",
+            "--rate-limit",
+            "5",
         ])
         .unwrap();
         match cli.command {

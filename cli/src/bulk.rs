@@ -15,12 +15,14 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex};
 use std::time::Instant;
 
-
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 use timadmin::options::DEFAULT_PAGE_SIZE;
-use timadmin::{BlockingClient, Error, GetGroupMemberInfoRequest, GetGroupMutedAccountRequest, ModifyGroupBaseInfoRequest, PageOptions};
+use timadmin::{
+    BlockingClient, Error, GetGroupMemberInfoRequest, GetGroupMutedAccountRequest, ModifyGroupBaseInfoRequest,
+    PageOptions,
+};
 
 use crate::args::{BulkArgs, Format, MembersArgs, ModifyArgs, MutedArgs};
 use crate::checkpoint::Checkpoint;
@@ -208,7 +210,8 @@ impl Results {
         };
         let bar = (ctx.chatty() && io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-            let template = format!("{{spinner}} {{bar:40.cyan/blue}} {{human_pos}}/{{human_len}} {noun} {{per_sec}} eta {{eta}}");
+            let template =
+                format!("{{spinner}} {{bar:40.cyan/blue}} {{human_pos}}/{{human_len}} {noun} {{per_sec}} eta {{eta}}");
             bar.set_style(ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar()));
             bar.enable_steady_tick(std::time::Duration::from_millis(120));
             bar
@@ -294,7 +297,8 @@ fn run_workers<T: Sync>(
             scope.spawn(move || {
                 let mut previous: Option<(&T, Value)> = None;
                 loop {
-                    let item = if stop.load(Ordering::SeqCst) { None } else { todo.get(next.fetch_add(1, Ordering::SeqCst)) };
+                    let item =
+                        if stop.load(Ordering::SeqCst) { None } else { todo.get(next.fetch_add(1, Ordering::SeqCst)) };
                     if let Err(e) = before_send(previous.as_ref().map(|(t, v)| (*t, v)), item) {
                         stop.store(true, Ordering::SeqCst);
                         *failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
@@ -452,8 +456,13 @@ fn export<T: serde::Serialize>(
     let started = Instant::now();
     let groups = group_id_lines(&read_input(from)?);
     let mut results = Results::new(ctx, args, true, groups.len(), "groups")?;
-    let checked: Vec<(u64, String, Result<Value, Error>)> =
-        groups.into_iter().map(|(line, g)| { let v = validate(&g); (line, g, v) }).collect();
+    let checked: Vec<(u64, String, Result<Value, Error>)> = groups
+        .into_iter()
+        .map(|(line, g)| {
+            let v = validate(&g);
+            (line, g, v)
+        })
+        .collect();
     if args.dry_run {
         for (line, g, v) in &checked {
             let outcome = v.as_ref().map(|body| json!({"dry_run": true, "would_send": body}));
@@ -527,7 +536,8 @@ pub fn muted(ctx: &Context<'_>, a: &MutedArgs, from: &Path) -> Result<(), CliErr
     };
     let fetch = |client: &BlockingClient, g: &str, out: &Export<timadmin::MutedAccount>| {
         let response = client.get_group_muted_account(&request(g))?;
-        out.batch(g, &response.muted_account_list).map_err(|e| Error::Runtime(format!("cannot write the output: {e}")))?;
+        out.batch(g, &response.muted_account_list)
+            .map_err(|e| Error::Runtime(format!("cannot write the output: {e}")))?;
         Ok(response.muted_account_list.len() as u64)
     };
     export(ctx, &a.bulk, from, "muted", Export::new(a.format, muted_columns())?, &validate, &fetch)

@@ -85,9 +85,8 @@ impl Checkpoint {
                     )));
                 }
                 for (n, line) in lines.enumerate() {
-                    let record: Value = serde_json::from_str(line).map_err(|_| {
-                        CliError::Usage(format!("the checkpoint {shown} is damaged at line {}", n + 2))
-                    })?;
+                    let record: Value = serde_json::from_str(line)
+                        .map_err(|_| CliError::Usage(format!("the checkpoint {shown} is damaged at line {}", n + 2)))?;
                     if let Some(l) = record["started"].as_u64() {
                         started.insert(l);
                     } else if let Some(l) = record["done"].as_u64() {

@@ -58,7 +58,9 @@ pub fn usersig(ctx: &Context<'_>, command: &UsersigCommand) -> Result<(), CliErr
         UsersigCommand::Verify { userbuf_base64, token } => {
             // Inputs that cannot verify anything are usage errors; a token that fails is exit 1.
             if identifier.is_empty() || key.is_empty() || sdkappid == 0 {
-                return Err(CliError::Usage("verify needs a non-empty --identifier and --secret-key and a non-zero --sdkappid".into()));
+                return Err(CliError::Usage(
+                    "verify needs a non-empty --identifier and --secret-key and a non-zero --sdkappid".into(),
+                ));
             }
             let claims = match userbuf_base64 {
                 Some(Userbuf(buf)) => usersig::verify_with_userbuf(sdkappid, key, identifier, token, buf),
@@ -148,7 +150,8 @@ pub fn members(ctx: &Context<'_>, a: &MembersArgs) -> Result<(), CliError> {
     };
     let client = ctx.client()?;
     let format = format_or_default(a.format);
-    let columns = select_member_columns(a.member_info_filter.as_deref(), a.app_defined_data_filter_group_member.is_some());
+    let columns =
+        select_member_columns(a.member_info_filter.as_deref(), a.app_defined_data_filter_group_member.is_some());
     if a.all {
         let options = PageOptions {
             page_size: a.limit.unwrap_or(DEFAULT_PAGE_SIZE),
@@ -216,10 +219,7 @@ pub fn muted(ctx: &Context<'_>, a: &MutedArgs) -> Result<(), CliError> {
         (None, g) => g.clone().unwrap_or_default(),
     };
     let client = ctx.client()?;
-    let request = GetGroupMutedAccountRequest {
-        group_id,
-        topic_id: a.topic_id.clone(),
-    };
+    let request = GetGroupMutedAccountRequest { group_id, topic_id: a.topic_id.clone() };
     let response = client.get_group_muted_account(&request)?;
     let mut writer = RecordWriter::new(stdout(), format_or_default(a.format), muted_columns());
     writer.batch(&response.muted_account_list)?;

@@ -56,13 +56,11 @@ impl Context<'_> {
     /// SDKAppID, the secret key and the identifier, from the flags over the environment.
     pub fn signing(&self) -> Result<(u64, String, String), CliError> {
         let merged = self.given()?;
-        let sdkappid = merged
-            .sdkappid
-            .ok_or_else(|| CliError::Usage("--sdkappid (or TIM_SDKAPPID) is required".into()))?;
-        let key = merged
-            .secret_key
-            .filter(|k| !k.is_empty())
-            .ok_or_else(|| CliError::Usage("--secret-key (or TIM_SECRET_KEY) is required to sign or verify UserSigs".into()))?;
+        let sdkappid =
+            merged.sdkappid.ok_or_else(|| CliError::Usage("--sdkappid (or TIM_SDKAPPID) is required".into()))?;
+        let key = merged.secret_key.filter(|k| !k.is_empty()).ok_or_else(|| {
+            CliError::Usage("--secret-key (or TIM_SECRET_KEY) is required to sign or verify UserSigs".into())
+        })?;
         Ok((sdkappid, key, merged.identifier.unwrap_or_else(|| DEFAULT_IDENTIFIER.to_owned())))
     }
 

@@ -73,13 +73,17 @@ fn diagnose(token: &str, sdkappid: Option<u64>, identifier: Option<&str>, key: O
     let claims = match usersig::decode(token.trim()) {
         Ok(claims) => Some(claims),
         Err(e) => {
-            findings.push(finding(INVALID, e.clone(), format!(
-                "The text cannot be read as a TLSSigAPIv2 UserSig ({}). Pass the whole token, exactly as \
+            findings.push(finding(
+                INVALID,
+                e.clone(),
+                format!(
+                    "The text cannot be read as a TLSSigAPIv2 UserSig ({}). Pass the whole token, exactly as \
                  generated: no quotes, spaces or line breaks, not cut short, not URL-encoded twice. Tokens \
                  of the old TLSSigAPI (v1, public/private key pair) are not accepted: sign with \
                  TLSSigAPIv2 and the app's secret key.",
-                reason(&e)
-            )));
+                    reason(&e)
+                ),
+            ));
             None
         }
     };
@@ -104,7 +108,10 @@ fn diagnose(token: &str, sdkappid: Option<u64>, identifier: Option<&str>, key: O
              --secret-key (or TIM_SECRET_KEY) to check it against the app's key.\n",
         ),
         Some(first) => {
-            text.push_str(&format!("Verdict: the service would refuse this token with {} ({}).\n", first.code, first.meaning));
+            text.push_str(&format!(
+                "Verdict: the service would refuse this token with {} ({}).\n",
+                first.code, first.meaning
+            ));
             for f in &findings {
                 text.push_str(&format!("\n{} {}:\n{}\n", f.code, f.meaning, wrap(&f.explanation)));
             }
@@ -162,37 +169,50 @@ fn check_claims(
 ) {
     if let Some(expected) = identifier {
         if expected != c.identifier {
-            let error = UserSigError::IdentifierMismatch { expected: expected.to_owned(), actual: c.identifier.clone() };
-            findings.push(finding(IDENTIFIER_MISMATCH, error, format!(
-                "The token was made for identifier {:?}, but requests are made as {expected:?} (the \
+            let error =
+                UserSigError::IdentifierMismatch { expected: expected.to_owned(), actual: c.identifier.clone() };
+            findings.push(finding(
+                IDENTIFIER_MISMATCH,
+                error,
+                format!(
+                    "The token was made for identifier {:?}, but requests are made as {expected:?} (the \
                  `identifier` query parameter). Sign the token for the admin account you call with \
                  (an app admin, such as administrator), or call as {:?} if that is an app admin.",
-                c.identifier, c.identifier
-            )));
+                    c.identifier, c.identifier
+                ),
+            ));
         }
     }
     if let Some(expected) = sdkappid {
         if expected != c.sdkappid {
             let error = UserSigError::SdkAppIdMismatch { expected, actual: c.sdkappid };
-            findings.push(finding(SDKAPPID_MISMATCH, error, format!(
-                "The token was made for SDKAppID {}, but requests carry sdkappid={expected}. Use the \
+            findings.push(finding(
+                SDKAPPID_MISMATCH,
+                error,
+                format!(
+                    "The token was made for SDKAppID {}, but requests carry sdkappid={expected}. Use the \
                  SDKAppID of the app whose secret key signed the token, or sign with the key of app \
                  {expected}.",
-                c.sdkappid
-            )));
+                    c.sdkappid
+                ),
+            ));
         }
     }
     if now > c.expires_at() {
         let error = UserSigError::Expired { expired_at: c.expires_at(), now };
-        findings.push(finding(EXPIRED, error, format!(
-            "The token expired {} ago ({}). Sign a new one; a client given the secret key (timadmin's) \
+        findings.push(finding(
+            EXPIRED,
+            error,
+            format!(
+                "The token expired {} ago ({}). Sign a new one; a client given the secret key (timadmin's) \
              signs and renews its own. If it was signed moments ago, the signing machine's clock is \
              wrong (it said {}; this machine says {}) or its expire was too short.",
-            span(now - c.expires_at()),
-            utc(c.expires_at()),
-            utc(c.time),
-            utc(now)
-        )));
+                span(now - c.expires_at()),
+                utc(c.expires_at()),
+                utc(c.time),
+                utc(now)
+            ),
+        ));
     }
     if c.time > now.saturating_add(300) {
         text.push_str(&format!(
@@ -215,22 +235,27 @@ fn signature_line(c: &UnverifiedClaims, token: &str, key: Option<&str>, findings
     match checked {
         Ok(_) => "Signature: valid for this secret key.\n".into(),
         Err(UserSigError::SignatureMismatch) => {
-            findings.push(finding(WRONG_KEY, UserSigError::SignatureMismatch, format!(
-                "The signature does not match this secret key. Check that the key is the one of app {} \
+            findings.push(finding(
+                WRONG_KEY,
+                UserSigError::SignatureMismatch,
+                format!(
+                    "The signature does not match this secret key. Check that the key is the one of app {} \
                  (console: Applications > the app > Basic Information > Key), copied whole, with no \
                  extra characters, and used as text (not hex-decoded). Each app has its own key, and \
                  an app lives in one region: the domain you call (console.tim.qq.com, \
                  adminapisgp.im.qcloud.com, ...) must be that app's region. If the key is right, the \
                  token was altered after signing.",
-                c.sdkappid
-            )));
+                    c.sdkappid
+                ),
+            ));
             "Signature: DOES NOT MATCH this secret key.\n".into()
         }
         Err(e) => {
-            findings.push(finding(INVALID, e.clone(), format!(
-                "The token's fields cannot be checked ({}). Sign a new token with TLSSigAPIv2.",
-                reason(&e)
-            )));
+            findings.push(finding(
+                INVALID,
+                e.clone(),
+                format!("The token's fields cannot be checked ({}). Sign a new token with TLSSigAPIv2.", reason(&e)),
+            ));
             "Signature: cannot be checked (malformed token).\n".into()
         }
     }

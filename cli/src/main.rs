@@ -76,9 +76,8 @@ fn init_logging(verbose: u8) {
         2 => "debug",
         _ => "trace",
     };
-    let filter = tracing_subscriber::EnvFilter::new(format!(
-        "timadmin={level},timadmin_cli={level},timadmin_emulator={level}"
-    ));
+    let filter =
+        tracing_subscriber::EnvFilter::new(format!("timadmin={level},timadmin_cli={level},timadmin_emulator={level}"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -124,9 +124,7 @@ pub fn csv_field(s: &str) -> String {
 /// A table cell on one line: control characters are shown escaped.
 fn table_cell(s: String) -> String {
     if s.chars().any(char::is_control) {
-        s.chars()
-            .map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() })
-            .collect()
+        s.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
     } else {
         s
     }
@@ -233,11 +231,8 @@ impl<T: Serialize, W: Write> RecordWriter<T, W> {
                 }
             }
             Format::Table => {
-                let rows: Vec<Vec<String>> = self
-                    .rows(items, true)
-                    .into_iter()
-                    .map(|r| r.into_iter().map(table_cell).collect())
-                    .collect();
+                let rows: Vec<Vec<String>> =
+                    self.rows(items, true).into_iter().map(|r| r.into_iter().map(table_cell).collect()).collect();
                 self.start(&rows)?;
                 self.widen(&rows);
                 for row in &rows {

@@ -93,7 +93,8 @@ fn ndjson_one_result_per_input_and_nonzero_exit_on_failure() {
     // All good: exit 0, results to --results.
     let results_file = dir.join("results.ndjson");
     std::fs::write(&file, format!("{{\"GroupId\":\"{}\",\"Name\":\"again\"}}\n", ids[1])).unwrap();
-    let out = tim_run(&emu, &["modify", "--from", file.to_str().unwrap(), "--results", results_file.to_str().unwrap()]).ok();
+    let out =
+        tim_run(&emu, &["modify", "--from", file.to_str().unwrap(), "--results", results_file.to_str().unwrap()]).ok();
     assert!(out.stdout.is_empty());
     let written = std::fs::read_to_string(&results_file).unwrap();
     assert!(written.contains("\"ok\":true"), "{written}");
@@ -146,7 +147,10 @@ fn dry_run_validates_every_line_and_sends_nothing() {
     let long_name = "x".repeat(31);
     std::fs::write(
         &file,
-        format!("{{\"GroupId\":\"{}\",\"Name\":\"ok\"}}\n{{\"GroupId\":\"{}\",\"Name\":\"{long_name}\"}}\n", ids[0], ids[1]),
+        format!(
+            "{{\"GroupId\":\"{}\",\"Name\":\"ok\"}}\n{{\"GroupId\":\"{}\",\"Name\":\"{long_name}\"}}\n",
+            ids[0], ids[1]
+        ),
     )
     .unwrap();
     emu.control().clear_calls();
@@ -172,7 +176,8 @@ fn members_and_muted_exports_carry_a_group_id_column() {
     let dir = scratch("export");
     let file = dir.join("groups.txt");
     std::fs::write(&file, "@TGS#2DEMOPUB\n# a comment\n\n@TGS#_demo\n@TGS#gone\n").unwrap();
-    let out = tim_run(&emu, &["members", "--all", "--from", file.to_str().unwrap(), "--format", "ndjson"]).expect_code(1);
+    let out =
+        tim_run(&emu, &["members", "--all", "--from", file.to_str().unwrap(), "--format", "ndjson"]).expect_code(1);
     let rows = out.ndjson();
     let per_group = |g: &str| rows.iter().filter(|r| r["GroupId"] == g).count();
     assert_eq!(per_group("@TGS#2DEMOPUB"), 5);
@@ -186,7 +191,8 @@ fn members_and_muted_exports_carry_a_group_id_column() {
     assert_eq!(results[&1]["rows"], 5);
     assert_eq!(results[&5]["error"]["code"], 10010);
 
-    let csv = tim_run(&emu, &["members", "--all", "--from", file.to_str().unwrap(), "--format", "csv", "-q"]).expect_code(1);
+    let csv =
+        tim_run(&emu, &["members", "--all", "--from", file.to_str().unwrap(), "--format", "csv", "-q"]).expect_code(1);
     let lines = csv.lines();
     assert!(lines[0].starts_with("GroupId,Member_Account,"), "{}", lines[0]);
     assert_eq!(lines.len(), 11);
@@ -198,10 +204,11 @@ fn members_and_muted_exports_carry_a_group_id_column() {
         .iter()
         .map(|r| (r["GroupId"].as_str().unwrap().to_owned(), r["Member_Account"].as_str().unwrap().to_owned()))
         .collect();
-    let expected: BTreeSet<(String, String)> = [("@TGS#2DEMOPUB", "peter"), ("@TGS#2DEMOPUB", "tommy"), ("@TGS#_demo", "m2")]
-        .into_iter()
-        .map(|(g, m)| (g.to_owned(), m.to_owned()))
-        .collect();
+    let expected: BTreeSet<(String, String)> =
+        [("@TGS#2DEMOPUB", "peter"), ("@TGS#2DEMOPUB", "tommy"), ("@TGS#_demo", "m2")]
+            .into_iter()
+            .map(|(g, m)| (g.to_owned(), m.to_owned()))
+            .collect();
     assert_eq!(pairs, expected);
 }
 
@@ -239,8 +246,15 @@ fn checkpoint_resumes_after_sigkill_without_modifying_any_group_twice_or_skippin
     std::fs::write(&input, text).unwrap();
     emu.control().clear_calls();
     let args = [
-        "modify", "--from", input.to_str().unwrap(), "--checkpoint", checkpoint.to_str().unwrap(),
-        "--concurrency", "4", "--rate-limit", "60",
+        "modify",
+        "--from",
+        input.to_str().unwrap(),
+        "--checkpoint",
+        checkpoint.to_str().unwrap(),
+        "--concurrency",
+        "4",
+        "--rate-limit",
+        "60",
     ];
 
     // Run at a low rate and SIGKILL it once a third of the groups are recorded done.
@@ -280,7 +294,8 @@ fn checkpoint_resumes_after_sigkill_without_modifying_any_group_twice_or_skippin
     assert_eq!(results.len(), GROUPS, "one result line per input");
     assert!(results.values().all(|r| r["ok"] == true));
     let from_checkpoint = results.values().filter(|r| r["from_checkpoint"] == true).count();
-    let resent: BTreeSet<u64> = results.values().filter(|r| r["in_doubt"] == true).map(|r| r["line"].as_u64().unwrap()).collect();
+    let resent: BTreeSet<u64> =
+        results.values().filter(|r| r["in_doubt"] == true).map(|r| r["line"].as_u64().unwrap()).collect();
     assert_eq!(resent, doubt, "exactly the inputs in flight at the kill are marked in doubt");
     assert!(from_checkpoint >= done_before);
 
@@ -303,7 +318,8 @@ fn concurrency_is_bounded_by_max_in_flight() {
     let dir = scratch("conc");
     let file = dir.join("jobs.ndjson");
     std::fs::write(&file, "{\"GroupId\":\"@TGS#2DEMOPUB\",\"Name\":\"n\"}\n").unwrap();
-    let out = tim_run(&emu, &["modify", "--from", file.to_str().unwrap(), "--concurrency", "9", "--max-in-flight", "8"]);
+    let out =
+        tim_run(&emu, &["modify", "--from", file.to_str().unwrap(), "--concurrency", "9", "--max-in-flight", "8"]);
     let out = out.expect_code(2);
     assert!(out.stderr.contains("--concurrency"), "{}", out.stderr);
     assert!(emu.control().calls().is_empty());
@@ -324,14 +340,24 @@ fn progress_bar_on_a_terminal_only() {
     std::fs::write(&file, text).unwrap();
     let results = dir.join("results.ndjson");
     // 40 calls at 20/s: about two seconds, so the bar's steady tick surely draws.
-    let args = ["modify", "--from", file.to_str().unwrap(), "--rate-limit", "20", "--results", results.to_str().unwrap()];
-    let base = [env!("CARGO_BIN_EXE_timadmin"), "--sdkappid", &emu.sdkappid().to_string(), "--secret-key", emu.key(), "--base-url", &emu.base_url()];
+    let args =
+        ["modify", "--from", file.to_str().unwrap(), "--rate-limit", "20", "--results", results.to_str().unwrap()];
+    let base = [
+        env!("CARGO_BIN_EXE_timadmin"),
+        "--sdkappid",
+        &emu.sdkappid().to_string(),
+        "--secret-key",
+        emu.key(),
+        "--base-url",
+        &emu.base_url(),
+    ];
     let command = base.iter().chain(args.iter()).map(|a| sh_quote(a)).collect::<Vec<_>>().join(" ");
     // A pseudo-terminal from util-linux `script`: stderr is the terminal.
-    let tty = run(std::process::Command::new("script")
-        .env("SHELL", "/bin/sh")
-        .env("TERM", "xterm")
-        .args(["-qec", &command, "/dev/null"]))
+    let tty = run(std::process::Command::new("script").env("SHELL", "/bin/sh").env("TERM", "xterm").args([
+        "-qec",
+        &command,
+        "/dev/null",
+    ]))
     .ok();
     assert!(tty.stdout.contains("/40 groups"), "the terminal shows the bar:\n{}", tty.stdout);
     tty.assert_never_shows(emu.key());

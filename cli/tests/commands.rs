@@ -27,7 +27,10 @@ fn muted_in_every_format() {
     let ndjson = tim_run(&emu, &["muted", PUB]).ok();
     assert_eq!(
         ndjson.ndjson(),
-        [json!({"Member_Account": "peter", "MutedUntil": 4294967295u64}), json!({"Member_Account": "tommy", "MutedUntil": 4102444800u64})]
+        [
+            json!({"Member_Account": "peter", "MutedUntil": 4294967295u64}),
+            json!({"Member_Account": "tommy", "MutedUntil": 4102444800u64})
+        ]
     );
     let csv = tim_run(&emu, &["muted", PUB, "--format", "csv"]).ok();
     assert_eq!(csv.stdout, "Member_Account,MutedUntil\npeter,4294967295\ntommy,4102444800\n");
@@ -58,10 +61,28 @@ fn modify_changes_only_what_is_given() {
     let run = tim_run(
         &emu,
         &[
-            "modify", PUB, "--name", "群聊 renamed", "--introduction", "intro", "--notification", "notice",
-            "--face-url", "https://example.invalid/f.png", "--max-member-num", "3000",
-            "--apply-join-option", "DisableApply", "--shut-up-all-member", "on", "--app-data", "GroupTestData2=x=y",
-            "--app-data", "Fresh=1", "--delete-app-data", "GroupTestData1",
+            "modify",
+            PUB,
+            "--name",
+            "群聊 renamed",
+            "--introduction",
+            "intro",
+            "--notification",
+            "notice",
+            "--face-url",
+            "https://example.invalid/f.png",
+            "--max-member-num",
+            "3000",
+            "--apply-join-option",
+            "DisableApply",
+            "--shut-up-all-member",
+            "on",
+            "--app-data",
+            "GroupTestData2=x=y",
+            "--app-data",
+            "Fresh=1",
+            "--delete-app-data",
+            "GroupTestData1",
         ],
     )
     .ok();
@@ -84,9 +105,12 @@ fn modify_changes_only_what_is_given() {
     assert_eq!(g.member_list, before.member_list);
     let body = emu.control().calls()[0].body.clone().unwrap();
     assert_eq!(body["ShutUpAllMember"], "On");
-    assert_eq!(body["AppDefinedData"], json!([
-        {"Key": "GroupTestData2", "Value": "x=y"}, {"Key": "Fresh", "Value": "1"}, {"Key": "GroupTestData1", "Value": ""}
-    ]));
+    assert_eq!(
+        body["AppDefinedData"],
+        json!([
+            {"Key": "GroupTestData2", "Value": "x=y"}, {"Key": "Fresh", "Value": "1"}, {"Key": "GroupTestData1", "Value": ""}
+        ])
+    );
 
     // A second, smaller change leaves the rest alone.
     tim_run(&emu, &["modify", PUB, "--shut-up-all-member", "OFF"]).ok();
@@ -110,7 +134,8 @@ fn the_rest_command_words_and_earlier_names_are_accepted() {
     let token = long.lines()[0].to_owned();
     let c = timadmin::usersig::verify(DEFAULT_SDKAPPID, DEFAULT_KEY, "bob", &token).unwrap();
     assert_eq!(c.identifier, "bob");
-    let old = run(bare().args(["--sdkappid", &DEFAULT_SDKAPPID.to_string(), "--key", DEFAULT_KEY, "usersig", "gen"])).ok();
+    let old =
+        run(bare().args(["--sdkappid", &DEFAULT_SDKAPPID.to_string(), "--key", DEFAULT_KEY, "usersig", "gen"])).ok();
     assert!(timadmin::usersig::verify(DEFAULT_SDKAPPID, DEFAULT_KEY, "administrator", old.lines()[0]).is_ok());
 }
 
@@ -140,7 +165,8 @@ fn usersig_with_userbuf() {
     let emu = emulator();
     let gen = run(tim(&emu).args(["usersig", "gen", "--identifier", "bob", "--userbuf-base64", "aGVsbG8="])).ok();
     let token = gen.stdout.trim().to_owned();
-    let ok = run(tim(&emu).args(["usersig", "verify", "--identifier", "bob", "--userbuf-base64", "aGVsbG8=", &token])).ok();
+    let ok =
+        run(tim(&emu).args(["usersig", "verify", "--identifier", "bob", "--userbuf-base64", "aGVsbG8=", &token])).ok();
     assert_eq!(ok.json()["userbuf_base64"], "aGVsbG8=");
     let bad = run(tim(&emu).args(["usersig", "verify", "--identifier", "bob", "--userbuf-base64", "b3RoZXI=", &token]))
         .expect_code(1);
@@ -184,7 +210,14 @@ fn a_generated_usersig_is_accepted_by_the_service() {
     let emu = emulator();
     let token = run(tim(&emu).args(["usersig", "gen"])).ok().stdout.trim().to_owned();
     let r = run(bare().args([
-        "--sdkappid", &emu.sdkappid().to_string(), "--usersig", &token, "--base-url", &emu.base_url(), "members", PUB,
+        "--sdkappid",
+        &emu.sdkappid().to_string(),
+        "--usersig",
+        &token,
+        "--base-url",
+        &emu.base_url(),
+        "members",
+        PUB,
     ]))
     .ok();
     assert_eq!(r.ndjson().len(), 5);
@@ -198,7 +231,8 @@ fn usersig_needs_the_key() {
     assert!(r.stderr.contains("--secret-key"), "{}", r.stderr);
     let r = run(bare().args(["--secret-key", "k", "usersig", "gen"])).expect_code(2);
     assert!(r.stderr.contains("--sdkappid"), "{}", r.stderr);
-    let r = run(bare().args(["--secret-key", "k", "--sdkappid", "1", "usersig", "gen", "--userbuf-base64", "*"])).expect_code(2);
+    let r = run(bare().args(["--secret-key", "k", "--sdkappid", "1", "usersig", "gen", "--userbuf-base64", "*"]))
+        .expect_code(2);
     assert!(r.stderr.contains("base64"), "{}", r.stderr);
 }
 
@@ -283,16 +317,22 @@ fn all_on_a_terminal_shows_a_progress_bar_and_defaults_to_a_table() {
     std::fs::create_dir_all(&dir).unwrap();
     let out_file = dir.join("members.ndjson");
     let base = [
-        env!("CARGO_BIN_EXE_timadmin"), "--sdkappid", &emu.sdkappid().to_string(), "--secret-key", emu.key(),
-        "--base-url", &emu.base_url(),
+        env!("CARGO_BIN_EXE_timadmin"),
+        "--sdkappid",
+        &emu.sdkappid().to_string(),
+        "--secret-key",
+        emu.key(),
+        "--base-url",
+        &emu.base_url(),
     ]
     .map(sh_quote)
     .join(" ");
     let script = |command: String| {
-        run(std::process::Command::new("script")
-            .env("SHELL", "/bin/sh")
-            .env("TERM", "xterm")
-            .args(["-qec", &command, "/dev/null"]))
+        run(std::process::Command::new("script").env("SHELL", "/bin/sh").env("TERM", "xterm").args([
+            "-qec",
+            &command,
+            "/dev/null",
+        ]))
     };
     let r = script(format!("{base} members '@TGS#_tty' --all > {}", sh_quote(out_file.to_str().unwrap()))).ok();
     let written = std::fs::read_to_string(&out_file).unwrap();

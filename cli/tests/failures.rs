@@ -13,11 +13,9 @@ const PUB: &str = "@TGS#2DEMOPUB";
 #[test]
 fn service_errors_exit_1_with_code_info_and_meaning() {
     let emu = emulator();
-    for args in [
-        &["members", "@TGS#NOPE"][..],
-        &["muted", "@TGS#NOPE"][..],
-        &["modify", "@TGS#NOPE", "--name", "x"][..],
-    ] {
+    for args in
+        [&["members", "@TGS#NOPE"][..], &["muted", "@TGS#NOPE"][..], &["modify", "@TGS#NOPE", "--name", "x"][..]]
+    {
         let r = tim_run(&emu, args).expect_code(1);
         assert!(r.stdout.is_empty(), "{}", r.stdout);
         assert!(r.stderr.starts_with("error: service error 10010: "), "{}", r.stderr);
@@ -26,7 +24,14 @@ fn service_errors_exit_1_with_code_info_and_meaning() {
     }
     // A wrong key: the service refuses the signature (after one fresh attempt by the core).
     let r = run(bare().args([
-        "--sdkappid", "1400000000", "--secret-key", "wrong-key", "--base-url", &emu.base_url(), "members", PUB,
+        "--sdkappid",
+        "1400000000",
+        "--secret-key",
+        "wrong-key",
+        "--base-url",
+        &emu.base_url(),
+        "members",
+        PUB,
     ]))
     .expect_code(1);
     assert!(r.stderr.contains("service error 7000"), "{}", r.stderr);
@@ -57,7 +62,10 @@ fn bad_arguments_exit_2_before_any_call() {
         (vec!["members", PUB, "--member-role-filter", "Owner,King"], "invalid argument MemberRoleFilter"),
         (vec!["members", PUB, "--member-info-filter", "Role,"], "invalid argument MemberInfoFilter"),
         (vec!["muted", PUB, "--topic-id", ""], "invalid argument TopicId"),
-        (vec!["modify", PUB, "--app-defined-data", "k=1", "--delete-app-defined-data", "k"], "invalid argument AppDefinedData"),
+        (
+            vec!["modify", PUB, "--app-defined-data", "k=1", "--delete-app-defined-data", "k"],
+            "invalid argument AppDefinedData",
+        ),
         (vec!["members", PUB, "--all", "--limit", "0"], "invalid argument --limit"),
         (vec!["members", PUB, "--offset", "1", "--next", "x"], "cannot be used with"),
         (vec!["members", PUB, "--all", "--offset", "1"], "cannot be used with"),
@@ -89,18 +97,24 @@ fn bad_arguments_exit_2_before_any_call() {
 #[test]
 fn missing_settings_exit_2() {
     let r = run(bare().args(["members", PUB])).expect_code(2);
-    assert!(r.stderr.contains("invalid argument TIM_SDKAPPID: is required (set with --sdkappid or TIM_SDKAPPID)"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("invalid argument TIM_SDKAPPID: is required (set with --sdkappid or TIM_SDKAPPID)"),
+        "{}",
+        r.stderr
+    );
     let r = run(bare().args(["--sdkappid", "1400000000", "members", PUB])).expect_code(2);
     assert!(r.stderr.contains("invalid argument secret_key: is required: give one of"), "{}", r.stderr);
     let r = run(bare().args(["--sdkappid", "abc", "--secret-key", "k", "members", PUB])).expect_code(2);
     assert!(r.stderr.contains("invalid value 'abc'"), "{}", r.stderr);
     let r = run(bare().env("TIM_SDKAPPID", "abc").args(["--secret-key", "k", "members", PUB])).expect_code(2);
     assert!(r.stderr.contains("invalid argument TIM_SDKAPPID: \"abc\" is not a whole number"), "{}", r.stderr);
-    let r = run(bare().args(["--sdkappid", "1", "--secret-key", "k", "--region", "mars", "members", PUB])).expect_code(2);
+    let r =
+        run(bare().args(["--sdkappid", "1", "--secret-key", "k", "--region", "mars", "members", PUB])).expect_code(2);
     assert!(r.stderr.contains("invalid argument region"), "{}", r.stderr);
     let r = run(bare().args(["--sdkappid", "4294967296", "--secret-key", "k", "members", PUB])).expect_code(2);
     assert!(r.stderr.contains("invalid argument sdkappid"), "{}", r.stderr);
-    let r = run(bare().args(["--sdkappid", "1", "--secret-key", "k", "--base-url", "ftp://x", "members", PUB])).expect_code(2);
+    let r = run(bare().args(["--sdkappid", "1", "--secret-key", "k", "--base-url", "ftp://x", "members", PUB]))
+        .expect_code(2);
     assert!(r.stderr.contains("invalid argument"), "{}", r.stderr);
     r.assert_never_shows("--key k");
 }
@@ -108,8 +122,18 @@ fn missing_settings_exit_2() {
 #[test]
 fn transport_failures_exit_3() {
     let r = run(bare().args([
-        "--sdkappid", "1400000000", "--secret-key", "some-key", "--base-url", "http://127.0.0.1:9", "--max-retries", "0",
-        "--timeout", "2", "members", PUB,
+        "--sdkappid",
+        "1400000000",
+        "--secret-key",
+        "some-key",
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--max-retries",
+        "0",
+        "--timeout",
+        "2",
+        "members",
+        PUB,
     ]))
     .expect_code(3);
     assert!(r.stderr.starts_with("error: transport error"), "{}", r.stderr);
@@ -273,8 +297,17 @@ fn quiet_silences_notes_but_not_errors() {
 fn hostile_servers_and_input_are_refused_with_typed_errors() {
     // Clear text to a non-loopback host: refused before any connection (exit 2).
     for url in ["http://203.0.113.7", "http://10.0.0.1:8080"] {
-        let r = run(bare().args(["--sdkappid", "1400000000", "--secret-key", "some-key", "--base-url", url, "members", PUB]))
-            .expect_code(2);
+        let r = run(bare().args([
+            "--sdkappid",
+            "1400000000",
+            "--secret-key",
+            "some-key",
+            "--base-url",
+            url,
+            "members",
+            PUB,
+        ]))
+        .expect_code(2);
         assert!(r.stderr.contains("clear text") && r.stderr.contains("allow_insecure_http"), "{}", r.stderr);
         r.assert_never_shows("some-key");
     }
@@ -282,8 +315,17 @@ fn hostile_servers_and_input_are_refused_with_typed_errors() {
     // A group ID with a control character, a 32-bit SDKAppID: refused before the network.
     let r = tim_run(&emu, &["members", "@TGS#\u{1}x"]).expect_code(2);
     assert!(r.stderr.contains("GroupId"), "{}", r.stderr);
-    let r = run(bare().args(["--sdkappid", "4294967296", "--secret-key", "k", "--base-url", &emu.base_url(), "muted", PUB]))
-        .expect_code(2);
+    let r = run(bare().args([
+        "--sdkappid",
+        "4294967296",
+        "--secret-key",
+        "k",
+        "--base-url",
+        &emu.base_url(),
+        "muted",
+        PUB,
+    ]))
+    .expect_code(2);
     assert!(r.stderr.contains("sdkappid"), "{}", r.stderr);
     assert!(emu.control().calls().is_empty());
     // The body cap, named in the error; configurable.
@@ -293,12 +335,20 @@ fn hostile_servers_and_input_are_refused_with_typed_errors() {
     let r = tim_run(&emu, &["muted", PUB]).expect_code(3);
     assert!(r.stderr.contains("limit of 4194304 bytes"), "{}", r.stderr);
     // An empty success answer, a redirect.
-    emu.control().inject_fault(Fault::new(FaultKind::Reply { status: 200, body: r#"{"ActionStatus":"OK","ErrorCode":0}"#.into(), location: None }));
+    emu.control().inject_fault(Fault::new(FaultKind::Reply {
+        status: 200,
+        body: r#"{"ActionStatus":"OK","ErrorCode":0}"#.into(),
+        location: None,
+    }));
     let r = tim_run(&emu, &["muted", PUB]).expect_code(3);
     assert!(r.stderr.contains("GroupId or MutedAccountList"), "{}", r.stderr);
     emu.control().clear_calls();
     let location = format!("{}/v4/group_open_http_svc/get_group_muted_account", emu.base_url());
-    emu.control().inject_fault(Fault::new(FaultKind::Reply { status: 307, body: String::new(), location: Some(location) }));
+    emu.control().inject_fault(Fault::new(FaultKind::Reply {
+        status: 307,
+        body: String::new(),
+        location: Some(location),
+    }));
     let r = tim_run(&emu, &["muted", PUB]).expect_code(3);
     assert!(r.stderr.contains("HTTP status 307"), "{}", r.stderr);
     assert_eq!(emu.control().calls().len(), 1, "the redirect was not followed");

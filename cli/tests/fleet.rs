@@ -45,7 +45,11 @@ fn redis_unreachable_with_fail_exits_3_before_any_call() {
     ] {
         emu.control().clear_calls();
         let r = run(cmd).expect_code(3);
-        assert!(r.stderr.contains("error: shared rate limiter unavailable: Redis at redis://127.0.0.1:"), "{}", r.stderr);
+        assert!(
+            r.stderr.contains("error: shared rate limiter unavailable: Redis at redis://127.0.0.1:"),
+            "{}",
+            r.stderr
+        );
         assert!(r.stdout.is_empty());
         r.assert_never_shows("cli-pw-42");
         assert!(emu.control().calls().is_empty(), "a call was sent: {:?}", emu.control().calls());

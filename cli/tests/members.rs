@@ -67,9 +67,7 @@ fn csv_has_a_header_and_raw_values() {
 #[test]
 fn csv_quotes_per_rfc_4180() {
     let emu = emulator();
-    emu.control()
-        .update_group(PUB, |g| g.member_list[1].name_card = "Alice, \"the\" admin".into())
-        .unwrap();
+    emu.control().update_group(PUB, |g| g.member_list[1].name_card = "Alice, \"the\" admin".into()).unwrap();
     let run = tim_run(&emu, &["members", PUB, "--format", "csv", "--fields", "NameCard"]).ok();
     assert_eq!(run.lines()[0], "Member_Account,NameCard");
     assert_eq!(run.lines()[2], "alice,\"Alice, \"\"the\"\" admin\"");
@@ -104,8 +102,16 @@ fn filters_are_sent_under_their_rest_names() {
     let run = tim_run(
         &emu,
         &[
-            "members", PUB, "--format", "json", "--fields", "Role,NameCard", "--roles", "Owner, Admin",
-            "--app-data-keys", "MemberDefined2",
+            "members",
+            PUB,
+            "--format",
+            "json",
+            "--fields",
+            "Role,NameCard",
+            "--roles",
+            "Owner, Admin",
+            "--app-data-keys",
+            "MemberDefined2",
         ],
     )
     .ok();
@@ -230,13 +236,8 @@ fn all_pages_an_ordinary_group_by_offset_with_the_given_page_size() {
     assert!(items.iter().all(|m| m["Role"] == "Owner" || m["Role"] == "Admin"));
     let run = tim_run(&emu, &["members", "@TGS#1200", "--all", "--limit", "500"]).ok();
     assert_eq!(accounts(&run.ndjson()), generated(1200));
-    let offsets: Vec<u64> = emu
-        .control()
-        .calls()
-        .iter()
-        .skip(1)
-        .map(|c| c.body.as_ref().unwrap()["Offset"].as_u64().unwrap())
-        .collect();
+    let offsets: Vec<u64> =
+        emu.control().calls().iter().skip(1).map(|c| c.body.as_ref().unwrap()["Offset"].as_u64().unwrap()).collect();
     assert_eq!(offsets, [0, 500, 1000]);
 }
 

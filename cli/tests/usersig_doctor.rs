@@ -37,8 +37,18 @@ fn assert_discreet(r: &Run, token: &str) {
 fn emulator_code(token: &str, identifier: &str) -> String {
     let emu = emulator();
     let r = run(bare().args([
-        "--sdkappid", APP, "--usersig", token, "--identifier", identifier, "--base-url", &emu.base_url(),
-        "--max-retries", "0", "muted", "@TGS#2DEMOPUB",
+        "--sdkappid",
+        APP,
+        "--usersig",
+        token,
+        "--identifier",
+        identifier,
+        "--base-url",
+        &emu.base_url(),
+        "--max-retries",
+        "0",
+        "muted",
+        "@TGS#2DEMOPUB",
     ]));
     if r.code == 0 {
         return "accepted".into();
@@ -133,7 +143,11 @@ fn another_identifier_is_70013() {
     let r = doctor(&["--secret-key", DEFAULT_KEY, "--identifier", "administrator"], &t).expect_code(1);
     assert_discreet(&r, &t);
     assert!(r.stdout.contains("would refuse this token with 70013"), "{}", r.stdout);
-    assert!(r.stdout.contains(r#"made for identifier "bob", but requests are made as "administrator""#), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(r#"made for identifier "bob", but requests are made as "administrator""#),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("admin"), "{}", r.stdout);
     assert_eq!(emulator_code(&t, "administrator"), "70013");
     // From the environment too; without any identifier given, nothing is compared.

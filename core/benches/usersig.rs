@@ -78,9 +78,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function("baseline_previous_core", |b| {
         b.iter(|| black_box(previous_core_token(&signer, black_box("user_0001"))))
     });
-    g.bench_function("core_signer_reused", |b| {
-        b.iter(|| black_box(signer.sign(black_box("user_0001"), 86400, None)))
-    });
+    g.bench_function("core_signer_reused", |b| b.iter(|| black_box(signer.sign(black_box("user_0001"), 86400, None))));
     g.bench_function("core_generate_one_shot", |b| {
         b.iter(|| black_box(usersig::generate(SDKAPPID, KEY, black_box("user_0001"), 86400)))
     });

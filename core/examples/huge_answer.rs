@@ -49,7 +49,9 @@ async fn serve(listener: TcpListener, shape: Shape) -> u64 {
         }
     }
     let head = match shape {
-        Shape::ContentLength => format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {HUGE}\r\n\r\n"),
+        Shape::ContentLength => {
+            format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {HUGE}\r\n\r\n")
+        }
         _ => "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n".to_owned(),
     };
     if socket.write_all(head.as_bytes()).await.is_err() {

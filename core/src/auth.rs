@@ -93,18 +93,9 @@ impl Auth {
         if let Some(c) = self.fresh_cached() {
             return Ok((c.usersig, c.generation));
         }
-        let previous_generation = self
-            .cached
-            .read()
-            .ok()
-            .and_then(|g| g.as_ref().map(|c| c.generation))
-            .unwrap_or(0);
+        let previous_generation = self.cached.read().ok().and_then(|g| g.as_ref().map(|c| c.generation)).unwrap_or(0);
         let (usersig, renew_at) = self.obtain().await?;
-        let fresh = Cached {
-            usersig: Arc::new(usersig),
-            renew_at,
-            generation: previous_generation + 1,
-        };
+        let fresh = Cached { usersig: Arc::new(usersig), renew_at, generation: previous_generation + 1 };
         if let Ok(mut slot) = self.cached.write() {
             *slot = Some(fresh.clone());
         }
@@ -151,9 +142,8 @@ impl Auth {
         if sig.trim().is_empty() {
             return Err(Error::Credentials("the UserSig provider returned an empty string".into()));
         }
-        let renew_at = usersig::decode_unverified(&sig)
-            .ok()
-            .map(|c| c.time.saturating_add(c.expire.saturating_mul(3) / 4));
+        let renew_at =
+            usersig::decode_unverified(&sig).ok().map(|c| c.time.saturating_add(c.expire.saturating_mul(3) / 4));
         Ok((SecretString::from(sig), renew_at))
     }
 
@@ -208,9 +198,7 @@ mod tests {
     use std::time::Duration;
 
     fn config(credentials: Credentials, clock: Arc<ManualClock>) -> Config {
-        Config::new(1400000000, credentials)
-            .with_usersig_lifetime(Duration::from_secs(3600))
-            .with_clock(clock)
+        Config::new(1400000000, credentials).with_usersig_lifetime(Duration::from_secs(3600)).with_clock(clock)
     }
 
     #[tokio::test]

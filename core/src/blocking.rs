@@ -27,9 +27,7 @@ struct Engine {
 
 impl Engine {
     fn runtime(&self) -> Result<&tokio::runtime::Runtime> {
-        self.runtime
-            .as_ref()
-            .ok_or_else(|| Error::Runtime("the client's runtime is gone".into()))
+        self.runtime.as_ref().ok_or_else(|| Error::Runtime("the client's runtime is gone".into()))
     }
 }
 
@@ -62,10 +60,7 @@ impl std::fmt::Debug for BlockingClient {
 }
 
 fn build_engine(config: &Config) -> Result<Engine> {
-    Ok(Engine {
-        runtime: Some(new_runtime("timadmin-worker")?),
-        client: Client::new(config.clone())?,
-    })
+    Ok(Engine { runtime: Some(new_runtime("timadmin-worker")?), client: Client::new(config.clone())? })
 }
 
 impl BlockingClient {
@@ -117,7 +112,10 @@ impl BlockingClient {
     }
 
     /// See [`Client::get_group_muted_account`].
-    pub fn get_group_muted_account(&self, request: &GetGroupMutedAccountRequest) -> Result<GetGroupMutedAccountResponse> {
+    pub fn get_group_muted_account(
+        &self,
+        request: &GetGroupMutedAccountRequest,
+    ) -> Result<GetGroupMutedAccountResponse> {
         self.block_on(|c| async move { c.get_group_muted_account(request).await })?
     }
 

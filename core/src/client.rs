@@ -5,6 +5,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::auth::Auth;
+use crate::command::Command;
 use crate::config::{Config, RetryPolicy};
 use crate::error::{Error, Result};
 use crate::model::{
@@ -12,7 +13,6 @@ use crate::model::{
     GetGroupMutedAccountResponse, ModifyGroupBaseInfoRequest,
 };
 use crate::ratelimit::RateLimits;
-use crate::command::Command;
 use crate::transport::{decode, Transport};
 use crate::validate;
 
@@ -90,15 +90,20 @@ impl Client {
 
     /// Group member profiles, one call (see [`Client::members`] to page through a whole group).
     /// A community group's first page needs no `next`: `Next: ""` is sent for it.
-    pub async fn get_group_member_info(&self, request: &GetGroupMemberInfoRequest) -> Result<GetGroupMemberInfoResponse> {
+    pub async fn get_group_member_info(
+        &self,
+        request: &GetGroupMemberInfoRequest,
+    ) -> Result<GetGroupMemberInfoResponse> {
         validate::member_info(request)?;
-        self.call(Command::GetGroupMemberInfo, &*validate::member_info_to_send(request))
-            .await
+        self.call(Command::GetGroupMemberInfo, &*validate::member_info_to_send(request)).await
     }
 
     /// One page for the pager, which sets `Offset` or `Next` itself and follows the server when
     /// its answers carry a cursor.
-    pub(crate) async fn member_info_page(&self, request: &GetGroupMemberInfoRequest) -> Result<GetGroupMemberInfoResponse> {
+    pub(crate) async fn member_info_page(
+        &self,
+        request: &GetGroupMemberInfoRequest,
+    ) -> Result<GetGroupMemberInfoResponse> {
         validate::member_info_fields(request)?;
         self.call(Command::GetGroupMemberInfo, request).await
     }
@@ -188,14 +193,9 @@ mod tests {
     #[tokio::test]
     async fn bad_input_fails_before_the_network() {
         // Port 9 on loopback: nothing listens; a request would fail with a transport error.
-        let config = Config::new(1400000000, Credentials::secret_key("k"))
-            .with_base_url("http://127.0.0.1:9")
-            .unwrap();
+        let config = Config::new(1400000000, Credentials::secret_key("k")).with_base_url("http://127.0.0.1:9").unwrap();
         let client = Client::new(config).unwrap();
-        let e = client
-            .get_group_member_info(&GetGroupMemberInfoRequest::new(""))
-            .await
-            .unwrap_err();
+        let e = client.get_group_member_info(&GetGroupMemberInfoRequest::new("")).await.unwrap_err();
         assert!(matches!(e, Error::InvalidArgument { ref field, .. } if field == "GroupId"), "{e:?}");
         let mut m = ModifyGroupBaseInfoRequest::new("g");
         m.name = Some("x".repeat(31));

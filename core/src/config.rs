@@ -122,7 +122,10 @@ impl RedisUrl {
                 }
             }
             "rediss" | "valkeys" => {
-                return Err(Error::invalid(FIELD, "TLS (rediss://) is not supported: use redis:// on a trusted network"))
+                return Err(Error::invalid(
+                    FIELD,
+                    "TLS (rediss://) is not supported: use redis:// on a trusted network",
+                ))
             }
             _ => return Err(Error::invalid(FIELD, "must be a redis:// or redis+unix:// URL")),
         }
@@ -132,10 +135,7 @@ impl RedisUrl {
         let _ = shown.set_username("");
         shown.set_query(None);
         shown.set_fragment(None);
-        Ok(RedisUrl {
-            url: SecretString::from(text.trim().to_owned()),
-            redacted: shown.to_string(),
-        })
+        Ok(RedisUrl { url: SecretString::from(text.trim().to_owned()), redacted: shown.to_string() })
     }
 
     /// The URL without user name, password or query: safe to log and show.
@@ -251,10 +251,7 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// No retries at all.
     pub fn none() -> Self {
-        RetryPolicy {
-            max_retries: 0,
-            ..Self::default()
-        }
+        RetryPolicy { max_retries: 0, ..Self::default() }
     }
 
     /// The wait before retry number `retry` (0-based): exponential, capped, with "equal jitter"
@@ -358,7 +355,6 @@ impl Config {
         self
     }
 
-
     /// Sends to an explicit base URL (emulator, proxy).
     #[cfg(test)]
     pub(crate) fn with_base_url(mut self, url: &str) -> Result<Self> {
@@ -379,8 +375,6 @@ impl Config {
         self.timeout = timeout;
         self
     }
-
-
 
     /// Sets the client-side rate limit (calls per second per endpoint); `None` disables it.
     #[cfg(test)]
@@ -466,7 +460,11 @@ pub(crate) fn check(config: &Config) -> Result<()> {
     if config.timeout.is_zero() || config.timeout > MAX_TIMEOUT {
         return Err(Error::invalid(
             "timeout",
-            format!("{} s is not above 0 and at most {} s (a day)", config.timeout.as_secs_f64(), MAX_TIMEOUT.as_secs()),
+            format!(
+                "{} s is not above 0 and at most {} s (a day)",
+                config.timeout.as_secs_f64(),
+                MAX_TIMEOUT.as_secs()
+            ),
         ));
     }
     if let Some(rate) = config.rate_limit {
@@ -517,7 +515,9 @@ pub(crate) fn check(config: &Config) -> Result<()> {
     }
     use secrecy::ExposeSecret;
     match &config.credentials {
-        Credentials::SecretKey(k) if k.expose_secret().is_empty() => Err(Error::invalid("secret_key", "must not be empty")),
+        Credentials::SecretKey(k) if k.expose_secret().is_empty() => {
+            Err(Error::invalid("secret_key", "must not be empty"))
+        }
         Credentials::UserSig(s) if s.expose_secret().is_empty() => Err(Error::invalid("usersig", "must not be empty")),
         _ => Ok(()),
     }
@@ -573,7 +573,6 @@ pub(crate) fn effective(config: &Config) -> Value {
     Value::Object(out)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -594,7 +593,10 @@ mod tests {
         // Found by the C ABI's property test: a tiny positive rate made the limiter's period
         // overflow Duration (a panic); it is refused now.
         for rate in [1e-300, f64::MIN_POSITIVE, 1e-6, 1e10] {
-            assert!(Config::new(1, Credentials::secret_key("k")).with_rate_limit(Some(rate)).validate().is_err(), "{rate}");
+            assert!(
+                Config::new(1, Credentials::secret_key("k")).with_rate_limit(Some(rate)).validate().is_err(),
+                "{rate}"
+            );
         }
         assert!(Config::new(1, Credentials::secret_key("k")).with_rate_limit(Some(MIN_RATE_LIMIT)).validate().is_ok());
         assert!(Config::new(1, Credentials::secret_key("k")).with_identifier(" ").validate().is_err());
@@ -643,7 +645,13 @@ mod tests {
         ] {
             assert!(c(ok).validate().is_ok(), "{ok}");
         }
-        for bad in ["http://203.0.113.7", "http://10.0.0.1:8080", "http://example.com", "http://[2001:db8::1]", "http://0.0.0.0:1"] {
+        for bad in [
+            "http://203.0.113.7",
+            "http://10.0.0.1:8080",
+            "http://example.com",
+            "http://[2001:db8::1]",
+            "http://0.0.0.0:1",
+        ] {
             let e = c(bad).validate().unwrap_err();
             assert!(
                 matches!(&e, Error::InvalidArgument { field, reason } if field == "base_url" && reason.contains("allow_insecure_http")),

@@ -93,19 +93,12 @@ impl From<UserSigError> for Error {
 impl Error {
     /// Shorthand for an [`Error::InvalidArgument`].
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error::InvalidArgument {
-            field: field.into(),
-            reason: reason.into(),
-        }
+        Error::InvalidArgument { field: field.into(), reason: reason.into() }
     }
 
     /// Builds an [`Error::Api`] from the service's code and info.
     pub fn api(code: i64, info: impl Into<String>) -> Self {
-        Error::Api {
-            code,
-            info: info.into(),
-            kind: ApiErrorKind::from_code(code),
-        }
+        Error::Api { code, info: info.into(), kind: ApiErrorKind::from_code(code) }
     }
 
     /// The service's ErrorCode, when the service answered with one.

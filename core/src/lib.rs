@@ -59,6 +59,7 @@ pub mod validate;
 
 pub use blocking::{BlockingClient, BlockingMemberPager};
 pub use client::Client;
+pub use command::Command;
 pub use config::{
     AsyncUserSigProvider, Config, Credentials, RedisFallback, RedisUrl, RetryPolicy, SharedRateLimit, UserSigProvider,
 };
@@ -72,7 +73,6 @@ pub use options::{ClientOptions, RateLimit, TestHooks};
 pub use paging::{MemberCursor, MemberPage, MemberPager, PageOptions, PagingMode};
 pub use process::PerProcess;
 pub use region::{Endpoint, Region};
-pub use command::Command;
 
 // The UniFFI component of the core's plain types (feature `uniffi`, used by bindings-uniffi only).
 #[cfg(feature = "uniffi")]

@@ -128,10 +128,7 @@ pub struct GetGroupMemberInfoRequest {
 impl GetGroupMemberInfoRequest {
     /// A request for `group_id` with every optional field unset.
     pub fn new(group_id: impl Into<String>) -> Self {
-        GetGroupMemberInfoRequest {
-            group_id: group_id.into(),
-            ..Default::default()
-        }
+        GetGroupMemberInfoRequest { group_id: group_id.into(), ..Default::default() }
     }
 }
 
@@ -201,10 +198,7 @@ pub struct GetGroupMutedAccountRequest {
 impl GetGroupMutedAccountRequest {
     /// A request for the whole group.
     pub fn new(group_id: impl Into<String>) -> Self {
-        GetGroupMutedAccountRequest {
-            group_id: group_id.into(),
-            topic_id: None,
-        }
+        GetGroupMutedAccountRequest { group_id: group_id.into(), topic_id: None }
     }
 }
 
@@ -292,18 +286,12 @@ pub struct AppDefinedDataUpdate {
 impl AppDefinedDataUpdate {
     /// Sets `key` to `value`.
     pub fn set(key: impl Into<String>, value: impl Into<String>) -> Self {
-        AppDefinedDataUpdate {
-            key: key.into(),
-            value: Some(value.into()),
-        }
+        AppDefinedDataUpdate { key: key.into(), value: Some(value.into()) }
     }
 
     /// Deletes `key`.
     pub fn delete(key: impl Into<String>) -> Self {
-        AppDefinedDataUpdate {
-            key: key.into(),
-            value: None,
-        }
+        AppDefinedDataUpdate { key: key.into(), value: None }
     }
 }
 
@@ -342,10 +330,7 @@ pub struct ModifyGroupBaseInfoRequest {
 impl ModifyGroupBaseInfoRequest {
     /// A request for `group_id` that changes nothing yet.
     pub fn new(group_id: impl Into<String>) -> Self {
-        ModifyGroupBaseInfoRequest {
-            group_id: group_id.into(),
-            ..Default::default()
-        }
+        ModifyGroupBaseInfoRequest { group_id: group_id.into(), ..Default::default() }
     }
 }
 
@@ -392,13 +377,7 @@ impl Serialize for ModifyGroupBaseInfoRequest {
             apply_join_option: self.apply_join_option.map(ApplyJoinOption::as_str),
             shut_up_all_member: self.shut_up_all_member.map(|on| if on { "On" } else { "Off" }),
             app_defined_data: self.app_defined_data.as_ref().map(|items| {
-                items
-                    .iter()
-                    .map(|u| KeyValueRef {
-                        key: &u.key,
-                        value: u.value.as_deref().unwrap_or(""),
-                    })
-                    .collect()
+                items.iter().map(|u| KeyValueRef { key: &u.key, value: u.value.as_deref().unwrap_or("") }).collect()
             }),
         }
         .serialize(s)

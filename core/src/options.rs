@@ -40,8 +40,8 @@ use crate::error::{Error, Result};
 use crate::region::Endpoint;
 
 pub use crate::config::{REDIS_RETRY_INTERVAL, REDIS_TIMEOUT};
-pub use crate::settings::{RateLimit, RedisFallback};
 pub use crate::paging::DEFAULT_PAGE_SIZE;
+pub use crate::settings::{RateLimit, RedisFallback};
 pub use crate::settings::{
     DEFAULT_FLEET_SIZE, DEFAULT_IDENTIFIER, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES,
     DEFAULT_RATE_LIMIT, DEFAULT_REDIS_FALLBACK, DEFAULT_REGION, DEFAULT_TIMEOUT, DEFAULT_USERSIG_LIFETIME,
@@ -143,10 +143,7 @@ const CREDENTIAL_FIELDS: &str = "secret_key, usersig or usersig_provider";
 impl ClientOptions {
     /// Options for app `sdkappid`, everything else unset.
     pub fn new(sdkappid: u64) -> Self {
-        ClientOptions {
-            sdkappid: Some(sdkappid),
-            ..Self::default()
-        }
+        ClientOptions { sdkappid: Some(sdkappid), ..Self::default() }
     }
 
     /// Options from the `TIM_*` environment variables: the variable of every setting of the
@@ -272,7 +269,10 @@ impl ClientOptions {
             Error::InvalidArgument { field, reason } => {
                 let in_group = |group: &[&str], given: bool| group.contains(&field.as_str()) && given;
                 let explicit_fault = explicit.contains(&field.as_str())
-                    || in_group(&["secret_key", "usersig", "usersig_provider", "async_usersig_provider"], credential_given)
+                    || in_group(
+                        &["secret_key", "usersig", "usersig_provider", "async_usersig_provider"],
+                        credential_given,
+                    )
                     || in_group(&["region", "base_url"], endpoint_given);
                 let env_fault = from_env.contains(&field.as_str()) || explicit.is_empty();
                 let field = if !explicit_fault && env_fault { env_name(&field).to_owned() } else { field };
@@ -418,14 +418,11 @@ fn env_name(field: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
     use crate::region::Region;
+    use std::collections::HashMap;
 
     fn key(sdkappid: u64) -> ClientOptions {
-        ClientOptions {
-            secret_key: Some("k".into()),
-            ..ClientOptions::new(sdkappid)
-        }
+        ClientOptions { secret_key: Some("k".into()), ..ClientOptions::new(sdkappid) }
     }
 
     fn field_of(e: Error) -> String {
@@ -472,7 +469,9 @@ mod tests {
         for url in ["http://203.0.113.7", "http://10.0.0.1:8080"] {
             let e = ClientOptions { base_url: Some(url.into()), ..key(7) }.build().unwrap_err();
             assert_eq!(field_of(e), "base_url");
-            let e = ClientOptions { base_url: Some(url.into()), allow_insecure_http: Some(false), ..key(7) }.build().unwrap_err();
+            let e = ClientOptions { base_url: Some(url.into()), allow_insecure_http: Some(false), ..key(7) }
+                .build()
+                .unwrap_err();
             assert_eq!(field_of(e), "base_url");
         }
         assert!(ClientOptions { base_url: Some("http://localhost:8080".into()), ..key(7) }.build().is_ok());
@@ -489,9 +488,12 @@ mod tests {
         let vars = [("TIM_SDKAPPID", "1"), ("TIM_SECRET_KEY", "k"), ("TIM_BASE_URL", "http://10.0.0.1")];
         let e = ClientOptions::config_from_lookup(env(&vars)).unwrap_err();
         assert_eq!(field_of(e), "TIM_BASE_URL");
-        let c = ClientOptions::config_from_lookup(env(&[vars[0], vars[1], vars[2], ("TIM_ALLOW_INSECURE_HTTP", "yes")])).unwrap();
+        let c =
+            ClientOptions::config_from_lookup(env(&[vars[0], vars[1], vars[2], ("TIM_ALLOW_INSECURE_HTTP", "yes")]))
+                .unwrap();
         assert!(c.allow_insecure_http);
-        let e = ClientOptions::config_from_lookup(env(&[vars[0], vars[1], ("TIM_ALLOW_INSECURE_HTTP", "maybe")])).unwrap_err();
+        let e = ClientOptions::config_from_lookup(env(&[vars[0], vars[1], ("TIM_ALLOW_INSECURE_HTTP", "maybe")]))
+            .unwrap_err();
         assert_eq!(field_of(e), "TIM_ALLOW_INSECURE_HTTP");
     }
 
@@ -514,13 +516,10 @@ mod tests {
         assert_eq!(c.retry.max_retries, 0);
         assert_eq!(c.rate_limit, Some(50.0));
         assert_eq!(c.usersig_lifetime, Duration::from_secs(600));
-        let off = ClientOptions {
-            rate_limit: Some(RateLimit::Off),
-            base_url: Some("http://127.0.0.1:9".into()),
-            ..key(7)
-        }
-        .build()
-        .unwrap();
+        let off =
+            ClientOptions { rate_limit: Some(RateLimit::Off), base_url: Some("http://127.0.0.1:9".into()), ..key(7) }
+                .build()
+                .unwrap();
         assert_eq!(off.rate_limit, None);
         assert!(matches!(off.endpoint, Endpoint::BaseUrl { .. }));
     }
@@ -530,53 +529,49 @@ mod tests {
         let none = ClientOptions::new(7).build().unwrap_err();
         assert!(none.to_string().contains("secret_key, usersig or usersig_provider"), "{none}");
         assert_eq!(field_of(none), "secret_key");
-        let two = ClientOptions {
-            usersig: Some("sig".into()),
-            ..key(7)
-        }
-        .build()
-        .unwrap_err();
+        let two = ClientOptions { usersig: Some("sig".into()), ..key(7) }.build().unwrap_err();
         assert!(two.to_string().contains("only one"), "{two}");
         let provider: Arc<dyn UserSigProvider> = Arc::new(|| Ok::<_, String>("sig".to_owned()));
-        let three = ClientOptions {
-            usersig_provider: Some(provider.clone()),
-            ..key(7)
-        }
-        .build()
-        .unwrap_err();
+        let three = ClientOptions { usersig_provider: Some(provider.clone()), ..key(7) }.build().unwrap_err();
         assert_eq!(field_of(three), "secret_key");
-        let ok = ClientOptions {
-            usersig_provider: Some(provider),
-            ..ClientOptions::new(7)
-        }
-        .build()
-        .unwrap();
+        let ok = ClientOptions { usersig_provider: Some(provider), ..ClientOptions::new(7) }.build().unwrap();
         assert!(matches!(ok.credentials, Credentials::Provider(_)));
-        assert_eq!(field_of(ClientOptions { secret_key: Some(String::new()), ..ClientOptions::new(7) }.build().unwrap_err()), "secret_key");
-        assert_eq!(field_of(ClientOptions { usersig: Some(String::new()), ..ClientOptions::new(7) }.build().unwrap_err()), "usersig");
+        assert_eq!(
+            field_of(ClientOptions { secret_key: Some(String::new()), ..ClientOptions::new(7) }.build().unwrap_err()),
+            "secret_key"
+        );
+        assert_eq!(
+            field_of(ClientOptions { usersig: Some(String::new()), ..ClientOptions::new(7) }.build().unwrap_err()),
+            "usersig"
+        );
     }
 
     #[test]
     fn region_or_base_url_not_both() {
-        let e = ClientOptions {
-            region: Some("tokyo".into()),
-            base_url: Some("http://127.0.0.1:9".into()),
-            ..key(7)
-        }
-        .build()
-        .unwrap_err();
+        let e = ClientOptions { region: Some("tokyo".into()), base_url: Some("http://127.0.0.1:9".into()), ..key(7) }
+            .build()
+            .unwrap_err();
         assert_eq!(field_of(e), "base_url");
         assert_eq!(field_of(ClientOptions { region: Some("mars".into()), ..key(7) }.build().unwrap_err()), "region");
-        assert_eq!(field_of(ClientOptions { base_url: Some("ftp://x".into()), ..key(7) }.build().unwrap_err()), "base_url");
+        assert_eq!(
+            field_of(ClientOptions { base_url: Some("ftp://x".into()), ..key(7) }.build().unwrap_err()),
+            "base_url"
+        );
     }
 
     #[test]
     fn ranges_are_checked() {
-        assert_eq!(field_of(ClientOptions { secret_key: Some("k".into()), ..Default::default() }.build().unwrap_err()), "sdkappid");
+        assert_eq!(
+            field_of(ClientOptions { secret_key: Some("k".into()), ..Default::default() }.build().unwrap_err()),
+            "sdkappid"
+        );
         assert_eq!(field_of(key(0).build().unwrap_err()), "sdkappid");
         assert_eq!(field_of(key(MAX_SDKAPPID + 1).build().unwrap_err()), "sdkappid");
         assert!(key(MAX_SDKAPPID).build().is_ok());
-        assert_eq!(field_of(ClientOptions { identifier: Some(" ".into()), ..key(7) }.build().unwrap_err()), "identifier");
+        assert_eq!(
+            field_of(ClientOptions { identifier: Some(" ".into()), ..key(7) }.build().unwrap_err()),
+            "identifier"
+        );
         assert_eq!(field_of(ClientOptions { timeout: Some(Duration::ZERO), ..key(7) }.build().unwrap_err()), "timeout");
         for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
             let e = ClientOptions { rate_limit: Some(RateLimit::PerSecond(bad)), ..key(7) }.build().unwrap_err();
@@ -588,10 +583,7 @@ mod tests {
 
     #[test]
     fn debug_redacts_credentials() {
-        let o = ClientOptions {
-            usersig: Some("signed-token".into()),
-            ..key(7)
-        };
+        let o = ClientOptions { usersig: Some("signed-token".into()), ..key(7) };
         let text = format!("{o:?}");
         assert!(!text.contains("signed-token") && !text.contains("\"k\""), "{text}");
     }
@@ -624,10 +616,7 @@ mod tests {
     #[test]
     fn shared_rate_limit_settings() {
         let url = "redis://:pw-secret@127.0.0.1:6379/0";
-        let options = ClientOptions {
-            rate_limit_redis_url: Some(url.into()),
-            ..key(7)
-        };
+        let options = ClientOptions { rate_limit_redis_url: Some(url.into()), ..key(7) };
         assert!(!format!("{options:?}").contains("pw-secret"), "{options:?}");
         assert!(format!("{options:?}").contains("redis://127.0.0.1:6379/0"), "{options:?}");
         if !cfg!(feature = "redis") {
@@ -654,7 +643,8 @@ mod tests {
         let shared = c.shared_rate_limit.unwrap();
         assert_eq!((shared.fleet_size, shared.fallback, c.rate_limit), (4, RedisFallback::Fail, Some(50.0)));
         // Without a URL the fleet settings have nothing to apply to.
-        let c = ClientOptions { fleet_size: Some(0), redis_fallback: Some(RedisFallback::Fail), ..key(7) }.build().unwrap();
+        let c =
+            ClientOptions { fleet_size: Some(0), redis_fallback: Some(RedisFallback::Fail), ..key(7) }.build().unwrap();
         assert!(c.shared_rate_limit.is_none());
         let off = ClientOptions { rate_limit_redis_url: Some(url.into()), rate_limit: Some(RateLimit::Off), ..key(7) };
         assert_eq!(field_of(off.build().unwrap_err()), "rate_limit_redis_url");
@@ -717,16 +707,20 @@ mod tests {
 
     #[test]
     fn explicit_settings_over_the_environment() {
-        let vars = env(&[("TIM_SDKAPPID", "1"), ("TIM_SECRET_KEY", "k"), ("TIM_REGION", "tokyo"), ("TIM_TIMEOUT", "0")]);
+        let vars =
+            env(&[("TIM_SDKAPPID", "1"), ("TIM_SECRET_KEY", "k"), ("TIM_REGION", "tokyo"), ("TIM_TIMEOUT", "0")]);
         // The value at fault came from the environment: named by its variable.
         let e = ClientOptions::default().build_over_lookup(&vars).unwrap_err();
         assert_eq!(field_of(e), "TIM_TIMEOUT");
         // An explicit value wins and is named by its setting.
-        let c = ClientOptions { timeout: Some(Duration::from_secs(2)), ..ClientOptions::default() }.build_over_lookup(&vars).unwrap();
-        assert_eq!(c.timeout, Duration::from_secs(2));
-        let e = ClientOptions { max_in_flight: Some(0), timeout: Some(Duration::from_secs(2)), ..ClientOptions::default() }
+        let c = ClientOptions { timeout: Some(Duration::from_secs(2)), ..ClientOptions::default() }
             .build_over_lookup(&vars)
-            .unwrap_err();
+            .unwrap();
+        assert_eq!(c.timeout, Duration::from_secs(2));
+        let e =
+            ClientOptions { max_in_flight: Some(0), timeout: Some(Duration::from_secs(2)), ..ClientOptions::default() }
+                .build_over_lookup(&vars)
+                .unwrap_err();
         assert_eq!(field_of(e), "max_in_flight");
         // A credential or an endpoint replaces the environment's as a group.
         let c = ClientOptions {
@@ -740,7 +734,9 @@ mod tests {
         assert!(matches!(c.credentials, Credentials::UserSig(_)));
         assert!(matches!(c.endpoint, Endpoint::BaseUrl { .. }));
         // Required and given nowhere: the setting, unless everything came from the environment.
-        let e = ClientOptions { secret_key: Some("k".into()), ..ClientOptions::default() }.build_over_lookup(env(&[])).unwrap_err();
+        let e = ClientOptions { secret_key: Some("k".into()), ..ClientOptions::default() }
+            .build_over_lookup(env(&[]))
+            .unwrap_err();
         assert_eq!(field_of(e), "sdkappid");
         assert_eq!(field_of(ClientOptions::default().build_over_lookup(env(&[])).unwrap_err()), "TIM_SDKAPPID");
     }

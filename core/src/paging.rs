@@ -98,11 +98,7 @@ impl MemberPager {
         if options.page_size == 0 {
             return Err(Error::invalid("page_size", "must be at least 1"));
         }
-        let page_size = if community {
-            options.page_size.min(MAX_COMMUNITY_LIMIT)
-        } else {
-            options.page_size
-        };
+        let page_size = if community { options.page_size.min(MAX_COMMUNITY_LIMIT) } else { options.page_size };
         let template = GetGroupMemberInfoRequest {
             group_id,
             member_info_filter: options.member_info_filter,
@@ -207,17 +203,12 @@ impl MemberPager {
                 self.done = got == 0 || got < u64::from(self.page_size) || self.offset >= response.member_num;
             }
             (PagingMode::Cursor, None) => {
-                return Err(Error::Paging(
-                    "a community group's response carried no Next cursor".into(),
-                ));
+                return Err(Error::Paging("a community group's response carried no Next cursor".into()));
             }
             (PagingMode::Cursor, Some(next)) => self.advance_cursor(next, got)?,
         }
         self.fetched += got;
-        Ok(Some(MemberPage {
-            members,
-            member_num: response.member_num,
-        }))
+        Ok(Some(MemberPage { members, member_num: response.member_num }))
     }
 
     fn advance_cursor(&mut self, next: String, got: u64) -> Result<()> {
@@ -254,16 +245,12 @@ impl MemberPager {
 
     /// The pages as a stream; it ends after the last page or the first error.
     pub fn pages(self) -> impl Stream<Item = Result<MemberPage>> + Send {
-        stream::try_unfold(self, |mut pager| async move {
-            Ok(pager.next_page().await?.map(|page| (page, pager)))
-        })
+        stream::try_unfold(self, |mut pager| async move { Ok(pager.next_page().await?.map(|page| (page, pager))) })
     }
 
     /// The members one by one as a stream; it ends after the last member or the first error.
     pub fn into_stream(self) -> impl Stream<Item = Result<GroupMember>> + Send {
-        self.pages()
-            .map_ok(|page| stream::iter(page.members.into_iter().map(Ok)))
-            .try_flatten()
+        self.pages().map_ok(|page| stream::iter(page.members.into_iter().map(Ok))).try_flatten()
     }
 }
 

@@ -164,7 +164,9 @@ mod tests {
 
     #[test]
     fn a_value_from_another_process_is_not_handed_out() {
-        let slot = PerProcess { slot: Mutex::new(Some(Owned { pid: std::process::id().wrapping_add(1), value: Arc::new(1u32) })) };
+        let slot = PerProcess {
+            slot: Mutex::new(Some(Owned { pid: std::process::id().wrapping_add(1), value: Arc::new(1u32) })),
+        };
         assert!(slot.get().is_none(), "a stale value is not returned by get");
         let refused = slot.here("iterator").err().map(|e| e.to_string());
         assert_eq!(

@@ -96,12 +96,8 @@ impl FromStr for Region {
     /// Accepts the canonical names, common aliases (`sgp`, `kr`, `ger`, `india`, `usa`, `idn`,
     /// `jpn`, ...) in any case, with `-`, `_` or spaces.
     fn from_str(s: &str) -> Result<Self, Error> {
-        let norm: String = s
-            .trim()
-            .chars()
-            .filter(|c| !matches!(c, '-' | '_' | ' '))
-            .flat_map(char::to_lowercase)
-            .collect();
+        let norm: String =
+            s.trim().chars().filter(|c| !matches!(c, '-' | '_' | ' ')).flat_map(char::to_lowercase).collect();
         Ok(match norm.as_str() {
             "china" | "cn" | "mainland" => Region::China,
             "singapore" | "sgp" | "sg" => Region::Singapore,
@@ -147,18 +143,12 @@ impl Default for Endpoint {
 impl Endpoint {
     /// An explicit base URL (scheme http or https, no query).
     pub fn base_url(url: &str) -> Result<Self, Error> {
-        Ok(Endpoint::BaseUrl {
-            primary: parse_base_url(url)?,
-            backup: None,
-        })
+        Ok(Endpoint::BaseUrl { primary: parse_base_url(url)?, backup: None })
     }
 
     /// Explicit primary and backup base URLs.
     pub fn base_urls(primary: &str, backup: &str) -> Result<Self, Error> {
-        Ok(Endpoint::BaseUrl {
-            primary: parse_base_url(primary)?,
-            backup: Some(parse_base_url(backup)?),
-        })
+        Ok(Endpoint::BaseUrl { primary: parse_base_url(primary)?, backup: Some(parse_base_url(backup)?) })
     }
 
     /// Refuses a plain `http://` URL to a host that is not loopback (127.0.0.0/8, `::1`,
@@ -185,10 +175,7 @@ impl Endpoint {
     /// The primary base URL and the backup, if any.
     pub(crate) fn urls(&self) -> (url::Url, Option<url::Url>) {
         match self {
-            Endpoint::Region(r) => (
-                https_url(r.primary_domain()),
-                Some(https_url(r.backup_domain())),
-            ),
+            Endpoint::Region(r) => (https_url(r.primary_domain()), Some(https_url(r.backup_domain()))),
             Endpoint::BaseUrl { primary, backup } => (primary.clone(), backup.clone()),
         }
     }

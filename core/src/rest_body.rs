@@ -102,7 +102,10 @@ fn app_defined_data_item(item: &Value) -> Result<AppDefinedDataUpdate> {
         return Err(Error::invalid(FIELD, format!("items must be objects, got {}", type_name(item))));
     };
     if let Some(unknown) = map.keys().find(|k| *k != "Key" && *k != "Value") {
-        return Err(Error::invalid(FIELD, format!("an item has the unknown field {unknown:?} (items are Key and Value)")));
+        return Err(Error::invalid(
+            FIELD,
+            format!("an item has the unknown field {unknown:?} (items are Key and Value)"),
+        ));
     }
     let key = match map.get("Key") {
         Some(Value::String(k)) => k.clone(),

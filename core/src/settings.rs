@@ -183,7 +183,13 @@ impl Setting {
     }
 }
 
-const fn setting(name: &'static str, kind: Kind, default: DefaultValue, env: Option<&'static str>, doc: &'static str) -> Setting {
+const fn setting(
+    name: &'static str,
+    kind: Kind,
+    default: DefaultValue,
+    env: Option<&'static str>,
+    doc: &'static str,
+) -> Setting {
     Setting { name, kind, default, min: None, max: None, env, doc }
 }
 
@@ -198,64 +204,149 @@ pub const SETTINGS: &[Setting] = &[
         1.0,
         MAX_SDKAPPID as f64,
     ),
-    setting("secret_key", Kind::Secret, DefaultValue::None, Some("TIM_SECRET_KEY"),
-        "The console secret key: the client signs, caches and renews its own admin UserSig (one credential of four)."),
-    setting("usersig", Kind::Secret, DefaultValue::None, Some("TIM_USERSIG"),
-        "A pre-signed admin UserSig, used as is until the service rejects it (TIM_SECRET_KEY wins when both are set)."),
-    setting("usersig_provider", Kind::Provider, DefaultValue::None, None,
-        "A callback asked for a UserSig when one is needed."),
-    setting("async_usersig_provider", Kind::Provider, DefaultValue::None, None,
-        "An async callback asked for a UserSig when one is needed (hosts with async callbacks)."),
-    setting("identifier", Kind::Text, DefaultValue::Text(DEFAULT_IDENTIFIER), Some("TIM_IDENTIFIER"),
-        "The app admin account calls are made as: not blank, at most 32 bytes, no control characters."),
-    setting("region", Kind::Region, DefaultValue::Text(DEFAULT_REGION.name()), Some("TIM_REGION"),
-        "A documented region by name or alias; not with base_url."),
-    setting("base_url", Kind::Url, DefaultValue::None, Some("TIM_BASE_URL"),
-        "An explicit http(s) base URL (emulator, proxy) instead of a region (TIM_BASE_URL wins over TIM_REGION)."),
+    setting(
+        "secret_key",
+        Kind::Secret,
+        DefaultValue::None,
+        Some("TIM_SECRET_KEY"),
+        "The console secret key: the client signs, caches and renews its own admin UserSig (one credential of four).",
+    ),
+    setting(
+        "usersig",
+        Kind::Secret,
+        DefaultValue::None,
+        Some("TIM_USERSIG"),
+        "A pre-signed admin UserSig, used as is until the service rejects it (TIM_SECRET_KEY wins when both are set).",
+    ),
+    setting(
+        "usersig_provider",
+        Kind::Provider,
+        DefaultValue::None,
+        None,
+        "A callback asked for a UserSig when one is needed.",
+    ),
+    setting(
+        "async_usersig_provider",
+        Kind::Provider,
+        DefaultValue::None,
+        None,
+        "An async callback asked for a UserSig when one is needed (hosts with async callbacks).",
+    ),
+    setting(
+        "identifier",
+        Kind::Text,
+        DefaultValue::Text(DEFAULT_IDENTIFIER),
+        Some("TIM_IDENTIFIER"),
+        "The app admin account calls are made as: not blank, at most 32 bytes, no control characters.",
+    ),
+    setting(
+        "region",
+        Kind::Region,
+        DefaultValue::Text(DEFAULT_REGION.name()),
+        Some("TIM_REGION"),
+        "A documented region by name or alias; not with base_url.",
+    ),
+    setting(
+        "base_url",
+        Kind::Url,
+        DefaultValue::None,
+        Some("TIM_BASE_URL"),
+        "An explicit http(s) base URL (emulator, proxy) instead of a region (TIM_BASE_URL wins over TIM_REGION).",
+    ),
     bounded(
-        setting("timeout", Kind::Seconds, DefaultValue::Seconds(DEFAULT_TIMEOUT), Some("TIM_TIMEOUT"),
-            "Limit for one HTTP attempt, from sending to the last byte of the answer; above 0, at most a day."),
+        setting(
+            "timeout",
+            Kind::Seconds,
+            DefaultValue::Seconds(DEFAULT_TIMEOUT),
+            Some("TIM_TIMEOUT"),
+            "Limit for one HTTP attempt, from sending to the last byte of the answer; above 0, at most a day.",
+        ),
         0.0,
         MAX_TIMEOUT.as_secs() as f64,
     ),
-    setting("max_retries", Kind::Integer, DefaultValue::Integer(DEFAULT_MAX_RETRIES as u64), Some("TIM_MAX_RETRIES"),
-        "Retries after a failed attempt (0 disables retrying)."),
+    setting(
+        "max_retries",
+        Kind::Integer,
+        DefaultValue::Integer(DEFAULT_MAX_RETRIES as u64),
+        Some("TIM_MAX_RETRIES"),
+        "Retries after a failed attempt (0 disables retrying).",
+    ),
     bounded(
-        setting("rate_limit", Kind::RateLimit, DefaultValue::Number(DEFAULT_RATE_LIMIT), Some("TIM_RATE_LIMIT"),
-            "Client-side calls per second per endpoint (the fleet's, with a Redis URL), or off."),
+        setting(
+            "rate_limit",
+            Kind::RateLimit,
+            DefaultValue::Number(DEFAULT_RATE_LIMIT),
+            Some("TIM_RATE_LIMIT"),
+            "Client-side calls per second per endpoint (the fleet's, with a Redis URL), or off.",
+        ),
         MIN_RATE_LIMIT,
         MAX_RATE_LIMIT,
     ),
     bounded(
-        setting("usersig_lifetime", Kind::Seconds, DefaultValue::Seconds(DEFAULT_USERSIG_LIFETIME), Some("TIM_USERSIG_LIFETIME"),
-            "Lifetime of self-signed admin UserSigs (secret-key credentials only); at least 60 s."),
+        setting(
+            "usersig_lifetime",
+            Kind::Seconds,
+            DefaultValue::Seconds(DEFAULT_USERSIG_LIFETIME),
+            Some("TIM_USERSIG_LIFETIME"),
+            "Lifetime of self-signed admin UserSigs (secret-key credentials only); at least 60 s.",
+        ),
         MIN_USERSIG_LIFETIME.as_secs() as f64,
         u64::MAX as f64,
     ),
     bounded(
-        setting("max_response_bytes", Kind::Integer, DefaultValue::Integer(DEFAULT_MAX_RESPONSE_BYTES), Some("TIM_MAX_RESPONSE_BYTES"),
-            "Largest response body read, in bytes; a larger answer fails."),
+        setting(
+            "max_response_bytes",
+            Kind::Integer,
+            DefaultValue::Integer(DEFAULT_MAX_RESPONSE_BYTES),
+            Some("TIM_MAX_RESPONSE_BYTES"),
+            "Largest response body read, in bytes; a larger answer fails.",
+        ),
         MIN_MAX_RESPONSE_BYTES as f64,
         MAX_MAX_RESPONSE_BYTES as f64,
     ),
-    setting("allow_insecure_http", Kind::Bool, DefaultValue::Bool(false), Some("TIM_ALLOW_INSECURE_HTTP"),
-        "Allow a plain http:// base URL to a host other than loopback (the UserSig then travels in clear text)."),
+    setting(
+        "allow_insecure_http",
+        Kind::Bool,
+        DefaultValue::Bool(false),
+        Some("TIM_ALLOW_INSECURE_HTTP"),
+        "Allow a plain http:// base URL to a host other than loopback (the UserSig then travels in clear text).",
+    ),
     bounded(
-        setting("max_in_flight", Kind::Integer, DefaultValue::Integer(DEFAULT_MAX_IN_FLIGHT as u64), Some("TIM_MAX_IN_FLIGHT"),
-            "HTTP attempts in flight at once per client; more calls queue for a slot."),
+        setting(
+            "max_in_flight",
+            Kind::Integer,
+            DefaultValue::Integer(DEFAULT_MAX_IN_FLIGHT as u64),
+            Some("TIM_MAX_IN_FLIGHT"),
+            "HTTP attempts in flight at once per client; more calls queue for a slot.",
+        ),
         1.0,
         MAX_MAX_IN_FLIGHT as f64,
     ),
-    setting("rate_limit_redis_url", Kind::RedisUrl, DefaultValue::None, Some("TIM_RATE_LIMIT_REDIS_URL"),
-        "A redis:// URL through which every process of a fleet shares rate_limit (needs a rate limit that is not off)."),
+    setting(
+        "rate_limit_redis_url",
+        Kind::RedisUrl,
+        DefaultValue::None,
+        Some("TIM_RATE_LIMIT_REDIS_URL"),
+        "A redis:// URL through which every process of a fleet shares rate_limit (needs a rate limit that is not off).",
+    ),
     bounded(
-        setting("fleet_size", Kind::Integer, DefaultValue::Integer(DEFAULT_FLEET_SIZE as u64), Some("TIM_FLEET_SIZE"),
-            "Processes sharing the budget: while Redis is unreachable each keeps to rate_limit / fleet_size."),
+        setting(
+            "fleet_size",
+            Kind::Integer,
+            DefaultValue::Integer(DEFAULT_FLEET_SIZE as u64),
+            Some("TIM_FLEET_SIZE"),
+            "Processes sharing the budget: while Redis is unreachable each keeps to rate_limit / fleet_size.",
+        ),
         1.0,
         u32::MAX as f64,
     ),
-    setting("redis_fallback", Kind::RedisFallback, DefaultValue::Text(DEFAULT_REDIS_FALLBACK.as_str()), Some("TIM_REDIS_FALLBACK"),
-        "While Redis is unreachable: local-share (each process keeps to its share) or fail."),
+    setting(
+        "redis_fallback",
+        Kind::RedisFallback,
+        DefaultValue::Text(DEFAULT_REDIS_FALLBACK.as_str()),
+        Some("TIM_REDIS_FALLBACK"),
+        "While Redis is unreachable: local-share (each process keeps to its share) or fail.",
+    ),
 ];
 
 /// The setting called `name`.
@@ -349,9 +440,7 @@ impl FromStr for RedisFallback {
 
 /// An integer from text; the error names `field`.
 pub(crate) fn parse_integer<T: std::str::FromStr>(field: &str, text: &str) -> Result<T> {
-    text.trim()
-        .parse::<T>()
-        .map_err(|_| Error::invalid(field, format!("{text:?} is not a whole number in range")))
+    text.trim().parse::<T>().map_err(|_| Error::invalid(field, format!("{text:?} is not a whole number in range")))
 }
 
 /// A boolean from text: `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off`, in any case.
@@ -392,9 +481,8 @@ pub fn parse_rate_limit(field: &str, text: &str) -> Result<RateLimit> {
     if t.eq_ignore_ascii_case("off") {
         return Ok(RateLimit::Off);
     }
-    let rate: f64 = t
-        .parse()
-        .map_err(|_| Error::invalid(field, format!("{text:?} is not a number of calls per second or off")))?;
+    let rate: f64 =
+        t.parse().map_err(|_| Error::invalid(field, format!("{text:?} is not a number of calls per second or off")))?;
     Ok(RateLimit::PerSecond(rate))
 }
 
@@ -443,12 +531,8 @@ mod tests {
 
     #[test]
     fn every_setting_is_shown() {
-        let config = crate::ClientOptions {
-            secret_key: Some("k".into()),
-            ..crate::ClientOptions::new(7)
-        }
-        .build()
-        .unwrap();
+        let config =
+            crate::ClientOptions { secret_key: Some("k".into()), ..crate::ClientOptions::new(7) }.build().unwrap();
         let shown = config.settings();
         let shown = shown.as_object().unwrap();
         assert_eq!(shown.len(), SETTINGS.len());

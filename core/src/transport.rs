@@ -72,7 +72,14 @@ fn reqwest_message(e: &reqwest::Error) -> String {
 }
 
 /// Builds `{base}/v4/group_open_http_svc/{command}?sdkappid=..&identifier=..&usersig=..&random=..&contenttype=json`.
-pub fn request_url(base: &url::Url, command: Command, sdkappid: u64, identifier: &str, usersig: &str, random: u32) -> url::Url {
+pub fn request_url(
+    base: &url::Url,
+    command: Command,
+    sdkappid: u64,
+    identifier: &str,
+    usersig: &str,
+    random: u32,
+) -> url::Url {
     let mut url = base.clone();
     {
         let path = url.path().trim_end_matches('/').to_owned();
@@ -116,10 +123,7 @@ impl Transport {
     /// One of the client's `max_in_flight` slots, to hold for the whole of one HTTP attempt
     /// (its credentials, its rate permit, the request and the reading of the answer).
     pub(crate) async fn slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>> {
-        self.in_flight
-            .acquire()
-            .await
-            .map_err(|_| Error::Runtime("the client's in-flight limiter is closed".into()))
+        self.in_flight.acquire().await.map_err(|_| Error::Runtime("the client's in-flight limiter is closed".into()))
     }
 
     /// Sends one attempt, moving to the backup domain when the preferred one cannot be reached.
@@ -128,7 +132,13 @@ impl Transport {
     /// from `limits` right before it goes out and holds it until its answer is read or it
     /// failed; a limiter's refusal is returned as is.
     /// `secrets[0]` is the UserSig to send; all of `secrets` are scrubbed from error excerpts.
-    pub(crate) async fn post(&self, command: Command, body: &[u8], secrets: &[&str], limits: &RateLimits) -> Result<Vec<u8>> {
+    pub(crate) async fn post(
+        &self,
+        command: Command,
+        body: &[u8],
+        secrets: &[&str],
+        limits: &RateLimits,
+    ) -> Result<Vec<u8>> {
         let sig = secrets.first().copied().unwrap_or("");
         let on_backup = self.backup_in_favour();
         let first = if on_backup { self.backup.as_ref().unwrap_or(&self.primary) } else { &self.primary };
@@ -148,7 +158,14 @@ impl Transport {
         }
     }
 
-    async fn send(&self, base: &url::Url, command: Command, body: &[u8], sig: &str, secrets: &[&str]) -> Result<Vec<u8>> {
+    async fn send(
+        &self,
+        base: &url::Url,
+        command: Command,
+        body: &[u8],
+        sig: &str,
+        secrets: &[&str],
+    ) -> Result<Vec<u8>> {
         let random: u32 = rand::random();
         let url = request_url(base, command, self.sdkappid, &self.identifier, sig, random);
         tracing::debug!(%command, host = base.host_str().unwrap_or(""), random, "sending request");
@@ -166,10 +183,7 @@ impl Transport {
             // Only the start of the body is wanted, for the excerpt; a failed read of the rest
             // does not hide the status.
             let bytes = self.read_body(response, NON_200_READ_BYTES, false).await.unwrap_or_default();
-            return Err(Error::HttpStatus {
-                status,
-                excerpt: excerpt(&bytes, secrets),
-            });
+            return Err(Error::HttpStatus { status, excerpt: excerpt(&bytes, secrets) });
         }
         self.read_body(response, self.max_response_bytes, true).await
     }
@@ -228,10 +242,7 @@ fn unreachable(e: &Error) -> bool {
 /// A [`Error::Decode`] whose reason and excerpt are free of `secrets` (a decoder's message may
 /// quote the body, and the body may echo the UserSig).
 fn decode_error(reason: &str, body: &[u8], secrets: &[&str]) -> Error {
-    Error::Decode {
-        reason: echoed(reason, secrets),
-        excerpt: excerpt(body, secrets),
-    }
+    Error::Decode { reason: echoed(reason, secrets), excerpt: excerpt(body, secrets) }
 }
 
 /// Reads the envelope (`ActionStatus` and `ErrorCode` required); a failure becomes
@@ -282,10 +293,14 @@ mod tests {
         let ok: GetGroupMemberInfoResponse =
             decode(br#"{"ActionStatus":"OK","ErrorCode":0,"MemberNum":1,"MemberList":[]}"#, &["sig"]).unwrap();
         assert_eq!(ok.member_num, 1);
-        let e = decode::<GetGroupMemberInfoResponse>(br#"{"ActionStatus":"FAIL","ErrorCode":10010,"ErrorInfo":"gone"}"#, &["sig"])
-            .unwrap_err();
+        let e = decode::<GetGroupMemberInfoResponse>(
+            br#"{"ActionStatus":"FAIL","ErrorCode":10010,"ErrorInfo":"gone"}"#,
+            &["sig"],
+        )
+        .unwrap_err();
         assert_eq!(e.code(), Some(10010));
-        let e = decode::<GetGroupMemberInfoResponse>(br#"{"ActionStatus":"OK","ErrorCode":0,"Memb"#, &["sig"]).unwrap_err();
+        let e =
+            decode::<GetGroupMemberInfoResponse>(br#"{"ActionStatus":"OK","ErrorCode":0,"Memb"#, &["sig"]).unwrap_err();
         assert!(matches!(e, Error::Decode { .. }));
         let e = decode::<GetGroupMemberInfoResponse>(b"<html>sig</html>", &["sig"]).unwrap_err();
         assert!(!e.to_string().contains("sig<"), "{e}");
@@ -315,12 +330,16 @@ mod tests {
     fn a_success_answer_must_carry_a_result_field() {
         let reason = decode_reason::<GetGroupMemberInfoResponse>(r#"{"ActionStatus":"OK","ErrorCode":0}"#);
         assert!(reason.contains("MemberNum or MemberList or Next"), "{reason}");
-        let reason = decode_reason::<GetGroupMutedAccountResponse>(r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","Other":1}"#);
+        let reason = decode_reason::<GetGroupMutedAccountResponse>(
+            r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","Other":1}"#,
+        );
         assert!(reason.contains("GroupId or MutedAccountList"), "{reason}");
         // Any one of them is enough; an empty list may be left out; unknown fields are ignored.
-        let r: GetGroupMemberInfoResponse = decode(br#"{"ActionStatus":"OK","ErrorCode":0,"MemberNum":0,"X":1}"#, &[]).unwrap();
+        let r: GetGroupMemberInfoResponse =
+            decode(br#"{"ActionStatus":"OK","ErrorCode":0,"MemberNum":0,"X":1}"#, &[]).unwrap();
         assert_eq!((r.member_num, r.member_list.len()), (0, 0));
-        let r: GetGroupMutedAccountResponse = decode(br#"{"ActionStatus":"OK","ErrorCode":0,"GroupId":"g"}"#, &[]).unwrap();
+        let r: GetGroupMutedAccountResponse =
+            decode(br#"{"ActionStatus":"OK","ErrorCode":0,"GroupId":"g"}"#, &[]).unwrap();
         assert!(r.muted_account_list.is_empty());
         // The envelope is modify_group_base_info's whole answer.
         decode::<Empty>(br#"{"ActionStatus":"OK","ErrorCode":0}"#, &[]).unwrap();
@@ -334,7 +353,8 @@ mod tests {
         let e = decode::<GetGroupMemberInfoResponse>(body.as_bytes(), &[sig]).unwrap_err();
         let shown = format!("{e} {e:?}");
         assert!(shown.contains("[redacted]") && !shown.contains(&sig[10..26]), "{shown}");
-        let body = format!(r#"{{"ActionStatus":"FAIL","ErrorCode":70003,"ErrorInfo":"bad sig {}"}}"#, &sig[..sig.len() - 4]);
+        let body =
+            format!(r#"{{"ActionStatus":"FAIL","ErrorCode":70003,"ErrorInfo":"bad sig {}"}}"#, &sig[..sig.len() - 4]);
         let e = decode::<Empty>(body.as_bytes(), &[sig]).unwrap_err();
         assert!(!e.to_string().contains(&sig[10..26]), "{e}");
     }

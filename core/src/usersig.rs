@@ -51,11 +51,11 @@ pub const MAX_USERBUF_BYTES: usize = 32 * 1024;
 pub const COMPRESSION_LEVEL: u32 = 0;
 
 /// The token's base64 alphabet: standard, with `*` for `+` and `-` for `/` (`_` pads).
-const TOKEN_ALPHABET: Alphabet =
-    match Alphabet::new("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-") {
-        Ok(alphabet) => alphabet,
-        Err(_) => panic!("the token alphabet is 64 distinct ASCII characters"),
-    };
+const TOKEN_ALPHABET: Alphabet = match Alphabet::new("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-")
+{
+    Ok(alphabet) => alphabet,
+    Err(_) => panic!("the token alphabet is 64 distinct ASCII characters"),
+};
 /// Encodes in [`TOKEN_ALPHABET`] (padding with `=`, turned into `_` by [`token_base64`]).
 const TOKEN_ENGINE: GeneralPurpose = GeneralPurpose::new(&TOKEN_ALPHABET, PAD);
 
@@ -71,10 +71,7 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now_unix(&self) -> u64 {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0)
+        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
     }
 }
 
@@ -224,10 +221,7 @@ pub struct Signer {
 
 impl fmt::Debug for Signer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Signer")
-            .field("sdkappid", &self.sdkappid)
-            .field("secret_key", &"[redacted]")
-            .finish()
+        f.debug_struct("Signer").field("sdkappid", &self.sdkappid).field("secret_key", &"[redacted]").finish()
     }
 }
 
@@ -343,27 +337,19 @@ impl Signer {
         let now = self.clock.now_unix();
         let token = decode_token(usersig)?;
         if token.identifier != identifier {
-            return Err(UserSigError::IdentifierMismatch {
-                expected: identifier.to_owned(),
-                actual: token.identifier,
-            });
+            return Err(UserSigError::IdentifierMismatch { expected: identifier.to_owned(), actual: token.identifier });
         }
         if token.sdkappid != self.sdkappid {
-            return Err(UserSigError::SdkAppIdMismatch {
-                expected: self.sdkappid,
-                actual: token.sdkappid,
-            });
+            return Err(UserSigError::SdkAppIdMismatch { expected: self.sdkappid, actual: token.sdkappid });
         }
         let expired_at = token.time.saturating_add(token.expire);
         if now > expired_at {
             return Err(UserSigError::Expired { expired_at, now });
         }
         let token_userbuf = match &token.userbuf_b64 {
-            Some(s) => Some(
-                STANDARD
-                    .decode(s)
-                    .map_err(|_| UserSigError::Malformed("TLS.userbuf is not base64".into()))?,
-            ),
+            Some(s) => {
+                Some(STANDARD.decode(s).map_err(|_| UserSigError::Malformed("TLS.userbuf is not base64".into()))?)
+            }
             None => None,
         };
         if let Some(expected) = userbuf {
@@ -372,9 +358,8 @@ impl Signer {
             }
         }
         let expected_mac = self.mac_array(&token.identifier, token.time, token.expire, token.userbuf_b64.as_deref());
-        let given_mac = STANDARD
-            .decode(&token.sig)
-            .map_err(|_| UserSigError::Malformed("TLS.sig is not base64".into()))?;
+        let given_mac =
+            STANDARD.decode(&token.sig).map_err(|_| UserSigError::Malformed("TLS.sig is not base64".into()))?;
         if given_mac.len() != expected_mac.len() || !bool::from(given_mac.ct_eq(&expected_mac)) {
             return Err(UserSigError::SignatureMismatch);
         }
@@ -408,10 +393,7 @@ fn check_bounds(identifier: &str, userbuf: Option<&[u8]>) -> Result<(), UserSigE
     if identifier.len() > MAX_IDENTIFIER_BYTES {
         return Err(UserSigError::InvalidArgument {
             field: "identifier".into(),
-            reason: format!(
-                "is {} bytes of UTF-8; the maximum is {MAX_IDENTIFIER_BYTES} bytes",
-                identifier.len()
-            ),
+            reason: format!("is {} bytes of UTF-8; the maximum is {MAX_IDENTIFIER_BYTES} bytes", identifier.len()),
         });
     }
     if let Some(userbuf) = userbuf.filter(|b| b.len() > MAX_USERBUF_BYTES) {
@@ -463,11 +445,7 @@ pub fn verify_with_userbuf(
 pub fn decode_unverified(usersig: &str) -> Result<Claims, UserSigError> {
     let token = decode_token(usersig)?;
     let userbuf = match &token.userbuf_b64 {
-        Some(s) => Some(
-            STANDARD
-                .decode(s)
-                .map_err(|_| UserSigError::Malformed("TLS.userbuf is not base64".into()))?,
-        ),
+        Some(s) => Some(STANDARD.decode(s).map_err(|_| UserSigError::Malformed("TLS.userbuf is not base64".into()))?),
         None => None,
     };
     Ok(Claims {
@@ -556,12 +534,12 @@ struct RawToken {
 
 fn json_number(v: Option<serde_json::Value>, name: &str) -> Result<u64, UserSigError> {
     match v {
-        Some(serde_json::Value::Number(n)) => n
-            .as_u64()
-            .ok_or_else(|| UserSigError::Malformed(format!("{name} is not an unsigned integer"))),
-        Some(serde_json::Value::String(s)) => s
-            .parse()
-            .map_err(|_| UserSigError::Malformed(format!("{name} is not an unsigned integer"))),
+        Some(serde_json::Value::Number(n)) => {
+            n.as_u64().ok_or_else(|| UserSigError::Malformed(format!("{name} is not an unsigned integer")))
+        }
+        Some(serde_json::Value::String(s)) => {
+            s.parse().map_err(|_| UserSigError::Malformed(format!("{name} is not an unsigned integer")))
+        }
         Some(_) => Err(UserSigError::Malformed(format!("{name} is not an unsigned integer"))),
         None => Err(UserSigError::Malformed(format!("{name} is missing"))),
     }
@@ -583,19 +561,16 @@ fn decode_token(usersig: &str) -> Result<Token, UserSigError> {
             other => other,
         })
         .collect();
-    let compressed = STANDARD
-        .decode(std_b64.as_bytes())
-        .map_err(|_| UserSigError::Malformed("not base64".into()))?;
+    let compressed = STANDARD.decode(std_b64.as_bytes()).map_err(|_| UserSigError::Malformed("not base64".into()))?;
     let mut json = Vec::with_capacity(compressed.len() * 2);
     flate2::read::ZlibDecoder::new(compressed.as_slice())
         .take(MAX_TOKEN_LEN as u64)
         .read_to_end(&mut json)
         .map_err(|_| UserSigError::Malformed("not a zlib stream".into()))?;
-    let raw: RawToken = serde_json::from_slice(&json).map_err(|_| UserSigError::Malformed("not a JSON object".into()))?;
+    let raw: RawToken =
+        serde_json::from_slice(&json).map_err(|_| UserSigError::Malformed("not a JSON object".into()))?;
     Ok(Token {
-        identifier: raw
-            .identifier
-            .ok_or_else(|| UserSigError::Malformed("TLS.identifier is missing".into()))?,
+        identifier: raw.identifier.ok_or_else(|| UserSigError::Malformed("TLS.identifier is missing".into()))?,
         sdkappid: json_number(raw.sdkappid, "TLS.sdkappid")?,
         time: json_number(raw.time, "TLS.time")?,
         expire: json_number(raw.expire, "TLS.expire")?,
@@ -791,7 +766,9 @@ mod tests {
         // ...and a little more userbuf would not have verified: the bound is not arbitrary.
         let beyond = {
             let userbuf_b64 = STANDARD.encode(vec![0xff; MAX_USERBUF_BYTES + 6 * 1024]);
-            let json = format!(r#"{{"TLS.ver":"2.0","TLS.identifier":"x","TLS.sdkappid":1,"TLS.expire":1,"TLS.time":1,"TLS.sig":"","TLS.userbuf":"{userbuf_b64}"}}"#);
+            let json = format!(
+                r#"{{"TLS.ver":"2.0","TLS.identifier":"x","TLS.sdkappid":1,"TLS.expire":1,"TLS.time":1,"TLS.sig":"","TLS.userbuf":"{userbuf_b64}"}}"#
+            );
             token_base64(&zlib_stored(json.as_bytes()))
         };
         assert_eq!(decode_unverified(&beyond), Err(UserSigError::Malformed("token too long".into())));

@@ -47,20 +47,16 @@ pub fn sdkappid(value: u64) -> Result<()> {
 /// the service issues contains them, and in a URL or a log line they only do harm.
 fn no_control(field: &str, value: &str) -> Result<()> {
     match value.char_indices().find(|(_, c)| c.is_control()) {
-        Some((at, c)) => Err(Error::invalid(
-            field,
-            format!("contains the control character U+{:04X} at byte {at}", c as u32),
-        )),
+        Some((at, c)) => {
+            Err(Error::invalid(field, format!("contains the control character U+{:04X} at byte {at}", c as u32)))
+        }
         None => Ok(()),
     }
 }
 
 fn at_most(field: &str, value: &str, max: usize) -> Result<()> {
     if value.len() > max {
-        return Err(Error::invalid(
-            field,
-            format!("is {} bytes of UTF-8; the maximum is {max} bytes", value.len()),
-        ));
+        return Err(Error::invalid(field, format!("is {} bytes of UTF-8; the maximum is {max} bytes", value.len())));
     }
     Ok(())
 }
@@ -137,10 +133,7 @@ pub(crate) fn member_info_fields(req: &GetGroupMemberInfoRequest) -> Result<()> 
     non_empty_items("AppDefinedDataFilter_GroupMember", &req.app_defined_data_filter_group_member)?;
     if let Some(roles) = &req.member_role_filter {
         if let Some(bad) = roles.iter().find(|r| !ROLES.contains(&r.as_str())) {
-            return Err(Error::invalid(
-                "MemberRoleFilter",
-                format!("{bad:?} is not one of Owner, Admin, Member"),
-            ));
+            return Err(Error::invalid("MemberRoleFilter", format!("{bad:?} is not one of Owner, Admin, Member")));
         }
     }
     let community = is_community_group(&req.group_id);
@@ -179,10 +172,7 @@ pub fn muted_account(req: &GetGroupMutedAccountRequest) -> Result<()> {
 fn max_bytes(field: &str, value: &Option<String>, max: usize) -> Result<()> {
     if let Some(v) = value {
         if v.len() > max {
-            return Err(Error::invalid(
-                field,
-                format!("is {} bytes of UTF-8; the maximum is {max} bytes", v.len()),
-            ));
+            return Err(Error::invalid(field, format!("is {} bytes of UTF-8; the maximum is {max} bytes", v.len())));
         }
     }
     Ok(())
@@ -335,10 +325,7 @@ mod tests {
     fn muted_rules() {
         assert!(muted_account(&GetGroupMutedAccountRequest::new("g")).is_ok());
         assert!(muted_account(&GetGroupMutedAccountRequest::new("")).is_err());
-        let r = GetGroupMutedAccountRequest {
-            group_id: "g".into(),
-            topic_id: Some(String::new()),
-        };
+        let r = GetGroupMutedAccountRequest { group_id: "g".into(), topic_id: Some(String::new()) };
         assert_eq!(field(muted_account(&r).unwrap_err()), "TopicId");
     }
 }

@@ -13,15 +13,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use captured_logs::CapturedLogs;
 use futures::TryStreamExt;
 use test_config::{new_blocking, new_client, TestConfig};
 use timadmin::usersig::{self, Signer};
 use timadmin::{
-    AppDefinedDataUpdate, ApplyJoinOption, Client, Endpoint, Error,
-    GetGroupMemberInfoRequest, GetGroupMutedAccountRequest, ModifyGroupBaseInfoRequest, PageOptions, PagingMode,
-    RetryPolicy, Role,
+    AppDefinedDataUpdate, ApplyJoinOption, Client, Endpoint, Error, GetGroupMemberInfoRequest,
+    GetGroupMutedAccountRequest, ModifyGroupBaseInfoRequest, PageOptions, PagingMode, RetryPolicy, Role,
 };
-use captured_logs::CapturedLogs;
 use timadmin_emulator::{Emulator, EmulatorConfig, Fault, FaultKind};
 
 const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
@@ -31,12 +30,7 @@ fn demo_fixture() -> PathBuf {
 }
 
 async fn emulator() -> Emulator {
-    Emulator::start(EmulatorConfig {
-        seed_file: Some(demo_fixture()),
-        ..Default::default()
-    })
-    .await
-    .unwrap()
+    Emulator::start(EmulatorConfig { seed_file: Some(demo_fixture()), ..Default::default() }).await.unwrap()
 }
 
 fn fast_retries(max_retries: u32) -> RetryPolicy {
@@ -190,10 +184,9 @@ async fn service_errors_are_typed() {
     let e = not_admin.get_group_muted_account(&GetGroupMutedAccountRequest::new("@TGS#2DEMOPUB")).await.unwrap_err();
     assert_eq!(e.code(), Some(10007));
     assert_secret_free(&e, &[]);
-    let wrong_key = new_client(
-        TestConfig::secret_key(emu.sdkappid(), "not-the-key").with_base_url(&emu.base_url()).unwrap(),
-    )
-    .unwrap();
+    let wrong_key =
+        new_client(TestConfig::secret_key(emu.sdkappid(), "not-the-key").with_base_url(&emu.base_url()).unwrap())
+            .unwrap();
     let e = wrong_key.get_group_muted_account(&GetGroupMutedAccountRequest::new("@TGS#2DEMOPUB")).await.unwrap_err();
     assert_eq!(e.code(), Some(70009));
     assert_secret_free(&e, &["not-the-key"]);
@@ -278,7 +271,8 @@ async fn pages_an_ordinary_group_by_offset() {
         }
     }
     assert_eq!(seen.len(), 1_000);
-    let offsets: Vec<_> = emu.control().calls().iter().map(|c| c.body.as_ref().unwrap()["Offset"].as_u64().unwrap()).collect();
+    let offsets: Vec<_> =
+        emu.control().calls().iter().map(|c| c.body.as_ref().unwrap()["Offset"].as_u64().unwrap()).collect();
     assert_eq!(offsets, vec![0, 250, 500, 750], "stops exactly when exhausted, without an extra call");
     assert!(pager.next_page().await.unwrap().is_none());
 }
@@ -294,15 +288,19 @@ async fn response_too_large_halves_the_page() {
     // The pager shrinks the same page and carries on.
     emu.control().clear_calls();
     emu.control().inject_fault(
-        Fault::new(FaultKind::ErrorCode { code: 10018, info: "too large".into() }).times(2).for_command("get_group_member_info"),
+        Fault::new(FaultKind::ErrorCode { code: 10018, info: "too large".into() })
+            .times(2)
+            .for_command("get_group_member_info"),
     );
     let mut pager = c.members("@TGS#huge", PageOptions { page_size: 400, ..Default::default() }).unwrap();
     let page = pager.next_page().await.unwrap().unwrap();
     assert_eq!(page.members.len(), 100);
     assert_eq!(pager.page_size(), 100);
-    let limits: Vec<_> = emu.control().calls().iter().map(|c| c.body.as_ref().unwrap()["Limit"].as_u64().unwrap()).collect();
+    let limits: Vec<_> =
+        emu.control().calls().iter().map(|c| c.body.as_ref().unwrap()["Limit"].as_u64().unwrap()).collect();
     assert_eq!(limits, vec![400, 200, 100]);
-    let offsets: HashSet<_> = emu.control().calls().iter().map(|c| c.body.as_ref().unwrap()["Offset"].as_u64().unwrap()).collect();
+    let offsets: HashSet<_> =
+        emu.control().calls().iter().map(|c| c.body.as_ref().unwrap()["Offset"].as_u64().unwrap()).collect();
     assert_eq!(offsets, HashSet::from([0]), "the same page is retried");
 }
 
@@ -395,10 +393,7 @@ async fn provider_is_asked_again_when_the_usersig_is_rejected() {
         let n = asked2.fetch_add(1, Ordering::SeqCst);
         Ok(if n == 0 { expired2.clone() } else { fresh2.clone() })
     };
-    let c = new_client(
-        TestConfig::provider(emu.sdkappid(), provider).with_base_url(&emu.base_url()).unwrap(),
-    )
-    .unwrap();
+    let c = new_client(TestConfig::provider(emu.sdkappid(), provider).with_base_url(&emu.base_url()).unwrap()).unwrap();
     c.get_group_muted_account(&GetGroupMutedAccountRequest::new("@TGS#2DEMOPUB")).await.unwrap();
     assert_eq!(asked.load(Ordering::SeqCst), 2);
     let codes: Vec<_> = emu.control().calls().iter().map(|c| c.error_code).collect();
@@ -408,10 +403,9 @@ async fn provider_is_asked_again_when_the_usersig_is_rejected() {
     assert_eq!(asked.load(Ordering::SeqCst), 2);
 
     // A pre-signed UserSig that expired is reported, not retried in a loop.
-    let fixed = new_client(
-        TestConfig::usersig(emu.sdkappid(), expired.clone()).with_base_url(&emu.base_url()).unwrap(),
-    )
-    .unwrap();
+    let fixed =
+        new_client(TestConfig::usersig(emu.sdkappid(), expired.clone()).with_base_url(&emu.base_url()).unwrap())
+            .unwrap();
     emu.control().clear_calls();
     let e = fixed.get_group_muted_account(&GetGroupMutedAccountRequest::new("@TGS#2DEMOPUB")).await.unwrap_err();
     assert_eq!(e.code(), Some(70001));
@@ -535,7 +529,11 @@ async fn scripted_server(bodies: Vec<String>) -> String {
                     if let Some(end) = text.find("\r\n\r\n") {
                         let len = text
                             .lines()
-                            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
+                            .find_map(|l| {
+                                l.to_ascii_lowercase()
+                                    .strip_prefix("content-length:")
+                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                            })
                             .unwrap_or(0);
                         if got.len() >= end + 4 + len {
                             break;
@@ -567,9 +565,12 @@ fn page(members: &[&str], next: Option<&str>, total: usize) -> String {
 
 #[tokio::test]
 async fn pager_refuses_a_repeated_cursor() {
-    let url = scripted_server(vec![page(&["a"], Some("c1"), 9), page(&["b"], Some("c2"), 9), page(&["c"], Some("c1"), 9)]).await;
+    let url =
+        scripted_server(vec![page(&["a"], Some("c1"), 9), page(&["b"], Some("c2"), 9), page(&["c"], Some("c1"), 9)])
+            .await;
     let c = new_client(TestConfig::secret_key(1, "k").with_base_url(&url).unwrap()).unwrap();
-    let result: Result<Vec<_>, _> = c.members("@TGS#_loop", PageOptions::default()).unwrap().into_stream().try_collect().await;
+    let result: Result<Vec<_>, _> =
+        c.members("@TGS#_loop", PageOptions::default()).unwrap().into_stream().try_collect().await;
     let e = result.unwrap_err();
     assert!(matches!(e, Error::Paging(ref m) if m.contains("repeated")), "{e:?}");
 }
@@ -589,7 +590,8 @@ async fn pager_refuses_an_offset_that_makes_no_progress() {
 async fn pager_switches_to_cursor_mode_when_the_server_sends_next() {
     let url = scripted_server(vec![page(&["a"], Some("c1"), 2), page(&["b"], Some(""), 2)]).await;
     let c = new_client(TestConfig::secret_key(1, "k").with_base_url(&url).unwrap()).unwrap();
-    let members: Vec<_> = c.members("@TGS#looks-ordinary", PageOptions::default()).unwrap().into_stream().try_collect().await.unwrap();
+    let members: Vec<_> =
+        c.members("@TGS#looks-ordinary", PageOptions::default()).unwrap().into_stream().try_collect().await.unwrap();
     assert_eq!(members.iter().map(|m| m.member_account.as_str()).collect::<Vec<_>>(), vec!["a", "b"]);
 }
 
@@ -621,10 +623,7 @@ async fn concurrent_first_calls_ask_the_provider_once() {
         signer.sign("administrator", 3600, None).map_err(|e| e.to_string())
     };
     let c = new_client(
-        TestConfig::provider(emu.sdkappid(), provider)
-            .with_base_url(&emu.base_url())
-            .unwrap()
-            .with_rate_limit(None),
+        TestConfig::provider(emu.sdkappid(), provider).with_base_url(&emu.base_url()).unwrap().with_rate_limit(None),
     )
     .unwrap();
     let calls = (0..32).map(|_| {

@@ -12,20 +12,13 @@ use std::time::{Duration, Instant};
 use captured_logs::CapturedLogs;
 use redis_server::RedisServer;
 use timadmin::options::REDIS_RETRY_INTERVAL;
-use timadmin::{
-    BlockingClient, Client, ClientOptions, Error, GetGroupMemberInfoRequest, RateLimit, RedisFallback,
-};
+use timadmin::{BlockingClient, Client, ClientOptions, Error, GetGroupMemberInfoRequest, RateLimit, RedisFallback};
 use timadmin_emulator::{Emulator, EmulatorConfig};
 
 const GROUP: &str = "@TGS#_fleet";
 
 async fn emulator(rate_limit_per_sec: Option<u32>) -> Emulator {
-    let emu = Emulator::start(EmulatorConfig {
-        rate_limit_per_sec,
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    let emu = Emulator::start(EmulatorConfig { rate_limit_per_sec, ..Default::default() }).await.unwrap();
     emu.control().generate_community_group(GROUP, 300).unwrap();
     emu
 }
@@ -49,11 +42,7 @@ fn client(emu: &Emulator, rate: f64, redis_url: Option<&str>, fallback: RedisFal
 }
 
 fn page() -> GetGroupMemberInfoRequest {
-    GetGroupMemberInfoRequest {
-        limit: Some(10),
-        next: Some(String::new()),
-        ..GetGroupMemberInfoRequest::new(GROUP)
-    }
+    GetGroupMemberInfoRequest { limit: Some(10), next: Some(String::new()), ..GetGroupMemberInfoRequest::new(GROUP) }
 }
 
 /// `clients` each make `calls` calls at once; returns how many failed with 60007.
@@ -175,7 +164,8 @@ fn the_blocking_client_shares_from_the_environment() {
         ("TIM_FLEET_SIZE", "2"),
     ];
     let config =
-        ClientOptions::config_from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())).unwrap();
+        ClientOptions::config_from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string()))
+            .unwrap();
     assert_eq!(config.settings()["fleet_size"], 2);
     let client = BlockingClient::new(config).unwrap();
     let members: Vec<_> = client.members(GROUP, Default::default()).unwrap().collect::<Result<_, _>>().unwrap();

@@ -13,15 +13,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use captured_logs::CapturedLogs;
 use test_config::{new_blocking, new_client, TestConfig};
 use timadmin::error::MIN_REDACTED_FRAGMENT;
 use timadmin::options::{DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RESPONSE_BYTES};
 use timadmin::usersig::Signer;
 use timadmin::{
-    Client, ClientOptions, Error, GetGroupMemberInfoRequest,
-    GetGroupMutedAccountRequest, ModifyGroupBaseInfoRequest, RetryPolicy,
+    Client, ClientOptions, Error, GetGroupMemberInfoRequest, GetGroupMutedAccountRequest, ModifyGroupBaseInfoRequest,
+    RetryPolicy,
 };
-use captured_logs::CapturedLogs;
 use timadmin_emulator::{Emulator, EmulatorConfig, Fault, FaultKind};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -61,15 +61,12 @@ fn shown(e: &Error) -> &Error {
 }
 
 fn config(emu: &Emulator) -> TestConfig {
-    TestConfig::secret_key(emu.sdkappid(), emu.key())
-        .with_base_url(&emu.base_url())
-        .unwrap()
-        .with_retry(RetryPolicy {
-            max_retries: 2,
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(20),
-            rate_limited_backoff: Duration::from_millis(20),
-        })
+    TestConfig::secret_key(emu.sdkappid(), emu.key()).with_base_url(&emu.base_url()).unwrap().with_retry(RetryPolicy {
+        max_retries: 2,
+        initial_backoff: Duration::from_millis(5),
+        max_backoff: Duration::from_millis(20),
+        rate_limited_backoff: Duration::from_millis(20),
+    })
 }
 
 fn muted() -> GetGroupMutedAccountRequest {
@@ -164,7 +161,10 @@ async fn empty_answers_are_decode_errors_naming_what_is_missing() {
     }
     // modify_group_base_info's answer is the envelope alone, but the envelope is required.
     ctl.inject_fault(reply(200, "{}"));
-    assert!(matches!(client.modify_group_base_info(&ModifyGroupBaseInfoRequest::new(PUB)).await, Err(Error::Decode { .. })));
+    assert!(matches!(
+        client.modify_group_base_info(&ModifyGroupBaseInfoRequest::new(PUB)).await,
+        Err(Error::Decode { .. })
+    ));
     // The emulator's real answers are still accepted, empty lists included.
     assert_eq!(client.get_group_member_info(&GetGroupMemberInfoRequest::new(PUB)).await.unwrap().member_num, 5);
     let none_muted = client.get_group_muted_account(&GetGroupMutedAccountRequest::new("@TGS#1DEMOWORK")).await.unwrap();
@@ -262,7 +262,13 @@ async fn redirects_are_not_followed() {
     for status in [301, 302, 303, 307, 308] {
         ctl.clear_calls();
         ctl.inject_fault(Fault::new(FaultKind::Reply { status, body: String::new(), location: Some(target.clone()) }));
-        let e = client.modify_group_base_info(&ModifyGroupBaseInfoRequest { name: Some("x".into()), ..ModifyGroupBaseInfoRequest::new(PUB) }).await.unwrap_err();
+        let e = client
+            .modify_group_base_info(&ModifyGroupBaseInfoRequest {
+                name: Some("x".into()),
+                ..ModifyGroupBaseInfoRequest::new(PUB)
+            })
+            .await
+            .unwrap_err();
         shown(&e);
         assert!(matches!(e, Error::HttpStatus { status: s, .. } if s == status), "{status}: {e:?}");
         assert!(!e.is_retryable());
@@ -371,10 +377,7 @@ async fn burst(client: &Client, calls: usize) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn calls_in_flight_are_capped_per_client() {
     let server = counting_server(Duration::from_millis(10)).await;
-    let base = TestConfig::secret_key(1400000000, "k")
-        .with_base_url(&server.url)
-        .unwrap()
-        .with_rate_limit(None);
+    let base = TestConfig::secret_key(1400000000, "k").with_base_url(&server.url).unwrap().with_rate_limit(None);
     // 2,000 calls at once from one client: at most the default 64 sockets, queueing the rest.
     let client = new_client(base.clone()).unwrap();
     burst(&client, 2000).await;
@@ -403,7 +406,11 @@ async fn calls_in_flight_are_capped_per_client() {
     while server.connections.load(Ordering::SeqCst) > 4 && settled.elapsed() < Duration::from_secs(3) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert!(server.connections.load(Ordering::SeqCst) <= 4, "{} idle sockets", server.connections.load(Ordering::SeqCst));
+    assert!(
+        server.connections.load(Ordering::SeqCst) <= 4,
+        "{} idle sockets",
+        server.connections.load(Ordering::SeqCst)
+    );
 }
 
 // 7. Partial UserSig in echoed text ----------------------------------------------------------
@@ -417,16 +424,26 @@ async fn echoed_fragments_of_the_usersig_and_key_are_redacted() {
     let ctl = emu.control();
     let usersig = Signer::new(emu.sdkappid(), emu.key()).unwrap().sign("administrator", 3600, None).unwrap();
     let by_sig = new_client(
-        TestConfig::usersig(emu.sdkappid(), usersig.clone()).with_base_url(&emu.base_url()).unwrap().with_max_retries(1),
+        TestConfig::usersig(emu.sdkappid(), usersig.clone())
+            .with_base_url(&emu.base_url())
+            .unwrap()
+            .with_max_retries(1),
     )
     .unwrap();
     let by_key = new_client(config(&emu)).unwrap();
     let key_part = &emu.key()[1..emu.key().len() - 2];
     let bodies = [
-        (200, r#"{"ActionStatus":"FAIL","ErrorCode":70003,"ErrorInfo":"usersig ${USERSIG_PARTIAL} is bad"}"#.to_owned()),
+        (
+            200,
+            r#"{"ActionStatus":"FAIL","ErrorCode":70003,"ErrorInfo":"usersig ${USERSIG_PARTIAL} is bad"}"#.to_owned(),
+        ),
         (200, r#"{"ActionStatus":"FAIL","ErrorCode":10002,"ErrorInfo":"busy ${USERSIG_PARTIAL}"}"#.to_owned()),
         (200, r#"{"ActionStatus":"OK","ErrorCode":0,"MemberNum":"${USERSIG_PARTIAL}"}"#.to_owned()),
-        (200, r#"{"ActionStatus":"OK","ErrorCode":0,"GroupId":"g","MutedAccountList":[{"MutedUntil":"${USERSIG}"}]}"#.to_owned()),
+        (
+            200,
+            r#"{"ActionStatus":"OK","ErrorCode":0,"GroupId":"g","MutedAccountList":[{"MutedUntil":"${USERSIG}"}]}"#
+                .to_owned(),
+        ),
         (502, "<html>upstream said ${USERSIG_PARTIAL}</html>".to_owned()),
         (200, format!(r#"{{"ActionStatus":"FAIL","ErrorCode":10004,"ErrorInfo":"key {key_part}"}}"#)),
     ];

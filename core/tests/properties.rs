@@ -20,9 +20,9 @@ use timadmin::transport::decode_for_tests;
 use timadmin::usersig::{self, FixedClock, Signer};
 use timadmin::validate::{MAX_GROUP_ID_BYTES, MAX_IDENTIFIER_BYTES};
 use timadmin::{
-    ClientOptions, Endpoint, Error, GetGroupMemberInfoRequest, GetGroupMemberInfoResponse,
-    GetGroupMutedAccountRequest, GetGroupMutedAccountResponse, GroupMember, KeyValue, ModifyGroupBaseInfoRequest,
-    MutedAccount, RateLimit, Region, Role,
+    ClientOptions, Endpoint, Error, GetGroupMemberInfoRequest, GetGroupMemberInfoResponse, GetGroupMutedAccountRequest,
+    GetGroupMutedAccountResponse, GroupMember, KeyValue, ModifyGroupBaseInfoRequest, MutedAccount, RateLimit, Region,
+    Role,
 };
 
 // ---- allocation accounting --------------------------------------------------------------
@@ -104,11 +104,7 @@ fn decode_all(body: &[u8]) -> [Result<(), Error>; 3] {
         }
         result
     }
-    [
-        one::<GetGroupMemberInfoResponse>(body),
-        one::<GetGroupMutedAccountResponse>(body),
-        one::<Empty>(body),
-    ]
+    [one::<GetGroupMemberInfoResponse>(body), one::<GetGroupMutedAccountResponse>(body), one::<Empty>(body)]
 }
 
 // ---- strategies -------------------------------------------------------------------------
@@ -141,14 +137,17 @@ fn member_like() -> impl Strategy<Value = Value> {
         field(".{0,20}".prop_map(Value::String)),
         field(prop_oneof![Just("Owner"), Just("Admin"), Just("Member "), Just("Custom")].prop_map(|s| json!(s))),
         field(any::<u32>().prop_map(|n| json!(n))),
-        field(vec((".{0,8}", ".{0,8}"), 0..3).prop_map(|kv| {
-            Value::Array(kv.into_iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect())
-        })),
+        field(
+            vec((".{0,8}", ".{0,8}"), 0..3)
+                .prop_map(|kv| Value::Array(kv.into_iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect())),
+        ),
         btree_map("[A-Za-z]{1,10}", json_value(), 0..2),
     )
         .prop_map(|(account, role, join, data, extra)| {
             let mut m: serde_json::Map<String, Value> = extra.into_iter().collect();
-            for (k, v) in [("Member_Account", account), ("Role", role), ("JoinTime", join), ("AppMemberDefinedData", data)] {
+            for (k, v) in
+                [("Member_Account", account), ("Role", role), ("JoinTime", join), ("AppMemberDefinedData", data)]
+            {
                 if let Some(v) = v {
                     m.insert(k.into(), v);
                 }
@@ -161,7 +160,10 @@ fn member_like() -> impl Strategy<Value = Value> {
 /// not, plus unknown fields.
 fn answer_like() -> impl Strategy<Value = Value> {
     (
-        field(prop_oneof![Just("OK".to_owned()), Just("FAIL".to_owned()), Just("ok".to_owned()), ".{0,6}"].prop_map(|s| json!(s))),
+        field(
+            prop_oneof![Just("OK".to_owned()), Just("FAIL".to_owned()), Just("ok".to_owned()), ".{0,6}"]
+                .prop_map(|s| json!(s)),
+        ),
         field(prop_oneof![Just(0i64), any::<i64>(), 10002..10020i64].prop_map(|n| json!(n))),
         field(".{0,30}".prop_map(Value::String)),
         field(any::<u32>().prop_map(|n| json!(n))),
@@ -208,16 +210,18 @@ fn group_member() -> impl Strategy<Value = GroupMember> {
         option::of(".{0,10}"),
         option::of(vec((".{0,8}", ".{0,8}").prop_map(|(key, value)| KeyValue { key, value }), 0..3)),
     )
-        .prop_map(|(member_account, role, join_time, msg_seq, msg_flag, mute_until, name_card, data)| GroupMember {
-            member_account,
-            role,
-            join_time,
-            msg_seq,
-            msg_flag,
-            last_send_msg_time: None,
-            mute_until,
-            name_card,
-            app_member_defined_data: data,
+        .prop_map(|(member_account, role, join_time, msg_seq, msg_flag, mute_until, name_card, data)| {
+            GroupMember {
+                member_account,
+                role,
+                join_time,
+                msg_seq,
+                msg_flag,
+                last_send_msg_time: None,
+                mute_until,
+                name_card,
+                app_member_defined_data: data,
+            }
         })
 }
 

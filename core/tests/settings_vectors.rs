@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 use timadmin::settings::SETTINGS;
-use timadmin::{AsyncUserSigProvider, BlockingClient, Client, ClientOptions, Config, Error, RateLimit, UserSigProvider};
+use timadmin::{
+    AsyncUserSigProvider, BlockingClient, Client, ClientOptions, Config, Error, RateLimit, UserSigProvider,
+};
 
 fn vectors() -> Vec<Value> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/settings.json");
@@ -129,7 +131,9 @@ async fn every_case() {
                 let want = want["field"].as_str().expect("field");
                 assert_eq!(field(e), want, "{name}");
             }
-            (Ok(config), None, Some(want)) => panic!("{name}: built {} but wanted an error {want}", config.settings_json()),
+            (Ok(config), None, Some(want)) => {
+                panic!("{name}: built {} but wanted an error {want}", config.settings_json())
+            }
             (Err(e), Some(_), None) => panic!("{name}: refused: {e}"),
             _ => panic!("{name}: a case has settings or error, not both"),
         }
@@ -149,8 +153,12 @@ fn the_vectors_cover_every_setting() {
             assert!(cases.iter().any(|c| c["env"].get(env).is_some()), "no case sets {env}");
         }
         let refused = cases.iter().any(|c| c["error"]["field"] == s.name);
-        let fixed = matches!(s.kind, timadmin::settings::Kind::Provider | timadmin::settings::Kind::Bool | timadmin::settings::Kind::RedisFallback)
-            || s.name == "max_retries";
+        let fixed = matches!(
+            s.kind,
+            timadmin::settings::Kind::Provider
+                | timadmin::settings::Kind::Bool
+                | timadmin::settings::Kind::RedisFallback
+        ) || s.name == "max_retries";
         assert!(refused || fixed, "no case refuses a bad {}", s.name);
         for case in cases.iter().filter_map(|c| c.get("settings")) {
             assert!(case.get(s.name).is_some(), "an expected document lacks {}", s.name);

@@ -61,5 +61,9 @@ async fn https_refuses_an_untrusted_certificate() {
     assert!(matches!(e, Error::Transport(_)), "{shown}");
     assert!(shown.to_lowercase().contains("certificate"), "the cause is named: {shown}");
     assert!(!shown.contains(key) && !shown.contains("usersig="), "{shown}");
-    assert_eq!(served.load(std::sync::atomic::Ordering::SeqCst), 0, "no request was served over the untrusted connection");
+    assert_eq!(
+        served.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "no request was served over the untrusted connection"
+    );
 }

@@ -86,7 +86,12 @@ fn decode_is_bounded_like_verify() {
         (json(r#"{"TLS.sdkappid":1,"TLS.time":1,"TLS.expire":1,"TLS.sig":"x"}"#), "TLS.identifier"),
         (json(r#"{"TLS.identifier":"a","TLS.sdkappid":-1,"TLS.time":1,"TLS.expire":1,"TLS.sig":"x"}"#), "TLS.sdkappid"),
         (json(r#"{"TLS.identifier":"a","TLS.sdkappid":1,"TLS.time":1,"TLS.expire":1}"#), "TLS.sig"),
-        (json(r#"{"TLS.identifier":"a","TLS.sdkappid":1,"TLS.time":1,"TLS.expire":1,"TLS.sig":"x","TLS.userbuf":"%"}"#), "TLS.userbuf"),
+        (
+            json(
+                r#"{"TLS.identifier":"a","TLS.sdkappid":1,"TLS.time":1,"TLS.expire":1,"TLS.sig":"x","TLS.userbuf":"%"}"#,
+            ),
+            "TLS.userbuf",
+        ),
     ] {
         match usersig::decode(&token) {
             Err(UserSigError::Malformed(r)) => assert!(r.contains(reason), "{reason}: {r}"),

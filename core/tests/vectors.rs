@@ -234,7 +234,9 @@ fn invalid_arguments_are_rejected_naming_the_field() {
             _ => modify_request(args).and_then(|r| validate::modify_base_info(&r)),
         };
         match result {
-            Err(Error::InvalidArgument { field, .. }) => assert_eq!(field, case["field"].as_str().unwrap(), "{}", case["name"]),
+            Err(Error::InvalidArgument { field, .. }) => {
+                assert_eq!(field, case["field"].as_str().unwrap(), "{}", case["name"])
+            }
             other => panic!("{}: expected InvalidArgument, got {other:?}", case["name"]),
         }
     }

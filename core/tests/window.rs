@@ -66,7 +66,9 @@ async fn gather(client: &Client) -> Vec<Result<(), Error>> {
     let tasks: Vec<_> = (0..CALLS)
         .map(|_| {
             let c = client.clone();
-            tokio::spawn(async move { c.get_group_muted_account(&GetGroupMutedAccountRequest::new(GROUP)).await.map(|_| ()) })
+            tokio::spawn(async move {
+                c.get_group_muted_account(&GetGroupMutedAccountRequest::new(GROUP)).await.map(|_| ())
+            })
         })
         .collect();
     let mut out = Vec::with_capacity(CALLS);
@@ -176,7 +178,8 @@ async fn failover_attempts_take_their_own_permits() {
     // go to the backup domain (localhost: the same emulator, so both count as one service).
     emu.control().inject_fault(Fault::new(FaultKind::Delay(Duration::from_secs(3))).times(IN_FLIGHT));
     let port = emu.local_addr().port();
-    let endpoint = Endpoint::base_urls(&format!("http://127.0.0.1:{port}"), &format!("http://localhost:{port}")).unwrap();
+    let endpoint =
+        Endpoint::base_urls(&format!("http://127.0.0.1:{port}"), &format!("http://localhost:{port}")).unwrap();
     let config = config(&emu)
         .with_endpoint(endpoint)
         .with_timeout(Duration::from_millis(700))

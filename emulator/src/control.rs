@@ -17,7 +17,6 @@ impl Shared {
     pub(crate) fn control(self: &Arc<Self>) -> Control {
         Control { shared: Arc::clone(self) }
     }
-
 }
 
 /// Summary of one group for listings.
@@ -143,7 +142,11 @@ impl Control {
         let mut out: Vec<GroupSummary> = lock(&self.shared.store)
             .groups
             .values()
-            .map(|g| GroupSummary { group_id: g.group_id.clone(), group_type: g.group_type, member_num: g.member_list.len() })
+            .map(|g| GroupSummary {
+                group_id: g.group_id.clone(),
+                group_type: g.group_type,
+                member_num: g.member_list.len(),
+            })
             .collect();
         out.sort_by(|a, b| a.group_id.cmp(&b.group_id));
         out
@@ -209,8 +212,13 @@ impl Control {
             commands.dedup();
             (commands, traffic.arrivals.len(), traffic.in_flight, traffic.peak_in_flight)
         };
-        let busiest: serde_json::Map<String, serde_json::Value> =
-            commands.into_iter().map(|c| { let n = self.busiest_second(&c); (c, n.into()) }).collect();
+        let busiest: serde_json::Map<String, serde_json::Value> = commands
+            .into_iter()
+            .map(|c| {
+                let n = self.busiest_second(&c);
+                (c, n.into())
+            })
+            .collect();
         serde_json::json!({
             "calls": calls,
             "in_flight": in_flight,
@@ -239,4 +247,3 @@ impl Control {
         self.set_rate_limit(self.shared.config.rate_limit_per_sec);
     }
 }
-

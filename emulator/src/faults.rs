@@ -240,10 +240,7 @@ impl FaultQueue {
 
     /// Consumes one use of the first fault matching `command`.
     pub(crate) fn take(&mut self, command: &str) -> Option<FaultKind> {
-        let idx = self
-            .pending
-            .iter()
-            .position(|f| f.command.as_deref().is_none_or(|c| c == command))?;
+        let idx = self.pending.iter().position(|f| f.command.as_deref().is_none_or(|c| c == command))?;
         let f = &mut self.pending[idx];
         let kind = f.kind.clone();
         f.times -= 1;
@@ -276,7 +273,11 @@ mod tests {
         let spec = FaultSpec::from(&f);
         assert_eq!(Fault::try_from(spec).unwrap(), f);
         for f in [
-            Fault::new(FaultKind::Reply { status: 307, body: "{}".into(), location: Some("http://127.0.0.1:9/".into()) }),
+            Fault::new(FaultKind::Reply {
+                status: 307,
+                body: "{}".into(),
+                location: Some("http://127.0.0.1:9/".into()),
+            }),
             Fault::new(FaultKind::LargeBody { bytes: Some(1 << 31), content_length: true }),
             Fault::new(FaultKind::LargeBody { bytes: None, content_length: false }),
         ] {

@@ -53,7 +53,9 @@ mod tests {
         let err = parse_fixture(r#"{"Groups":[{"GroupId":"g","Type":"Public","Nmae":"x"}]}"#).unwrap_err();
         assert!(err.to_string().contains("Nmae"), "{err}");
         assert!(parse_fixture(r#"{"Groups":[{"GroupId":"g","Type":"Nope"}]}"#).is_err());
-        assert!(parse_fixture(r#"{"Groups":[{"GroupId":"g","Type":"Public"},{"GroupId":"g","Type":"Public"}]}"#).is_err());
+        assert!(
+            parse_fixture(r#"{"Groups":[{"GroupId":"g","Type":"Public"},{"GroupId":"g","Type":"Public"}]}"#).is_err()
+        );
     }
 
     #[test]
@@ -81,7 +83,10 @@ mod tests {
         for json in bad {
             assert!(parse_group(json).is_err(), "accepted: {json}");
         }
-        let ok = parse_group(r#"{"GroupId":"g","Type":"AVChatRoom","MemberList":[{"Member_Account":"a","Role":" Admin "}]}"#).unwrap();
+        let ok = parse_group(
+            r#"{"GroupId":"g","Type":"AVChatRoom","MemberList":[{"Member_Account":"a","Role":" Admin "}]}"#,
+        )
+        .unwrap();
         assert_eq!(ok.member_list[0].role, " Admin ");
         assert_eq!(ok.member_list[0].msg_flag, "AcceptAndNotify");
         assert_eq!(ok.apply_join_option, "NeedPermission");

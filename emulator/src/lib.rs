@@ -37,12 +37,12 @@ pub use config::{
     EmulatorConfig, DEFAULT_ADMIN, DEFAULT_CALL_LOG_CAPACITY, DEFAULT_KEY, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_RATE_LIMIT_PER_SEC, DEFAULT_SDKAPPID,
 };
+pub use control::{Control, GroupSummary};
 pub use error::EmulatorError;
 pub use faults::{Fault, FaultKind, FaultSpec};
-pub use control::{Control, GroupSummary};
-pub use shared::{CallRecord, DEMO_COMMUNITY_ID};
 pub use protocol::codes;
 pub use server::Emulator;
+pub use shared::{CallRecord, DEMO_COMMUNITY_ID};
 pub use state::{
     Group, GroupType, KeyValue, Member, MutedAccount, Topic, APPLY_JOIN_OPTIONS, COMMUNITY_PREFIX, MAX_GROUP_ID_BYTES,
     MSG_FLAGS, MUTED_FOREVER, ROLES,

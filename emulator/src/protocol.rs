@@ -102,7 +102,9 @@ impl From<ApiError> for Reply {
 /// A FAIL reply.
 pub(crate) fn fail(code: i64, info: &str) -> Reply {
     let body = serde_json::to_vec(&FailBody { action_status: "FAIL", error_code: code, error_info: info })
-        .unwrap_or_else(|_| format!("{{\"ActionStatus\":\"FAIL\",\"ErrorCode\":{code},\"ErrorInfo\":\"\"}}").into_bytes());
+        .unwrap_or_else(|_| {
+            format!("{{\"ActionStatus\":\"FAIL\",\"ErrorCode\":{code},\"ErrorInfo\":\"\"}}").into_bytes()
+        });
     Reply { code, body }
 }
 
@@ -185,10 +187,7 @@ pub(crate) fn req_str<'a>(body: &'a Map<String, Value>, name: &str) -> Result<&'
 pub(crate) fn opt_u64(body: &Map<String, Value>, name: &str) -> Result<Option<u64>, ApiError> {
     match body.get(name) {
         None => Ok(None),
-        Some(v @ Value::Number(n)) => n
-            .as_u64()
-            .map(Some)
-            .ok_or_else(|| type_error(name, "a non-negative integer", v)),
+        Some(v @ Value::Number(n)) => n.as_u64().map(Some).ok_or_else(|| type_error(name, "a non-negative integer", v)),
         Some(other) => Err(type_error(name, "a non-negative integer", other)),
     }
 }
@@ -218,16 +217,10 @@ pub(crate) fn group_id(body: &Map<String, Value>) -> Result<&str, ApiError> {
 
 /// Current Unix time in seconds.
 pub(crate) fn now_unix() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
 /// Current Unix time in milliseconds.
 pub(crate) fn now_unix_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
 }

@@ -16,13 +16,13 @@ use timadmin::usersig::UserSigError;
 use tokio::sync::watch;
 
 use crate::config::EmulatorConfig;
+use crate::control::Control;
 use crate::error::EmulatorError;
 use crate::faults::FaultKind;
 use crate::handlers::{self, Command, Ctx, SERVICE_PREFIX};
-use crate::control::Control;
 use crate::inspect;
-use crate::shared::{lock, CallRecord, Shared};
 use crate::protocol::{self, codes, fail, Reply};
+use crate::shared::{lock, CallRecord, Shared};
 use crate::tls::{TlsIdentity, TlsListener};
 
 /// Largest request body read, in bytes; larger bodies get 60002.
@@ -30,10 +30,7 @@ const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
 /// How long a stopping server waits for in-flight requests before dropping them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
 fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
-        .nest("/__emulator", inspect::routes())
-        .fallback(rest_entry)
-        .with_state(shared)
+    Router::new().nest("/__emulator", inspect::routes()).fallback(rest_entry).with_state(shared)
 }
 
 /// Decodes a query string into pairs; `Err` on bad percent-encoding or non-UTF-8.
@@ -202,7 +199,8 @@ fn echo_usersig(body: &str, usersig: &str) -> String {
 
 /// The static filler a `LargeBody` fault streams: JSON whitespace.
 static FILLER: [u8; 64 * 1024] = [b' '; 64 * 1024];
-const LARGE_BODY_HEAD: &[u8] = br#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","GroupId":"@TGS#large","MemberNum":0,"#;
+const LARGE_BODY_HEAD: &[u8] =
+    br#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","GroupId":"@TGS#large","MemberNum":0,"#;
 const LARGE_BODY_TAIL: &[u8] = br#""MemberList":[],"MutedAccountList":[]}"#;
 
 /// A 200 answer of `bytes` bytes (head, whitespace, tail: valid JSON when long enough) or an
@@ -211,9 +209,7 @@ fn large_body(bytes: Option<u64>, content_length: bool) -> Response {
     let fixed = (LARGE_BODY_HEAD.len() + LARGE_BODY_TAIL.len()) as u64;
     let head = futures::stream::iter([Ok::<Bytes, std::io::Error>(Bytes::from_static(LARGE_BODY_HEAD))]);
     let body = match bytes {
-        None => Body::from_stream(
-            head.chain(futures::stream::repeat_with(|| Ok(Bytes::from_static(&FILLER)))),
-        ),
+        None => Body::from_stream(head.chain(futures::stream::repeat_with(|| Ok(Bytes::from_static(&FILLER))))),
         Some(total) => {
             let total = total.max(fixed);
             let mut left = total - fixed;
@@ -227,8 +223,9 @@ fn large_body(bytes: Option<u64>, content_length: bool) -> Response {
             }));
             let tail = futures::stream::iter([Ok(Bytes::from_static(LARGE_BODY_TAIL))]);
             let stream = head.chain(filler).chain(tail);
-            let mut response = (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], Body::from_stream(stream))
-                .into_response();
+            let mut response =
+                (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], Body::from_stream(stream))
+                    .into_response();
             if content_length {
                 response.headers_mut().insert(header::CONTENT_LENGTH, header::HeaderValue::from(total));
             }
@@ -242,7 +239,10 @@ fn large_body(bytes: Option<u64>, content_length: bool) -> Response {
 fn process(sh: &Shared, method: &Method, command_name: &str, query: &QueryInfo, bytes: Result<Bytes, String>) -> Reply {
     let Some(command) = Command::from_name(command_name) else {
         return match handlers::is_command_path(command_name) {
-            true => fail(codes::INVALID_COMMAND, &format!("invalid command word {command_name:?}: the emulator serves {}", handlers::served_commands())),
+            true => fail(
+                codes::INVALID_COMMAND,
+                &format!("invalid command word {command_name:?}: the emulator serves {}", handlers::served_commands()),
+            ),
             false => fail(codes::BAD_RESOURCE, &format!("unknown request resource {command_name:?}")),
         };
     };
@@ -285,7 +285,9 @@ fn process(sh: &Shared, method: &Method, command_name: &str, query: &QueryInfo, 
     match query.get("contenttype") {
         Some("json") => {}
         None => return fail(codes::HTTP_PARSE, "query parameter contenttype is missing (must be json)"),
-        Some(other) => return fail(codes::HTTP_PARSE, &format!("contenttype {other:?} is not supported (must be json)")),
+        Some(other) => {
+            return fail(codes::HTTP_PARSE, &format!("contenttype {other:?} is not supported (must be json)"))
+        }
     }
     if !lock(&sh.rate).allow(command.name()) {
         return fail(codes::RATE_LIMITED, &format!("{} called more often than the limit", command.name()));
@@ -430,9 +432,8 @@ impl Emulator {
             });
             rt.shutdown_timeout(Duration::from_millis(200));
         })?;
-        let mut emu = ready_rx
-            .recv()
-            .map_err(|_| EmulatorError::Runtime("emulator thread exited before starting".into()))??;
+        let mut emu =
+            ready_rx.recv().map_err(|_| EmulatorError::Runtime("emulator thread exited before starting".into()))??;
         emu.thread = Some(thread);
         Ok(emu)
     }

@@ -43,7 +43,11 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(config: EmulatorConfig, base_url: String, shutdown: watch::Receiver<bool>) -> Result<Arc<Shared>, EmulatorError> {
+    pub(crate) fn new(
+        config: EmulatorConfig,
+        base_url: String,
+        shutdown: watch::Receiver<bool>,
+    ) -> Result<Arc<Shared>, EmulatorError> {
         let signer = Signer::new(config.sdkappid, &config.key).map_err(|e| EmulatorError::Config(e.to_string()))?;
         if config.admins.iter().all(|a| a.is_empty()) {
             return Err(EmulatorError::Config("at least one non-empty admin identifier is needed".into()));
@@ -142,9 +146,8 @@ impl Shared {
     /// Notes a REST request of `command` arriving now, before anything else is done with it
     /// (an injected delay included), and counts it in flight while the guard lives.
     pub(crate) fn arrive(self: &Arc<Self>, command: &str) -> InFlight {
-        let now_us = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_micros() as u64);
+        let now_us =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_micros() as u64);
         let cap = self.config.call_log_capacity;
         let mut traffic = lock(&self.traffic);
         if cap > 0 {
@@ -196,4 +199,3 @@ pub struct CallRecord {
     /// When the call arrived, Unix milliseconds.
     pub timestamp_ms: u64,
 }
-

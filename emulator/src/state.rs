@@ -355,7 +355,10 @@ impl Group {
                 owners += 1;
             }
             if !MSG_FLAGS.contains(&m.msg_flag.as_str()) {
-                return Err(format!("member {:?} has MsgFlag {:?} (expected one of {MSG_FLAGS:?})", m.account, m.msg_flag));
+                return Err(format!(
+                    "member {:?} has MsgFlag {:?} (expected one of {MSG_FLAGS:?})",
+                    m.account, m.msg_flag
+                ));
             }
             check_unique_keys("AppMemberDefinedData", &m.app_member_defined_data)?;
         }

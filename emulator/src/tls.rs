@@ -35,11 +35,7 @@ pub(crate) struct TlsIdentity {
 impl TlsIdentity {
     /// A fresh self-signed certificate (ECDSA P-256) valid for loopback names and `bound`.
     pub(crate) fn self_signed(bound: IpAddr) -> Result<TlsIdentity, EmulatorError> {
-        let mut names = vec![
-            "localhost".to_owned(),
-            Ipv4Addr::LOCALHOST.to_string(),
-            Ipv6Addr::LOCALHOST.to_string(),
-        ];
+        let mut names = vec!["localhost".to_owned(), Ipv4Addr::LOCALHOST.to_string(), Ipv6Addr::LOCALHOST.to_string()];
         if !bound.is_unspecified() && !bound.is_loopback() {
             names.push(bound.to_string());
         }
@@ -76,7 +72,11 @@ pub(crate) struct TlsListener {
 
 impl TlsListener {
     /// Starts accepting on `tcp` with `identity`'s certificate.
-    pub(crate) fn new(tcp: TcpListener, identity: &TlsIdentity, shutdown: watch::Receiver<bool>) -> std::io::Result<Self> {
+    pub(crate) fn new(
+        tcp: TcpListener,
+        identity: &TlsIdentity,
+        shutdown: watch::Receiver<bool>,
+    ) -> std::io::Result<Self> {
         let local = tcp.local_addr()?;
         let (tx, ready) = mpsc::channel(READY_QUEUE);
         tokio::spawn(accept_loop(tcp, identity.acceptor.clone(), tx, shutdown));

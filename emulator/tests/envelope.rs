@@ -88,7 +88,9 @@ async fn query_parameter_failures() {
     }
     // Edges of random that are valid.
     for r in ["0", "4294967295"] {
-        let v = h.post_raw(&q(&format!("sdkappid={app}&identifier={id}&usersig={sig}&random={r}&contenttype=json")), BODY).await;
+        let v = h
+            .post_raw(&q(&format!("sdkappid={app}&identifier={id}&usersig={sig}&random={r}&contenttype=json")), BODY)
+            .await;
         assert_ok(&v);
     }
 }
@@ -159,7 +161,10 @@ async fn unknown_fields_are_rejected_by_name() {
     }
     // Unknown field inside an AppDefinedData item.
     let v = h
-        .call("modify_group_base_info", json!({"GroupId": "@TGS#2DEMOPUB", "AppDefinedData": [{"Key": "a", "Vaule": "b"}]}))
+        .call(
+            "modify_group_base_info",
+            json!({"GroupId": "@TGS#2DEMOPUB", "AppDefinedData": [{"Key": "a", "Vaule": "b"}]}),
+        )
         .await;
     assert!(assert_fail(&v, 10004).contains("Vaule"));
 }
@@ -225,9 +230,8 @@ fn start_blocking_serves_sync_callers() {
         emu.sdkappid(),
         emu.admin_identifier()
     );
-    let v: serde_json::Value = rt.block_on(async {
-        client().post(&full).body(BODY).send().await.unwrap().json().await.unwrap()
-    });
+    let v: serde_json::Value =
+        rt.block_on(async { client().post(&full).body(BODY).send().await.unwrap().json().await.unwrap() });
     assert_ok(&v);
     let control = emu.control();
     std::thread::spawn(move || assert!(control.group("@TGS#_demo").is_some())).join().unwrap();

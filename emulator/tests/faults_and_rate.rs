@@ -61,13 +61,7 @@ async fn delay_fault_exceeds_a_client_timeout() {
     let h = Harness::demo().await;
     h.emu.control().inject_fault(Fault::new(FaultKind::Delay(Duration::from_millis(1_500))));
     let started = Instant::now();
-    let r = h
-        .client
-        .post(h.url(CMD))
-        .timeout(Duration::from_millis(300))
-        .body(body().to_string())
-        .send()
-        .await;
+    let r = h.client.post(h.url(CMD)).timeout(Duration::from_millis(300)).body(body().to_string()).send().await;
     let err = r.expect_err("must time out");
     assert!(err.is_timeout(), "{err}");
     assert!(started.elapsed() < Duration::from_millis(1_400));
@@ -97,7 +91,9 @@ async fn close_connection_fault_is_a_transport_error() {
 async fn faults_are_consumed_in_order_and_filtered_by_command() {
     let h = Harness::demo().await;
     let c = h.emu.control();
-    c.inject_fault(Fault::new(FaultKind::ErrorCode { code: 70169, info: "a".into() }).for_command("get_group_muted_account"));
+    c.inject_fault(
+        Fault::new(FaultKind::ErrorCode { code: 70169, info: "a".into() }).for_command("get_group_muted_account"),
+    );
     c.inject_fault(Fault::new(FaultKind::ErrorCode { code: 10002, info: "b".into() }));
     c.inject_fault(Fault::new(FaultKind::ErrorCode { code: 70500, info: "c".into() }));
     assert_eq!(c.faults().len(), 3);
@@ -118,7 +114,10 @@ async fn faults_over_http() {
         let (client, url) = (h.client.clone(), h.inspect_url("faults"));
         async move { client.post(url).json(&spec).send().await.unwrap() }
     };
-    assert_eq!(post(json!({"kind": "error_code", "code": 60008, "info": "slow", "times": 2, "command": CMD})).await.status(), 200);
+    assert_eq!(
+        post(json!({"kind": "error_code", "code": 60008, "info": "slow", "times": 2, "command": CMD})).await.status(),
+        200
+    );
     assert_eq!(post(json!({"kind": "http_status", "status": 502})).await.status(), 200);
     assert_eq!(post(json!({"kind": "nope"})).await.status(), 400);
     assert_eq!(post(json!({"kind": "delay"})).await.status(), 400);
@@ -143,7 +142,8 @@ struct Timed {
 
 async fn timed(h: &Harness, url: String) -> Timed {
     let sent = Instant::now();
-    let v: serde_json::Value = h.client.post(url).body(r#"{"GroupId":"@TGS#2DEMOPUB"}"#).send().await.unwrap().json().await.unwrap();
+    let v: serde_json::Value =
+        h.client.post(url).body(r#"{"GroupId":"@TGS#2DEMOPUB"}"#).send().await.unwrap().json().await.unwrap();
     Timed { sent, answered: Instant::now(), code: v["ErrorCode"].as_i64().unwrap() }
 }
 
@@ -156,7 +156,8 @@ fn assert_strict(calls: &[Timed], rate: usize) {
     let accepted: Vec<&Timed> = calls.iter().filter(|c| c.code == 0).collect();
     for (m, call) in calls.iter().enumerate() {
         assert!(call.code == 0 || call.code == 60007, "{calls:?}");
-        let in_window = accepted.iter().filter(|c| c.sent + second > call.answered && c.answered <= call.answered).count();
+        let in_window =
+            accepted.iter().filter(|c| c.sent + second > call.answered && c.answered <= call.answered).count();
         if call.code == 0 {
             assert!(in_window <= rate, "call {m}: {in_window} accepted within one second (rate {rate})");
         }

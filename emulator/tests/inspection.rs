@@ -15,7 +15,11 @@ async fn call_log_records_calls_but_never_the_usersig() {
     let h = Harness::demo().await;
     let url = h.url_with(
         "get_group_member_info",
-        &format!("sdkappid={}&identifier=administrator&usersig={}&random=4294967295&contenttype=json", h.emu.sdkappid(), h.sig),
+        &format!(
+            "sdkappid={}&identifier=administrator&usersig={}&random=4294967295&contenttype=json",
+            h.emu.sdkappid(),
+            h.sig
+        ),
     );
     assert_ok(&h.post_raw(&url, r#"{"GroupId":"@TGS#2DEMOPUB","Limit":2}"#).await);
     assert_fail(&h.call("modify_group_base_info", json!({"GroupId": "@TGS#2DEMOPUB", "Name": ""})).await, 10004);
@@ -72,7 +76,10 @@ async fn group_routes() {
     let h = Harness::demo().await;
     let list: Value = h.client.get(h.inspect_url("groups")).send().await.unwrap().json().await.unwrap();
     let ids: Vec<&str> = list.as_array().unwrap().iter().map(|g| g["GroupId"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["@TGS#1DEMOPRIV", "@TGS#1DEMOWORK", "@TGS#2DEMOPUB", "@TGS#3DEMOROOM", "@TGS#_demo", "@TGS#aDEMOLIVE"]);
+    assert_eq!(
+        ids,
+        ["@TGS#1DEMOPRIV", "@TGS#1DEMOWORK", "@TGS#2DEMOPUB", "@TGS#3DEMOROOM", "@TGS#_demo", "@TGS#aDEMOLIVE"]
+    );
     assert_eq!(list[2]["MemberNum"], 5);
     assert_eq!(list[2]["Type"], "Public");
 
@@ -102,7 +109,8 @@ async fn group_routes() {
     assert_eq!(h.client.post(h.inspect_url("groups")).json(&bad).send().await.unwrap().status(), 400);
 
     // Whole fixture and generation over HTTP.
-    let fixture = json!({"Groups": [{"GroupId": "@TGS#f1", "Type": "Private"}, {"GroupId": "@TGS#f2", "Type": "Work"}]});
+    let fixture =
+        json!({"Groups": [{"GroupId": "@TGS#f1", "Type": "Private"}, {"GroupId": "@TGS#f2", "Type": "Work"}]});
     assert_eq!(h.client.post(h.inspect_url("seed")).json(&fixture).send().await.unwrap().status(), 200);
     let gen = json!({"GroupId": "@TGS#_gen", "Type": "Community", "Members": 321});
     assert_eq!(h.client.post(h.inspect_url("generate")).json(&gen).send().await.unwrap().status(), 200);
@@ -144,7 +152,14 @@ async fn demo_fixture_loads_through_the_library_api() {
     assert!(c.group_ids().is_empty());
     c.seed_file(&demo_fixture()).unwrap();
     let types: Vec<GroupType> = c.group_ids().iter().map(|id| c.group(id).unwrap().group_type).collect();
-    for t in [GroupType::Public, GroupType::Work, GroupType::Private, GroupType::ChatRoom, GroupType::AVChatRoom, GroupType::Community] {
+    for t in [
+        GroupType::Public,
+        GroupType::Work,
+        GroupType::Private,
+        GroupType::ChatRoom,
+        GroupType::AVChatRoom,
+        GroupType::Community,
+    ] {
         assert!(types.contains(&t), "{t} missing from demo.json");
     }
     let public = c.group("@TGS#2DEMOPUB").unwrap();
@@ -152,7 +167,9 @@ async fn demo_fixture_loads_through_the_library_api() {
     assert!(public.member_list.iter().any(|m| !m.app_member_defined_data.is_empty()));
     assert!(!c.group("@TGS#_demo").unwrap().topics.is_empty());
     // Bad fixtures are refused whole.
-    assert!(c.seed_json(r#"{"Groups":[{"GroupId":"@TGS#ok","Type":"Public"},{"GroupId":"","Type":"Public"}]}"#).is_err());
+    assert!(c
+        .seed_json(r#"{"Groups":[{"GroupId":"@TGS#ok","Type":"Public"},{"GroupId":"","Type":"Public"}]}"#)
+        .is_err());
     assert!(c.group("@TGS#ok").is_none());
     assert!(c.seed_json("[]").is_err());
     assert!(c.seed_file(std::path::Path::new("/nonexistent/fixture.json")).is_err());
@@ -186,9 +203,15 @@ async fn community_members_option_generates_the_demo_community() {
 
 #[tokio::test]
 async fn bad_configs_are_refused() {
-    assert!(timadmin_emulator::Emulator::start(EmulatorConfig { key: String::new(), ..EmulatorConfig::default() }).await.is_err());
-    assert!(timadmin_emulator::Emulator::start(EmulatorConfig { sdkappid: 0, ..EmulatorConfig::default() }).await.is_err());
-    assert!(timadmin_emulator::Emulator::start(EmulatorConfig { admins: vec![], ..EmulatorConfig::default() }).await.is_err());
+    assert!(timadmin_emulator::Emulator::start(EmulatorConfig { key: String::new(), ..EmulatorConfig::default() })
+        .await
+        .is_err());
+    assert!(timadmin_emulator::Emulator::start(EmulatorConfig { sdkappid: 0, ..EmulatorConfig::default() })
+        .await
+        .is_err());
+    assert!(timadmin_emulator::Emulator::start(EmulatorConfig { admins: vec![], ..EmulatorConfig::default() })
+        .await
+        .is_err());
     let bad_seed = EmulatorConfig { seed_json: Some("{".into()), ..EmulatorConfig::default() };
     assert!(timadmin_emulator::Emulator::start(bad_seed).await.is_err());
 }
@@ -230,10 +253,12 @@ async fn binary_prints_a_ready_line_and_serves() {
     let url = format!(
         "{base}/v4/group_open_http_svc/get_group_member_info?sdkappid=1400000000&identifier=administrator&usersig={sig}&random=1&contenttype=json"
     );
-    let v: Value = client().post(&url).body(r#"{"GroupId":"@TGS#_demo","Next":""}"#).send().await.unwrap().json().await.unwrap();
+    let v: Value =
+        client().post(&url).body(r#"{"GroupId":"@TGS#_demo","Next":""}"#).send().await.unwrap().json().await.unwrap();
     assert_ok(&v);
     assert_eq!(v["MemberNum"], 150);
-    let v: Value = client().post(&url).body(r#"{"GroupId":"@TGS#2DEMOPUB"}"#).send().await.unwrap().json().await.unwrap();
+    let v: Value =
+        client().post(&url).body(r#"{"GroupId":"@TGS#2DEMOPUB"}"#).send().await.unwrap().json().await.unwrap();
     assert_eq!(v["MemberNum"], 5);
 
     // SIGTERM ends it cleanly.

@@ -59,9 +59,7 @@ async fn member_info_filter_selects_fields() {
     let v = h.member_info(json!({"GroupId": "@TGS#2DEMOPUB", "MemberInfoFilter": []})).await;
     assert_eq!(v["MemberList"][0]["JoinTime"], 1425976500);
     // Asking for AppMemberDefinedData in MemberInfoFilter returns all custom keys.
-    let v = h
-        .member_info(json!({"GroupId": "@TGS#2DEMOPUB", "MemberInfoFilter": ["AppMemberDefinedData"]}))
-        .await;
+    let v = h.member_info(json!({"GroupId": "@TGS#2DEMOPUB", "MemberInfoFilter": ["AppMemberDefinedData"]})).await;
     assert_eq!(v["MemberList"][0]["AppMemberDefinedData"].as_array().unwrap().len(), 2);
     assert!(v["MemberList"][0].get("Role").is_none());
 }
@@ -91,8 +89,14 @@ async fn custom_data_filter_selects_keys() {
         .member_info(json!({"GroupId": "@TGS#2DEMOPUB", "AppDefinedDataFilter_GroupMember": ["MemberDefined2"]}))
         .await;
     assert_ok(&v);
-    assert_eq!(v["MemberList"][0]["AppMemberDefinedData"], json!([{"Key": "MemberDefined2", "Value": "ModifyDefined2"}]));
-    assert_eq!(v["MemberList"][1]["AppMemberDefinedData"], json!([{"Key": "MemberDefined2", "Value": "AliceDefined2"}]));
+    assert_eq!(
+        v["MemberList"][0]["AppMemberDefinedData"],
+        json!([{"Key": "MemberDefined2", "Value": "ModifyDefined2"}])
+    );
+    assert_eq!(
+        v["MemberList"][1]["AppMemberDefinedData"],
+        json!([{"Key": "MemberDefined2", "Value": "AliceDefined2"}])
+    );
     assert!(v["MemberList"][2].get("AppMemberDefinedData").is_none(), "no selected keys → omitted");
     // MemberInfoFilter without the custom-data filter → no custom data.
     let v = h.member_info(json!({"GroupId": "@TGS#2DEMOPUB", "MemberInfoFilter": ["Role"]})).await;
@@ -101,7 +105,10 @@ async fn custom_data_filter_selects_keys() {
     let v = h
         .member_info(json!({"GroupId": "@TGS#2DEMOPUB", "MemberInfoFilter": ["Role"], "AppDefinedDataFilter_GroupMember": ["MemberDefined1"]}))
         .await;
-    assert_eq!(v["MemberList"][0]["AppMemberDefinedData"], json!([{"Key": "MemberDefined1", "Value": "ModifyDefined1"}]));
+    assert_eq!(
+        v["MemberList"][0]["AppMemberDefinedData"],
+        json!([{"Key": "MemberDefined1", "Value": "ModifyDefined1"}])
+    );
 }
 
 #[tokio::test]

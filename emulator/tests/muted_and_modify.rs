@@ -43,29 +43,25 @@ async fn muted_list_for_every_group_type() {
 #[tokio::test]
 async fn topic_mutes() {
     let h = Harness::demo().await;
-    let v = h
-        .call("get_group_muted_account", json!({"GroupId": "@TGS#_demo", "TopicId": "@TGS#_demo@TOPIC#_news"}))
-        .await;
+    let v =
+        h.call("get_group_muted_account", json!({"GroupId": "@TGS#_demo", "TopicId": "@TGS#_demo@TOPIC#_news"})).await;
     assert_ok(&v);
     // m3's topic mute has ended.
     assert_eq!(v["MutedAccountList"], json!([{"Member_Account": "m1", "MutedUntil": 4294967295u64}]));
-    let v = h
-        .call("get_group_muted_account", json!({"GroupId": "@TGS#_demo", "TopicId": "@TGS#_demo@TOPIC#_chat"}))
-        .await;
+    let v =
+        h.call("get_group_muted_account", json!({"GroupId": "@TGS#_demo", "TopicId": "@TGS#_demo@TOPIC#_chat"})).await;
     assert_ok(&v);
     assert_eq!(v["MutedAccountList"], json!([]));
     // Unknown topic, empty topic, topic on a non-community group.
-    let v = h
-        .call("get_group_muted_account", json!({"GroupId": "@TGS#_demo", "TopicId": "@TGS#_demo@TOPIC#_nope"}))
-        .await;
+    let v =
+        h.call("get_group_muted_account", json!({"GroupId": "@TGS#_demo", "TopicId": "@TGS#_demo@TOPIC#_nope"})).await;
     assert!(assert_fail(&v, 10004).contains("@TOPIC#_nope"));
     assert_fail(&h.call("get_group_muted_account", json!({"GroupId": "@TGS#_demo", "TopicId": ""})).await, 10004);
     assert_fail(&h.call("get_group_muted_account", json!({"GroupId": "@TGS#2DEMOPUB", "TopicId": "t"})).await, 10004);
     // Generated communities have a topic with mutes too.
     h.emu.control().generate_community_group("@TGS#_gen", 3_000).unwrap();
-    let v = h
-        .call("get_group_muted_account", json!({"GroupId": "@TGS#_gen", "TopicId": "@TGS#_gen@TOPIC#_general"}))
-        .await;
+    let v =
+        h.call("get_group_muted_account", json!({"GroupId": "@TGS#_gen", "TopicId": "@TGS#_gen@TOPIC#_general"})).await;
     assert_eq!(v["MutedAccountList"].as_array().unwrap().len(), 3);
     let v = h.call("get_group_muted_account", gid("@TGS#_gen")).await;
     assert_eq!(v["MutedAccountList"].as_array().unwrap().len(), 6);
@@ -226,6 +222,9 @@ async fn mute_all_member_is_the_newer_name_of_shut_up_all_member() {
     let id = "@TGS#2DEMOPUB";
     assert_ok(&h.call("modify_group_base_info", json!({"GroupId": id, "MuteAllMember": "On"})).await);
     assert_eq!(h.emu.control().group(id).unwrap().shut_up_all_member, "On");
-    assert_ok(&h.call("modify_group_base_info", json!({"GroupId": id, "MuteAllMember": "Off", "ShutUpAllMember": "Off"})).await);
+    assert_ok(
+        &h.call("modify_group_base_info", json!({"GroupId": id, "MuteAllMember": "Off", "ShutUpAllMember": "Off"}))
+            .await,
+    );
     assert_eq!(h.emu.control().group(id).unwrap().shut_up_all_member, "Off");
 }

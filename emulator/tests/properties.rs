@@ -54,19 +54,29 @@ fn group() -> impl Strategy<Value = Value> {
     (
         mostly(prop_oneof!["@TGS#_?[A-Za-z0-9]{0,50}", ".{0,10}"].prop_map(Value::String)),
         mostly(
-            prop_oneof![Just("Public"), Just("Work"), Just("Private"), Just("Community"), Just("AVChatRoom"), Just("Nope")]
-                .prop_map(|s| json!(s)),
+            prop_oneof![
+                Just("Public"),
+                Just("Work"),
+                Just("Private"),
+                Just("Community"),
+                Just("AVChatRoom"),
+                Just("Nope")
+            ]
+            .prop_map(|s| json!(s)),
         ),
         mostly(".{0,35}".prop_map(Value::String)),
         mostly(vec(member(), 0..6).prop_map(Value::Array)),
-        mostly(vec(("[a-z]{0,3}", ".{0,5}"), 0..3).prop_map(|kv| {
-            Value::Array(kv.into_iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect())
-        })),
+        mostly(
+            vec(("[a-z]{0,3}", ".{0,5}"), 0..3)
+                .prop_map(|kv| Value::Array(kv.into_iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect())),
+        ),
         option::weighted(0.1, ("[A-Z][a-z]{2,8}", json_value())),
     )
         .prop_map(|(id, kind, name, members, data, extra)| {
             let mut g = serde_json::Map::new();
-            for (k, v) in [("GroupId", id), ("Type", kind), ("Name", name), ("MemberList", members), ("AppDefinedData", data)] {
+            for (k, v) in
+                [("GroupId", id), ("Type", kind), ("Name", name), ("MemberList", members), ("AppDefinedData", data)]
+            {
                 if let Some(v) = v {
                     g.insert(k.into(), v);
                 }

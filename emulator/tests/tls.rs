@@ -102,7 +102,8 @@ async fn binary_writes_the_certificate_and_names_it_in_the_ready_line() {
     let url = format!(
         "{base}/v4/group_open_http_svc/get_group_muted_account?sdkappid=1400000000&identifier=administrator&usersig={sig}&random=7&contenttype=json"
     );
-    let v: Value = trusting(&pem).post(&url).body(r#"{"GroupId":"@TGS#2DEMOPUB"}"#).send().await.unwrap().json().await.unwrap();
+    let v: Value =
+        trusting(&pem).post(&url).body(r#"{"GroupId":"@TGS#2DEMOPUB"}"#).send().await.unwrap().json().await.unwrap();
     assert_ok(&v);
     assert!(v["MutedAccountList"].as_array().is_some_and(|l| !l.is_empty()), "{v}");
     drop(child);

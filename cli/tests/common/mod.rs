@@ -107,8 +107,5 @@ pub fn tim_run(emu: &Emulator, args: &[&str]) -> Run {
 
 /// `Member_Account` of each JSON object.
 pub fn accounts(items: &[Value]) -> Vec<String> {
-    items
-        .iter()
-        .map(|v| v["Member_Account"].as_str().expect("Member_Account is a string").to_owned())
-        .collect()
+    items.iter().map(|v| v["Member_Account"].as_str().expect("Member_Account is a string").to_owned()).collect()
 }

@@ -94,11 +94,7 @@ impl Health {
     /// tried again at most once per `retry_every`; after coming back, calls keep to the share for
     /// `settle` ([`Route::Settling`]).
     pub(crate) fn new(retry_every: Duration, settle: Duration) -> Self {
-        Health {
-            state: Mutex::new(State::Up { back_at: None }),
-            retry_every,
-            settle,
-        }
+        Health { state: Mutex::new(State::Up { back_at: None }), retry_every, settle }
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -143,11 +139,7 @@ impl Health {
         let mut state = self.lock();
         match &mut *state {
             State::Up { .. } => {
-                *state = State::Down {
-                    since: now,
-                    next_try: now + self.retry_every,
-                    reason,
-                };
+                *state = State::Down { since: now, next_try: now + self.retry_every, reason };
                 Some(Change::WentDown)
             }
             State::Down { reason: last, .. } => {
@@ -179,15 +171,8 @@ pub(crate) struct Departures {
 impl Departures {
     /// A window for a share of `per_second` calls per second.
     pub(crate) fn new(per_second: f64) -> Self {
-        let per_window = if per_second > MAX_COUNTED_SHARE {
-            0
-        } else {
-            (per_second.floor() as usize).max(1)
-        };
-        Departures {
-            per_window,
-            times: VecDeque::with_capacity(per_window),
-        }
+        let per_window = if per_second > MAX_COUNTED_SHARE { 0 } else { (per_second.floor() as usize).max(1) };
+        Departures { per_window, times: VecDeque::with_capacity(per_window) }
     }
 
     /// When a call may leave: `None` at `now`, else the instant the oldest departure that

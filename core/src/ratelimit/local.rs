@@ -35,8 +35,8 @@ use futures::future::BoxFuture;
 use tokio::time::Instant;
 
 use super::Limiter;
-use crate::error::{Error, Result};
 use crate::command::Command;
+use crate::error::{Error, Result};
 
 /// The window no more than `rate` calls may count in: one second, plus a margin for the
 /// service's millisecond clock.
@@ -185,10 +185,7 @@ impl LocalLimiter {
             per_window,
             state: Mutex::new(PacerState { next_slot: None, open: 0, departures: Departures::for_window(per_window) }),
         };
-        Ok(LocalLimiter {
-            pacers: [make(), make(), make()],
-            per_second,
-        })
+        Ok(LocalLimiter { pacers: [make(), make(), make()], per_second })
     }
 
     /// The calls per second per endpoint it allows.
@@ -307,7 +304,10 @@ mod tests {
         limiter.acquire(Command::GetGroupMemberInfo).await.unwrap();
         let waited = start.elapsed();
         let period = Duration::from_secs_f64(1.005 / 10.0);
-        assert!(waited >= period && waited < period + Duration::from_millis(2), "the second call waits a period: {waited:?}");
+        assert!(
+            waited >= period && waited < period + Duration::from_millis(2),
+            "the second call waits a period: {waited:?}"
+        );
     }
 
     #[tokio::test(start_paused = true)]

@@ -26,18 +26,18 @@ mod fallback;
 #[cfg(feature = "redis")]
 mod gcra;
 mod local;
-#[cfg(feature = "redis")]
-mod shared;
 /// A throwaway `redis-server` for the tests (shared with the integration tests).
 #[cfg(all(test, feature = "redis"))]
 #[path = "../../tests/support/redis_server.rs"]
 mod redis_server;
+#[cfg(feature = "redis")]
+mod shared;
 
 use futures::future::BoxFuture;
 
+use crate::command::Command;
 use crate::config::Config;
 use crate::error::Result;
-use crate::command::Command;
 
 pub(crate) use local::{LocalLimiter, Permit};
 

@@ -26,9 +26,9 @@ use redis::AsyncConnectionConfig;
 use super::fallback::{Change, Departures, Health, Route, SHARE_WINDOW};
 use super::gcra::{self, Gcra, Verdict};
 use super::{Limiter, LocalLimiter};
+use crate::command::Command;
 use crate::config::{RedisFallback, RedisUrl, SharedRateLimit, REDIS_RETRY_INTERVAL, REDIS_TIMEOUT};
 use crate::error::{Error, Result};
-use crate::command::Command;
 
 /// The longest one sleep between two questions to Redis (a long wait is re-examined).
 const MAX_SLEEP: Duration = Duration::from_secs(1);
@@ -128,9 +128,8 @@ impl SharedLimiter {
     /// uses the same Redis. Makes no network call.
     pub(crate) fn new(sdkappid: u64, per_second: f64, shared: &SharedRateLimit) -> Result<Self> {
         let password = shared.redis_url.password();
-        let client = redis::Client::open(shared.redis_url.expose()).map_err(|e| {
-            Error::invalid("rate_limit_redis_url", scrub(&e.to_string(), password.as_ref()))
-        })?;
+        let client = redis::Client::open(shared.redis_url.expose())
+            .map_err(|e| Error::invalid("rate_limit_redis_url", scrub(&e.to_string(), password.as_ref())))?;
         let fallback = match shared.fallback {
             RedisFallback::LocalShare => {
                 let share = per_second / f64::from(shared.fleet_size.max(1));
@@ -190,10 +189,7 @@ impl SharedLimiter {
         invocation.arg(self.gcra.interval_us).arg(self.gcra.tolerance_us);
         let attempt = async {
             let mut connection = self.connection().await?;
-            invocation
-                .invoke_async::<(i64, i64)>(&mut connection)
-                .await
-                .map_err(|e| self.scrub(&e.to_string()))
+            invocation.invoke_async::<(i64, i64)>(&mut connection).await.map_err(|e| self.scrub(&e.to_string()))
         };
         match tokio::time::timeout(REDIS_TIMEOUT, attempt).await {
             Ok(Ok(reply)) => Ok(Verdict::from_reply(reply)),
@@ -325,20 +321,13 @@ mod tests {
     use crate::ratelimit::redis_server::RedisServer;
 
     fn shared(url: &str, fallback: RedisFallback) -> SharedRateLimit {
-        SharedRateLimit {
-            fallback,
-            fleet_size: 2,
-            ..SharedRateLimit::new(url).unwrap()
-        }
+        SharedRateLimit { fallback, fleet_size: 2, ..SharedRateLimit::new(url).unwrap() }
     }
 
     /// A limiter on `server` with explicit GCRA parameters (milliseconds, to read the answers).
     fn limiter(server: &RedisServer, interval_ms: u64, tolerance_ms: u64) -> SharedLimiter {
         let mut l = SharedLimiter::new(7, 10.0, &shared(&server.url(), RedisFallback::Fail)).unwrap();
-        l.gcra = Gcra {
-            interval_us: interval_ms * 1000,
-            tolerance_us: tolerance_ms * 1000,
-        };
+        l.gcra = Gcra { interval_us: interval_ms * 1000, tolerance_us: tolerance_ms * 1000 };
         l
     }
 
@@ -461,7 +450,8 @@ mod tests {
                 held.push(socket);
             }
         });
-        let l = SharedLimiter::new(7, 200.0, &shared(&format!("redis://127.0.0.1:{port}"), RedisFallback::Fail)).unwrap();
+        let l =
+            SharedLimiter::new(7, 200.0, &shared(&format!("redis://127.0.0.1:{port}"), RedisFallback::Fail)).unwrap();
         let e = l.acquire(Command::GetGroupMemberInfo).await.unwrap_err();
         assert!(e.to_string().contains("no answer within 100 ms") || e.to_string().contains("timed out"), "{e}");
         hold.abort();

@@ -30,11 +30,8 @@ impl CapturedLogs {
     pub fn start(level: tracing::Level) -> Self {
         let buffer = Arc::new(Mutex::new(Vec::new()));
         let sink = Sink(Arc::clone(&buffer));
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(level)
-            .with_ansi(false)
-            .with_writer(move || sink.clone())
-            .finish();
+        let subscriber =
+            tracing_subscriber::fmt().with_max_level(level).with_ansi(false).with_writer(move || sink.clone()).finish();
         CapturedLogs { buffer, _guard: tracing::subscriber::set_default(subscriber) }
     }
 

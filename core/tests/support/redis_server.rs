@@ -30,11 +30,7 @@ impl RedisServer {
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
             .expect("no free loopback port");
-        let mut server = RedisServer {
-            port,
-            extra: extra.iter().map(|s| s.to_string()).collect(),
-            child: None,
-        };
+        let mut server = RedisServer { port, extra: extra.iter().map(|s| s.to_string()).collect(), child: None };
         server.restart();
         server
     }

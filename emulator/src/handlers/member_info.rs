@@ -9,15 +9,8 @@ use super::Ctx;
 use crate::protocol::{self, codes, ApiError, Reply};
 use crate::state::{GroupType, Member, Store, ROLES};
 
-const FIELDS: &[&str] = &[
-    "GroupId",
-    "MemberInfoFilter",
-    "MemberRoleFilter",
-    "AppDefinedDataFilter_GroupMember",
-    "Limit",
-    "Offset",
-    "Next",
-];
+const FIELDS: &[&str] =
+    &["GroupId", "MemberInfoFilter", "MemberRoleFilter", "AppDefinedDataFilter_GroupMember", "Limit", "Offset", "Next"];
 
 /// Names accepted in `MemberInfoFilter`.
 const INFO_FIELDS: &[&str] = &[
@@ -184,7 +177,9 @@ pub(crate) fn handle(store: &mut Store, body: &Map<String, Value>, ctx: &Ctx) ->
     if let Some(roles) = &role_filter {
         for r in roles {
             if !ROLES.contains(r) {
-                return Err(ApiError::param(format!("MemberRoleFilter: unknown role {r:?} (accepted: Owner, Admin, Member)")));
+                return Err(ApiError::param(format!(
+                    "MemberRoleFilter: unknown role {r:?} (accepted: Owner, Admin, Member)"
+                )));
             }
         }
     }
@@ -200,10 +195,7 @@ pub(crate) fn handle(store: &mut Store, body: &Map<String, Value>, ctx: &Ctx) ->
         .get(group_id)
         .ok_or_else(|| ApiError::new(codes::GROUP_NOT_FOUND, format!("group {group_id:?} does not exist")))?;
     if group.group_type == GroupType::AVChatRoom {
-        return Err(ApiError::new(
-            codes::NO_PERMISSION,
-            "get_group_member_info does not support AVChatRoom groups",
-        ));
+        return Err(ApiError::new(codes::NO_PERMISSION, "get_group_member_info does not support AVChatRoom groups"));
     }
     let role_ok = |m: &Member| match &role_filter {
         None => true,
@@ -216,9 +208,7 @@ pub(crate) fn handle(store: &mut Store, body: &Map<String, Value>, ctx: &Ctx) ->
             return Err(ApiError::param("community groups do not accept Offset; page with Next"));
         }
         let Some(cursor) = next else {
-            return Err(ApiError::param(
-                "Next is required for community groups (pass \"\" on the first call)",
-            ));
+            return Err(ApiError::param("Next is required for community groups (pass \"\" on the first call)"));
         };
         let limit = limit.unwrap_or(MAX_COMMUNITY_LIMIT);
         if limit == 0 || limit > MAX_COMMUNITY_LIMIT {

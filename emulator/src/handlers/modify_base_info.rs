@@ -28,7 +28,8 @@ const FIELDS: &[&str] = &[
 const MUTE_ALL_NAMES: [&str; 2] = ["ShutUpAllMember", "MuteAllMember"];
 
 /// Byte limits of the text fields.
-pub(crate) const LIMITS: [(&str, usize); 4] = [("Name", 30), ("Introduction", 240), ("Notification", 300), ("FaceUrl", 100)];
+pub(crate) const LIMITS: [(&str, usize); 4] =
+    [("Name", 30), ("Introduction", 240), ("Notification", 300), ("FaceUrl", 100)];
 
 /// Largest custom-field value accepted, in bytes.
 pub(crate) const MAX_APP_DATA_VALUE_BYTES: usize = 4096;
@@ -61,11 +62,15 @@ fn app_defined_data(body: &Map<String, Value>) -> Result<Option<Vec<KeyValue>>, 
         };
         for k in obj.keys() {
             if k != "Key" && k != "Value" {
-                return Err(ApiError::param(format!("unknown field {k:?} in AppDefinedData[{i}] (accepted: Key, Value)")));
+                return Err(ApiError::param(format!(
+                    "unknown field {k:?} in AppDefinedData[{i}] (accepted: Key, Value)"
+                )));
             }
         }
-        let key = protocol::req_str(obj, "Key").map_err(|e| ApiError::param(format!("AppDefinedData[{i}]: {}", e.info)))?;
-        let value = protocol::req_str(obj, "Value").map_err(|e| ApiError::param(format!("AppDefinedData[{i}]: {}", e.info)))?;
+        let key =
+            protocol::req_str(obj, "Key").map_err(|e| ApiError::param(format!("AppDefinedData[{i}]: {}", e.info)))?;
+        let value =
+            protocol::req_str(obj, "Value").map_err(|e| ApiError::param(format!("AppDefinedData[{i}]: {}", e.info)))?;
         if key.is_empty() {
             return Err(ApiError::param(format!("AppDefinedData[{i}]: Key must not be empty")));
         }

@@ -40,13 +40,16 @@ impl Harness {
 
     /// A correct request URL for `command`.
     pub fn url(&self, command: &str) -> String {
-        self.url_with(command, &format!(
-            "sdkappid={}&identifier={}&usersig={}&random={}&contenttype=json",
-            self.emu.sdkappid(),
-            self.emu.admin_identifier(),
-            self.sig,
-            rand_u32()
-        ))
+        self.url_with(
+            command,
+            &format!(
+                "sdkappid={}&identifier={}&usersig={}&random={}&contenttype=json",
+                self.emu.sdkappid(),
+                self.emu.admin_identifier(),
+                self.sig,
+                rand_u32()
+            ),
+        )
     }
 
     pub fn url_with(&self, command: &str, query: &str) -> String {

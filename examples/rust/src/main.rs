@@ -59,7 +59,11 @@ async fn main() -> Result<(), Box<dyn Error>> {
     }
     let mut roles: Vec<_> = roles.into_iter().collect();
     roles.sort();
-    println!("{} members in {pages} pages (MemberNum {}); by role: {roles:?}", pager.fetched(), pager.member_num().unwrap_or(0));
+    println!(
+        "{} members in {pages} pages (MemberNum {}); by role: {roles:?}",
+        pager.fetched(),
+        pager.member_num().unwrap_or(0)
+    );
 
     // The same as a stream, with a filter: only the owner and admins.
     let admins: Vec<_> = client
