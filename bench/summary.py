@@ -1,8 +1,9 @@
 """Prints the summary table of `make bench` from the JSON lines bench/run.sh collected.
 
-    python3 bench/summary.py target/bench/results.jsonl
+    python3 bench/summary.py [--fail-on-no] target/bench/results.jsonl
 
-Every ratio divides two figures measured in the same run; where a bench ran more than once
+With --fail-on-no (the full `make bench`), it exits 1 when a goal row says NO or has no figure
+(a benchmark that did not run). Every ratio divides two figures measured in the same run; where a bench ran more than once
 the median of its runs is used.
 """
 
@@ -39,8 +40,11 @@ def fmt(v: Optional[float], unit: str = "") -> str:
     return f"{v:.2f}{unit}"
 
 
-def main() -> None:
-    runs = load(sys.argv[1])
+def main() -> int:
+    args = sys.argv[1:]
+    fail_on_no = "--fail-on-no" in args
+    args = [a for a in args if a != "--fail-on-no"]
+    runs = load(args[0])
     rows: List[tuple] = []
 
     def ratio(what: str, num: str, den: str, key: str, goal: float, unit: str = "calls/s") -> None:
@@ -119,7 +123,12 @@ def main() -> None:
         cps, p50, p99 = (med(runs, bench, k) for k in ("calls_per_sec", "p50_us", "p99_us"))
         if cps is not None:
             print(f"  {label:34} {cps:>10,.0f} calls/s   p50 {p50:>6,.0f} us   p99 {p99:>6,.0f} us")
+    missed = [r[0] for r in rows if r[4] != "yes"]
+    if fail_on_no and missed:
+        print(f"\ngoals missed or not measured: {', '.join(missed)}")
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
