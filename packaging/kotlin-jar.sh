@@ -40,7 +40,8 @@ trap 'rm -rf "$STAGE"' EXIT
 
 echo "== uniffi-bindgen (its own cargo invocation: its features must not reach the library)"
 "$CARGO" build -q -p uniffi-bindgen
-"$TARGET_DIR/debug/uniffi-bindgen" generate --no-format --library "$UNIFFI_LIB" --language kotlin \
+"$TARGET_DIR/debug/uniffi-bindgen" generate --no-format --library "$UNIFFI_LIB" \
+    --config "$ROOT/bindings-uniffi/bindgen.toml" --language kotlin \
     --out-dir "$STAGE/generated"
 
 echo "== resources"

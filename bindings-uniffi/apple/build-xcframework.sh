@@ -68,10 +68,12 @@ echo "== Swift sources and the FFI module (generated from a host build with the 
 cargo build "${FEATURES[@]}"
 cargo build -q -p uniffi-bindgen
 "$TARGET_DIR/debug/uniffi-bindgen" generate --no-format --library "$TARGET_DIR/mobile/libtimadmin_uniffi.dylib" \
-    --language swift --out-dir "$STAGE/swift"
+    --config "$ROOT/bindings-uniffi/bindgen.toml" --language swift --out-dir "$STAGE/swift"
 mkdir -p "$STAGE/headers"
-cp "$STAGE/swift/TimAdminFFI.h" "$STAGE/headers/"
-cp "$STAGE/swift/TimAdminFFI.modulemap" "$STAGE/headers/module.modulemap"
+cp "$STAGE/swift/TimAdminFFI.h" "$STAGE/swift/TimAdminCoreFFI.h" "$STAGE/headers/"
+# One C module for both components' headers (as bindings-uniffi/generate.sh writes it).
+sed 's|^\( *\)header "TimAdminFFI.h"|\1header "TimAdminFFI.h"\n\1header "TimAdminCoreFFI.h"|' \
+    "$STAGE/swift/TimAdminFFI.modulemap" >"$STAGE/headers/module.modulemap"
 
 echo "== xcodebuild -create-xcframework"
 rm -rf "$HERE/build/TimAdminFFI.xcframework"
@@ -84,9 +86,9 @@ cp "$ROOT/LICENSE-MIT" "$ROOT/LICENSE-APACHE" "$ROOT/CHANGELOG.md" "$HERE/build/
 
 rm -rf "$HERE/Sources/TimAdmin"
 mkdir -p "$HERE/Sources/TimAdmin"
-cp "$STAGE/swift/TimAdmin.swift" "$HERE/Sources/TimAdmin/"
+cp "$STAGE/swift/TimAdmin.swift" "$STAGE/swift/TimAdminCore.swift" "$HERE/Sources/TimAdmin/"
 for f in "$ROOT"/bindings-uniffi/swift/Sources/TimAdmin/*.swift; do
-    [ "$(basename "$f")" = TimAdmin.swift ] || cp "$f" "$HERE/Sources/TimAdmin/"
+    case "$(basename "$f")" in TimAdmin.swift | TimAdminCore.swift) ;; *) cp "$f" "$HERE/Sources/TimAdmin/" ;; esac
 done
 
 ZIP="$OUT/TimAdminFFI-$VERSION.xcframework.zip"

@@ -450,7 +450,7 @@ VERSIONS[kotlin]="$(kotlin_java io.timadmin.distcheck.VersionKt 2>/dev/null || e
 # Swift: no toolchain here; the generated Swift API must declare the same function.
 swift_declares_version() {
     "$TARGET_DIR/debug/uniffi-bindgen" generate --no-format --library "$TARGET_DIR/release/libtimadmin_uniffi.so" \
-        --language swift --out-dir "$WORK/swift" >/dev/null || return 1
+        --config "$ROOT/bindings-uniffi/bindgen.toml" --language swift --out-dir "$WORK/swift" >/dev/null || return 1
     grep -n 'public func timadminVersion() -> String' "$WORK/swift/TimAdmin.swift"
 }
 check swift-declares-timadminVersion swift_declares_version
