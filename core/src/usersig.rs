@@ -259,11 +259,11 @@ impl Signer {
         self.clock.now_unix()
     }
 
-    /// A token for `identifier`, valid `expire_secs` from now. Refuses (with
+    /// A token for `identifier`, valid `expire` from now. Refuses (with
     /// [`UserSigError::InvalidArgument`]) an identifier over [`MAX_IDENTIFIER_BYTES`] or a userbuf
     /// over [`MAX_USERBUF_BYTES`]: the token would be refused by the service or by [`verify`].
-    pub fn sign(&self, identifier: &str, expire_secs: u64, userbuf: Option<&[u8]>) -> Result<String, UserSigError> {
-        self.sign_at(identifier, self.clock.now_unix(), expire_secs, userbuf)
+    pub fn sign(&self, identifier: &str, expire: u64, userbuf: Option<&[u8]>) -> Result<String, UserSigError> {
+        self.sign_at(identifier, self.clock.now_unix(), expire, userbuf)
     }
 
     /// A token issued at `time` (Unix seconds), with the bounds of [`Signer::sign`].
@@ -271,13 +271,13 @@ impl Signer {
         &self,
         identifier: &str,
         time: u64,
-        expire_secs: u64,
+        expire: u64,
         userbuf: Option<&[u8]>,
     ) -> Result<String, UserSigError> {
         check_identifier(identifier)?;
         check_bounds(identifier, userbuf)?;
         let userbuf_b64 = userbuf.map(|b| STANDARD.encode(b));
-        let mac = self.mac_array(identifier, time, expire_secs, userbuf_b64.as_deref());
+        let mac = self.mac_array(identifier, time, expire, userbuf_b64.as_deref());
         let mut sig = [0u8; 44];
         let sig_len = STANDARD
             .encode_slice(mac, &mut sig)
@@ -289,7 +289,7 @@ impl Signer {
         json.extend_from_slice(b",\"TLS.sdkappid\":");
         json.extend_from_slice(numbers.format(self.sdkappid).as_bytes());
         json.extend_from_slice(b",\"TLS.expire\":");
-        json.extend_from_slice(numbers.format(expire_secs).as_bytes());
+        json.extend_from_slice(numbers.format(expire).as_bytes());
         json.extend_from_slice(b",\"TLS.time\":");
         json.extend_from_slice(numbers.format(time).as_bytes());
         json.extend_from_slice(b",\"TLS.sig\":\"");
@@ -406,10 +406,10 @@ fn check_bounds(identifier: &str, userbuf: Option<&[u8]>) -> Result<(), UserSigE
 }
 
 /// A token for `identifier` of app `sdkappid`, signed with `secret_key`, valid for
-/// `expire_secs` from now. An identifier over [`MAX_IDENTIFIER_BYTES`] is refused with
+/// `expire` from now. An identifier over [`MAX_IDENTIFIER_BYTES`] is refused with
 /// [`UserSigError::InvalidArgument`].
-pub fn generate(sdkappid: u64, secret_key: &str, identifier: &str, expire_secs: u64) -> Result<String, UserSigError> {
-    Signer::new(sdkappid, secret_key)?.sign(identifier, expire_secs, None)
+pub fn generate(sdkappid: u64, secret_key: &str, identifier: &str, expire: u64) -> Result<String, UserSigError> {
+    Signer::new(sdkappid, secret_key)?.sign(identifier, expire, None)
 }
 
 /// Same as [`generate`], binding a `userbuf` (arbitrary bytes, at most [`MAX_USERBUF_BYTES`])
@@ -418,10 +418,10 @@ pub fn generate_with_userbuf(
     sdkappid: u64,
     secret_key: &str,
     identifier: &str,
-    expire_secs: u64,
+    expire: u64,
     userbuf: &[u8],
 ) -> Result<String, UserSigError> {
-    Signer::new(sdkappid, secret_key)?.sign(identifier, expire_secs, Some(userbuf))
+    Signer::new(sdkappid, secret_key)?.sign(identifier, expire, Some(userbuf))
 }
 
 /// Verifies a token against `secret_key` and returns its claims, or says exactly what failed.
