@@ -154,21 +154,7 @@ fn group_id_lines(bytes: &[u8]) -> Vec<(u64, String)> {
 /// The typed error of a failed input, as in a result line: `kind`, `code` (service errors),
 /// `field` (invalid input) and the core's message, which never holds a secret.
 pub fn error_json(e: &Error) -> Value {
-    let kind = match e {
-        Error::Api { kind, .. } => kind.id(),
-        Error::InvalidArgument { .. } => "invalid_argument",
-        Error::Transport(_) => "transport",
-        Error::Timeout(_) => "timeout",
-        Error::HttpStatus { .. } => "http_status",
-        Error::BodyTooLarge { .. } => "body_too_large",
-        Error::Decode { .. } => "decode",
-        Error::UserSig(_) => "usersig",
-        Error::Credentials(_) => "credentials",
-        Error::Paging(_) => "paging",
-        Error::Runtime(_) => "runtime",
-        Error::RateLimiterUnavailable(_) => "rate_limiter_unavailable",
-        _ => "other",
-    };
+    let kind = e.kind();
     let mut v = json!({"kind": kind, "code": e.code(), "message": e.to_string(), "exit_code": core_exit_code(e)});
     if let Error::InvalidArgument { field, .. } = e {
         v["field"] = json!(field);
