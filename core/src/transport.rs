@@ -141,11 +141,14 @@ impl Transport {
         Ok(Slot { _permit: permit, _counted: self.stats.attempt_in_flight() })
     }
 
-    /// A rate permit for `command`, its wait counted in the stats.
+    /// A rate permit for `command`, its wait counted in the stats (when a limit is configured:
+    /// `Ok(None)` means there is none).
     async fn permit<'l>(&self, command: Command, limits: &'l RateLimits) -> Result<Option<Permit<'l>>> {
         let waiting = Instant::now();
         let permit = limits.permit(command).await;
-        self.stats.rate_limit_wait(command.as_str(), waiting.elapsed());
+        if !matches!(permit, Ok(None)) {
+            self.stats.rate_limit_wait(command.as_str(), waiting.elapsed());
+        }
         permit
     }
 
