@@ -68,7 +68,9 @@ int main(void) {
             CHECK_STREQ(claims->identifier, v->identifier);
             CHECK(claims->sdkappid == v->sdkappid && claims->time == v->time && claims->expire == v->expire);
             CHECK(claims->has_userbuf == (v->userbuf != NULL) && claims->userbuf_len == v->userbuf_len);
-            CHECK(v->userbuf_len == 0 || memcmp(claims->userbuf, v->userbuf, v->userbuf_len) == 0);
+            CHECK(v->userbuf_len == 0 ||
+                  (claims->userbuf != NULL && claims->userbuf_len == v->userbuf_len &&
+                   memcmp(claims->userbuf, v->userbuf, v->userbuf_len) == 0));
         }
         timadmin_unverified_claims_free(claims);
         claims = NULL;
