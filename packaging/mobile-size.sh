@@ -25,8 +25,8 @@ strip --strip-unneeded "$WORK/release.so"
 cp "$TARGET_DIR/mobile/libtimadmin_uniffi.so" "$WORK/mobile.so"
 strip --strip-unneeded "$WORK/mobile.so"
 
-size() { stat -c %s "$1"; }
-r=$(size "$WORK/release.so"); m=$(size "$WORK/mobile.so")
+file_bytes() { stat -c %s "$1"; }
+r=$(file_bytes "$WORK/release.so"); m=$(file_bytes "$WORK/mobile.so")
 printf 'release, redis and http2 on, stripped:   %8d bytes (%.2f MB)\n' "$r" "$(echo "$r / 1000000" | bc -l)"
 printf 'mobile, redis and http2 off, stripped:   %8d bytes (%.2f MB), %.0f%% of release\n' "$m" "$(echo "$m / 1000000" | bc -l)" "$(echo "100 * $m / $r" | bc -l)"
 GOAL=3000000
