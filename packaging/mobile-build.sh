@@ -14,3 +14,16 @@
 #   Cargo silently skips LTO for a package built as both (the rlib cannot take it;
 #   rust-lang/cargo#9672): built that way the library was 34% larger (`make mobile-size`).
 MOBILE_CARGO_ARGS=(--profile mobile -p timadmin-uniffi --lib --no-default-features)
+
+# The Kotlin classes of the AAR and the Swift sources are generated (uniffi-bindgen, library mode)
+# from the same build for the host, unstripped: uniffi-bindgen reads the UniFFI metadata from the
+# symbol table, which the profile's `strip` removes ("No UniFFI metadata found"). Built in its own
+# target dir (as `make mobile-size`'s breakdown), so the stripped build is left as it is.
+#   mobile_bindgen_lib TARGET_DIR   builds it and prints the path of the library
+mobile_bindgen_lib() {
+    local target_dir="$1/mobile-symbols" ext=so
+    [ "$(uname -s)" = Darwin ] && ext=dylib
+    CARGO_PROFILE_MOBILE_STRIP=none "${CARGO:-cargo}" rustc "${MOBILE_CARGO_ARGS[@]}" --crate-type cdylib \
+        --target-dir "$target_dir" >&2
+    echo "$target_dir/mobile/libtimadmin_uniffi.$ext"
+}

@@ -35,9 +35,7 @@ if [ "$m" -le "$GOAL" ] && [ "${MOBILE_SIZE_SYMBOLS:-0}" != 1 ]; then
     exit 0
 fi
 # The same build with symbols (its own target dir, not to disturb the stripped one).
-CARGO_PROFILE_MOBILE_STRIP=none "$CARGO" rustc "${MOBILE_CARGO_ARGS[@]}" --crate-type cdylib \
-    --target-dir "$TARGET_DIR/mobile-symbols"
-SYMS="$TARGET_DIR/mobile-symbols/mobile/libtimadmin_uniffi.so"
+SYMS="$(CARGO="$CARGO" mobile_bindgen_lib "$TARGET_DIR")"
 echo
 echo "sections of the mobile build (size -A):"
 size -A "$WORK/mobile.so" | awk '$2 > 50000 { printf "  %-22s %9d\n", $1, $2 }'

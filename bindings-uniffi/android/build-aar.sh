@@ -96,9 +96,9 @@ for abi in $ABIS; do
     echo "$abi: $(du -k "$so" | cut -f1) KiB"
 done
 
-echo "== classes.jar (Kotlin, generated from a host build with the same features)"
-cargo rustc "${MOBILE_CARGO_ARGS[@]}" --crate-type cdylib
-UNIFFI_LIB="$TARGET_DIR/mobile/libtimadmin_uniffi.so" NATIVE_LIB="" bash "$ROOT/packaging/kotlin-jar.sh" "$STAGE/jar"
+echo "== classes.jar (Kotlin, generated from the same build for the host, unstripped)"
+BINDGEN_LIB="$(mobile_bindgen_lib "$TARGET_DIR")"
+UNIFFI_LIB="$BINDGEN_LIB" NATIVE_LIB="" bash "$ROOT/packaging/kotlin-jar.sh" "$STAGE/jar"
 cp "$STAGE/jar/timadmin-kotlin-$VERSION.jar" "$AAR/classes.jar"
 cp "$ROOT/packaging/kotlin/timadmin.pro" "$AAR/proguard.txt"
 : >"$AAR/R.txt"

@@ -67,9 +67,9 @@ cp "$(lib "$DEVICE_TARGET")" "$STAGE/device/libtimadmin_uniffi.a"
 lipo -create "$(lib "${SIM_TARGETS[0]}")" "$(lib "${SIM_TARGETS[1]}")" -output "$STAGE/simulator/libtimadmin_uniffi.a"
 
 echo "== Swift sources and the FFI module (generated from a host build with the same features)"
-cargo rustc "${MOBILE_CARGO_ARGS[@]}" --crate-type cdylib
+BINDGEN_LIB="$(mobile_bindgen_lib "$TARGET_DIR")"
 cargo build -q -p uniffi-bindgen
-"$TARGET_DIR/debug/uniffi-bindgen" generate --no-format --library "$TARGET_DIR/mobile/libtimadmin_uniffi.dylib" \
+"$TARGET_DIR/debug/uniffi-bindgen" generate --no-format --library "$BINDGEN_LIB" \
     --config "$ROOT/bindings-uniffi/bindgen.toml" --language swift --out-dir "$STAGE/swift"
 mkdir -p "$STAGE/headers"
 cp "$STAGE/swift/TimAdminFFI.h" "$STAGE/swift/TimAdminCoreFFI.h" "$STAGE/headers/"
