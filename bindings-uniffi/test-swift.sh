@@ -44,12 +44,14 @@ check "UserSigProvider protocol" '^public protocol UserSigProvider\b'
 check "UserSigProvider.usersig async throws" 'func usersig\(\) async throws *-> *String'
 check "generateUsersig" '^public func generateUsersig\(sdkappid: UInt64, secretKey: String, identifier: String, expire: UInt64, userbuf: Data\? = nil\)'
 check "verifyUsersig" '^public func verifyUsersig\(sdkappid: UInt64, secretKey: String, identifier: String, usersig: String, userbuf: Data\? = nil\) *throws *-> *Claims'
+check "decodeUsersig" '^public func decodeUsersig\(usersig: String\) *throws *-> *UnverifiedClaims'
 check "TimAdminError enum" '^enum TimAdminError: Swift.Error'
 check "TimAdminError.RateLimiterUnavailable" '^ *case RateLimiterUnavailable\('
 check "core records in TimAdminCore.swift" '^public struct GetGroupMemberInfoRequest\b' "$CORE_SWIFT"
 check "Role is the core's enum" '^ *case other\(String' "$CORE_SWIFT"
 check "Claims.userbuf" '^ *public var userbuf: Data\?' "$CORE_SWIFT"
 check "Claims.expiresAt()" '^public func expiresAt\(\) *-> *UInt64' "$CORE_SWIFT"
+check "UnverifiedClaims record" '^public struct UnverifiedClaims\b' "$CORE_SWIFT"
 
 echo "== README names table, Swift column ($HERE/swift/check-names.py)"
 if python3 "$HERE/swift/check-names.py" "$ROOT/README.md" "$HERE"/swift/Sources/TimAdmin/*.swift; then

@@ -543,6 +543,51 @@ typedef struct timadmin_claims {
     size_t userbuf_len;
 } timadmin_claims;
 
+/**
+ * The claims of a UserSig read by `timadmin_decode_usersig` (core: `usersig::UnverifiedClaims`),
+ * whose signature was **not** checked: anyone can write a token carrying these values. Use them
+ * to diagnose a token (whom and which app it names, when it expires), never to authorize
+ * anything; `timadmin_verify_usersig` gives trusted `timadmin_claims`.
+ *
+ * Read-only: it owns the strings and bytes it points to, in one allocation with it; free it
+ * (and them) with `timadmin_unverified_claims_free`, never with `free()`, and never free a copy
+ * of the struct. May be read from any thread.
+ */
+typedef struct timadmin_unverified_claims {
+    /**
+     * `TLS.identifier`: the user the token says it was issued for (never NULL).
+     */
+    const char *identifier;
+    /**
+     * `TLS.sdkappid`: the app the token says issued it.
+     */
+    uint64_t sdkappid;
+    /**
+     * `TLS.time`: claimed issue time, Unix seconds.
+     */
+    uint64_t time;
+    /**
+     * `TLS.expire`: claimed lifetime in seconds from `time`.
+     */
+    uint64_t expire;
+    /**
+     * `time + expire` (saturating): the Unix second after which the token is no longer valid.
+     */
+    uint64_t expires_at;
+    /**
+     * Whether the token carries a user buffer.
+     */
+    bool has_userbuf;
+    /**
+     * The user buffer: `userbuf_len` bytes (NULL when absent or empty).
+     */
+    const uint8_t *userbuf;
+    /**
+     * Number of bytes in `userbuf`.
+     */
+    size_t userbuf_len;
+} timadmin_unverified_claims;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -1847,6 +1892,36 @@ enum timadmin_status timadmin_verify_usersig(uint64_t sdkappid,
  * that has not been freed yet; nothing uses it afterwards.
  */
 void timadmin_claims_free(struct timadmin_claims *claims);
+
+/**
+ * Reads the claims of `usersig` **without verifying its signature**: no key needed, nothing
+ * trusted (core: `usersig::decode`). For diagnosing a token, never for authorizing anything.
+ *
+ * On success writes the token's claims to `*claims_out` (free them with
+ * `timadmin_unverified_claims_free`). Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`usersig`,
+ * `claims_out`), `TIMADMIN_STATUS_INVALID_ARGUMENT` (non-UTF-8 `usersig`),
+ * `TIMADMIN_STATUS_USERSIG` with reason `malformed` (not base64, not zlib, not JSON, a field
+ * missing, over 64 KiB). On failure a new error is written to `*error_out` when `error_out` is
+ * not NULL. The token never appears in an error.
+ *
+ * # Safety
+ *
+ * `usersig` is NULL or NUL-terminated; `claims_out` and `error_out` are NULL or writable.
+ */
+enum timadmin_status timadmin_decode_usersig(const char *usersig,
+                                             struct timadmin_unverified_claims **claims_out,
+                                             struct timadmin_error **error_out);
+
+/**
+ * Frees claims returned by `timadmin_decode_usersig`, and everything they point to. NULL is a
+ * no-op.
+ *
+ * # Safety
+ *
+ * `claims` is NULL or a pointer `timadmin_decode_usersig` wrote (not a copy of the struct) that
+ * has not been freed yet; nothing uses it afterwards.
+ */
+void timadmin_unverified_claims_free(struct timadmin_unverified_claims *claims);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,8 +1,8 @@
-//! UserSig (TLSSigAPIv2) signing and verification.
+//! UserSig (TLSSigAPIv2) signing, verification and decoding (claims without the key).
 
 use std::ffi::{c_char, CString};
 
-use timadmin::usersig::{self, Claims};
+use timadmin::usersig::{self, Claims, UnverifiedClaims};
 
 use crate::arena::{Arena, ViewWithArena};
 use crate::error::{guard, guard_value, timadmin_error, timadmin_status};
@@ -229,5 +229,98 @@ pub unsafe extern "C" fn timadmin_verify_usersig(
 pub unsafe extern "C" fn timadmin_claims_free(claims: *mut timadmin_claims) {
     // SAFETY: per this function's contract `claims` is NULL or came from `into_view_ptr` of a
     // `ViewWithArena<timadmin_claims>`, not yet freed.
+    guard_value((), || unsafe { ViewWithArena::free(claims) });
+}
+
+/// The claims of a UserSig read by `timadmin_decode_usersig` (core: `usersig::UnverifiedClaims`),
+/// whose signature was **not** checked: anyone can write a token carrying these values. Use them
+/// to diagnose a token (whom and which app it names, when it expires), never to authorize
+/// anything; `timadmin_verify_usersig` gives trusted `timadmin_claims`.
+///
+/// Read-only: it owns the strings and bytes it points to, in one allocation with it; free it
+/// (and them) with `timadmin_unverified_claims_free`, never with `free()`, and never free a copy
+/// of the struct. May be read from any thread.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct timadmin_unverified_claims {
+    /// `TLS.identifier`: the user the token says it was issued for (never NULL).
+    pub identifier: *const c_char,
+    /// `TLS.sdkappid`: the app the token says issued it.
+    pub sdkappid: u64,
+    /// `TLS.time`: claimed issue time, Unix seconds.
+    pub time: u64,
+    /// `TLS.expire`: claimed lifetime in seconds from `time`.
+    pub expire: u64,
+    /// `time + expire` (saturating): the Unix second after which the token is no longer valid.
+    pub expires_at: u64,
+    /// Whether the token carries a user buffer.
+    pub has_userbuf: bool,
+    /// The user buffer: `userbuf_len` bytes (NULL when absent or empty).
+    pub userbuf: *const u8,
+    /// Number of bytes in `userbuf`.
+    pub userbuf_len: usize,
+}
+
+/// The C view of `claims`, with the arena that owns what it points to.
+fn unverified_claims_view(
+    claims: &UnverifiedClaims,
+) -> Result<ViewWithArena<timadmin_unverified_claims>, timadmin_error> {
+    let mut arena = Arena::default();
+    let identifier = arena.string(&claims.identifier, "TLS.identifier")?;
+    let (userbuf, userbuf_len) = arena.array(claims.userbuf.clone().unwrap_or_default());
+    let view = timadmin_unverified_claims {
+        identifier,
+        sdkappid: claims.sdkappid,
+        time: claims.time,
+        expire: claims.expire,
+        expires_at: claims.expires_at(),
+        has_userbuf: claims.userbuf.is_some(),
+        userbuf,
+        userbuf_len,
+    };
+    Ok(ViewWithArena::new(view, arena))
+}
+
+/// Reads the claims of `usersig` **without verifying its signature**: no key needed, nothing
+/// trusted (core: `usersig::decode`). For diagnosing a token, never for authorizing anything.
+///
+/// On success writes the token's claims to `*claims_out` (free them with
+/// `timadmin_unverified_claims_free`). Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`usersig`,
+/// `claims_out`), `TIMADMIN_STATUS_INVALID_ARGUMENT` (non-UTF-8 `usersig`),
+/// `TIMADMIN_STATUS_USERSIG` with reason `malformed` (not base64, not zlib, not JSON, a field
+/// missing, over 64 KiB). On failure a new error is written to `*error_out` when `error_out` is
+/// not NULL. The token never appears in an error.
+///
+/// # Safety
+///
+/// `usersig` is NULL or NUL-terminated; `claims_out` and `error_out` are NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_decode_usersig(
+    usersig: *const c_char,
+    claims_out: *mut *mut timadmin_unverified_claims,
+    error_out: *mut *mut timadmin_error,
+) -> timadmin_status {
+    // SAFETY: `error_out` is NULL or writable (this function's contract).
+    let error_out = unsafe { OutParam::new(error_out) };
+    guard(error_out, || {
+        // SAFETY: the pointers are NULL or valid (this function's contract).
+        let (usersig, claims_out) = unsafe { (req_str(usersig, "usersig")?, out(claims_out, "claims_out")?) };
+        let claims = usersig::decode(usersig)?;
+        claims_out.write(unverified_claims_view(&claims)?.into_view_ptr());
+        Ok(())
+    })
+}
+
+/// Frees claims returned by `timadmin_decode_usersig`, and everything they point to. NULL is a
+/// no-op.
+///
+/// # Safety
+///
+/// `claims` is NULL or a pointer `timadmin_decode_usersig` wrote (not a copy of the struct) that
+/// has not been freed yet; nothing uses it afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_unverified_claims_free(claims: *mut timadmin_unverified_claims) {
+    // SAFETY: per this function's contract `claims` is NULL or came from `into_view_ptr` of a
+    // `ViewWithArena<timadmin_unverified_claims>`, not yet freed.
     guard_value((), || unsafe { ViewWithArena::free(claims) });
 }

@@ -34,6 +34,7 @@ HANDED_OUT = {
     "timadmin_key_value",
     "timadmin_member_page",
     "timadmin_muted_account",
+    "timadmin_unverified_claims",
 }
 
 # Objects only the library allocates: declared, never defined.

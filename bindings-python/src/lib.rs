@@ -59,6 +59,8 @@ fn _timadmin(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(usersig::generate_usersig, m)?)?;
     m.add_function(wrap_pyfunction!(usersig::verify_usersig, m)?)?;
     m.add_class::<usersig::Claims>()?;
+    m.add_function(wrap_pyfunction!(usersig::decode_usersig, m)?)?;
+    m.add_class::<usersig::UnverifiedClaims>()?;
     m.add_class::<models::GroupMember>()?;
     m.add_class::<models::GetGroupMemberInfoResponse>()?;
     m.add_class::<models::MutedAccount>()?;

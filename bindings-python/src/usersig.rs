@@ -1,5 +1,5 @@
-//! `generate_usersig` / `verify_usersig`: the core's TLSSigAPIv2 signing (`timadmin::usersig`),
-//! and its `Claims`.
+//! `generate_usersig` / `verify_usersig` / `decode_usersig`: the core's TLSSigAPIv2 signing
+//! (`timadmin::usersig`), its `Claims` and its `UnverifiedClaims`.
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
@@ -120,4 +120,85 @@ pub fn verify_usersig(
         None => usersig::verify(sdkappid, key, identifier, usersig),
     };
     result.map(|inner| Claims { inner }).map_err(|e| usersig_error(py, e))
+}
+
+/// The claims of a UserSig read by `decode_usersig`, whose signature was **not** checked: anyone
+/// can write a token carrying these values. Use them to diagnose a token (whom and which app it
+/// names, when it expires), never to authorize anything; `verify_usersig` gives trusted `Claims`.
+#[pyclass(frozen, eq, module = "timadmin")]
+#[derive(Clone, PartialEq)]
+pub struct UnverifiedClaims {
+    inner: usersig::UnverifiedClaims,
+}
+
+#[pymethods]
+impl UnverifiedClaims {
+    /// The user the token says it was issued for (unverified).
+    #[getter]
+    fn identifier(&self) -> &str {
+        &self.inner.identifier
+    }
+
+    /// The app the token says issued it (unverified).
+    #[getter]
+    fn sdkappid(&self) -> u64 {
+        self.inner.sdkappid
+    }
+
+    /// Claimed issue time, Unix seconds (unverified).
+    #[getter]
+    fn time(&self) -> u64 {
+        self.inner.time
+    }
+
+    /// Claimed lifetime in seconds from `time` (unverified).
+    #[getter]
+    fn expire(&self) -> u64 {
+        self.inner.expire
+    }
+
+    /// The Unix second after which the token is no longer valid (`time + expire`, unverified).
+    #[getter]
+    fn expires_at(&self) -> u64 {
+        self.inner.expires_at()
+    }
+
+    /// The user buffer the token carries, if any (unverified).
+    #[getter]
+    fn userbuf<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
+        self.inner.userbuf.as_deref().map(|b| PyBytes::new(py, b))
+    }
+
+    /// The claims with the token's field names (`TLS.identifier`, ...).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("TLS.identifier", &self.inner.identifier)?;
+        d.set_item("TLS.sdkappid", self.inner.sdkappid)?;
+        d.set_item("TLS.time", self.inner.time)?;
+        d.set_item("TLS.expire", self.inner.expire)?;
+        if let Some(ub) = self.userbuf(py) {
+            d.set_item("TLS.userbuf", ub)?;
+        }
+        Ok(d)
+    }
+
+    /// A readable representation; never shows a secret.
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "UnverifiedClaims(identifier={}, sdkappid={}, time={}, expire={}, userbuf={})",
+            self.identifier().into_bound_py_any(py)?.repr()?,
+            self.inner.sdkappid,
+            self.inner.time,
+            self.inner.expire,
+            self.userbuf(py).into_bound_py_any(py)?.repr()?,
+        ))
+    }
+}
+
+/// Reads a UserSig's claims **without verifying its signature** (no key needed, nothing
+/// trusted): to diagnose a token. Raises `UserSigError` (reason `malformed`) for a token that
+/// cannot be read; the error never contains the token.
+#[pyfunction]
+pub fn decode_usersig(py: Python<'_>, usersig: Text) -> PyResult<UnverifiedClaims> {
+    usersig::decode(usersig.0.as_str()).map(|inner| UnverifiedClaims { inner }).map_err(|e| usersig_error(py, e))
 }

@@ -11,9 +11,11 @@
 # The AAR holds:
 #   classes.jar               the UniFFI-generated Kotlin and bindings-uniffi/kotlin/src/main/kotlin
 #                             (generated from a host build with the same features as the .so files)
-#   jni/<abi>/libtimadmin_uniffi.so   from `cargo ndk`, profile `mobile` (size-optimised, stripped,
-#                             unwinding kept), without the `redis` feature; linked with
-#                             -z max-page-size=16384 (.cargo/config.toml) for 16 KB-page devices
+#   jni/<abi>/libtimadmin_uniffi.so   from `cargo ndk`, built as packaging/mobile-build.sh says
+#                             (profile `mobile`: size-optimised, stripped, unwinding kept; no
+#                             `redis`, no `http2`; one crate type so that LTO runs), the build
+#                             `make mobile-size` measures; linked with -z max-page-size=16384
+#                             (.cargo/config.toml) for 16 KB-page devices
 #   proguard.txt              the consumer keep rules (packaging/kotlin/timadmin.pro: JNA and the
 #                             generated classes), applied by R8 in the app's release build
 #   AndroidManifest.xml, R.txt
@@ -24,6 +26,15 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 ABIS="${ABIS:-arm64-v8a armeabi-v7a x86_64}"
 MIN_SDK="${MIN_SDK:-24}"
+
+# The Rust target of an Android ABI.
+triple() {
+    case "$1" in
+        arm64-v8a) echo aarch64-linux-android ;; armeabi-v7a) echo armv7-linux-androideabi ;;
+        x86_64) echo x86_64-linux-android ;; x86) echo i686-linux-android ;;
+        *) return 1 ;;
+    esac
+}
 
 # --- tools first -------------------------------------------------------------------------------
 missing=()
@@ -36,11 +47,7 @@ fi
 if command -v rustup >/dev/null 2>&1; then
     installed="$(rustup target list --installed 2>/dev/null || true)"
     for abi in $ABIS; do
-        case "$abi" in
-            arm64-v8a) t=aarch64-linux-android ;; armeabi-v7a) t=armv7-linux-androideabi ;;
-            x86_64) t=x86_64-linux-android ;; x86) t=i686-linux-android ;;
-            *) echo "build-aar.sh: unknown ABI $abi" >&2; exit 2 ;;
-        esac
+        t="$(triple "$abi")" || { echo "build-aar.sh: unknown ABI $abi" >&2; exit 2; }
         grep -qx "$t" <<<"$installed" || missing+=("rust target $t (rustup target add $t)")
     done
 else
@@ -69,15 +76,17 @@ trap 'rm -rf "$STAGE"' EXIT
 AAR="$STAGE/aar"
 mkdir -p "$AAR/jni"
 
-echo "== cargo ndk ($ABIS), profile mobile, no redis"
-ndk_targets=()
-for abi in $ABIS; do ndk_targets+=(-t "$abi"); done
-cargo ndk "${ndk_targets[@]}" --platform "$MIN_SDK" -o "$AAR/jni" \
-    build --profile mobile -p timadmin-uniffi --no-default-features
+# shellcheck source=packaging/mobile-build.sh
+. "$ROOT/packaging/mobile-build.sh"
+echo "== cargo ndk ($ABIS): cargo rustc ${MOBILE_CARGO_ARGS[*]} --crate-type cdylib"
 READELF="$(ls "$NDK"/toolchains/llvm/prebuilt/*/bin/llvm-readelf | head -n 1)"
 for abi in $ABIS; do
+    cargo ndk -t "$abi" --platform "$MIN_SDK" rustc "${MOBILE_CARGO_ARGS[@]}" --crate-type cdylib
     so="$AAR/jni/$abi/libtimadmin_uniffi.so"
-    [ -f "$so" ] || { echo "cargo ndk left no $so" >&2; exit 1; }
+    mkdir -p "$(dirname "$so")"
+    built="$TARGET_DIR/$(triple "$abi")/mobile/libtimadmin_uniffi.so"
+    [ -f "$built" ] || { echo "cargo ndk left no $built" >&2; exit 1; }
+    cp "$built" "$so"
     case "$abi" in arm64-v8a|x86_64)
         # 16 KB pages (Android 15+ devices): every LOAD segment aligned to 0x4000.
         if "$READELF" -lW "$so" | awk '$1 == "LOAD" { print $NF }' | grep -qv '0x4000'; then
@@ -87,9 +96,9 @@ for abi in $ABIS; do
     echo "$abi: $(du -k "$so" | cut -f1) KiB"
 done
 
-echo "== classes.jar (Kotlin, generated from a host build with the same features)"
-cargo build --profile mobile -p timadmin-uniffi --no-default-features
-UNIFFI_LIB="$TARGET_DIR/mobile/libtimadmin_uniffi.so" NATIVE_LIB="" bash "$ROOT/packaging/kotlin-jar.sh" "$STAGE/jar"
+echo "== classes.jar (Kotlin, generated from the same build for the host, unstripped)"
+BINDGEN_LIB="$(mobile_bindgen_lib "$TARGET_DIR")"
+UNIFFI_LIB="$BINDGEN_LIB" NATIVE_LIB="" bash "$ROOT/packaging/kotlin-jar.sh" "$STAGE/jar"
 cp "$STAGE/jar/timadmin-kotlin-$VERSION.jar" "$AAR/classes.jar"
 cp "$ROOT/packaging/kotlin/timadmin.pro" "$AAR/proguard.txt"
 : >"$AAR/R.txt"

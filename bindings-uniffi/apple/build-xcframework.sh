@@ -10,8 +10,9 @@
 #
 #   bash bindings-uniffi/apple/build-xcframework.sh [OUT_DIR]     (macOS with Xcode; default dist/)
 #
-# The libraries use the `mobile` profile (size-optimised, stripped, unwinding kept) without the
-# `redis` feature. The script checks for its tools first (macOS, xcodebuild, lipo, cargo, the Rust
+# The libraries are built as packaging/mobile-build.sh says (profile `mobile`: size-optimised,
+# stripped, unwinding kept; no `redis`, no `http2`; one crate type so that LTO runs), the build
+# `make mobile-size` measures. The script checks for its tools first (macOS, xcodebuild, lipo, cargo, the Rust
 # targets) and, when one is missing, says which and exits with status 3.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -51,13 +52,14 @@ VERSION="$(cargo metadata --format-version 1 --no-deps | python3 -c '
 import json, sys
 print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "timadmin"))')"
 TARGET_DIR="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
-FEATURES=(--profile mobile -p timadmin-uniffi --no-default-features)
+# shellcheck source=packaging/mobile-build.sh
+. "$ROOT/packaging/mobile-build.sh"
 STAGE="$(mktemp -d "${TMPDIR:-/tmp}/timadmin-xcframework.XXXXXX")"
 trap 'rm -rf "$STAGE"' EXIT
 
-echo "== static libraries (profile mobile, no redis)"
+echo "== static libraries: cargo rustc ${MOBILE_CARGO_ARGS[*]} --crate-type staticlib"
 for t in "$DEVICE_TARGET" "${SIM_TARGETS[@]}"; do
-    cargo rustc "${FEATURES[@]}" --target "$t" --crate-type staticlib
+    cargo rustc "${MOBILE_CARGO_ARGS[@]}" --target "$t" --crate-type staticlib
 done
 lib() { echo "$TARGET_DIR/$1/mobile/libtimadmin_uniffi.a"; }
 mkdir -p "$STAGE/device" "$STAGE/simulator"
@@ -65,9 +67,9 @@ cp "$(lib "$DEVICE_TARGET")" "$STAGE/device/libtimadmin_uniffi.a"
 lipo -create "$(lib "${SIM_TARGETS[0]}")" "$(lib "${SIM_TARGETS[1]}")" -output "$STAGE/simulator/libtimadmin_uniffi.a"
 
 echo "== Swift sources and the FFI module (generated from a host build with the same features)"
-cargo build "${FEATURES[@]}"
+BINDGEN_LIB="$(mobile_bindgen_lib "$TARGET_DIR")"
 cargo build -q -p uniffi-bindgen
-"$TARGET_DIR/debug/uniffi-bindgen" generate --no-format --library "$TARGET_DIR/mobile/libtimadmin_uniffi.dylib" \
+"$TARGET_DIR/debug/uniffi-bindgen" generate --no-format --library "$BINDGEN_LIB" \
     --config "$ROOT/bindings-uniffi/bindgen.toml" --language swift --out-dir "$STAGE/swift"
 mkdir -p "$STAGE/headers"
 cp "$STAGE/swift/TimAdminFFI.h" "$STAGE/swift/TimAdminCoreFFI.h" "$STAGE/headers/"

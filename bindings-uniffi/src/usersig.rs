@@ -1,7 +1,7 @@
-//! TLSSigAPIv2 UserSigs: sign and verify, for back-end tools written in Kotlin or Swift. An app
-//! never signs: it gets UserSigs from its back end through a `UserSigProvider`.
+//! TLSSigAPIv2 UserSigs: sign, verify and decode, for back-end tools written in Kotlin or Swift.
+//! An app never signs: it gets UserSigs from its back end through a `UserSigProvider`.
 
-use timadmin::usersig::{self, Claims};
+use timadmin::usersig::{self, Claims, UnverifiedClaims};
 
 use crate::error::TimAdminError;
 
@@ -37,4 +37,13 @@ pub fn verify_usersig(
         Some(userbuf) => usersig::verify_with_userbuf(sdkappid, &secret_key, &identifier, &usersig, &userbuf)?,
         None => usersig::verify(sdkappid, &secret_key, &identifier, &usersig)?,
     })
+}
+
+/// Reads the claims of `usersig` **without verifying its signature** (no key needed, nothing
+/// trusted): whom and which app it names, when it expires, its `userbuf`, to diagnose a token.
+/// Never use them to authorize anything (`verifyUsersig` does that). Throws `UserSig` with reason
+/// `malformed` for a token that cannot be read; the error never contains the token.
+#[uniffi::export]
+pub fn decode_usersig(usersig: String) -> Result<UnverifiedClaims, TimAdminError> {
+    Ok(usersig::decode(&usersig)?)
 }

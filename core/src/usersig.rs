@@ -461,6 +461,7 @@ pub fn decode_unverified(usersig: &str) -> Result<Claims, UserSigError> {
 /// write a token carrying these values: use them to diagnose a token (whom and which app it
 /// names, when it expires), never to authorize anything. [`verify`] gives trusted [`Claims`].
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct UnverifiedClaims {
     /// The user the token says it was issued for.
     pub identifier: String,
@@ -474,6 +475,7 @@ pub struct UnverifiedClaims {
     pub userbuf: Option<Vec<u8>>,
 }
 
+#[cfg_attr(feature = "uniffi", uniffi::export)]
 impl UnverifiedClaims {
     /// Unix second after which the token is no longer valid (`time + expire`, saturating).
     pub fn expires_at(&self) -> u64 {

@@ -72,7 +72,9 @@ from ._timadmin import (
     GroupMember,
     MemberPager,
     MutedAccount,
+    UnverifiedClaims,
     __version__,
+    decode_usersig,
     generate_usersig,
     verify_usersig,
 )
@@ -95,6 +97,8 @@ __all__ = [
     "generate_usersig",
     "verify_usersig",
     "Claims",
+    "decode_usersig",
+    "UnverifiedClaims",
     "ClientOptions",
     "PageOptions",
     "Client",

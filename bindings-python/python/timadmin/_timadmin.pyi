@@ -72,6 +72,39 @@ class Claims:
     def to_dict(self) -> dict[str, Any]:
         """The REST object, with the REST field names."""
 
+def decode_usersig(usersig: str) -> UnverifiedClaims:
+    """Reads a UserSig's claims **without verifying its signature** (no key needed, nothing
+    trusted), to diagnose a token; raises ``UserSigError`` (reason ``malformed``) for a token that
+    cannot be read."""
+
+@final
+class UnverifiedClaims:
+    """The claims of a UserSig read by ``decode_usersig``, whose signature was **not** checked:
+    anyone can write a token carrying these values. Use them to diagnose a token, never to
+    authorize anything; ``verify_usersig`` gives trusted ``Claims``."""
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def identifier(self) -> str:
+        """The user the token says it was issued for (unverified)."""
+    @property
+    def sdkappid(self) -> int:
+        """The app the token says issued it (unverified)."""
+    @property
+    def time(self) -> int:
+        """Claimed issue time, Unix seconds (unverified)."""
+    @property
+    def expire(self) -> int:
+        """Claimed lifetime in seconds from ``time`` (unverified)."""
+    @property
+    def expires_at(self) -> int:
+        """The Unix second after which the token is no longer valid (``time + expire``, unverified)."""
+    @property
+    def userbuf(self) -> bytes | None:
+        """The user buffer the token carries, if any (unverified)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The claims with the token's field names (``TLS.identifier``, ...)."""
+
 @final
 class GroupMember:
     """One group member; fields that were not returned are ``None``."""
@@ -382,6 +415,8 @@ __all__ = [
     "generate_usersig",
     "verify_usersig",
     "Claims",
+    "decode_usersig",
+    "UnverifiedClaims",
     "GroupMember",
     "GetGroupMemberInfoResponse",
     "MutedAccount",

@@ -327,6 +327,21 @@ final class TimAdminTests: XCTestCase {
         }
     }
 
+    func testDecodeReadsTheClaimsWithoutTheKey() throws {
+        let userbuf = Data([0, 1, 2, 255])
+        let sig = try generateUsersig(sdkappid: emulator.sdkappid, secretKey: "a key nobody here has", identifier: "mallory", expire: 600, userbuf: userbuf)
+        let claims: UnverifiedClaims = try decodeUsersig(usersig: sig)
+        XCTAssertEqual(claims.identifier, "mallory")
+        XCTAssertEqual(claims.sdkappid, emulator.sdkappid)
+        XCTAssertEqual(claims.expire, 600)
+        XCTAssertEqual(claims.userbuf, userbuf)
+        XCTAssertEqual(claims.expiresAt(), claims.time + 600)
+        XCTAssertThrowsError(try decodeUsersig(usersig: "garbage!!")) { error in
+            guard case TimAdminError.UserSig(let reason, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(reason, "malformed")
+        }
+    }
+
     // ---- the UserSigProvider implemented in Swift ----
 
     func testTheProviderIsAskedOnceForManyCalls() async throws {
