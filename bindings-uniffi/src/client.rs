@@ -95,8 +95,8 @@ impl TimAdminClient {
     /// connection, an HTTP 5xx or a retryable service error, so a non-idempotent command
     /// (`openim/sendmsg`) may act twice: use its own de-duplication field or `maxRetries = 0`.
     pub async fn call(&self, command: String, json_body: String) -> Result<String, TimAdminError> {
-        let body: serde_json::Value = serde_json::from_str(&json_body)
-            .map_err(|e| timadmin::Error::invalid("body", format!("not JSON: {e}")))?;
+        let body: serde_json::Value =
+            serde_json::from_str(&json_body).map_err(|e| timadmin::Error::invalid("body", format!("not JSON: {e}")))?;
         let client = self.inner.clone();
         runtime::run(async move { Ok(client.call(&command, &body).await?.to_string()) }).await
     }
