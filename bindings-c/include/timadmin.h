@@ -648,6 +648,26 @@ enum timadmin_status timadmin_client_settings_json(const struct timadmin_client 
                                                    struct timadmin_error **error_out);
 
 /**
+ * What `client` has done so far, as the core's stats JSON (the same document in every
+ * timadmin host; format in the core's `timadmin::stats`): `commands` maps each REST command used
+ * (`"get_group_member_info"`, ...) to `calls`, `ok`, `errors` (a count per error kind:
+ * `"group_not_found"`, `"timeout"`, ...), `retries`, `rate_limit_wait_ms` (`total`, `max`) and
+ * `latency_ms` (`p50`, `p99`, `max`); `in_flight` and `peak_in_flight` count HTTP attempts
+ * holding one of the client's slots. No network call; never contains a secret. Any thread.
+ *
+ * On success writes a new string to `*json_out` (free it with `timadmin_string_free`).
+ * Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`client`, `json_out`). On failure a new error is
+ * written to `*error_out` when `error_out` is not NULL, and `*json_out` is left untouched.
+ *
+ * # Safety
+ *
+ * `client` is NULL or a live client; `json_out` and `error_out` are NULL or writable.
+ */
+enum timadmin_status timadmin_client_stats_json(const struct timadmin_client *client,
+                                                struct timadmin_string **json_out,
+                                                struct timadmin_error **error_out);
+
+/**
  * Calls `get_group_member_info` once (one page; see `timadmin_client_for_each_member` and
  * `timadmin_client_members` for whole groups). Blocks until done; retries per the client's
  * options.

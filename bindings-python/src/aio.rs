@@ -68,6 +68,12 @@ impl AsyncClient {
         models::json_to_py(py, &self.config.settings())
     }
 
+    /// What this client has done so far, as the core's stats document (as for `Client.stats`).
+    /// A plain method (no network call, nothing to await).
+    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        models::stats_to_py(py, &self.core(py)?.stats())
+    }
+
     /// Releases the client's connections; later calls raise `TimError`.
     fn close(&self) {
         self.closed.store(true, Ordering::Release);

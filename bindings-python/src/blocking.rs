@@ -114,6 +114,14 @@ impl Client {
         models::json_to_py(py, &self.core(py)?.settings())
     }
 
+    /// What this client has done so far, as the core's stats document (the same JSON in every
+    /// host, see `timadmin::stats`): per REST command `calls`, `ok`, `errors` by kind, `retries`,
+    /// `rate_limit_wait_ms` and `latency_ms` (`p50`, `p99`, `max`); `in_flight` and
+    /// `peak_in_flight`. No network call.
+    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        models::stats_to_py(py, &self.core(py)?.stats())
+    }
+
     /// Releases the client's connections; later calls raise `TimError`.
     fn close(&self) {
         if let Ok(mut guard) = self.inner.write() {

@@ -8,6 +8,11 @@ use pyo3::types::{PyDict, PyList, PyType};
 use pyo3::IntoPyObjectExt;
 use serde::Serialize;
 
+/// The core's stats document (`timadmin::stats`) as a dict.
+pub(crate) fn stats_to_py<'py>(py: Python<'py>, stats: &timadmin::Stats) -> PyResult<Bound<'py, PyAny>> {
+    json_to_py(py, &serde_json::to_value(stats).unwrap_or_default())
+}
+
 /// serde_json value → Python object (dict/list/str/int/float/bool/None).
 pub(crate) fn json_to_py<'py>(py: Python<'py>, value: &serde_json::Value) -> PyResult<Bound<'py, PyAny>> {
     use serde_json::Value;

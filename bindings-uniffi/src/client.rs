@@ -46,6 +46,16 @@ impl TimAdminClient {
         self.inner.settings_json()
     }
 
+    /// What this client has done so far, as the core's stats JSON document (the same in every
+    /// host; format in `timadmin::stats`): `commands` maps each REST command used
+    /// (`"get_group_member_info"`, ...) to `calls`, `ok`, `errors` (a count per error kind:
+    /// `"group_not_found"`, `"timeout"`, ...), `retries`, `rate_limit_wait_ms` (`total`, `max`)
+    /// and `latency_ms` (`p50`, `p99`, `max`); `in_flight` and `peak_in_flight` count HTTP
+    /// attempts holding a slot. No network call; never contains a secret.
+    pub fn stats_json(&self) -> String {
+        self.inner.stats_json()
+    }
+
     /// The app this client calls as.
     pub fn sdkappid(&self) -> u64 {
         self.inner.sdkappid()

@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use timadmin::options::DEFAULT_PAGE_SIZE;
 use timadmin::{
     BlockingClient, Error, GetGroupMemberInfoRequest, GetGroupMutedAccountRequest, ModifyGroupBaseInfoRequest,
-    PageOptions,
+    PageOptions, Stats,
 };
 
 use crate::args::{BulkArgs, Format, MembersArgs, ModifyArgs, MutedArgs};
@@ -154,21 +154,7 @@ fn group_id_lines(bytes: &[u8]) -> Vec<(u64, String)> {
 /// The typed error of a failed input, as in a result line: `kind`, `code` (service errors),
 /// `field` (invalid input) and the core's message, which never holds a secret.
 pub fn error_json(e: &Error) -> Value {
-    let kind = match e {
-        Error::Api { kind, .. } => kind.id(),
-        Error::InvalidArgument { .. } => "invalid_argument",
-        Error::Transport(_) => "transport",
-        Error::Timeout(_) => "timeout",
-        Error::HttpStatus { .. } => "http_status",
-        Error::BodyTooLarge { .. } => "body_too_large",
-        Error::Decode { .. } => "decode",
-        Error::UserSig(_) => "usersig",
-        Error::Credentials(_) => "credentials",
-        Error::Paging(_) => "paging",
-        Error::Runtime(_) => "runtime",
-        Error::RateLimiterUnavailable(_) => "rate_limiter_unavailable",
-        _ => "other",
-    };
+    let kind = e.kind();
     let mut v = json!({"kind": kind, "code": e.code(), "message": e.to_string(), "exit_code": core_exit_code(e)});
     if let Error::InvalidArgument { field, .. } = e {
         v["field"] = json!(field);
@@ -242,18 +228,27 @@ impl Results {
         }
     }
 
-    /// Clears the bar, prints the summary (unless quiet) and turns failures into the exit code.
-    fn finish(self, ctx: &Context<'_>, job: &str, started: Instant, notes: &str) -> Result<(), CliError> {
+    /// Clears the bar, prints the one-line summary (unless quiet): the inputs, then what the
+    /// client did (its [`Stats`], when calls were made), and turns failures into the exit code.
+    fn finish(
+        self,
+        ctx: &Context<'_>,
+        job: &str,
+        started: Instant,
+        notes: &str,
+        stats: Option<&Stats>,
+    ) -> Result<(), CliError> {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
         if ctx.chatty() {
             eprintln!(
-                "{job}: {} inputs, {} ok, {} failed{notes} in {:.1} s",
+                "{job}: {} inputs, {} ok, {} failed{notes} in {:.1} s{}",
                 self.total,
                 self.total - self.failed,
                 self.failed,
-                started.elapsed().as_secs_f64()
+                started.elapsed().as_secs_f64(),
+                stats.map(stats_summary).unwrap_or_default()
             );
         }
         if self.failed == 0 {
@@ -262,6 +257,27 @@ impl Results {
             Err(CliError::Failed { failed: self.failed, total: self.total, code: self.exit_code })
         }
     }
+}
+
+/// What the client did, for the summary line: per command used, `; COMMAND: N calls, N errors
+/// (KIND N, ...), N retries, p50 X ms, p99 X ms, rate-limit wait X s (max X s)`.
+fn stats_summary(stats: &Stats) -> String {
+    let mut text = String::new();
+    for (command, c) in &stats.commands {
+        let kinds: Vec<String> = c.errors.iter().map(|(kind, n)| format!("{kind} {n}")).collect();
+        let kinds = if kinds.is_empty() { String::new() } else { format!(" ({})", kinds.join(", ")) };
+        text.push_str(&format!(
+            "; {command}: {} calls, {} errors{kinds}, {} retries, p50 {:.1} ms, p99 {:.1} ms, rate-limit wait {:.1} s (max {:.2} s)",
+            c.calls,
+            c.failed(),
+            c.retries,
+            c.latency_ms.p50,
+            c.latency_ms.p99,
+            c.rate_limit_wait_ms.total / 1e3,
+            c.rate_limit_wait_ms.max / 1e3,
+        ));
+    }
+    text
 }
 
 /// The worker count: `--concurrency`, at least 1 and at most the client's `max_in_flight`.
@@ -346,7 +362,7 @@ pub fn modify(ctx: &Context<'_>, a: &ModifyArgs, from: &Path) -> Result<(), CliE
             let outcome = input.request.as_ref().map(|r| json!({"dry_run": true, "would_send": r}));
             results.write(&result_json(input.line, &input.group_id, outcome))?;
         }
-        return results.finish(ctx, "modify --dry-run", started, "; nothing sent");
+        return results.finish(ctx, "modify --dry-run", started, "; nothing sent", None);
     }
     let workers = concurrency(ctx, &a.bulk)?;
     let checkpoint = match &a.checkpoint {
@@ -393,7 +409,7 @@ pub fn modify(ctx: &Context<'_>, a: &ModifyArgs, from: &Path) -> Result<(), CliE
         (0, 0) => String::new(),
         _ => format!(" ({resumed} recorded by the checkpoint, {in_doubt} in doubt sent again)"),
     };
-    results.finish(ctx, "modify", started, &notes)
+    results.finish(ctx, "modify", started, &notes, Some(&client.stats()))
 }
 
 /// Rows of an export: NDJSON objects with `GroupId` first, or CSV with a `GroupId` column.
@@ -468,7 +484,7 @@ fn export<T: serde::Serialize>(
             let outcome = v.as_ref().map(|body| json!({"dry_run": true, "would_send": body}));
             results.write(&result_json(*line, g, outcome))?;
         }
-        return results.finish(ctx, &format!("{job} --dry-run"), started, "; nothing sent");
+        return results.finish(ctx, &format!("{job} --dry-run"), started, "; nothing sent", None);
     }
     let workers = concurrency(ctx, args)?;
     let client = ctx.client()?;
@@ -485,7 +501,7 @@ fn export<T: serde::Serialize>(
         result_json(*line, g, outcome.as_ref().map(|n| json!({"rows": n})))
     };
     run_workers(workers, &todo, &mut results, &|_, _| Ok(()), &work)?;
-    results.finish(ctx, job, started, "")
+    results.finish(ctx, job, started, "", Some(&client.stats()))
 }
 
 /// `members --all --from FILE`: every member of every group, one row each with its `GroupId`.

@@ -367,3 +367,32 @@ fn progress_bar_on_a_terminal_only() {
     assert!(piped.stderr.contains("modify: 40 inputs, 40 ok"), "{}", piped.stderr);
     assert_eq!(std::fs::read_to_string(&results).unwrap().lines().count(), 40);
 }
+
+#[test]
+fn the_summary_line_shows_the_clients_stats_unless_quiet() {
+    let emu = emulator();
+    let ids = groups(&emu, 2);
+    let dir = scratch("stats");
+    let file = dir.join("jobs.ndjson");
+    let text = format!(
+        "{{\"GroupId\":\"{}\",\"Name\":\"a\"}}\n{{\"GroupId\":\"@TGS#missing\",\"Name\":\"x\"}}\n{{\"GroupId\":\"{}\",\"Name\":\"b\"}}\n",
+        ids[0], ids[1]
+    );
+    std::fs::write(&file, text).unwrap();
+    // One retried 502: three inputs, three logical calls, one retry, one service error.
+    emu.control().inject_fault(timadmin_emulator::Fault::new(timadmin_emulator::FaultKind::HttpStatus(502)).times(1));
+    let out = tim_run(&emu, &["modify", "--from", file.to_str().unwrap(), "--concurrency", "1"]).expect_code(1);
+    let summary = out.stderr.lines().find(|l| l.starts_with("modify: ")).unwrap_or_else(|| panic!("{}", out.stderr));
+    assert!(summary.starts_with("modify: 3 inputs, 2 ok, 1 failed in "), "{summary}");
+    assert!(
+        summary.contains("; modify_group_base_info: 3 calls, 1 errors (group_not_found 1), 1 retries, p50 "),
+        "{summary}"
+    );
+    assert!(summary.contains(" ms, p99 ") && summary.contains("rate-limit wait "), "{summary}");
+    // -q: nothing but the result lines.
+    let quiet = tim_run(&emu, &["-q", "modify", "--from", file.to_str().unwrap()]).expect_code(1);
+    assert!(!quiet.stderr.contains("calls"), "{}", quiet.stderr);
+    // A dry run makes no calls: no stats.
+    let dry = tim_run(&emu, &["modify", "--from", file.to_str().unwrap(), "--dry-run"]).ok();
+    assert!(!dry.stderr.contains("calls"), "{}", dry.stderr);
+}

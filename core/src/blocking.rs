@@ -85,6 +85,17 @@ impl BlockingClient {
         self.config.settings_json()
     }
 
+    /// What this client has done in this process so far (see [`Client::stats`]); empty in a
+    /// forked child until its first call.
+    pub fn stats(&self) -> crate::stats::Stats {
+        self.engine().map(|e| e.client.stats()).unwrap_or_default()
+    }
+
+    /// [`BlockingClient::stats`] as JSON text (see [`Client::stats_json`]).
+    pub fn stats_json(&self) -> String {
+        self.stats().to_json()
+    }
+
     /// The engine of this process, rebuilt after a fork.
     fn engine(&self) -> Result<Arc<Engine>> {
         self.engine.get_or_try_init(|| build_engine(&self.config))

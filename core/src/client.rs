@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use serde::Serialize;
+use tracing::Instrument;
 
 use crate::auth::Auth;
 use crate::command::Command;
@@ -13,6 +14,7 @@ use crate::model::{
     GetGroupMutedAccountResponse, ModifyGroupBaseInfoRequest,
 };
 use crate::ratelimit::RateLimits;
+use crate::stats::{CallRecord, Stats};
 use crate::transport::{decode, Transport};
 use crate::validate;
 
@@ -88,6 +90,18 @@ impl Client {
         self.inner.settings.to_string()
     }
 
+    /// What this client (every clone of it) has done so far: calls, errors by kind, retries,
+    /// rate-limit waits and latency per command, and the peak of attempts in flight. The
+    /// format is in [`crate::stats`].
+    pub fn stats(&self) -> Stats {
+        self.inner.transport.stats.snapshot()
+    }
+
+    /// [`Client::stats`] as the JSON document of [`crate::stats`]; every host returns it as is.
+    pub fn stats_json(&self) -> String {
+        self.stats().to_json()
+    }
+
     /// Group member profiles, one call (see [`Client::members`] to page through a whole group).
     /// A community group's first page needs no `next`: `Next: ""` is sent for it.
     pub async fn get_group_member_info(
@@ -135,8 +149,8 @@ impl Client {
     /// [`Error::Api`] a typed call gets; a success is the whole answer object, envelope
     /// included. A bad `command` or a `body` that is not an object is
     /// [`Error::InvalidArgument`] (field `command` or `body`) before anything is sent; so is a
-    /// client with a rate limit that already tracks 512 distinct commands (the most it keeps
-    /// budgets for, the typed endpoints' included).
+    /// new command for a client that already sent 512 distinct commands (the most it keeps rate
+    /// budgets and stats for, the typed endpoints' included).
     ///
     /// **Retries** follow the client's [`RetryPolicy`], as for typed calls, whatever the
     /// command: the request is sent again after a timeout, a broken connection, an HTTP 5xx or
@@ -175,23 +189,57 @@ impl Client {
     /// of the service (slots held) or of the UserSig provider makes calls wait *before* they
     /// count against the rate, and when it ends they leave at the rate, not all at once. The
     /// slot is given back before a retry's backoff.
+    ///
+    /// Recorded in the client's [stats](crate::stats), and traced as one `timadmin.call` span
+    /// (field `command`) around one `timadmin.attempt` span per attempt (fields `command`,
+    /// `attempt` from 1, and `error_code` and `error_kind` when the attempt failed).
     async fn send<Req: Serialize, Resp: Answer>(&self, command: Command, request: &Req) -> Result<Resp> {
+        let record = self.inner.transport.stats.call_started(command.as_str());
+        let span = tracing::info_span!("timadmin.call", command = command.as_str());
+        let result = self.attempts(&command, request, &record).instrument(span).await;
+        record.finish(result.as_ref().map(|_| ()));
+        result
+    }
+
+    /// The attempts of one [`send`](Self::send).
+    async fn attempts<Req: Serialize, Resp: Answer>(
+        &self,
+        command: &Command,
+        request: &Req,
+        record: &CallRecord,
+    ) -> Result<Resp> {
         let inner = &*self.inner;
         let body = serde_json::to_vec(request).map_err(|e| Error::invalid("request", e.to_string()))?;
         let mut retries = 0u32;
         let mut refreshed_credentials = false;
+        let mut attempt = 0u32;
         loop {
-            let outcome = {
+            attempt += 1;
+            if attempt > 1 {
+                record.retry();
+            }
+            let span = tracing::info_span!(
+                "timadmin.attempt",
+                command = command.as_str(),
+                attempt,
+                error_code = tracing::field::Empty,
+                error_kind = tracing::field::Empty,
+            );
+            let outcome = async {
                 let _slot = inner.transport.slot().await?;
                 let (usersig, generation) = inner.auth.usersig().await?;
                 let secrets = inner.auth.secrets(&usersig);
-                let sent = inner.transport.post(&command, &body, &secrets, &inner.limits).await;
-                (sent.and_then(|bytes| decode::<Resp>(&bytes, &secrets)), generation)
-            };
+                let sent = inner.transport.post(command, &body, &secrets, &inner.limits).await;
+                Ok::<_, Error>((sent.and_then(|bytes| decode::<Resp>(&bytes, &secrets)), generation))
+            }
+            .instrument(span.clone())
+            .await
+            .inspect_err(|e| failed_attempt(&span, e))?;
             let (error, generation) = match outcome {
                 (Ok(response), _) => return Ok(response),
                 (Err(e), generation) => (e, generation),
             };
+            failed_attempt(&span, &error);
             // A limiter that forbids the call (shared limiter down, fallback `Fail`) fails it at
             // once: the client's retries would only wait on the same state.
             if matches!(error, Error::RateLimiterUnavailable(_)) {
@@ -212,6 +260,14 @@ impl Client {
             }
             return Err(error);
         }
+    }
+}
+
+/// Records why an attempt failed on its span (the code only for the service's errors).
+fn failed_attempt(span: &tracing::Span, error: &Error) {
+    span.record("error_kind", error.kind());
+    if let Some(code) = error.code() {
+        span.record("error_code", code);
     }
 }
 

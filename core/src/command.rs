@@ -7,7 +7,6 @@ use std::fmt;
 use crate::error::{Error, Result};
 
 /// The service of the three typed endpoints.
-#[cfg_attr(not(feature = "redis"), allow(dead_code))]
 pub(crate) const GROUP_SERVICE: &str = "group_open_http_svc";
 /// The longest service name or command word accepted.
 pub const MAX_SEGMENT_LEN: usize = 64;
@@ -72,11 +71,11 @@ impl Command {
         self.0.split_once('/').map_or(&self.0, |(_, word)| word)
     }
 
-    /// The name the rate limit's shared keys use: the command word for the group service (as in
-    /// earlier versions, so that old and new processes of a fleet share one budget), else the
-    /// whole path.
-    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
-    pub(crate) fn budget_name(&self) -> &str {
+    /// The command's short name, what logs, stats and the rate limit's shared keys call it:
+    /// the command word for the group service (`get_group_member_info`, as in earlier versions,
+    /// so that old and new processes of a fleet share one budget), else the whole path
+    /// (`openim/sendmsg`).
+    pub fn as_str(&self) -> &str {
         if self.service() == GROUP_SERVICE {
             self.word()
         } else {
@@ -87,7 +86,7 @@ impl Command {
 
 impl fmt::Display for Command {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.path())
+        f.write_str(self.as_str())
     }
 }
 
@@ -103,10 +102,11 @@ mod tests {
             assert_eq!(c.service(), GROUP_SERVICE);
         }
         assert_eq!(Command::GET_GROUP_MEMBER_INFO.word(), "get_group_member_info");
-        assert_eq!(Command::GET_GROUP_MEMBER_INFO.budget_name(), "get_group_member_info");
+        assert_eq!(Command::GET_GROUP_MEMBER_INFO.as_str(), "get_group_member_info");
         let sendmsg = Command::parse("openim/sendmsg").unwrap();
-        assert_eq!((sendmsg.service(), sendmsg.word(), sendmsg.budget_name()), ("openim", "sendmsg", "openim/sendmsg"));
+        assert_eq!((sendmsg.service(), sendmsg.word(), sendmsg.as_str()), ("openim", "sendmsg", "openim/sendmsg"));
         assert_eq!(sendmsg.to_string(), "openim/sendmsg");
+        assert_eq!(Command::MODIFY_GROUP_BASE_INFO.to_string(), "modify_group_base_info");
     }
 
     #[test]

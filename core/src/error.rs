@@ -117,6 +117,28 @@ impl Error {
         }
     }
 
+    /// A stable snake_case name of what went wrong, the same in every host (stats, result lines
+    /// of the CLI's bulk jobs, tracing's `error_kind`): the [`ApiErrorKind::id`] of a service
+    /// error (`group_not_found`, `rate_limited`, ...), else the variant's name (`transport`,
+    /// `timeout`, `http_status`, `body_too_large`, `decode`, `invalid_argument`, `usersig`,
+    /// `credentials`, `paging`, `runtime`, `rate_limiter_unavailable`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Api { kind, .. } => kind.id(),
+            Error::InvalidArgument { .. } => "invalid_argument",
+            Error::Transport(_) => "transport",
+            Error::Timeout(_) => "timeout",
+            Error::HttpStatus { .. } => "http_status",
+            Error::BodyTooLarge { .. } => "body_too_large",
+            Error::Decode { .. } => "decode",
+            Error::UserSig(_) => "usersig",
+            Error::Credentials(_) => "credentials",
+            Error::Paging(_) => "paging",
+            Error::Runtime(_) => "runtime",
+            Error::RateLimiterUnavailable(_) => "rate_limiter_unavailable",
+        }
+    }
+
     /// Whether trying the same call again later may succeed.
     pub fn is_retryable(&self) -> bool {
         match self {
@@ -434,6 +456,9 @@ mod tests {
         assert!(ApiErrorKind::from_code(60005).is_auth());
         assert_eq!(ApiErrorKind::GroupNotFound.id(), "group_not_found");
         assert_eq!(ApiErrorKind::RateLimited.id(), "rate_limited");
+        assert_eq!(Error::api(10010, "").kind(), "group_not_found");
+        assert_eq!(Error::Timeout(Duration::from_secs(1)).kind(), "timeout");
+        assert_eq!(Error::invalid("GroupId", "empty").kind(), "invalid_argument");
     }
 
     #[test]

@@ -53,6 +53,7 @@ mod ratelimit;
 pub mod region;
 pub mod rest_body;
 pub mod settings;
+pub mod stats;
 pub mod transport;
 pub mod usersig;
 pub mod validate;
@@ -73,6 +74,7 @@ pub use options::{ClientOptions, RateLimit, TestHooks};
 pub use paging::{MemberCursor, MemberPage, MemberPager, PageOptions, PagingMode};
 pub use process::PerProcess;
 pub use region::{Endpoint, Region};
+pub use stats::{CommandStats, Stats};
 
 // The UniFFI component of the core's plain types (feature `uniffi`, used by bindings-uniffi only).
 #[cfg(feature = "uniffi")]

@@ -9,7 +9,8 @@ use crate::command::Command;
 use crate::config::Config;
 use crate::error::{clip, echoed, excerpt, Error, Result};
 use crate::model::{Answer, Envelope};
-use crate::ratelimit::RateLimits;
+use crate::ratelimit::{Permit, RateLimits};
+use crate::stats::{InFlight, StatsCollector};
 
 /// How long requests go to the backup domain after the primary could not be reached.
 const FAILOVER_STICKINESS: Duration = Duration::from_secs(60);
@@ -31,6 +32,14 @@ pub(crate) struct Transport {
     max_response_bytes: u64,
     /// One slot per HTTP attempt in flight, shared by every clone of the client.
     in_flight: tokio::sync::Semaphore,
+    /// What the client (every clone) has done: [`crate::stats`].
+    pub(crate) stats: StatsCollector,
+}
+
+/// One of the client's in-flight slots, counted in the stats while held.
+pub(crate) struct Slot<'a> {
+    _permit: tokio::sync::SemaphorePermit<'a>,
+    _counted: InFlight<'a>,
 }
 
 /// Builds the reqwest client: rustls with the ring provider and the platform's roots, no
@@ -109,6 +118,7 @@ impl Transport {
             backup_until_ms: AtomicU64::new(0),
             max_response_bytes: config.max_response_bytes,
             in_flight: tokio::sync::Semaphore::new(config.max_in_flight as usize),
+            stats: StatsCollector::default(),
         })
     }
 
@@ -122,8 +132,24 @@ impl Transport {
 
     /// One of the client's `max_in_flight` slots, to hold for the whole of one HTTP attempt
     /// (its credentials, its rate permit, the request and the reading of the answer).
-    pub(crate) async fn slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>> {
-        self.in_flight.acquire().await.map_err(|_| Error::Runtime("the client's in-flight limiter is closed".into()))
+    pub(crate) async fn slot(&self) -> Result<Slot<'_>> {
+        let permit = self
+            .in_flight
+            .acquire()
+            .await
+            .map_err(|_| Error::Runtime("the client's in-flight limiter is closed".into()))?;
+        Ok(Slot { _permit: permit, _counted: self.stats.attempt_in_flight() })
+    }
+
+    /// A rate permit for `command`, its wait counted in the stats (when a limit is configured:
+    /// `Ok(None)` means there is none).
+    async fn permit(&self, command: &Command, limits: &RateLimits) -> Result<Option<Permit>> {
+        let waiting = Instant::now();
+        let permit = limits.permit(command).await;
+        if !matches!(permit, Ok(None)) {
+            self.stats.rate_limit_wait(command.as_str(), waiting.elapsed());
+        }
+        permit
     }
 
     /// Sends one attempt, moving to the backup domain when the preferred one cannot be reached.
@@ -142,7 +168,7 @@ impl Transport {
         let sig = secrets.first().copied().unwrap_or("");
         let on_backup = self.backup_in_favour();
         let first = if on_backup { self.backup.as_ref().unwrap_or(&self.primary) } else { &self.primary };
-        let permit = limits.permit(command).await?;
+        let permit = self.permit(command, limits).await?;
         let sent = self.send(first, command, body, sig, secrets).await;
         drop(permit);
         match sent {
@@ -151,7 +177,8 @@ impl Transport {
                 tracing::warn!(%command, host = backup.host_str().unwrap_or(""), error = %e, "primary domain unreachable; trying the backup domain");
                 self.backup_until_ms
                     .store(self.elapsed_ms() + FAILOVER_STICKINESS.as_millis() as u64, Ordering::Relaxed);
-                let _permit = limits.permit(command).await?;
+                self.stats.retry(command.as_str());
+                let _permit = self.permit(command, limits).await?;
                 self.send(backup, command, body, sig, secrets).await
             }
             other => other,

@@ -129,6 +129,12 @@ async fn service_errors_are_the_typed_errors() {
         }
         other => panic!("{other:?}"),
     }
+    // The stats count a raw call under the command's name: the word for the group service (with
+    // the typed calls of that command), the path for the others.
+    let stats: Value = serde_json::from_str(&client.stats_json()).unwrap();
+    assert_eq!(stats["commands"]["openim/sendmsg"]["calls"], 1, "{stats}");
+    assert_eq!(stats["commands"]["openim/sendmsg"]["ok"], 0, "{stats}");
+    assert_eq!(stats["commands"]["get_group_member_info"]["calls"], 2, "{stats}");
 }
 
 #[test]

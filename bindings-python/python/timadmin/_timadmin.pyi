@@ -188,6 +188,12 @@ class Client:
     def settings(self) -> dict[str, Any]:
         """The settings the client runs with, as the core shows them (the same JSON document in every host):
         every setting by name, durations in seconds, ``rate_limit`` ``None`` when off, secrets as ``"***"``."""
+    def stats(self) -> dict[str, Any]:
+        """What the client has done so far, as the core's stats document (the same JSON in every host):
+        ``commands`` maps each REST command used (``"get_group_member_info"``, ...) to ``calls``, ``ok``,
+        ``errors`` (a count per error kind: ``"group_not_found"``, ``"timeout"``, ...), ``retries``,
+        ``rate_limit_wait_ms`` (``total``, ``max``) and ``latency_ms`` (``p50``, ``p99``, ``max``);
+        ``in_flight`` and ``peak_in_flight`` count HTTP attempts holding a slot. No network call."""
     def close(self) -> None:
         """Releases the client's connections; later calls raise ``TimError``."""
     @property
@@ -261,6 +267,12 @@ class AsyncClient:
     def settings(self) -> dict[str, Any]:
         """The settings the client runs with, as the core shows them (the same JSON document in every host):
         every setting by name, durations in seconds, ``rate_limit`` ``None`` when off, secrets as ``"***"``."""
+    def stats(self) -> dict[str, Any]:
+        """What the client has done so far, as the core's stats document (the same JSON in every host):
+        ``commands`` maps each REST command used (``"get_group_member_info"``, ...) to ``calls``, ``ok``,
+        ``errors`` (a count per error kind: ``"group_not_found"``, ``"timeout"``, ...), ``retries``,
+        ``rate_limit_wait_ms`` (``total``, ``max``) and ``latency_ms`` (``p50``, ``p99``, ``max``);
+        ``in_flight`` and ``peak_in_flight`` count HTTP attempts holding a slot. No network call; not awaitable."""
     def close(self) -> None:
         """Releases the client's connections; later calls raise ``TimError``."""
     @property

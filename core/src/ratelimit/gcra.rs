@@ -64,7 +64,7 @@ impl Gcra {
 /// `timadmin:rl:{<sdkappid>}:<service>/<command>` for the others. The braces are a Redis Cluster
 /// hash tag: an app's keys live on one node.
 pub(crate) fn key(sdkappid: u64, command: &Command) -> String {
-    format!("timadmin:rl:{{{sdkappid}}}:{}", command.budget_name())
+    format!("timadmin:rl:{{{sdkappid}}}:{}", command.as_str())
 }
 
 /// What the script answered.

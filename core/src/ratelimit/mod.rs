@@ -42,9 +42,9 @@ use crate::command::Command;
 use crate::config::Config;
 use crate::error::{Error, Result};
 
-/// The most distinct commands one client keeps rate-limit state for (the typed endpoints'
-/// included): raw calls of more commands than this are refused, so that a caller cannot grow
-/// a client's memory without bound.
+/// The most distinct commands one client sends (the typed endpoints' included), and so keeps
+/// rate-limit state and stats for: raw calls of more commands than this are refused, so that a
+/// caller cannot grow a client's memory without bound.
 pub(crate) const MAX_COMMANDS: usize = 512;
 
 /// Per-command state made on first use, for at most [`MAX_COMMANDS`] commands.
@@ -97,6 +97,9 @@ pub(crate) trait Limiter: Send + Sync {
 pub(crate) struct RateLimits {
     local: Option<LocalLimiter>,
     layers: Vec<Box<dyn Limiter>>,
+    /// The commands this client sends, at most [`MAX_COMMANDS`], limit or not (its stats keep
+    /// a cell per command too).
+    known: PerCommand<()>,
 }
 
 impl RateLimits {
@@ -113,7 +116,7 @@ impl RateLimits {
                 layers.push(Box::new(shared::SharedLimiter::new(config.sdkappid, rate, shared)?));
             }
         }
-        Ok(RateLimits { local, layers })
+        Ok(RateLimits { local, layers, known: PerCommand::new(|| ()) })
     }
 
     /// Waits until one request of `command` may be sent now: every limiter in turn. Call it
@@ -131,8 +134,10 @@ impl RateLimits {
     }
 
     /// Makes room for `command` in every limiter, or says why it cannot be sent (more distinct
-    /// commands than [`MAX_COMMANDS`]). Call it before anything goes out.
+    /// commands than [`MAX_COMMANDS`], with or without a rate limit). Call it before anything
+    /// goes out.
     pub(crate) fn admit(&self, command: &Command) -> Result<()> {
+        self.known.get(command)?;
         if let Some(local) = &self.local {
             local.admit(command)?;
         }
@@ -153,5 +158,17 @@ mod tests {
         let on = RateLimits::new(&config(Some(200.0))).unwrap();
         assert!(on.local.is_some() && on.layers.is_empty());
         assert!(RateLimits::new(&config(Some(f64::INFINITY))).is_err());
+    }
+
+    #[test]
+    fn distinct_commands_are_bounded_without_a_rate_limit_too() {
+        let config = Config::new(1400000000, Credentials::secret_key("k")).with_rate_limit(None);
+        let limits = RateLimits::new(&config).unwrap();
+        for i in 0..MAX_COMMANDS - Command::TYPED.len() {
+            limits.admit(&Command::parse(&format!("svc/c{i}")).unwrap()).unwrap();
+        }
+        let e = limits.admit(&Command::parse("svc/one_more").unwrap()).unwrap_err();
+        assert!(matches!(e, Error::InvalidArgument { ref field, .. } if field == "command"), "{e:?}");
+        limits.admit(&Command::GET_GROUP_MEMBER_INFO).unwrap();
     }
 }
