@@ -7,7 +7,8 @@
 #    cbindgen generates from the sources (skipped when `make test` already ran them);
 # 4. installs the library into a temporary PREFIX (`make install`);
 # 5. checks the installed ABI (tests/abi_check.py) and package version, then compiles
-#    bindings-c/tests/*.c (test_settings.c runs tests/vectors/settings.json), examples/c and examples/cpp with -Wall -Wextra -Werror
+#    bindings-c/tests/*.c (test_settings.c runs tests/vectors/settings.json, test_call.c
+#    tests/vectors/commands.json), examples/c and examples/cpp with -Wall -Wextra -Werror
 #    -pedantic against the INSTALLED header and static library (flags from pkg-config);
 # 6. starts `timadmin-emulator` on a free loopback port with a fixture (demo groups plus large
 #    groups for paging) and a password-protected `redis-server` without persistence (the shared
@@ -117,6 +118,8 @@ python3 "$HERE/tests/gen_vectors_h.py" "$ROOT/tests/vectors/usersig.json" "$WORK
 if ! python3 "$HERE/tests/gen_settings_h.py" "$ROOT/tests/vectors/settings.json" "$WORK/include/settings_vectors.h"; then
     fail settings-vectors-header
 fi
+# The raw call's command paths for test_call.c.
+python3 "$HERE/tests/gen_commands_h.py" "$ROOT/tests/vectors/commands.json" "$WORK/include/commands_vectors.h"
 for src in "$HERE"/tests/*.c; do
     compile "$(basename "$src" .c)" gcc -std=c11 "$src"
 done

@@ -206,7 +206,7 @@ fn calls(base_url: &str, mode: Mode, concurrency: usize, seconds: f64) -> BenchR
                     let http = http.clone();
                     let url = timadmin::transport::request_url(
                         &base,
-                        timadmin::Command::GetGroupMutedAccount,
+                        &timadmin::Command::GET_GROUP_MUTED_ACCOUNT,
                         SDKAPPID,
                         "administrator",
                         &usersig,

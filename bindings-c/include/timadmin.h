@@ -795,6 +795,38 @@ enum timadmin_status timadmin_client_modify_group_base_info(const struct timadmi
                                                             struct timadmin_error **error_out);
 
 /**
+ * Sends any REST command with a JSON body and returns the service's answer as JSON text: the
+ * same signing, retries, rate limit (per command; a raw call of a typed endpoint's command
+ * shares its budget), failover and redaction as the typed calls (`timadmin::Client::call`).
+ * `command` is the path below `v4/`, `"service/command"` (e.g. `"openim/sendmsg"`);
+ * `json_body` is a JSON object. Blocks until done.
+ *
+ * Retries re-send the request after a timeout, a broken connection, an HTTP 5xx or a
+ * retryable service error, so a non-idempotent command (`openim/sendmsg`) may act twice: use
+ * its own de-duplication field, or a client with `max_retries` 0 for such calls.
+ *
+ * On success writes the answer object (`ActionStatus`, `ErrorCode` and the command's fields)
+ * to `*json_out` as a new string; the caller owns it and frees it with `timadmin_string_free`
+ * (read it with `timadmin_string_get`). Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`client`,
+ * `command`, `json_body`, `json_out`), `TIMADMIN_STATUS_INVALID_ARGUMENT` before any network
+ * call (`timadmin_error_field`: `"command"` for a path that is not `service/command` of
+ * `[A-Za-z0-9_]`, `"body"` for a body that is not a JSON object, either for non-UTF-8 text),
+ * `TIMADMIN_STATUS_API` for a failure answer (ErrorCode 10003 for an unknown command), and
+ * transport/timeout/HTTP/decode errors. On failure a new error is written to `*error_out` when
+ * `error_out` is not NULL, and `*json_out` is left untouched.
+ *
+ * # Safety
+ *
+ * `client` is NULL or a live client; `command` and `json_body` are NULL or NUL-terminated
+ * strings that stay unchanged during the call; `json_out` and `error_out` are NULL or writable.
+ */
+enum timadmin_status timadmin_client_call(const struct timadmin_client *client,
+                                          const char *command,
+                                          const char *json_body,
+                                          struct timadmin_string **json_out,
+                                          struct timadmin_error **error_out);
+
+/**
  * A short, static, English description of `status` (a `timadmin_status` value; unknown values
  * get "unknown status").
  *

@@ -7,7 +7,7 @@ use timadmin::BlockingClient;
 
 use crate::arena::ViewWithArena;
 use crate::error::{guard, guard_value, timadmin_error, timadmin_status};
-use crate::ffi::{arg, out};
+use crate::ffi::{arg, out, req_str};
 use crate::lower;
 use crate::model::{timadmin_get_group_member_info_response, timadmin_get_group_muted_account_response};
 use crate::options::timadmin_client_options;
@@ -327,6 +327,59 @@ pub unsafe extern "C" fn timadmin_client_modify_group_base_info(
         // SAFETY: the pointers are NULL or valid (this function's contract).
         let (client, request) = unsafe { (arg(client, "client")?, &arg(request, "request")?.inner) };
         client.inner.modify_group_base_info(request)?;
+        Ok(())
+    })
+}
+
+/// Sends any REST command with a JSON body and returns the service's answer as JSON text: the
+/// same signing, retries, rate limit (per command; a raw call of a typed endpoint's command
+/// shares its budget), failover and redaction as the typed calls (`timadmin::Client::call`).
+/// `command` is the path below `v4/`, `"service/command"` (e.g. `"openim/sendmsg"`);
+/// `json_body` is a JSON object. Blocks until done.
+///
+/// Retries re-send the request after a timeout, a broken connection, an HTTP 5xx or a
+/// retryable service error, so a non-idempotent command (`openim/sendmsg`) may act twice: use
+/// its own de-duplication field, or a client with `max_retries` 0 for such calls.
+///
+/// On success writes the answer object (`ActionStatus`, `ErrorCode` and the command's fields)
+/// to `*json_out` as a new string; the caller owns it and frees it with `timadmin_string_free`
+/// (read it with `timadmin_string_get`). Errors: `TIMADMIN_STATUS_NULL_PARAMETER` (`client`,
+/// `command`, `json_body`, `json_out`), `TIMADMIN_STATUS_INVALID_ARGUMENT` before any network
+/// call (`timadmin_error_field`: `"command"` for a path that is not `service/command` of
+/// `[A-Za-z0-9_]`, `"body"` for a body that is not a JSON object, either for non-UTF-8 text),
+/// `TIMADMIN_STATUS_API` for a failure answer (ErrorCode 10003 for an unknown command), and
+/// transport/timeout/HTTP/decode errors. On failure a new error is written to `*error_out` when
+/// `error_out` is not NULL, and `*json_out` is left untouched.
+///
+/// # Safety
+///
+/// `client` is NULL or a live client; `command` and `json_body` are NULL or NUL-terminated
+/// strings that stay unchanged during the call; `json_out` and `error_out` are NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn timadmin_client_call(
+    client: *const timadmin_client,
+    command: *const c_char,
+    json_body: *const c_char,
+    json_out: *mut *mut timadmin_string,
+    error_out: *mut *mut timadmin_error,
+) -> timadmin_status {
+    // SAFETY: `error_out` is NULL or writable (this function's contract).
+    let error_out = unsafe { OutParam::new(error_out) };
+    guard(error_out, || {
+        // SAFETY: the pointers are NULL or valid (this function's contract).
+        let (client, command, json_body, json_out) = unsafe {
+            (
+                arg(client, "client")?,
+                req_str(command, "command")?,
+                req_str(json_body, "json_body")?,
+                out(json_out, "json_out")?,
+            )
+        };
+        let body: serde_json::Value =
+            serde_json::from_str(json_body).map_err(|e| timadmin::Error::invalid("body", format!("not JSON: {e}")))?;
+        let answer = client.inner.call(command, &body)?;
+        let json = timadmin_string::new(answer.to_string(), "the answer JSON")?;
+        json_out.write(to_boxed_mut_ptr(json));
         Ok(())
     })
 }

@@ -119,6 +119,7 @@ pub(crate) fn core_field(c_name: &str) -> &str {
         "notification" => "Notification",
         "face_url" => "FaceUrl",
         "app_defined_data" => "AppDefinedData",
+        "json_body" => "body",
         _ => c_name,
     }
 }

@@ -149,6 +149,17 @@ impl AsyncClient {
         self.members(py, group_id, options)
     }
 
+    /// Coroutine: any REST command with `body` (a dict, sent as JSON); the answer as a dict
+    /// (as for `Client.call`).
+    fn call<'py>(&self, py: Python<'py>, command: Text, body: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let body = crate::raw::body(py, body)?;
+        let client = self.core(py)?;
+        future_into_py(py, async move {
+            let answer = client.call(&command.0, &body).await.map_err(to_py_detached)?;
+            Ok(crate::raw::Json(answer))
+        })
+    }
+
     /// Coroutine: the muted members of a group or topic (`get_group_muted_account`).
     #[pyo3(signature = (group_id, **fields))]
     fn get_group_muted_account<'py>(

@@ -194,6 +194,18 @@ impl Client {
         self.members(py, group_id, options)
     }
 
+    /// Any REST command (`command`: `"service/command"`, e.g. `"openim/sendmsg"`) with `body`
+    /// (a dict, sent as JSON); returns the service's answer as a dict, `ActionStatus` and
+    /// `ErrorCode` included. Same signing, retries, rate limit (per command) and errors as the
+    /// typed methods; see `timadmin::Client::call` for which failures re-send a request.
+    fn call<'py>(&self, py: Python<'py>, command: Text, body: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let body = crate::raw::body(py, body)?;
+        let core = self.core(py)?;
+        let command = command.0;
+        let answer = run(py, &core, |c| async move { c.call(&command, &body).await })?;
+        models::json_to_py(py, &answer)
+    }
+
     /// The muted members of a group, or of one topic of a community (`get_group_muted_account`).
     #[pyo3(signature = (group_id, **fields))]
     fn get_group_muted_account(

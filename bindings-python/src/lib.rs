@@ -14,6 +14,7 @@ mod emulator;
 mod errors;
 mod models;
 mod provider;
+mod raw;
 mod requests;
 mod runtime;
 mod usersig;

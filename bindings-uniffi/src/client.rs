@@ -95,6 +95,22 @@ impl TimAdminClient {
         .await
     }
 
+    /// Any REST command with a JSON body; returns the service's answer as JSON text
+    /// (`ActionStatus`, `ErrorCode` and the command's fields). `command` is the path below
+    /// `v4/`, `"service/command"` (e.g. `"openim/sendmsg"`); `jsonBody` a JSON object. The same
+    /// signing, retries, rate limit (per command) and errors as the typed calls: a failure
+    /// answer throws `Api` (10003 for a command the service does not know); a bad `command` or
+    /// a body that is not a JSON object throws `InvalidArgument` (`field` `"command"` or
+    /// `"body"`) before anything is sent. Retries re-send the request after a timeout, a broken
+    /// connection, an HTTP 5xx or a retryable service error, so a non-idempotent command
+    /// (`openim/sendmsg`) may act twice: use its own de-duplication field or `maxRetries = 0`.
+    pub async fn call(&self, command: String, json_body: String) -> Result<String, TimAdminError> {
+        let body: serde_json::Value =
+            serde_json::from_str(&json_body).map_err(|e| timadmin::Error::invalid("body", format!("not JSON: {e}")))?;
+        let client = self.inner.clone();
+        runtime::run(async move { Ok(client.call(&command, &body).await?.to_string()) }).await
+    }
+
     /// A pager over every member of `groupId`: by `Offset` for ordinary groups, by the `Next`
     /// cursor for community groups (`@TGS#_...`). Throws `InvalidArgument` for bad options.
     #[uniffi::method(default(options = None))]

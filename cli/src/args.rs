@@ -158,6 +158,9 @@ pub enum Command {
     /// Print the settings a client would run with, as JSON (secrets as "***"), for the flags and
     /// TIM_* variables given; sends nothing. Paste it into bug reports.
     Settings,
+    /// Send any REST command with a JSON body and print the service's answer as JSON: the same
+    /// signing, retries and rate limit (per command) as the other subcommands.
+    Call(CallArgs),
     /// Run the local emulator in the foreground; prints one JSON line with its base URL,
     /// sdkappid, key and admin identifier, then serves until interrupted.
     Emulator(timadmin_emulator::cli::ServeArgs),
@@ -264,6 +267,16 @@ pub struct MutedArgs {
     /// Output format (default: table on a terminal, ndjson otherwise).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+}
+
+/// `call` arguments.
+#[derive(Debug, Args)]
+pub struct CallArgs {
+    /// The REST command, the path below v4/: service/command (e.g. openim/sendmsg,
+    /// group_open_http_svc/forbid_send_msg).
+    pub command: String,
+    /// The request body, a JSON object; `-` or nothing reads it from stdin.
+    pub json: Option<String>,
 }
 
 /// `modify` options.

@@ -12,7 +12,7 @@ use timadmin::{
     PageOptions,
 };
 
-use crate::args::{Format, MembersArgs, ModifyArgs, MutedArgs, Userbuf, UsersigCommand};
+use crate::args::{CallArgs, Format, MembersArgs, ModifyArgs, MutedArgs, Userbuf, UsersigCommand};
 use crate::context::Context;
 use crate::error::CliError;
 use crate::output::{muted_columns, select_member_columns, RecordWriter};
@@ -23,6 +23,23 @@ pub fn settings(ctx: &Context<'_>) -> Result<(), CliError> {
     let text = serde_json::to_string_pretty(&config.settings()).map_err(io::Error::other)?;
     let mut out = stdout();
     writeln!(out, "{text}")?;
+    out.flush()?;
+    Ok(())
+}
+
+/// `call`: any REST command with a JSON object body (the argument, or stdin for `-` or none);
+/// prints the answer object as one line of JSON. The core checks the command and the body.
+pub fn call(ctx: &Context<'_>, a: &CallArgs) -> Result<(), CliError> {
+    let text = match a.json.as_deref() {
+        Some(json) if json != "-" => json.to_owned(),
+        _ => io::read_to_string(io::stdin().lock())?,
+    };
+    let body: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| timadmin::Error::invalid("body", format!("not JSON: {e}")))?;
+    let client = ctx.client()?;
+    let answer = client.call(&a.command, &body)?;
+    let mut out = stdout();
+    writeln!(out, "{answer}")?;
     out.flush()?;
     Ok(())
 }

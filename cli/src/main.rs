@@ -51,6 +51,7 @@ fn run() -> Result<(), CliError> {
         Command::Muted(ref a) => commands::muted(&ctx, a),
         Command::Modify(ref a) => commands::modify(&ctx, a),
         Command::Settings => commands::settings(&ctx),
+        Command::Call(ref a) => commands::call(&ctx, a),
         Command::Emulator(ref serve) => commands::emulator(serve.clone()),
     }
 }

@@ -135,6 +135,11 @@ impl BlockingClient {
         self.block_on(|c| async move { c.modify_group_base_info(request).await })?
     }
 
+    /// See [`Client::call`]: any REST command with a JSON object body; the answer object.
+    pub fn call(&self, command: &str, body: &serde_json::Value) -> Result<serde_json::Value> {
+        self.block_on(|c| async move { c.call(command, body).await })?
+    }
+
     /// A blocking pager over every member of `group_id`; also an `Iterator` of members.
     pub fn members(&self, group_id: impl Into<String>, options: PageOptions) -> Result<BlockingMemberPager<'_>> {
         let pager = self.client()?.members(group_id, options)?;

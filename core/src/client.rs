@@ -109,7 +109,7 @@ impl Client {
         request: &GetGroupMemberInfoRequest,
     ) -> Result<GetGroupMemberInfoResponse> {
         validate::member_info(request)?;
-        self.call(Command::GetGroupMemberInfo, &*validate::member_info_to_send(request)).await
+        self.send(Command::GET_GROUP_MEMBER_INFO, &*validate::member_info_to_send(request)).await
     }
 
     /// One page for the pager, which sets `Offset` or `Next` itself and follows the server when
@@ -119,7 +119,7 @@ impl Client {
         request: &GetGroupMemberInfoRequest,
     ) -> Result<GetGroupMemberInfoResponse> {
         validate::member_info_fields(request)?;
-        self.call(Command::GetGroupMemberInfo, request).await
+        self.send(Command::GET_GROUP_MEMBER_INFO, request).await
     }
 
     /// The muted members of a group (or of one of its topics).
@@ -128,14 +128,51 @@ impl Client {
         request: &GetGroupMutedAccountRequest,
     ) -> Result<GetGroupMutedAccountResponse> {
         validate::muted_account(request)?;
-        self.call(Command::GetGroupMutedAccount, request).await
+        self.send(Command::GET_GROUP_MUTED_ACCOUNT, request).await
     }
 
     /// Changes a group's profile; only the fields set in `request` change.
     pub async fn modify_group_base_info(&self, request: &ModifyGroupBaseInfoRequest) -> Result<()> {
         validate::modify_base_info(request)?;
-        let _: Empty = self.call(Command::ModifyGroupBaseInfo, request).await?;
+        let _: Empty = self.send(Command::MODIFY_GROUP_BASE_INFO, request).await?;
         Ok(())
+    }
+
+    /// Sends any REST command with a JSON body and returns the service's answer: `command` is
+    /// the path below `v4/`, `service/command` (`"openim/sendmsg"`,
+    /// `"group_open_http_svc/forbid_send_msg"`, …; checked by [`Command::parse`]), `body` a JSON
+    /// object. The call takes the same path as the typed ones: signing, region and failover,
+    /// the in-flight cap, the answer's size cap, retries and redaction, and the rate limit of
+    /// its command (a raw call of a typed endpoint's command shares that endpoint's budget).
+    ///
+    /// The answer must carry the envelope (`ActionStatus`, `ErrorCode`): a failure is the same
+    /// [`Error::Api`] a typed call gets; a success is the whole answer object, envelope
+    /// included. A bad `command` or a `body` that is not an object is
+    /// [`Error::InvalidArgument`] (field `command` or `body`) before anything is sent; so is a
+    /// new command for a client that already sent 512 distinct commands (the most it keeps rate
+    /// budgets and stats for, the typed endpoints' included).
+    ///
+    /// **Retries** follow the client's [`RetryPolicy`], as for typed calls, whatever the
+    /// command: the request is sent again after a timeout, a broken connection, an HTTP 5xx or
+    /// 429, or a service error marked retryable ([`ApiErrorKind::is_retryable`]: internal error,
+    /// service timeouts, rate limited); after a rejected UserSig (once, with a fresh one); and
+    /// on the backup domain when the primary timed out or refused the connection. A refused
+    /// connection, a rate-limit refusal and a rejected UserSig mean the service did not act.
+    /// But after a timeout, a connection broken after the request left, an HTTP 5xx or an
+    /// internal error or timeout of the service, it may have acted, and the re-sent request
+    /// acts again: a non-idempotent command such as `openim/sendmsg` can then be done twice
+    /// (use its own de-duplication field, `MsgRandom` for `sendmsg`, or a client with
+    /// `max_retries` 0 for such calls).
+    ///
+    /// [`ApiErrorKind::is_retryable`]: crate::ApiErrorKind::is_retryable
+    pub async fn call(&self, command: &str, body: &serde_json::Value) -> Result<serde_json::Value> {
+        let command = Command::parse(command)?;
+        if !body.is_object() {
+            return Err(Error::invalid("body", "the body of a REST command is a JSON object"));
+        }
+        self.inner.limits.admit(&command)?;
+        let RawAnswer(answer) = self.send(command, body).await?;
+        Ok(answer)
     }
 
     /// `text` with the client's secrets (the current UserSig, the secret key) and every long
@@ -156,18 +193,18 @@ impl Client {
     /// Recorded in the client's [stats](crate::stats), and traced as one `timadmin.call` span
     /// (field `command`) around one `timadmin.attempt` span per attempt (fields `command`,
     /// `attempt` from 1, and `error_code` and `error_kind` when the attempt failed).
-    async fn call<Req: Serialize, Resp: Answer>(&self, command: Command, request: &Req) -> Result<Resp> {
+    async fn send<Req: Serialize, Resp: Answer>(&self, command: Command, request: &Req) -> Result<Resp> {
         let record = self.inner.transport.stats.call_started(command.as_str());
         let span = tracing::info_span!("timadmin.call", command = command.as_str());
-        let result = self.attempts(command, request, &record).instrument(span).await;
+        let result = self.attempts(&command, request, &record).instrument(span).await;
         record.finish(result.as_ref().map(|_| ()));
         result
     }
 
-    /// The attempts of one [`call`](Self::call).
+    /// The attempts of one [`send`](Self::send).
     async fn attempts<Req: Serialize, Resp: Answer>(
         &self,
-        command: Command,
+        command: &Command,
         request: &Req,
         record: &CallRecord,
     ) -> Result<Resp> {
@@ -234,6 +271,21 @@ fn failed_attempt(span: &tracing::Span, error: &Error) {
     }
 }
 
+/// The answer of a raw call: the whole object (its envelope checked by [`decode`]).
+struct RawAnswer(serde_json::Value);
+
+impl Answer for RawAnswer {
+    const RESULT_FIELDS: &'static [&'static str] = &[];
+
+    fn from_body(body: &[u8]) -> std::result::Result<Self, String> {
+        match serde_json::from_slice(body) {
+            Ok(object @ serde_json::Value::Object(_)) => Ok(RawAnswer(object)),
+            Ok(_) => Err("the answer is not a JSON object".to_owned()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,5 +309,10 @@ mod tests {
         m.name = Some("x".repeat(31));
         let e = client.modify_group_base_info(&m).await.unwrap_err();
         assert!(matches!(e, Error::InvalidArgument { ref field, .. } if field == "Name"), "{e:?}");
+        let body = serde_json::json!({"GroupId": "g"});
+        let e = client.call("/v4/openim/sendmsg", &body).await.unwrap_err();
+        assert!(matches!(e, Error::InvalidArgument { ref field, .. } if field == "command"), "{e:?}");
+        let e = client.call("openim/sendmsg", &serde_json::json!([1])).await.unwrap_err();
+        assert!(matches!(e, Error::InvalidArgument { ref field, .. } if field == "body"), "{e:?}");
     }
 }

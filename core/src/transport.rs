@@ -80,10 +80,10 @@ fn reqwest_message(e: &reqwest::Error) -> String {
     msg
 }
 
-/// Builds `{base}/v4/group_open_http_svc/{command}?sdkappid=..&identifier=..&usersig=..&random=..&contenttype=json`.
+/// Builds `{base}/v4/{service}/{command}?sdkappid=..&identifier=..&usersig=..&random=..&contenttype=json`.
 pub fn request_url(
     base: &url::Url,
-    command: Command,
+    command: &Command,
     sdkappid: u64,
     identifier: &str,
     usersig: &str,
@@ -92,7 +92,7 @@ pub fn request_url(
     let mut url = base.clone();
     {
         let path = url.path().trim_end_matches('/').to_owned();
-        url.set_path(&format!("{path}/v4/group_open_http_svc/{}", command.as_str()));
+        url.set_path(&format!("{path}/v4/{}", command.path()));
     }
     url.query_pairs_mut()
         .clear()
@@ -143,7 +143,7 @@ impl Transport {
 
     /// A rate permit for `command`, its wait counted in the stats (when a limit is configured:
     /// `Ok(None)` means there is none).
-    async fn permit<'l>(&self, command: Command, limits: &'l RateLimits) -> Result<Option<Permit<'l>>> {
+    async fn permit(&self, command: &Command, limits: &RateLimits) -> Result<Option<Permit>> {
         let waiting = Instant::now();
         let permit = limits.permit(command).await;
         if !matches!(permit, Ok(None)) {
@@ -160,7 +160,7 @@ impl Transport {
     /// `secrets[0]` is the UserSig to send; all of `secrets` are scrubbed from error excerpts.
     pub(crate) async fn post(
         &self,
-        command: Command,
+        command: &Command,
         body: &[u8],
         secrets: &[&str],
         limits: &RateLimits,
@@ -188,7 +188,7 @@ impl Transport {
     async fn send(
         &self,
         base: &url::Url,
-        command: Command,
+        command: &Command,
         body: &[u8],
         sig: &str,
         secrets: &[&str],
@@ -304,14 +304,18 @@ mod tests {
     #[test]
     fn url_has_every_query_parameter() {
         let base = url::Url::parse("https://console.tim.qq.com/").unwrap();
-        let u = request_url(&base, Command::GetGroupMemberInfo, 88888888, "admin", "a*b-c_", 4294967295);
+        let u = request_url(&base, &Command::GET_GROUP_MEMBER_INFO, 88888888, "admin", "a*b-c_", 4294967295);
         assert_eq!(
             u.as_str(),
             "https://console.tim.qq.com/v4/group_open_http_svc/get_group_member_info?sdkappid=88888888&identifier=admin&usersig=a*b-c_&random=4294967295&contenttype=json"
         );
         let proxied = url::Url::parse("http://127.0.0.1:8080/prefix/").unwrap();
-        let u = request_url(&proxied, Command::ModifyGroupBaseInfo, 1, "a b", "s", 0);
+        let u = request_url(&proxied, &Command::MODIFY_GROUP_BASE_INFO, 1, "a b", "s", 0);
         assert_eq!(u.path(), "/prefix/v4/group_open_http_svc/modify_group_base_info");
+        let sendmsg = Command::parse("openim/sendmsg").unwrap();
+        let raw = request_url(&base, &sendmsg, 1, "admin", "s", 0);
+        assert_eq!(raw.path(), "/v4/openim/sendmsg");
+        assert_eq!(raw.query(), Some("sdkappid=1&identifier=admin&usersig=s&random=0&contenttype=json"));
         assert!(u.as_str().contains("identifier=a+b"));
     }
 

@@ -255,6 +255,15 @@ class Client:
         (Offset for ordinary groups, the ``Next`` cursor for community groups), each member once. Options: ``PageOptions``."""
     def iter_group_members(self, group_id: str, **options: Unpack[PageOptions]) -> MemberPager:
         """Deprecated name of ``members``."""
+    def call(self, command: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Any REST command, ``command`` being its path below ``v4/`` (``"service/command"``, e.g.
+        ``"openim/sendmsg"``), with ``body`` sent as JSON; returns the service's answer as a dict, ``ActionStatus``
+        and ``ErrorCode`` included. The same signing, retries, rate limit (per command) and exceptions as the
+        typed methods: a failure answer raises ``ApiError`` (10003 for a command the service does not know); a
+        bad ``command`` or a ``body`` that is not a JSON object raises ``InvalidArgumentError`` (``.field``
+        ``"command"`` or ``"body"``) before anything is sent. Retries re-send the request after a timeout, a
+        broken connection, an HTTP 5xx or a retryable service error, so a non-idempotent command (``sendmsg``)
+        may act twice: use its own de-duplication field or ``max_retries=0``."""
     def get_group_muted_account(self, group_id: str, *, topic_id: str | None = None) -> GetGroupMutedAccountResponse:
         """The muted members of ``group_id`` (or of its topic ``topic_id``)."""
     def modify_group_base_info(
@@ -326,6 +335,8 @@ class AsyncClient:
         each member once. Options: ``PageOptions``."""
     def iter_group_members(self, group_id: str, **options: Unpack[PageOptions]) -> AsyncMemberPager:
         """Deprecated name of ``members``."""
+    def call(self, command: str, body: dict[str, Any]) -> Awaitable[dict[str, Any]]:
+        """Coroutine: any REST command with ``body`` sent as JSON; the answer as a dict (as for ``Client.call``)."""
     def get_group_muted_account(
         self, group_id: str, *, topic_id: str | None = None
     ) -> Awaitable[GetGroupMutedAccountResponse]:

@@ -59,9 +59,11 @@ impl Gcra {
     }
 }
 
-/// The key of one endpoint's budget: `timadmin:rl:{<sdkappid>}:<command>`. The braces are a
-/// Redis Cluster hash tag: an app's keys live on one node.
-pub(crate) fn key(sdkappid: u64, command: Command) -> String {
+/// The key of one command's budget: `timadmin:rl:{<sdkappid>}:<command word>` for the group
+/// service (the key of earlier versions, so that a fleet mixing them shares one budget), and
+/// `timadmin:rl:{<sdkappid>}:<service>/<command>` for the others. The braces are a Redis Cluster
+/// hash tag: an app's keys live on one node.
+pub(crate) fn key(sdkappid: u64, command: &Command) -> String {
     format!("timadmin:rl:{{{sdkappid}}}:{}", command.as_str())
 }
 
@@ -104,7 +106,9 @@ mod tests {
 
     #[test]
     fn keys_and_replies() {
-        assert_eq!(key(1400000000, Command::GetGroupMemberInfo), "timadmin:rl:{1400000000}:get_group_member_info");
+        assert_eq!(key(1400000000, &Command::GET_GROUP_MEMBER_INFO), "timadmin:rl:{1400000000}:get_group_member_info");
+        let sendmsg = Command::parse("openim/sendmsg").unwrap();
+        assert_eq!(key(1400000000, &sendmsg), "timadmin:rl:{1400000000}:openim/sendmsg");
         assert_eq!(Verdict::from_reply((1, 0)), Verdict::Allowed);
         assert_eq!(Verdict::from_reply((0, 4200)), Verdict::Wait(Duration::from_micros(4200)));
         assert_eq!(Verdict::from_reply((0, -3)), Verdict::Wait(Duration::ZERO));

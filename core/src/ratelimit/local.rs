@@ -28,13 +28,13 @@
 //!   count can only be too high (costing at most one bucket's share of the rate), never too low.
 
 use std::collections::VecDeque;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use futures::future::BoxFuture;
 use tokio::time::Instant;
 
-use super::Limiter;
+use super::{Limiter, PerCommand};
 use crate::command::Command;
 use crate::error::{Error, Result};
 
@@ -158,9 +158,9 @@ impl Pacer {
     }
 }
 
-/// One pacer per endpoint.
+/// One pacer per command, made on its first call.
 pub(crate) struct LocalLimiter {
-    pacers: [Pacer; Command::COUNT],
+    pacers: PerCommand<Pacer>,
     per_second: f64,
 }
 
@@ -180,12 +180,12 @@ impl LocalLimiter {
             .ok()
             .filter(|p| !p.is_zero())
             .ok_or_else(invalid)?;
-        let make = || Pacer {
+        let make = move || Pacer {
             period,
             per_window,
             state: Mutex::new(PacerState { next_slot: None, open: 0, departures: Departures::for_window(per_window) }),
         };
-        Ok(LocalLimiter { pacers: [make(), make(), make()], per_second })
+        Ok(LocalLimiter { pacers: PerCommand::new(make), per_second })
     }
 
     /// The calls per second per endpoint it allows.
@@ -197,8 +197,8 @@ impl LocalLimiter {
     /// Waits until `command` may be sent, on the tokio timer of the calling runtime, and
     /// counts the request from then until the returned permit is dropped (when its attempt
     /// ended) plus one window.
-    pub(crate) async fn permit(&self, command: Command) -> Permit<'_> {
-        let pacer = &self.pacers[command.index()];
+    pub(crate) async fn permit(&self, command: &Command) -> Result<Permit> {
+        let pacer = self.pacers.get(command)?;
         let slot = pacer.reserve();
         if slot > Instant::now() {
             tokio::time::sleep_until(slot).await;
@@ -206,33 +206,45 @@ impl LocalLimiter {
         while let Some(free_at) = pacer.depart() {
             tokio::time::sleep_until(free_at).await;
         }
-        Permit(pacer)
+        Ok(Permit(pacer))
     }
 
     /// Waits until `command` may be sent, counting it as sent and ended now (for a limiter
     /// that does not see the request's end, as a fleet's fallback share).
-    pub(crate) async fn wait(&self, command: Command) {
-        drop(self.permit(command).await);
+    pub(crate) async fn wait(&self, command: &Command) -> Result<()> {
+        drop(self.permit(command).await?);
+        Ok(())
+    }
+
+    /// Makes `command`'s pacer, or refuses it (too many distinct commands).
+    pub(crate) fn admit(&self, command: &Command) -> Result<()> {
+        self.pacers.get(command).map(drop)
+    }
+
+    #[cfg(test)]
+    fn pacer(&self, command: &Command) -> Arc<Pacer> {
+        self.pacers.get(command).unwrap()
     }
 }
 
 /// A request of one command that left: counted in its command's window while held, and for
 /// one window after it is dropped. Hold it until the attempt ended.
 #[must_use = "a permit counts the request until it is dropped"]
-pub(crate) struct Permit<'a>(&'a Pacer);
+pub(crate) struct Permit(Arc<Pacer>);
 
-impl Drop for Permit<'_> {
+impl Drop for Permit {
     fn drop(&mut self) {
         self.0.ended();
     }
 }
 
 impl Limiter for LocalLimiter {
-    fn acquire(&self, command: Command) -> BoxFuture<'_, Result<()>> {
-        Box::pin(async move {
-            self.wait(command).await;
-            Ok(())
-        })
+    fn acquire<'a>(&'a self, command: &'a Command) -> BoxFuture<'a, Result<()>> {
+        Box::pin(self.wait(command))
+    }
+
+    fn admit(&self, command: &Command) -> Result<()> {
+        LocalLimiter::admit(self, command)
     }
 }
 
@@ -257,7 +269,7 @@ mod tests {
         // One call a day shared by u32::MAX processes: a period of about 3.7e14 s.
         let share = crate::config::MIN_RATE_LIMIT / f64::from(u32::MAX);
         let limiter = LocalLimiter::new(share, "fleet_size").unwrap();
-        let pacer = &limiter.pacers[0];
+        let pacer = &limiter.pacer(&Command::GET_GROUP_MEMBER_INFO);
         let first = pacer.reserve();
         let mut last = first;
         for _ in 0..100_000 {
@@ -266,16 +278,45 @@ mod tests {
         assert!(last > first);
         // The fastest accepted rate has a period, and a window of a billion calls.
         let fastest = LocalLimiter::new(crate::config::MAX_RATE_LIMIT, "rate_limit").unwrap();
-        assert_eq!(fastest.pacers[0].per_window, 1_000_000_000);
-        assert!(!fastest.pacers[0].period.is_zero());
+        assert_eq!(fastest.pacer(&Command::GET_GROUP_MEMBER_INFO).per_window, 1_000_000_000);
+        assert!(!fastest.pacer(&Command::GET_GROUP_MEMBER_INFO).period.is_zero());
     }
 
     #[tokio::test]
     async fn endpoints_have_their_own_budget() {
         let limiter = LocalLimiter::new(10.0, "rate_limit").unwrap();
         // The first call of each endpoint goes at once; the endpoints do not share a budget.
-        limiter.acquire(Command::GetGroupMemberInfo).await.unwrap();
-        limiter.acquire(Command::GetGroupMutedAccount).await.unwrap();
+        limiter.acquire(&Command::GET_GROUP_MEMBER_INFO).await.unwrap();
+        limiter.acquire(&Command::GET_GROUP_MUTED_ACCOUNT).await.unwrap();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_raw_command_has_its_own_budget_and_the_same_path_shares_it() {
+        let limiter = LocalLimiter::new(10.0, "rate_limit").unwrap();
+        let sendmsg = Command::parse("openim/sendmsg").unwrap();
+        limiter.acquire(&Command::GET_GROUP_MEMBER_INFO).await.unwrap();
+        let start = Instant::now();
+        limiter.acquire(&sendmsg).await.unwrap();
+        assert_eq!(start.elapsed(), Duration::ZERO, "another command's budget");
+        // The same path parsed again is the same budget: the next call waits a period.
+        limiter.acquire(&Command::parse("openim/sendmsg").unwrap()).await.unwrap();
+        assert!(start.elapsed() >= Duration::from_millis(100), "{:?}", start.elapsed());
+        limiter.acquire(&Command::parse("group_open_http_svc/get_group_member_info").unwrap()).await.unwrap();
+        assert!(start.elapsed() >= Duration::from_millis(100), "the typed call's budget");
+    }
+
+    #[tokio::test]
+    async fn distinct_commands_are_bounded() {
+        let limiter = LocalLimiter::new(10.0, "rate_limit").unwrap();
+        // The typed endpoints' three are always there.
+        for i in 0..super::super::MAX_COMMANDS - 3 {
+            limiter.admit(&Command::parse(&format!("svc/c{i}")).unwrap()).unwrap();
+        }
+        let e = limiter.acquire(&Command::parse("svc/one_more").unwrap()).await.unwrap_err();
+        assert!(matches!(e, Error::InvalidArgument { ref field, .. } if field == "command"), "{e:?}");
+        // Known ones still work.
+        limiter.admit(&Command::parse("svc/c0").unwrap()).unwrap();
+        limiter.acquire(&Command::MODIFY_GROUP_BASE_INFO).await.unwrap();
     }
 
     #[tokio::test(start_paused = true)]
@@ -283,25 +324,25 @@ mod tests {
         let limiter = LocalLimiter::new(200.0, "rate_limit").unwrap();
         let start = Instant::now();
         for _ in 0..201 {
-            limiter.acquire(Command::GetGroupMutedAccount).await.unwrap();
+            limiter.acquire(&Command::GET_GROUP_MUTED_ACCOUNT).await.unwrap();
         }
         let elapsed = start.elapsed();
         // 200 periods of (1 s + 5 ms) / 200.
         assert_eq!(elapsed, WINDOW);
         // Another endpoint has its own slots.
         let other = Instant::now();
-        limiter.acquire(Command::ModifyGroupBaseInfo).await.unwrap();
+        limiter.acquire(&Command::MODIFY_GROUP_BASE_INFO).await.unwrap();
         assert_eq!(other.elapsed(), Duration::ZERO);
     }
 
     #[tokio::test(start_paused = true)]
     async fn an_idle_endpoint_does_not_bank_a_burst() {
         let limiter = LocalLimiter::new(10.0, "rate_limit").unwrap();
-        limiter.acquire(Command::GetGroupMemberInfo).await.unwrap();
+        limiter.acquire(&Command::GET_GROUP_MEMBER_INFO).await.unwrap();
         tokio::time::sleep(Duration::from_secs(5)).await;
         let start = Instant::now();
-        limiter.acquire(Command::GetGroupMemberInfo).await.unwrap();
-        limiter.acquire(Command::GetGroupMemberInfo).await.unwrap();
+        limiter.acquire(&Command::GET_GROUP_MEMBER_INFO).await.unwrap();
+        limiter.acquire(&Command::GET_GROUP_MEMBER_INFO).await.unwrap();
         let waited = start.elapsed();
         let period = Duration::from_secs_f64(1.005 / 10.0);
         assert!(
@@ -313,7 +354,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn late_callers_never_put_more_than_the_rate_in_a_window() {
         let limiter = LocalLimiter::new(20.0, "rate_limit").unwrap();
-        let pacer = &limiter.pacers[0];
+        let pacer = &limiter.pacer(&Command::GET_GROUP_MEMBER_INFO);
         let start = Instant::now();
         // 60 callers reserve slots, then all wake late at once (a stalled runtime).
         let slots: Vec<Instant> = (0..60).map(|_| pacer.reserve()).collect();
@@ -366,7 +407,7 @@ mod tests {
     async fn rates_above_the_exact_window_are_still_never_over() {
         for rate in [10_001.0, 25_000.5] {
             let limiter = LocalLimiter::new(rate, "rate_limit").unwrap();
-            let pacer = &limiter.pacers[0];
+            let pacer = &limiter.pacer(&Command::GET_GROUP_MEMBER_INFO);
             assert!(matches!(pacer.state().departures, Departures::Buckets(..)));
             let departures = late_departures(pacer, 3 * rate as usize).await;
             let busiest = busiest_second(&departures);
@@ -379,7 +420,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn the_fastest_rate_holds_bounded_state() {
         let limiter = LocalLimiter::new(crate::config::MAX_RATE_LIMIT, "rate_limit").unwrap();
-        let pacer = &limiter.pacers[0];
+        let pacer = &limiter.pacer(&Command::GET_GROUP_MEMBER_INFO);
         // Three seconds of departures, 100 every 0.3 ms: thousands of buckets' worth of time.
         for _ in 0..10_000 {
             for _ in 0..100 {
@@ -399,7 +440,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_full_bucketed_window_waits_for_its_oldest_bucket() {
         let limiter = LocalLimiter::new(20_000.0, "rate_limit").unwrap();
-        let pacer = &limiter.pacers[0];
+        let pacer = &limiter.pacer(&Command::GET_GROUP_MEMBER_INFO);
         let start = Instant::now();
         for _ in 0..20_000 {
             assert!(pacer.depart().is_none());
@@ -413,20 +454,20 @@ mod tests {
     async fn a_request_counts_until_its_attempt_ends_and_a_window_more() {
         let limiter = LocalLimiter::new(3.0, "rate_limit").unwrap();
         let start = Instant::now();
-        let held: Vec<Permit<'_>> = vec![
-            limiter.permit(Command::GetGroupMemberInfo).await,
-            limiter.permit(Command::GetGroupMemberInfo).await,
-            limiter.permit(Command::GetGroupMemberInfo).await,
+        let held: Vec<Permit> = vec![
+            limiter.permit(&Command::GET_GROUP_MEMBER_INFO).await.unwrap(),
+            limiter.permit(&Command::GET_GROUP_MEMBER_INFO).await.unwrap(),
+            limiter.permit(&Command::GET_GROUP_MEMBER_INFO).await.unwrap(),
         ];
         // Three in flight (a stalled service): however long they take, a fourth waits.
         tokio::time::sleep(Duration::from_secs(5)).await;
-        let pacer = &limiter.pacers[Command::GetGroupMemberInfo.index()];
+        let pacer = &limiter.pacer(&Command::GET_GROUP_MEMBER_INFO);
         assert!(pacer.depart().is_some(), "a full window of requests in flight");
         // They end at 5 s: the service may have received them as late as that, so the
         // fourth leaves a window later.
         drop(held);
         let ended = Instant::now();
-        let _fourth = limiter.permit(Command::GetGroupMemberInfo).await;
+        let _fourth = limiter.permit(&Command::GET_GROUP_MEMBER_INFO).await.unwrap();
         assert!(Instant::now() >= ended + WINDOW, "left {:?} after the ends", Instant::now() - ended);
         assert!(Instant::now() < ended + WINDOW + Duration::from_millis(5));
         assert!(start.elapsed() >= Duration::from_secs(6));

@@ -33,11 +33,52 @@ mod redis_server;
 #[cfg(feature = "redis")]
 mod shared;
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
 use futures::future::BoxFuture;
 
 use crate::command::Command;
 use crate::config::Config;
-use crate::error::Result;
+use crate::error::{Error, Result};
+
+/// The most distinct commands one client sends (the typed endpoints' included), and so keeps
+/// rate-limit state and stats for: raw calls of more commands than this are refused, so that a
+/// caller cannot grow a client's memory without bound.
+pub(crate) const MAX_COMMANDS: usize = 512;
+
+/// Per-command state made on first use, for at most [`MAX_COMMANDS`] commands.
+pub(crate) struct PerCommand<T> {
+    map: Mutex<HashMap<Command, Arc<T>>>,
+    make: Box<dyn Fn() -> T + Send + Sync>,
+}
+
+impl<T> PerCommand<T> {
+    /// State made by `make` for each command, the typed endpoints' made now.
+    pub(crate) fn new(make: impl Fn() -> T + Send + Sync + 'static) -> Self {
+        let map = Command::TYPED.into_iter().map(|c| (c, Arc::new(make()))).collect();
+        PerCommand { map: Mutex::new(map), make: Box::new(make) }
+    }
+
+    /// The state of `command`, made now if it has none; refused (field `command`) when this
+    /// would track more than [`MAX_COMMANDS`].
+    pub(crate) fn get(&self, command: &Command) -> Result<Arc<T>> {
+        // Each update is one insert: a panic elsewhere cannot leave the map half done.
+        let mut map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(state) = map.get(command) {
+            return Ok(Arc::clone(state));
+        }
+        if map.len() >= MAX_COMMANDS {
+            return Err(Error::invalid(
+                "command",
+                format!("this client already rate-limits {MAX_COMMANDS} distinct commands, the most it tracks"),
+            ));
+        }
+        let state = Arc::new((self.make)());
+        map.insert(command.clone(), Arc::clone(&state));
+        Ok(state)
+    }
+}
 
 pub(crate) use local::{LocalLimiter, Permit};
 
@@ -45,7 +86,10 @@ pub(crate) use local::{LocalLimiter, Permit};
 pub(crate) trait Limiter: Send + Sync {
     /// Resolves once `command` may be sent, or with the error that forbids sending it. Waiting
     /// uses the tokio timer of the calling runtime; dropping the future gives up the wait.
-    fn acquire(&self, command: Command) -> BoxFuture<'_, Result<()>>;
+    fn acquire<'a>(&'a self, command: &'a Command) -> BoxFuture<'a, Result<()>>;
+
+    /// Makes room for `command`'s state, or refuses it (too many distinct commands).
+    fn admit(&self, command: &Command) -> Result<()>;
 }
 
 /// The limiters of one client, in the order a request passes them: the local one (which
@@ -53,6 +97,9 @@ pub(crate) trait Limiter: Send + Sync {
 pub(crate) struct RateLimits {
     local: Option<LocalLimiter>,
     layers: Vec<Box<dyn Limiter>>,
+    /// The commands this client sends, at most [`MAX_COMMANDS`], limit or not (its stats keep
+    /// a cell per command too).
+    known: PerCommand<()>,
 }
 
 impl RateLimits {
@@ -69,21 +116,32 @@ impl RateLimits {
                 layers.push(Box::new(shared::SharedLimiter::new(config.sdkappid, rate, shared)?));
             }
         }
-        Ok(RateLimits { local, layers })
+        Ok(RateLimits { local, layers, known: PerCommand::new(|| ()) })
     }
 
     /// Waits until one request of `command` may be sent now: every limiter in turn. Call it
     /// immediately before sending, and hold the permit until the attempt ended (answer read,
     /// failed or given up). `None` when no limit is configured.
-    pub(crate) async fn permit(&self, command: Command) -> Result<Option<Permit<'_>>> {
+    pub(crate) async fn permit(&self, command: &Command) -> Result<Option<Permit>> {
         let permit = match &self.local {
-            Some(local) => Some(local.permit(command).await),
+            Some(local) => Some(local.permit(command).await?),
             None => None,
         };
         for layer in &self.layers {
             layer.acquire(command).await?;
         }
         Ok(permit)
+    }
+
+    /// Makes room for `command` in every limiter, or says why it cannot be sent (more distinct
+    /// commands than [`MAX_COMMANDS`], with or without a rate limit). Call it before anything
+    /// goes out.
+    pub(crate) fn admit(&self, command: &Command) -> Result<()> {
+        self.known.get(command)?;
+        if let Some(local) = &self.local {
+            local.admit(command)?;
+        }
+        self.layers.iter().try_for_each(|layer| layer.admit(command))
     }
 }
 
@@ -100,5 +158,17 @@ mod tests {
         let on = RateLimits::new(&config(Some(200.0))).unwrap();
         assert!(on.local.is_some() && on.layers.is_empty());
         assert!(RateLimits::new(&config(Some(f64::INFINITY))).is_err());
+    }
+
+    #[test]
+    fn distinct_commands_are_bounded_without_a_rate_limit_too() {
+        let config = Config::new(1400000000, Credentials::secret_key("k")).with_rate_limit(None);
+        let limits = RateLimits::new(&config).unwrap();
+        for i in 0..MAX_COMMANDS - Command::TYPED.len() {
+            limits.admit(&Command::parse(&format!("svc/c{i}")).unwrap()).unwrap();
+        }
+        let e = limits.admit(&Command::parse("svc/one_more").unwrap()).unwrap_err();
+        assert!(matches!(e, Error::InvalidArgument { ref field, .. } if field == "command"), "{e:?}");
+        limits.admit(&Command::GET_GROUP_MEMBER_INFO).unwrap();
     }
 }

@@ -25,7 +25,7 @@ use redis::AsyncConnectionConfig;
 
 use super::fallback::{Change, Departures, Health, Route, SHARE_WINDOW};
 use super::gcra::{self, Gcra, Verdict};
-use super::{Limiter, LocalLimiter};
+use super::{Limiter, LocalLimiter, PerCommand};
 use crate::command::Command;
 use crate::config::{RedisFallback, RedisUrl, SharedRateLimit, REDIS_RETRY_INTERVAL, REDIS_TIMEOUT};
 use crate::error::{Error, Result};
@@ -53,56 +53,78 @@ enum Fallback {
 /// switch in either direction keeps every window within the share.
 struct Share {
     local: LocalLimiter,
-    departures: [std::sync::Mutex<Departures>; Command::COUNT],
-    /// Held from "the window has room" to "the call is recorded", so that concurrent calls
-    /// cannot all see the same room.
-    gates: [tokio::sync::Mutex<()>; Command::COUNT],
+    windows: PerCommand<ShareWindow>,
 }
 
-impl Share {
-    fn new(per_second: f64) -> Result<Self> {
-        Ok(Share {
-            local: LocalLimiter::new(per_second, "fleet_size")?,
-            departures: std::array::from_fn(|_| std::sync::Mutex::new(Departures::new(per_second))),
-            gates: std::array::from_fn(|_| tokio::sync::Mutex::new(())),
-        })
-    }
+/// One command's window of this process's departures.
+struct ShareWindow {
+    departures: std::sync::Mutex<Departures>,
+    /// Held from "the window has room" to "the call is recorded", so that concurrent calls
+    /// cannot all see the same room.
+    gate: tokio::sync::Mutex<()>,
+}
 
-    fn departures(&self, command: Command) -> std::sync::MutexGuard<'_, Departures> {
+impl ShareWindow {
+    fn departures(&self) -> std::sync::MutexGuard<'_, Departures> {
         // Each update is one push or pop: a panic elsewhere cannot leave it half done.
-        self.departures[command.index()].lock().unwrap_or_else(|e| e.into_inner())
+        self.departures.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Records a call of `command` leaving now.
-    fn departed(&self, command: Command) {
-        self.departures(command).record(Instant::now());
+    /// Records a call leaving now.
+    fn departed(&self) {
+        self.departures().record(Instant::now());
     }
 
-    /// Waits until the share has room for a call of `command`; the room is the holder's until
-    /// the guard is dropped (record the call before).
-    async fn room(&self, command: Command) -> tokio::sync::MutexGuard<'_, ()> {
-        let gate = self.gates[command.index()].lock().await;
-        self.wait_for_room(command).await;
+    /// Waits until the share has room for a call; the room is the holder's until the guard is
+    /// dropped (record the call before).
+    async fn room(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        let gate = self.gate.lock().await;
+        self.wait_for_room().await;
         gate
     }
 
-    async fn wait_for_room(&self, command: Command) {
+    async fn wait_for_room(&self) {
         loop {
-            let free_at = self.departures(command).free_at(Instant::now());
+            let free_at = self.departures().free_at(Instant::now());
             match free_at {
                 None => return,
                 Some(at) => tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await,
             }
         }
     }
+}
+
+impl Share {
+    fn new(per_second: f64) -> Result<Self> {
+        Ok(Share {
+            local: LocalLimiter::new(per_second, "fleet_size")?,
+            windows: PerCommand::new(move || ShareWindow {
+                departures: std::sync::Mutex::new(Departures::new(per_second)),
+                gate: tokio::sync::Mutex::new(()),
+            }),
+        })
+    }
+
+    /// `command`'s window, made on first use.
+    fn window(&self, command: &Command) -> Result<std::sync::Arc<ShareWindow>> {
+        self.windows.get(command)
+    }
+
+    /// Makes `command`'s state, or refuses it (too many distinct commands).
+    fn admit(&self, command: &Command) -> Result<()> {
+        self.local.admit(command)?;
+        self.window(command).map(drop)
+    }
 
     /// A permit of the fallback: the local share's pace, within the share's window.
-    async fn wait(&self, command: Command) {
-        let _gate = self.room(command).await;
-        self.local.wait(command).await;
+    async fn wait(&self, command: &Command) -> Result<()> {
+        let window = self.window(command)?;
+        let _gate = window.room().await;
+        self.local.wait(command).await?;
         // Calls on Redis permits (a switch back under way) may have filled the window meanwhile.
-        self.wait_for_room(command).await;
-        self.departed(command);
+        window.wait_for_room().await;
+        window.departed();
+        Ok(())
     }
 }
 
@@ -114,7 +136,7 @@ pub(crate) struct SharedLimiter {
     /// is held while connecting, so that concurrent calls share one connection attempt.
     connection: tokio::sync::Mutex<Option<MultiplexedConnection>>,
     script: redis::Script,
-    keys: [String; Command::COUNT],
+    sdkappid: u64,
     gcra: Gcra,
     health: Health,
     fallback: Fallback,
@@ -141,11 +163,7 @@ impl SharedLimiter {
             client,
             connection: tokio::sync::Mutex::new(None),
             script: redis::Script::new(gcra::SCRIPT),
-            keys: [
-                gcra::key(sdkappid, Command::GetGroupMemberInfo),
-                gcra::key(sdkappid, Command::GetGroupMutedAccount),
-                gcra::key(sdkappid, Command::ModifyGroupBaseInfo),
-            ],
+            sdkappid,
             gcra: Gcra::for_rate(per_second),
             health: Health::new(REDIS_RETRY_INTERVAL, SETTLE),
             fallback,
@@ -184,8 +202,8 @@ impl SharedLimiter {
 
     /// One question to Redis, connecting first if needed, all bounded by [`REDIS_TIMEOUT`]:
     /// may `command` go now?
-    async fn ask(&self, command: Command) -> std::result::Result<Verdict, String> {
-        let mut invocation = self.script.key(&self.keys[command.index()]);
+    async fn ask(&self, command: &Command) -> std::result::Result<Verdict, String> {
+        let mut invocation = self.script.key(gcra::key(self.sdkappid, command));
         invocation.arg(self.gcra.interval_us).arg(self.gcra.tolerance_us);
         let attempt = async {
             let mut connection = self.connection().await?;
@@ -228,12 +246,9 @@ impl SharedLimiter {
     }
 
     /// A permit from the fallback, or the error of the `Fail` fallback.
-    async fn fall_back(&self, command: Command) -> Result<()> {
+    async fn fall_back(&self, command: &Command) -> Result<()> {
         match &self.fallback {
-            Fallback::LocalShare(share) => {
-                share.wait(command).await;
-                Ok(())
-            }
+            Fallback::LocalShare(share) => share.wait(command).await,
             Fallback::Fail => {
                 let reason = self.health.down_reason().unwrap_or_else(|| "unreachable".to_owned());
                 Err(Error::RateLimiterUnavailable(format!(
@@ -255,14 +270,18 @@ impl SharedLimiter {
 
     /// Waits for a permit: from Redis while it answers, else from the fallback. Around a switch
     /// (probing, settling) a Redis permit is also taken within this process's share.
-    async fn wait(&self, command: Command) -> Result<()> {
+    async fn wait(&self, command: &Command) -> Result<()> {
+        let window = match self.share() {
+            Some(share) => Some(share.window(command)?),
+            None => None,
+        };
         loop {
             let route = self.health.route(Instant::now());
             if route == Route::Fallback {
                 return self.fall_back(command).await;
             }
-            let gate = match (self.share(), route) {
-                (Some(share), Route::Probe | Route::Settling) => Some(share.room(command).await),
+            let gate = match (&window, route) {
+                (Some(window), Route::Probe | Route::Settling) => Some(window.room().await),
                 _ => None,
             };
             match self.ask(command).await {
@@ -274,8 +293,8 @@ impl SharedLimiter {
                         Verdict::Allowed => {
                             // Every call counts against the share, so that a fallback starting
                             // now knows what this process just sent.
-                            if let Some(share) = self.share() {
-                                share.departed(command);
+                            if let Some(window) = &window {
+                                window.departed();
                             }
                             return Ok(());
                         }
@@ -302,8 +321,15 @@ impl SharedLimiter {
 }
 
 impl Limiter for SharedLimiter {
-    fn acquire(&self, command: Command) -> BoxFuture<'_, Result<()>> {
+    fn acquire<'a>(&'a self, command: &'a Command) -> BoxFuture<'a, Result<()>> {
         Box::pin(self.wait(command))
+    }
+
+    fn admit(&self, command: &Command) -> Result<()> {
+        match self.share() {
+            Some(share) => share.admit(command),
+            None => Ok(()),
+        }
     }
 }
 
@@ -331,7 +357,7 @@ mod tests {
         l
     }
 
-    fn pttl(server: &RedisServer, command: Command) -> i64 {
+    fn pttl(server: &RedisServer, command: &Command) -> i64 {
         let reply = server.command(&format!("PTTL {}", gcra::key(7, command))).unwrap();
         reply.trim().trim_start_matches(':').parse().unwrap()
     }
@@ -347,7 +373,7 @@ mod tests {
     async fn the_script_books_slots_and_says_how_long_to_wait() {
         let server = RedisServer::start();
         let l = limiter(&server, 10_000, 0);
-        let c = Command::GetGroupMemberInfo;
+        let c = &Command::GET_GROUP_MEMBER_INFO;
         assert_eq!(l.ask(c).await, Ok(Verdict::Allowed));
         // The next slot is 10 s away on the server's clock; the key expires when it is reached.
         let Ok(Verdict::Wait(wait)) = l.ask(c).await else { panic!("a second call must wait") };
@@ -358,8 +384,8 @@ mod tests {
         let Ok(Verdict::Wait(again)) = l.ask(c).await else { panic!() };
         assert!(again <= wait);
         // Commands and apps have separate keys.
-        assert_eq!(l.ask(Command::GetGroupMutedAccount).await, Ok(Verdict::Allowed));
-        assert_eq!(pttl(&server, Command::ModifyGroupBaseInfo), -2, "untouched key does not exist");
+        assert_eq!(l.ask(&Command::GET_GROUP_MUTED_ACCOUNT).await, Ok(Verdict::Allowed));
+        assert_eq!(pttl(&server, &Command::MODIFY_GROUP_BASE_INFO), -2, "untouched key does not exist");
         let other_app = SharedLimiter::new(8, 10.0, &shared(&server.url(), RedisFallback::Fail)).unwrap();
         assert_eq!(other_app.ask(c).await, Ok(Verdict::Allowed));
     }
@@ -368,7 +394,7 @@ mod tests {
     async fn a_call_may_go_within_the_tolerance_before_its_slot() {
         let server = RedisServer::start();
         let l = limiter(&server, 10_000, 4_000);
-        let c = Command::GetGroupMemberInfo;
+        let c = &Command::GET_GROUP_MEMBER_INFO;
         assert_eq!(l.ask(c).await, Ok(Verdict::Allowed));
         let Ok(Verdict::Wait(wait)) = l.ask(c).await else { panic!() };
         assert!(wait > Duration::from_millis(5_000) && wait <= Duration::from_millis(6_000), "{wait:?}");
@@ -378,7 +404,7 @@ mod tests {
     async fn keys_expire_when_their_slot_passes() {
         let server = RedisServer::start();
         let l = limiter(&server, 50, 0);
-        let c = Command::GetGroupMemberInfo;
+        let c = &Command::GET_GROUP_MEMBER_INFO;
         assert_eq!(l.ask(c).await, Ok(Verdict::Allowed));
         tokio::time::sleep(Duration::from_millis(200)).await;
         assert_eq!(pttl(&server, c), -2, "the key is gone once its TAT is past");
@@ -389,7 +415,7 @@ mod tests {
     async fn a_flushed_script_is_loaded_again() {
         let server = RedisServer::start();
         let l = limiter(&server, 1, 0);
-        let c = Command::GetGroupMemberInfo;
+        let c = &Command::GET_GROUP_MEMBER_INFO;
         assert_eq!(l.ask(c).await, Ok(Verdict::Allowed));
         assert!(server.command("SCRIPT FLUSH").unwrap().starts_with("+OK"));
         // EVALSHA answers NOSCRIPT; redis::Script then sends the source with EVAL.
@@ -406,7 +432,7 @@ mod tests {
         let started = Instant::now();
         for i in 0..12 {
             let l = if i % 2 == 0 { &a } else { &b };
-            l.acquire(Command::GetGroupMemberInfo).await.unwrap();
+            l.acquire(&Command::GET_GROUP_MEMBER_INFO).await.unwrap();
         }
         let g = Gcra::for_rate(20.0);
         let floor = Duration::from_micros(11 * g.interval_us - g.tolerance_us);
@@ -419,7 +445,7 @@ mod tests {
         let url = format!("redis://:hunter2@127.0.0.1:{port}/0");
         let l = SharedLimiter::new(7, 200.0, &shared(&url, RedisFallback::Fail)).unwrap();
         for _ in 0..3 {
-            let e = l.acquire(Command::GetGroupMemberInfo).await.unwrap_err();
+            let e = l.acquire(&Command::GET_GROUP_MEMBER_INFO).await.unwrap_err();
             let text = e.to_string();
             assert!(matches!(e, Error::RateLimiterUnavailable(_)), "{e:?}");
             assert!(text.contains(&format!("redis://127.0.0.1:{port}/0")) && !text.contains("hunter2"), "{text}");
@@ -434,7 +460,7 @@ mod tests {
         let Fallback::LocalShare(share) = &l.fallback else { panic!() };
         assert_eq!(share.local.per_second(), 100.0, "200 calls/s shared by a fleet of 2");
         for _ in 0..3 {
-            l.acquire(Command::GetGroupMemberInfo).await.unwrap();
+            l.acquire(&Command::GET_GROUP_MEMBER_INFO).await.unwrap();
         }
         assert!(l.health.down_reason().is_some());
     }
@@ -452,7 +478,7 @@ mod tests {
         });
         let l =
             SharedLimiter::new(7, 200.0, &shared(&format!("redis://127.0.0.1:{port}"), RedisFallback::Fail)).unwrap();
-        let e = l.acquire(Command::GetGroupMemberInfo).await.unwrap_err();
+        let e = l.acquire(&Command::GET_GROUP_MEMBER_INFO).await.unwrap_err();
         assert!(e.to_string().contains("no answer within 100 ms") || e.to_string().contains("timed out"), "{e}");
         hold.abort();
     }
@@ -461,7 +487,7 @@ mod tests {
     async fn recovers_when_redis_comes_back() {
         let mut server = RedisServer::start();
         let l = SharedLimiter::new(7, 200.0, &shared(&server.url(), RedisFallback::Fail)).unwrap();
-        let c = Command::GetGroupMemberInfo;
+        let c = &Command::GET_GROUP_MEMBER_INFO;
         l.acquire(c).await.unwrap();
         server.stop();
         assert!(matches!(l.acquire(c).await, Err(Error::RateLimiterUnavailable(_))));
@@ -491,7 +517,7 @@ mod tests {
     async fn falling_back_counts_what_redis_just_allowed() {
         let mut server = RedisServer::start();
         let l = share_of_ten(&server.url());
-        let c = Command::GetGroupMemberInfo;
+        let c = &Command::GET_GROUP_MEMBER_INFO;
         let mut sent = Vec::new();
         // Ten calls on Redis permits (the GCRA spaces them about 51 ms apart)...
         for _ in 0..10 {
@@ -514,7 +540,7 @@ mod tests {
         let mut server = RedisServer::start();
         server.stop();
         let l = share_of_ten(&server.url());
-        let c = Command::GetGroupMemberInfo;
+        let c = &Command::GET_GROUP_MEMBER_INFO;
         let mut sent = Vec::new();
         // Redis is down: the fallback sends the share (about 100 ms apart)...
         for _ in 0..9 {
@@ -551,10 +577,10 @@ mod tests {
         let server = RedisServer::start_with(&["--requirepass", "s3cret-pw"]);
         let good = format!("redis://:s3cret-pw@127.0.0.1:{}/0", server.port());
         let l = SharedLimiter::new(7, 200.0, &shared(&good, RedisFallback::Fail)).unwrap();
-        l.acquire(Command::GetGroupMemberInfo).await.unwrap();
+        l.acquire(&Command::GET_GROUP_MEMBER_INFO).await.unwrap();
         let bad = format!("redis://:wrong-pw@127.0.0.1:{}/0", server.port());
         let l = SharedLimiter::new(7, 200.0, &shared(&bad, RedisFallback::Fail)).unwrap();
-        let e = l.acquire(Command::GetGroupMemberInfo).await.unwrap_err().to_string();
+        let e = l.acquire(&Command::GET_GROUP_MEMBER_INFO).await.unwrap_err().to_string();
         assert!(!e.contains("wrong-pw") && !e.contains("s3cret-pw"), "{e}");
     }
 }
