@@ -29,7 +29,7 @@ impl Command {
     pub const TYPED: [Command; 3] =
         [Command::GET_GROUP_MEMBER_INFO, Command::GET_GROUP_MUTED_ACCOUNT, Command::MODIFY_GROUP_BASE_INFO];
 
-    /// Checks a command path: exactly `service/command`, each segment 1 to [`MAX_SEGMENT_LEN`]
+    /// Checks a command path: exactly `service/command`, each segment 1 to 64
     /// characters of `[A-Za-z0-9_]`. Nothing else is accepted (no leading slash, no `..`, query,
     /// fragment, percent-escape, colon, whitespace or host), so the path cannot leave `/v4/` nor
     /// add to the query. A refusal is [`Error::InvalidArgument`] for the field `command`.

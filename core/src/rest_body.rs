@@ -18,8 +18,13 @@ pub const MODIFY_FIELDS: &[&str] = &[
     "MaxMemberNum",
     "ApplyJoinOption",
     "ShutUpAllMember",
+    "MuteAllMember",
     "AppDefinedData",
 ];
+
+/// The mute-all switch's two REST names: `ShutUpAllMember` (the reference pages, and what
+/// timadmin sends) and `MuteAllMember` (the newer vendor pages and SDKs written from them).
+const MUTE_ALL_NAMES: [&str; 2] = ["ShutUpAllMember", "MuteAllMember"];
 
 /// A string field, or `None` when absent.
 fn string(map: &Map<String, Value>, field: &str) -> Result<Option<String>> {
@@ -68,12 +73,19 @@ impl ModifyGroupBaseInfoRequest {
             ),
         };
         let apply_join_option = string(map, "ApplyJoinOption")?.map(|s| s.parse()).transpose()?;
-        let shut_up_all_member = match string(map, "ShutUpAllMember")?.as_deref() {
-            None => None,
-            Some("On") => Some(true),
-            Some("Off") => Some(false),
-            Some(other) => return Err(Error::invalid("ShutUpAllMember", format!("{other:?} is neither On nor Off"))),
-        };
+        let mut shut_up_all_member = None;
+        for name in MUTE_ALL_NAMES {
+            let on = match string(map, name)?.as_deref() {
+                None => continue,
+                Some("On") => true,
+                Some("Off") => false,
+                Some(other) => return Err(Error::invalid(name, format!("{other:?} is neither On nor Off"))),
+            };
+            if shut_up_all_member.is_some() {
+                return Err(Error::invalid(name, "give the mute-all switch once: ShutUpAllMember or MuteAllMember"));
+            }
+            shut_up_all_member = Some(on);
+        }
         let app_defined_data = match map.get("AppDefinedData") {
             None => None,
             Some(Value::Array(items)) => Some(items.iter().map(app_defined_data_item).collect::<Result<Vec<_>>>()?),
@@ -157,6 +169,10 @@ mod tests {
         assert_eq!(f(json!({"GroupId": "g", "ApplyJoinOption": "free"})), "ApplyJoinOption");
         assert_eq!(f(json!({"GroupId": "g", "ShutUpAllMember": true})), "ShutUpAllMember");
         assert_eq!(f(json!({"GroupId": "g", "ShutUpAllMember": "on"})), "ShutUpAllMember");
+        assert_eq!(f(json!({"GroupId": "g", "MuteAllMember": "on"})), "MuteAllMember");
+        assert_eq!(f(json!({"GroupId": "g", "ShutUpAllMember": "On", "MuteAllMember": "On"})), "MuteAllMember");
+        let mute = ModifyGroupBaseInfoRequest::from_rest(&json!({"GroupId": "g", "MuteAllMember": "Off"})).unwrap();
+        assert_eq!(mute.shut_up_all_member, Some(false), "MuteAllMember is the same switch");
         assert_eq!(f(json!({"GroupId": "g", "AppDefinedData": [{"Key": 1}]})), "AppDefinedData");
     }
 }
