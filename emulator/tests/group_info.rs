@@ -85,6 +85,15 @@ async fn filters_choose_the_base_fields_and_custom_keys() {
         .await;
     assert_ok(&v);
     assert_eq!(info(&v)[0], json!({"GroupId": "@TGS#2DEMOPUB", "ErrorCode": 0, "ErrorInfo": "", "MaxMemberNum": 2000}));
+    // Custom keys the group does not hold: an empty list (so a deleted key reads as absent).
+    let v = h
+        .call(
+            "get_group_info",
+            json!({"GroupIdList": ["@TGS#2DEMOPUB"], "ResponseFilter": {
+                "GroupBaseInfoFilter": [], "AppDefinedDataFilter_Group": ["NoSuchKey"]}}),
+        )
+        .await;
+    assert_eq!(info(&v)[0]["AppDefinedData"], json!([]));
     // Bad bodies are 10004, naming what is wrong.
     for bad in [
         json!({}),

@@ -70,8 +70,9 @@ pub(crate) fn handle(store: &mut Store, body: &Map<String, Value>, ctx: &Ctx) ->
         )));
     }
     // No filter: every base field and all custom data. A filter: the base fields it names (all
-    // when it names none) and the custom keys it names (none when it names none).
-    let (base, custom): (Vec<&str>, Option<Vec<&str>>) = match body.get("ResponseFilter") {
+    // when it names none) and the custom keys it names (no `AppDefinedData` when it names none).
+    // `custom`: `None` = every key, `Some(None)` = no custom data, `Some(Some(keys))` = these.
+    let (base, custom): (Vec<&str>, Option<Option<Vec<&str>>>) = match body.get("ResponseFilter") {
         None => (BASE_FIELDS.to_vec(), None),
         Some(Value::Object(filter)) => {
             protocol::check_fields(filter, FILTERS)
@@ -81,7 +82,7 @@ pub(crate) fn handle(store: &mut Store, body: &Map<String, Value>, ctx: &Ctx) ->
             }
             let base = protocol::opt_str_array(filter, "GroupBaseInfoFilter")?;
             let custom = protocol::opt_str_array(filter, "AppDefinedDataFilter_Group")?;
-            (base.unwrap_or_else(|| BASE_FIELDS.to_vec()), Some(custom.unwrap_or_default()))
+            (base.unwrap_or_else(|| BASE_FIELDS.to_vec()), Some(custom))
         }
         Some(_) => return Err(ApiError::param("field \"ResponseFilter\" must be an object")),
     };
@@ -104,15 +105,22 @@ pub(crate) fn handle(store: &mut Store, body: &Map<String, Value>, ctx: &Ctx) ->
                 entry.insert((*field).to_owned(), v);
             }
         }
+        let keys = match &custom {
+            None => None,
+            Some(None) => {
+                group_info.push(Value::Object(entry));
+                continue;
+            }
+            Some(Some(keys)) => Some(keys),
+        };
+        // The asked keys a group holds; `[]` when it holds none of them.
         let data: Vec<Value> = group
             .app_defined_data
             .iter()
-            .filter(|kv| custom.as_ref().is_none_or(|keys| keys.contains(&kv.key.as_str())))
+            .filter(|kv| keys.is_none_or(|keys| keys.contains(&kv.key.as_str())))
             .map(|kv| json!({"Key": kv.key, "Value": kv.value}))
             .collect();
-        if custom.is_none() || !data.is_empty() {
-            entry.insert("AppDefinedData".into(), Value::Array(data));
-        }
+        entry.insert("AppDefinedData".into(), Value::Array(data));
         group_info.push(Value::Object(entry));
     }
     protocol::ok(Body { group_info }, ctx.max_response_bytes)
