@@ -291,7 +291,8 @@ pub struct ModifyArgs {
     #[command(flatten)]
     pub bulk: BulkArgs,
     /// With --from: journal progress to FILE and resume from it after Ctrl-C, a crash or a kill
-    /// (an input recorded done is never sent again; one in flight at the kill is sent again).
+    /// (every group modified exactly once: an input recorded done is never sent again; one in
+    /// flight at the kill is sent only if get_group_info shows the group does not hold it yet).
     #[arg(long, value_name = "FILE", requires = "from", conflicts_with = "dry_run")]
     pub checkpoint: Option<std::path::PathBuf>,
     /// New group name (at most 30 bytes of UTF-8).

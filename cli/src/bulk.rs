@@ -6,7 +6,10 @@
 //! line per input says `ok` or the typed error; the exit code is non-zero when any input failed
 //! (the highest of the failed inputs' codes: 1 service error, 2 invalid input, 3 transport).
 //! `--dry-run` validates every input and prints what would be sent, sending nothing.
-//! `modify --checkpoint FILE` resumes an interrupted job (see [`crate::checkpoint`]).
+//! `modify --checkpoint FILE` resumes an interrupted job (see [`crate::checkpoint`]) and
+//! modifies every group exactly once: an input in flight at the interruption is checked against
+//! the group's state (`get_group_info`, through the core's raw call) and sent only when the group
+//! does not hold it yet ([`already_applied`]).
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -397,19 +400,97 @@ pub fn modify(ctx: &Context<'_>, a: &ModifyArgs, from: &Path) -> Result<(), CliE
         }
     };
     let work = |(input, request, doubt): &(&Input<ModifyGroupBaseInfoRequest>, &ModifyGroupBaseInfoRequest, bool)| {
-        let outcome = client.modify_group_base_info(request);
-        let mut v = result_json(input.line, &input.group_id, outcome.as_ref().map(|()| json!({})));
-        if *doubt {
-            v["in_doubt"] = json!(true);
+        if !*doubt {
+            let outcome = client.modify_group_base_info(request);
+            return result_json(input.line, &input.group_id, outcome.as_ref().map(|()| json!({})));
         }
+        // In doubt: its request may have reached the service. Read the group first and send
+        // only when the state does not hold the request yet; a failed read sends nothing.
+        let mut v = match already_applied(&client, request) {
+            Ok(true) => result_json(input.line, &input.group_id, Ok(json!({"already_applied": true}))),
+            Ok(false) => {
+                let outcome = client.modify_group_base_info(request);
+                result_json(input.line, &input.group_id, outcome.as_ref().map(|()| json!({"already_applied": false})))
+            }
+            Err(e) => result_json(input.line, &input.group_id, Err(&e)),
+        };
+        v["in_doubt"] = json!(true);
         v
     };
     run_workers(workers, &todo, &mut results, &before_send, &work)?;
     let notes = match (resumed, in_doubt) {
         (0, 0) => String::new(),
-        _ => format!(" ({resumed} recorded by the checkpoint, {in_doubt} in doubt sent again)"),
+        _ => format!(" ({resumed} recorded by the checkpoint, {in_doubt} in doubt checked against the group first)"),
     };
     results.finish(ctx, "modify", started, &notes, Some(&client.stats()))
+}
+
+/// The REST command that reads a group's state.
+const GET_GROUP_INFO: &str = "group_open_http_svc/get_group_info";
+
+/// Whether the group of `request` already holds every field `request` sets (read with
+/// `get_group_info`, asking only for those fields): then an in-doubt modify had reached the
+/// service and must not be sent again. `Ok(false)` when any field differs or cannot be compared
+/// (absent from the answer); `Err` when the read fails (the group's own `ErrorCode` included).
+fn already_applied(client: &BlockingClient, request: &ModifyGroupBaseInfoRequest) -> Result<bool, Error> {
+    let r = request;
+    // Each set base field: its name in get_group_info's answer and the value that means "applied".
+    let mut expected: Vec<(&str, Value)> = Vec::new();
+    for (name, value) in [
+        ("Name", r.name.as_ref().map(|v| json!(v))),
+        ("Introduction", r.introduction.as_ref().map(|v| json!(v))),
+        ("Notification", r.notification.as_ref().map(|v| json!(v))),
+        ("FaceUrl", r.face_url.as_ref().map(|v| json!(v))),
+        ("MaxMemberNum", r.max_member_num.map(|v| json!(v))),
+        ("ApplyJoinOption", r.apply_join_option.map(|v| json!(v.as_str()))),
+        // `MuteAllMember` or `ShutUpAllMember` in the modify body; `ShutUpAllMember` in the answer.
+        ("ShutUpAllMember", r.shut_up_all_member.map(|on| json!(if on { "On" } else { "Off" }))),
+    ] {
+        if let Some(value) = value {
+            expected.push((name, value));
+        }
+    }
+    let custom = r.app_defined_data.as_deref().unwrap_or_default();
+    if expected.is_empty() && custom.is_empty() {
+        // Nothing to compare: send it as before (a modify that sets nothing changes nothing).
+        return Ok(false);
+    }
+    let base: Vec<&str> = expected.iter().map(|(name, _)| *name).collect();
+    let keys: Vec<&str> = custom.iter().map(|u| u.key.as_str()).collect();
+    let mut filter = json!({"GroupBaseInfoFilter": base});
+    if !keys.is_empty() {
+        filter["AppDefinedDataFilter_Group"] = json!(keys);
+    }
+    let answer = client.call(GET_GROUP_INFO, &json!({"GroupIdList": [r.group_id], "ResponseFilter": filter}))?;
+    let undecodable = |reason: &str| Error::Decode {
+        reason: format!("get_group_info: {reason}"),
+        excerpt: answer.to_string().chars().take(200).collect(),
+    };
+    let entry = answer["GroupInfo"]
+        .as_array()
+        .and_then(|list| list.iter().find(|g| g["GroupId"].as_str() == Some(r.group_id.as_str())))
+        .ok_or_else(|| undecodable("the answer has no GroupInfo entry for the group"))?;
+    match entry["ErrorCode"].as_i64() {
+        Some(0) => {}
+        Some(code) => return Err(Error::api(code, entry["ErrorInfo"].as_str().unwrap_or_default())),
+        None => return Err(undecodable("the group's entry has no ErrorCode")),
+    }
+    if expected.iter().any(|(name, value)| entry.get(*name) != Some(value)) {
+        return Ok(false);
+    }
+    if custom.is_empty() {
+        return Ok(true);
+    }
+    // Custom data: a set key holds its value; a deleted key (no value, or "") is absent. Without
+    // the list in the answer nothing can be compared.
+    let Some(held) = entry["AppDefinedData"].as_array() else {
+        return Ok(false);
+    };
+    let value_of = |key: &str| held.iter().find(|kv| kv["Key"].as_str() == Some(key)).map(|kv| &kv["Value"]);
+    Ok(custom.iter().all(|u| match u.value.as_deref() {
+        Some(v) if !v.is_empty() => value_of(&u.key) == Some(&json!(v)),
+        _ => value_of(&u.key).is_none(),
+    }))
 }
 
 /// Rows of an export: NDJSON objects with `GroupId` first, or CSV with a `GroupId` column.

@@ -10,11 +10,12 @@
 //!
 //! On resume an input with a `done` record is never sent again (its recorded result is reported
 //! again, marked `"from_checkpoint":true`). An input `started` but not `done` was in flight when
-//! the process died: the request may or may not have reached the service. It is sent again and
-//! its result marked `"in_doubt":true`; `modify_group_base_info` with the same body leaves the
-//! group exactly as one call would. There are at most `--concurrency` such inputs per
-//! interruption; every other input is sent exactly once. A torn last line (the process died
-//! mid-write) is cut off: the write it belonged to was never fsync'd, so nothing relied on it.
+//! the process died: the request may or may not have reached the service (at most
+//! `--concurrency` such inputs per interruption). The job runner ([`crate::bulk`]) reads such a
+//! group's state first (`get_group_info`) and sends the modify only when the state does not hold
+//! it yet; its result is marked `"in_doubt":true` (and `"already_applied"`). So every group is
+//! modified exactly once. A torn last line (the process died mid-write) is cut off: the write it
+//! belonged to was never fsync'd, so nothing relied on it.
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};

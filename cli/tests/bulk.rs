@@ -11,8 +11,8 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::{emulator, run, tim, tim_run};
-use serde_json::Value;
-use timadmin_emulator::{Emulator, GroupType};
+use serde_json::{json, Value};
+use timadmin_emulator::{Emulator, Fault, FaultKind, GroupType};
 
 const MODIFY: &str = "modify_group_base_info";
 
@@ -259,7 +259,11 @@ fn checkpoint_resumes_after_sigkill_without_modifying_any_group_twice_or_skippin
         "60",
     ];
 
-    // Run at a low rate and SIGKILL it once a third of the groups are recorded done.
+    // Run at a low rate and SIGKILL it once a third of the groups are recorded done, preferably
+    // at a moment when an input in flight has already reached the service (its group modified in
+    // the call log, its answer not yet recorded): the case resume must not send again. To find
+    // such a moment the job is paused (SIGSTOP) and looked at; if there is none, it goes on
+    // (SIGCONT) and is looked at again, for a few seconds, then killed anyway.
     let mut child = tim(&emu).args(args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
     while done_count(&checkpoint) < GROUPS / 3 {
@@ -267,7 +271,22 @@ fn checkpoint_resumes_after_sigkill_without_modifying_any_group_twice_or_skippin
         assert!(child.try_wait().unwrap().is_none(), "the job ended before it was killed");
         std::thread::sleep(Duration::from_millis(20));
     }
-    child.kill().unwrap(); // SIGKILL
+    let signal = |name: &str| {
+        let pid = child.id().to_string();
+        std::process::Command::new("kill").args(["-s", name, &pid]).status().unwrap().success()
+    };
+    let looking = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < looking && done_count(&checkpoint) < GROUPS * 2 / 3 {
+        assert!(signal("STOP"));
+        std::thread::sleep(Duration::from_millis(5));
+        let reached = modified(&emu);
+        if in_doubt(&checkpoint).iter().any(|l| reached.contains_key(&ids[*l as usize - 1])) {
+            break;
+        }
+        assert!(signal("CONT"));
+        std::thread::sleep(Duration::from_millis(3));
+    }
+    child.kill().unwrap(); // SIGKILL (also ends a stopped process)
     child.wait().unwrap();
     let doubt = in_doubt(&checkpoint);
     let before = modified(&emu);
@@ -277,41 +296,178 @@ fn checkpoint_resumes_after_sigkill_without_modifying_any_group_twice_or_skippin
 
     // Resume to the end.
     let out = run(tim(&emu).args(args)).ok();
-    // The call log: every group modified, none skipped; exactly once, except an input in flight
-    // at the kill whose first request had reached the service (sent again: same body, same state).
+    // The call log: every group modified exactly once (none twice, none skipped), the in-doubt
+    // inputs included: each was read first and sent only if its modify had not reached the service.
     let after = modified(&emu);
     let line_of = |g: &str| ids.iter().position(|x| x == g).unwrap() as u64 + 1;
-    let mut twice = Vec::new();
+    let (mut once, mut twice, mut skipped) = (0, 0, 0);
     for g in &ids {
-        let n = after.get(g).copied().unwrap_or(0);
-        assert!(n >= 1, "{g} was skipped");
-        if n > 1 {
-            assert_eq!(n, 2, "{g} modified {n} times");
-            assert!(doubt.contains(&line_of(g)), "{g} modified twice but was recorded done");
-            twice.push(g.clone());
+        match after.get(g).copied().unwrap_or(0) {
+            0 => skipped += 1,
+            1 => once += 1,
+            _ => twice += 1,
         }
         assert_eq!(emu.control().group(g).unwrap().name, "renamed");
     }
+    let reads: Vec<String> = emu
+        .control()
+        .calls()
+        .into_iter()
+        .filter(|c| c.command == "get_group_info")
+        .filter_map(|c| c.body.and_then(|b| b["GroupIdList"][0].as_str().map(str::to_owned)))
+        .collect();
     let results = by_line(&out.ndjson());
     assert_eq!(results.len(), GROUPS, "one result line per input");
     assert!(results.values().all(|r| r["ok"] == true));
     let from_checkpoint = results.values().filter(|r| r["from_checkpoint"] == true).count();
-    let resent: BTreeSet<u64> =
+    let checked: BTreeSet<u64> =
         results.values().filter(|r| r["in_doubt"] == true).map(|r| r["line"].as_u64().unwrap()).collect();
-    assert_eq!(resent, doubt, "exactly the inputs in flight at the kill are marked in doubt");
+    assert_eq!(checked, doubt, "exactly the inputs in flight at the kill are marked in doubt");
     assert!(from_checkpoint >= done_before);
+    // Each in-doubt input is read once, and found applied exactly when its modify had reached
+    // the service before the kill.
+    assert_eq!(reads.iter().map(|g| line_of(g)).collect::<BTreeSet<_>>(), doubt, "reads: {reads:?}");
+    assert_eq!(reads.len(), doubt.len(), "one read per in-doubt input: {reads:?}");
+    let applied = doubt.iter().filter(|l| before.contains_key(&ids[**l as usize - 1])).count();
 
-    let once = ids.len() - twice.len();
     eprintln!(
-        "resume figures: {GROUPS} groups; killed after {} modified ({done_before} recorded done), {} in doubt; \
-         after resume: {once} modified exactly once, {} twice (in doubt and had reached the service), 0 skipped; \
-         {} modify calls in total",
+        "resume figures: {GROUPS} groups; killed after {} modified ({done_before} recorded done), {} in doubt \
+         ({applied} of them had reached the service); after resume: {once} modified exactly once, {twice} twice, \
+         {skipped} skipped; {} modify calls in total, {} get_group_info reads",
         before.values().sum::<usize>(),
         doubt.len(),
-        twice.len(),
-        after.values().sum::<usize>()
+        after.values().sum::<usize>(),
+        reads.len()
     );
-    assert!(twice.len() <= doubt.len());
+    assert_eq!((once, twice, skipped), (GROUPS, 0, 0), "every group modified exactly once");
+    for line in &doubt {
+        let g = &ids[*line as usize - 1];
+        assert_eq!(results[line]["already_applied"], before.contains_key(g), "{g}: {}", results[line]);
+    }
+}
+
+/// The hex SHA-256 of `bytes`, as a checkpoint's header holds for its input.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Calls the emulator logged of `command` for group `g` (its `GroupId`, or the first of its
+/// `GroupIdList`).
+fn calls_for(emu: &Emulator, command: &str, g: &str) -> usize {
+    emu.control()
+        .calls()
+        .iter()
+        .filter(|c| c.command == command)
+        .filter(|c| c.body.as_ref().is_some_and(|b| b["GroupId"].as_str().or(b["GroupIdList"][0].as_str()) == Some(g)))
+        .count()
+}
+
+#[test]
+fn an_in_doubt_input_whose_modify_reached_the_service_is_not_sent_again() {
+    let emu = emulator();
+    let ids = groups(&emu, 4);
+    let dir = scratch("doubt");
+    let input = dir.join("jobs.ndjson");
+    let checkpoint = dir.join("ck");
+    let body = |g: &str| {
+        format!(
+            "{{\"GroupId\":\"{g}\",\"Name\":\"renamed\",\"MaxMemberNum\":500,\"ShutUpAllMember\":\"On\",\
+             \"AppDefinedData\":[{{\"Key\":\"k\",\"Value\":\"v\"}},{{\"Key\":\"gone\",\"Value\":\"\"}}]}}\n"
+        )
+    };
+    let text: String = [ids[0].as_str(), &ids[1], &ids[2], &ids[3], "@TGS#missing"].map(body).concat();
+    std::fs::write(&input, &text).unwrap();
+    // Group 0's modify reached the service before the "crash"; group 2's only in part (its name,
+    // not its custom data): both as a first request that was cut short would leave them.
+    let apply = |g: &str, custom: bool| {
+        emu.control()
+            .update_group(g, |grp| {
+                grp.name = "renamed".into();
+                if custom {
+                    grp.max_member_num = 500;
+                    grp.shut_up_all_member = "On".into();
+                    grp.app_defined_data.push(timadmin_emulator::KeyValue::new("k", "v"));
+                }
+            })
+            .unwrap();
+    };
+    apply(&ids[0], true);
+    apply(&ids[2], false);
+    emu.control().update_group(&ids[0], |g| g.app_defined_data.retain(|kv| kv.key != "gone")).unwrap();
+    // A journal as a job killed with lines 1, 2, 3 and 5 in flight leaves it (line 4 never started).
+    let header = format!(
+        "{{\"checkpoint\":\"timadmin-bulk/1\",\"job\":\"modify\",\"input_sha256\":\"{}\",\"inputs\":5}}\n",
+        sha256_hex(text.as_bytes())
+    );
+    std::fs::write(&checkpoint, header + "{\"started\":1}\n{\"started\":2}\n{\"started\":3}\n{\"started\":5}\n")
+        .unwrap();
+    emu.control().clear_calls();
+
+    let args = ["modify", "--from", input.to_str().unwrap(), "--checkpoint", checkpoint.to_str().unwrap()];
+    // The missing group's read fails (10010 in its GroupInfo entry): a service error, exit 1.
+    let out = tim_run(&emu, &args).expect_code(1);
+    let results = by_line(&out.ndjson());
+    assert_eq!(results.len(), 5, "{}", out.stdout);
+    // Line 1: already applied, nothing sent.
+    assert_eq!(results[&1]["ok"], true);
+    assert_eq!((&results[&1]["in_doubt"], &results[&1]["already_applied"]), (&json!(true), &json!(true)));
+    assert_eq!(calls_for(&emu, MODIFY, &ids[0]), 0, "an applied in-doubt modify was sent again");
+    assert_eq!(calls_for(&emu, "get_group_info", &ids[0]), 1);
+    // Lines 2 and 3: not (fully) applied: read, then sent once.
+    for (line, g) in [(2, &ids[1]), (3, &ids[2])] {
+        assert_eq!(results[&line]["ok"], true, "{}", results[&line]);
+        assert_eq!((&results[&line]["in_doubt"], &results[&line]["already_applied"]), (&json!(true), &json!(false)));
+        assert_eq!((calls_for(&emu, "get_group_info", g), calls_for(&emu, MODIFY, g)), (1, 1), "{g}");
+    }
+    // Line 4: never started: sent without a read.
+    assert!(results[&4]["in_doubt"].is_null() && results[&4]["ok"] == true);
+    assert_eq!((calls_for(&emu, "get_group_info", &ids[3]), calls_for(&emu, MODIFY, &ids[3])), (0, 1));
+    // Line 5: the read failed, typed; the modify was not sent blind.
+    assert_eq!(results[&5]["ok"], false);
+    assert_eq!(results[&5]["in_doubt"], true);
+    assert_eq!(results[&5]["error"]["code"], 10010);
+    assert_eq!(calls_for(&emu, MODIFY, "@TGS#missing"), 0);
+    for g in &ids {
+        let grp = emu.control().group(g).unwrap();
+        assert_eq!((grp.name.as_str(), grp.max_member_num, grp.shut_up_all_member.as_str()), ("renamed", 500, "On"));
+        assert!(grp.app_defined_data.iter().any(|kv| kv.key == "k" && kv.value == "v"), "{g}");
+    }
+    assert!(out.stderr.contains("in doubt checked against the group first"), "{}", out.stderr);
+}
+
+#[test]
+fn an_in_doubt_input_whose_read_fails_is_not_sent_blind() {
+    let emu = emulator();
+    let ids = groups(&emu, 1);
+    let dir = scratch("doubt-read");
+    let input = dir.join("jobs.ndjson");
+    let checkpoint = dir.join("ck");
+    let text = format!("{{\"GroupId\":\"{}\",\"Name\":\"renamed\"}}\n", ids[0]);
+    std::fs::write(&input, &text).unwrap();
+    let header = format!(
+        "{{\"checkpoint\":\"timadmin-bulk/1\",\"job\":\"modify\",\"input_sha256\":\"{}\",\"inputs\":1}}\n",
+        sha256_hex(text.as_bytes())
+    );
+    std::fs::write(&checkpoint, header + "{\"started\":1}\n").unwrap();
+    // Every read of the group's state fails (retries included).
+    emu.control().inject_fault(
+        Fault::new(FaultKind::ErrorCode { code: 10007, info: "no permission".into() })
+            .times(100)
+            .for_command("get_group_info"),
+    );
+    emu.control().clear_calls();
+    let out =
+        tim_run(&emu, &["modify", "--from", input.to_str().unwrap(), "--checkpoint", checkpoint.to_str().unwrap()])
+            .expect_code(1);
+    let result = &out.ndjson()[0];
+    assert_eq!(
+        (&result["ok"], &result["in_doubt"], &result["error"]["code"]),
+        (&json!(false), &json!(true), &json!(10007))
+    );
+    assert!(calls_for(&emu, "get_group_info", &ids[0]) >= 1);
+    assert_eq!(calls_for(&emu, MODIFY, &ids[0]), 0, "sent blind after a failed read");
+    assert_ne!(emu.control().group(&ids[0]).unwrap().name, "renamed");
 }
 
 #[test]

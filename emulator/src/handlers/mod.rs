@@ -1,5 +1,6 @@
 //! One module per REST command; each takes the parsed body and the store and returns a reply.
 
+pub(crate) mod group_info;
 pub(crate) mod member_info;
 pub(crate) mod modify_base_info;
 pub(crate) mod muted_account;
@@ -15,20 +16,26 @@ pub(crate) enum Command {
     GetGroupMemberInfo,
     GetGroupMutedAccount,
     ModifyGroupBaseInfo,
+    GetGroupInfo,
 }
 
 /// The URL prefix of the group commands.
 pub(crate) const SERVICE_PREFIX: &str = "/v4/group_open_http_svc/";
 
 impl Command {
-    pub(crate) const ALL: [Command; 3] =
-        [Command::GetGroupMemberInfo, Command::GetGroupMutedAccount, Command::ModifyGroupBaseInfo];
+    pub(crate) const ALL: [Command; 4] = [
+        Command::GetGroupMemberInfo,
+        Command::GetGroupMutedAccount,
+        Command::ModifyGroupBaseInfo,
+        Command::GetGroupInfo,
+    ];
 
     pub(crate) fn name(self) -> &'static str {
         match self {
             Command::GetGroupMemberInfo => "get_group_member_info",
             Command::GetGroupMutedAccount => "get_group_muted_account",
             Command::ModifyGroupBaseInfo => "modify_group_base_info",
+            Command::GetGroupInfo => "get_group_info",
         }
     }
 
@@ -67,6 +74,7 @@ pub(crate) fn dispatch(command: Command, store: &mut Store, body: &Map<String, V
         Command::GetGroupMemberInfo => member_info::handle(store, body, ctx),
         Command::GetGroupMutedAccount => muted_account::handle(store, body, ctx),
         Command::ModifyGroupBaseInfo => modify_base_info::handle(store, body, ctx),
+        Command::GetGroupInfo => group_info::handle(store, body, ctx),
     };
     result.unwrap_or_else(Reply::from)
 }
