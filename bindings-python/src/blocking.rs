@@ -35,6 +35,7 @@ where
     T: Send,
     F: Future<Output = timadmin::Result<T>>,
 {
+    crate::logging::refresh_levels(py);
     let outcome = py.detach(|| {
         client.block_on(|c| async move {
             let call = make(c);

@@ -12,25 +12,13 @@ mod args;
 mod blocking;
 mod emulator;
 mod errors;
+mod logging;
 mod models;
 mod provider;
 mod raw;
 mod requests;
 mod runtime;
 mod usersig;
-
-/// Routes the `log` records of the core (its `tracing` events, via tracing's `log` feature) to
-/// Python's `logging`, under loggers named after the Rust module (`timadmin.client`, ...), so
-/// they propagate to the `timadmin` logger. Only the `timadmin*` targets are forwarded.
-fn install_logging(py: Python<'_>) {
-    let logger = match pyo3_log::Logger::new(py, pyo3_log::Caching::Loggers) {
-        Ok(l) => l,
-        Err(_) => return,
-    };
-    let logger = logger.filter(log::LevelFilter::Off).filter_target("timadmin".to_owned(), log::LevelFilter::Trace);
-    // Another extension may already own the global `log` logger; then we leave it alone.
-    let _ = logger.install();
-}
 
 /// Exports the core's defaults (`timadmin::options`) as module constants, so Python sees the
 /// values a client actually uses: durations as seconds (`DEFAULT_TIMEOUT` a float,
@@ -54,7 +42,7 @@ fn add_defaults(m: &Bound<'_, PyModule>) -> PyResult<()> {
 /// The extension module.
 #[pymodule]
 fn _timadmin(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    install_logging(m.py());
+    logging::install(m.py());
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     add_defaults(m)?;
     m.add_function(wrap_pyfunction!(usersig::generate_usersig, m)?)?;

@@ -87,5 +87,6 @@ where
     T: for<'a> IntoPyObject<'a> + Send + 'static,
 {
     ensure()?;
+    crate::logging::refresh_levels(py);
     pyo3_async_runtimes::generic::future_into_py::<ForkSafeTokio, F, T>(py, fut)
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import Counter
 from typing import Any, Dict, List
 
@@ -481,3 +482,22 @@ def test_core_events_reach_python_logging(
     assert records, "no record from the Rust core reached logging"
     assert any(r.name.startswith("timadmin.") and r.levelno == logging.DEBUG for r in records)
     assert all(emu.secret_key not in r.getMessage() for r in records)
+
+
+def test_a_new_log_level_applies_to_the_next_call(
+    client: timadmin.Client, emu: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The bridge caches the Python loggers' levels (a dropped record must not cost a trip into
+    # Python on every call), forgetting them after a second; a level set on the `timadmin` logger
+    # still applies to the very next call.
+    def debug_records() -> List[logging.LogRecord]:
+        return [r for r in caplog.records if r.name.startswith("timadmin.") and r.levelno == logging.DEBUG]
+
+    with caplog.at_level(logging.WARNING, logger="timadmin"):
+        time.sleep(1.1)  # older than the cache's second: the next call caches WARNING
+        client.get_group_member_info(PUBLIC)
+        client.get_group_member_info(PUBLIC)
+        assert not debug_records()
+    with caplog.at_level(logging.DEBUG, logger="timadmin"):
+        client.get_group_member_info(PUBLIC)
+        assert debug_records(), "a DEBUG level set just before the call was not seen"
