@@ -163,15 +163,8 @@ pub unsafe extern "C" fn timadmin_client_settings_json(
     json_out: *mut *mut timadmin_string,
     error_out: *mut *mut timadmin_error,
 ) -> timadmin_status {
-    // SAFETY: `error_out` is NULL or writable (this function's contract).
-    let error_out = unsafe { OutParam::new(error_out) };
-    guard(error_out, || {
-        // SAFETY: the pointers are NULL or valid (this function's contract).
-        let (client, json_out) = unsafe { (arg(client, "client")?, out(json_out, "json_out")?) };
-        let json = timadmin_string::new(client.inner.settings_json(), "settings JSON")?;
-        json_out.write(to_boxed_mut_ptr(json));
-        Ok(())
-    })
+    // SAFETY: forwarded under this function's own contract.
+    unsafe { write_client_json(client, json_out, error_out, "settings JSON", BlockingClient::settings_json) }
 }
 
 /// What `client` has done so far, as the core's stats JSON (the same document in every
@@ -194,12 +187,29 @@ pub unsafe extern "C" fn timadmin_client_stats_json(
     json_out: *mut *mut timadmin_string,
     error_out: *mut *mut timadmin_error,
 ) -> timadmin_status {
+    // SAFETY: forwarded under this function's own contract.
+    unsafe { write_client_json(client, json_out, error_out, "stats JSON", BlockingClient::stats_json) }
+}
+
+/// The body of the `timadmin_client_*_json` getters: `document` of the client, as a new string
+/// in `*json_out`; `what` names it in an error.
+///
+/// # Safety
+///
+/// `client` is NULL or a live client; `json_out` and `error_out` are NULL or writable.
+unsafe fn write_client_json(
+    client: *const timadmin_client,
+    json_out: *mut *mut timadmin_string,
+    error_out: *mut *mut timadmin_error,
+    what: &str,
+    document: fn(&BlockingClient) -> String,
+) -> timadmin_status {
     // SAFETY: `error_out` is NULL or writable (this function's contract).
     let error_out = unsafe { OutParam::new(error_out) };
     guard(error_out, || {
         // SAFETY: the pointers are NULL or valid (this function's contract).
         let (client, json_out) = unsafe { (arg(client, "client")?, out(json_out, "json_out")?) };
-        let json = timadmin_string::new(client.inner.stats_json(), "stats JSON")?;
+        let json = timadmin_string::new(document(&client.inner), what)?;
         json_out.write(to_boxed_mut_ptr(json));
         Ok(())
     })

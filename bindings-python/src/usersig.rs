@@ -56,26 +56,70 @@ impl Claims {
 
     /// The claims with the token's field names (`TLS.identifier`, ...).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item("TLS.identifier", &self.inner.identifier)?;
-        d.set_item("TLS.sdkappid", self.inner.sdkappid)?;
-        d.set_item("TLS.time", self.inner.time)?;
-        d.set_item("TLS.expire", self.inner.expire)?;
-        if let Some(ub) = self.userbuf(py) {
-            d.set_item("TLS.userbuf", ub)?;
-        }
-        Ok(d)
+        Fields::from(&self.inner).to_dict(py)
     }
 
     /// A readable representation; never shows a secret.
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Fields::from(&self.inner).repr(py, "Claims")
+    }
+}
+
+/// The token fields both claim types show, for their shared `to_dict` and `__repr__`.
+struct Fields<'a> {
+    identifier: &'a str,
+    sdkappid: u64,
+    time: u64,
+    expire: u64,
+    userbuf: Option<&'a [u8]>,
+}
+
+impl<'a> From<&'a usersig::Claims> for Fields<'a> {
+    fn from(c: &'a usersig::Claims) -> Self {
+        Fields {
+            identifier: &c.identifier,
+            sdkappid: c.sdkappid,
+            time: c.time,
+            expire: c.expire,
+            userbuf: c.userbuf.as_deref(),
+        }
+    }
+}
+
+impl<'a> From<&'a usersig::UnverifiedClaims> for Fields<'a> {
+    fn from(c: &'a usersig::UnverifiedClaims) -> Self {
+        Fields {
+            identifier: &c.identifier,
+            sdkappid: c.sdkappid,
+            time: c.time,
+            expire: c.expire,
+            userbuf: c.userbuf.as_deref(),
+        }
+    }
+}
+
+impl Fields<'_> {
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("TLS.identifier", self.identifier)?;
+        d.set_item("TLS.sdkappid", self.sdkappid)?;
+        d.set_item("TLS.time", self.time)?;
+        d.set_item("TLS.expire", self.expire)?;
+        if let Some(ub) = self.userbuf {
+            d.set_item("TLS.userbuf", PyBytes::new(py, ub))?;
+        }
+        Ok(d)
+    }
+
+    fn repr(&self, py: Python<'_>, type_name: &str) -> PyResult<String> {
+        let userbuf = self.userbuf.map(|b| PyBytes::new(py, b));
         Ok(format!(
-            "Claims(identifier={}, sdkappid={}, time={}, expire={}, userbuf={})",
-            self.identifier().into_bound_py_any(py)?.repr()?,
-            self.inner.sdkappid,
-            self.inner.time,
-            self.inner.expire,
-            self.userbuf(py).into_bound_py_any(py)?.repr()?,
+            "{type_name}(identifier={}, sdkappid={}, time={}, expire={}, userbuf={})",
+            self.identifier.into_bound_py_any(py)?.repr()?,
+            self.sdkappid,
+            self.time,
+            self.expire,
+            userbuf.into_bound_py_any(py)?.repr()?,
         ))
     }
 }
@@ -171,27 +215,12 @@ impl UnverifiedClaims {
 
     /// The claims with the token's field names (`TLS.identifier`, ...).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item("TLS.identifier", &self.inner.identifier)?;
-        d.set_item("TLS.sdkappid", self.inner.sdkappid)?;
-        d.set_item("TLS.time", self.inner.time)?;
-        d.set_item("TLS.expire", self.inner.expire)?;
-        if let Some(ub) = self.userbuf(py) {
-            d.set_item("TLS.userbuf", ub)?;
-        }
-        Ok(d)
+        Fields::from(&self.inner).to_dict(py)
     }
 
     /// A readable representation; never shows a secret.
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        Ok(format!(
-            "UnverifiedClaims(identifier={}, sdkappid={}, time={}, expire={}, userbuf={})",
-            self.identifier().into_bound_py_any(py)?.repr()?,
-            self.inner.sdkappid,
-            self.inner.time,
-            self.inner.expire,
-            self.userbuf(py).into_bound_py_any(py)?.repr()?,
-        ))
+        Fields::from(&self.inner).repr(py, "UnverifiedClaims")
     }
 }
 
